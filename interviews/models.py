@@ -1,0 +1,1 @@
+"""Positions, candidates, interview plans and interviews (see docs/architecture.md)."""

@@ -1,0 +1,66 @@
+"""The three roles as Django groups, and what each may do.
+
+Permissions are the single source of truth: views check ``user.has_perm`` (or the decorators
+below), navigation shows what the user's permissions allow, and querysets scope rows with
+``visible_to(user)``. Staff admins are superusers and have every permission.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import TextChoices
+
+
+class Role(TextChoices):
+    HIRING_MANAGER = "hiring_manager", "Hiring manager"
+    INTERVIEWER = "interviewer", "Interviewer"
+    RECRUITER = "recruiter", "Recruiter"
+
+
+GROUP_NAMES = {
+    Role.HIRING_MANAGER: "Hiring managers",
+    Role.INTERVIEWER: "Interviewers",
+    Role.RECRUITER: "Recruiters",
+}
+
+# "app_label.codename" per role; missing codenames (a model not written yet) are ignored.
+ROLE_PERMISSIONS = {
+    Role.HIRING_MANAGER: [
+        "questionbank.view_question",
+        "questionbank.add_question",
+        "questionbank.change_question",
+        "questionbank.publish_question",
+        "questionbank.import_questions",
+        "questionbank.export_questions",
+    ],
+    Role.INTERVIEWER: [
+        "questionbank.view_question",
+    ],
+    Role.RECRUITER: [
+        "questionbank.view_question",
+    ],
+}
+
+
+def ensure_role_groups(**kwargs):
+    """Create the role groups and (re)grant exactly their permissions. Idempotent; runs after
+    every migrate."""
+    for role, group_name in GROUP_NAMES.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        perms = []
+        for dotted in ROLE_PERMISSIONS[role]:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm:
+                perms.append(perm)
+        group.permissions.set(perms)
+
+
+def roles_of(user):
+    """The roles a user holds, as Role values (admins hold none of them but see everything)."""
+    if not user.is_authenticated:
+        return []
+    names = {g.name for g in user.groups.all()}
+    return [role for role, name in GROUP_NAMES.items() if name in names]
+
+
+def assign_role(user, role):
+    user.groups.add(Group.objects.get(name=GROUP_NAMES[Role(role)]))

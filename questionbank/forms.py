@@ -1,0 +1,209 @@
+"""Forms of the question bank. They validate; crispy only renders them."""
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.utils.text import slugify
+
+from .models import SCORE_LEVELS, Area, Kind, Level, Question, RoleTrack
+
+MIN_CRITERIA, MAX_CRITERIA = 2, 8
+
+
+def _lines(text):
+    return [line.strip().lstrip("-*•").strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class QuestionForm(forms.Form):
+    """A question's identity and the words of the revision an edit will publish."""
+
+    title = forms.CharField(max_length=200)
+    slug = forms.SlugField(
+        max_length=80, required=False,
+        help_text="Stable identifier used in links and imports. Left blank, it is made from the title.",
+    )
+    area = forms.ChoiceField(choices=Area.choices)
+    kind = forms.ChoiceField(choices=Kind.choices)
+    level = forms.ChoiceField(choices=Level.choices)
+    roles = forms.MultipleChoiceField(
+        choices=RoleTrack.choices, widget=forms.CheckboxSelectMultiple, label="Role tracks"
+    )
+    minutes = forms.IntegerField(min_value=1, max_value=120, initial=10, label="Suggested minutes")
+    prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="What the interviewer asks, in one or two sentences.")
+    why_we_ask = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why we ask it", required=False)
+    model_answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    key_points = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False,
+        help_text="One per line: the checkable facts a good answer states.",
+    )
+    follow_ups = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Follow-up questions",
+        help_text="One per line as: question | what a good reply mentions",
+    )
+    anchor_1 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="1 — what a poor answer sounds like")
+    anchor_2 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="2 — a weak answer")
+    anchor_3 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="3 — a good answer")
+    anchor_4 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="4 — an excellent answer")
+    reference_solution = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "class": "font-monospace"}), required=False,
+        help_text="Coding questions only: a Python solution.",
+    )
+    coding_tests = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}), required=False,
+        label="Test cases (JSON)",
+        help_text='Coding questions only: {"function": "name", "test_cases": [{"name": ..., "args": [...], "expected": ...}]}',
+    )
+    change_note = forms.CharField(max_length=200, required=False, help_text="What changed and why (kept with the revision).")
+    confirm_similar = forms.BooleanField(
+        required=False, widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        if instance is not None:
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = "The slug of an existing question never changes."
+
+    def clean_prompt(self):
+        prompt = self.cleaned_data["prompt"].strip()
+        if not prompt:
+            raise forms.ValidationError("Write the prompt the interviewer will ask.")
+        return prompt
+
+    def clean_slug(self):
+        if self.instance is not None:
+            return self.instance.slug
+        slug = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:80]
+        if not slug:
+            raise forms.ValidationError("Give the question a slug (letters, numbers and hyphens).")
+        if Question.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(f"The slug “{slug}” is taken by another question; choose another.")
+        return slug
+
+    def clean_key_points(self):
+        return _lines(self.cleaned_data["key_points"])
+
+    def clean_follow_ups(self):
+        items = []
+        for n, line in enumerate(_lines(self.cleaned_data["follow_ups"]), 1):
+            question, _, answer = line.partition("|")
+            if not question.strip():
+                raise forms.ValidationError(f"Follow-up line {n} has no question before the “|”.")
+            items.append({"question": question.strip(), "good_answer": answer.strip()})
+        return items
+
+    def clean_coding_tests(self):
+        raw = self.cleaned_data["coding_tests"].strip()
+        if not raw:
+            return {}
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"Test cases are not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
+        if not isinstance(value, dict) or not isinstance(value.get("test_cases", []), list):
+            raise forms.ValidationError('Test cases must be an object like {"function": "f", "test_cases": [...]}.')
+        return value
+
+    def anchors(self):
+        return [self.cleaned_data.get(f"anchor_{level}", "").strip() for level in SCORE_LEVELS]
+
+    def clean(self):
+        data = super().clean()
+        anchors = [data.get(f"anchor_{level}", "") for level in SCORE_LEVELS]
+        if all(anchors) and len({a.strip().lower() for a in anchors}) < 4:
+            raise forms.ValidationError("Each level needs its own anchor: two levels have the same text.")
+        if data.get("kind") == Kind.CODING and not data.get("reference_solution"):
+            self.add_error("reference_solution", "A coding question needs a reference solution.")
+        return data
+
+    @classmethod
+    def initial_from(cls, question):
+        rev = question.current_revision
+        anchors = {a.level: a.text for a in rev.anchors.all()}
+        return {
+            "title": rev.title, "slug": question.slug, "area": question.area, "kind": question.kind,
+            "level": question.level, "roles": question.roles, "minutes": rev.minutes,
+            "prompt": rev.prompt, "why_we_ask": rev.why_we_ask, "model_answer": rev.model_answer,
+            "key_points": "\n".join(rev.key_points),
+            "follow_ups": "\n".join(f"{f['question']} | {f.get('good_answer', '')}" for f in rev.follow_ups),
+            "reference_solution": rev.reference_solution,
+            "coding_tests": json.dumps(rev.coding_tests, indent=2) if rev.coding_tests else "",
+            **{f"anchor_{level}": anchors.get(level, "") for level in SCORE_LEVELS},
+        }
+
+
+class CriterionForm(forms.Form):
+    text = forms.CharField(
+        max_length=400, required=False, label="",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Names two resampling methods and when each backfires"}),
+    )
+
+
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def texts(self):
+        return [f.cleaned_data["text"].strip() for f in self.forms if f.cleaned_data.get("text", "").strip()]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        texts = self.texts()
+        if len(texts) < MIN_CRITERIA:
+            raise forms.ValidationError(
+                f"Write at least {MIN_CRITERIA} rubric criteria (you have {len(texts)}): what a strong answer covers."
+            )
+        if len(texts) > MAX_CRITERIA:
+            raise forms.ValidationError(f"At most {MAX_CRITERIA} rubric criteria.")
+        if len({t.lower() for t in texts}) != len(texts):
+            raise forms.ValidationError("Two rubric criteria are the same.")
+
+
+CriterionFormSet = forms.formset_factory(
+    CriterionForm, formset=BaseCriterionFormSet, extra=0, min_num=MAX_CRITERIA, max_num=MAX_CRITERIA
+)
+
+
+def criterion_formset(data=None, revision=None):
+    initial = [{"text": c.text} for c in revision.criteria.all()] if revision else []
+    return CriterionFormSet(data, initial=initial, prefix="criteria")
+
+
+class ImportForm(forms.Form):
+    """Upload a file (or paste text) to import; nothing is written until the preview is confirmed."""
+
+    file = forms.FileField(required=False, help_text="JSON or CSV exported by Panelist, or a Markdown / plain-text document of questions.")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, label="…or paste the text")
+    area = forms.ChoiceField(choices=Area.choices, help_text="For documents, which carry no area of their own.")
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.CONCEPT)
+    level = forms.ChoiceField(choices=Level.choices, initial=Level.MID)
+    roles = forms.MultipleChoiceField(
+        choices=RoleTrack.choices, widget=forms.CheckboxSelectMultiple, initial=[RoleTrack.ML_ENGINEER],
+        label="Role tracks",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > settings.QUESTION_IMPORT_MAX_BYTES:
+            limit_kb = settings.QUESTION_IMPORT_MAX_BYTES // 1024
+            raise forms.ValidationError(
+                f"The file is {upload.size // 1024} KB; imports are limited to {limit_kb} KB. Split it into smaller files."
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Choose a file to upload or paste the text of your questions.")
+        return data
+
+    def source(self):
+        """(name, text) of what was submitted."""
+        upload = self.cleaned_data.get("file")
+        if upload:
+            raw = upload.read()
+            try:
+                return upload.name, raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError("The file is not UTF-8 text. Save it as UTF-8 and try again.")
+        return "pasted.md", self.cleaned_data["text"]

@@ -1,0 +1,56 @@
+"""Loading the built-in bank (questionbank/bank/*.yaml) into the database, idempotently."""
+
+from django.db import transaction
+
+from .bankfiles import BANK_DIR, check_bank, read_plan_criteria
+from .models import PlanCriterion, Question, Status
+from .services import question_create, question_set_status, revision_publish
+
+
+class BankFileError(Exception):
+    pass
+
+
+def _content(data):
+    coding = data.get("coding") or {}
+    return {
+        "title": data["title"], "prompt": data["prompt"], "why_we_ask": data["why_we_ask"],
+        "model_answer": data["model_answer"], "key_points": data["key_points"], "follow_ups": data["follow_ups"],
+        "minutes": data["minutes"], "criteria": data["criteria"],
+        "anchors": {int(k): v for k, v in data["anchors"].items()},
+        "reference_solution": coding.get("reference_solution", ""),
+        "coding_tests": {"function": coding["function"], "test_cases": coding["test_cases"]} if coding else {},
+    }
+
+
+@transaction.atomic
+def load_bank(bank_dir=BANK_DIR):
+    """Create or update every question of the bank files by slug. A question gets a new
+    revision only when its text changed; rerunning changes nothing. Returns counts."""
+    questions, problems = check_bank(bank_dir)
+    if problems:
+        raise BankFileError("The bank files have problems:\n" + "\n".join(problems))
+    counts = {"created": 0, "revised": 0, "unchanged": 0}
+    existing = {q.slug: q for q in Question.objects.select_related("current_revision")}
+    for data in questions:
+        identity = {"area": data["area"], "kind": data["kind"], "level": data["level"], "roles": data["roles"]}
+        question = existing.get(data["slug"])
+        if question is None:
+            question_create(slug=data["slug"], content=_content(data), status=Status.PUBLISHED,
+                            note="Built-in bank", **identity)
+            counts["created"] += 1
+            continue
+        if any(getattr(question, k) != v for k, v in identity.items()):
+            for k, v in identity.items():
+                setattr(question, k, v)
+            question.save(update_fields=[*identity, "updated_at"])
+        revision = revision_publish(question=question, content=_content(data), note="Built-in bank updated")
+        if question.status == Status.DRAFT:
+            question_set_status(question=question, status=Status.PUBLISHED)
+        counts["revised" if revision else "unchanged"] += 1
+    for item in read_plan_criteria(bank_dir):
+        PlanCriterion.objects.update_or_create(
+            slug=item["slug"],
+            defaults={k: item[k] for k in ("title", "description", "red_flag", "position")},
+        )
+    return counts

@@ -1,0 +1,264 @@
+"""The question bank: questions with a stable identity and immutable revisions."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Value
+from django.urls import reverse
+
+SEARCH_CONFIG = "english"
+SCORE_LEVELS = (1, 2, 3, 4)
+
+
+class Area(models.TextChoices):
+    FUNDAMENTALS = "fundamentals", "Fundamentals"
+    DATA = "data", "Data and features"
+    ALGORITHMS = "algorithms", "Algorithms"
+    EVALUATION = "evaluation", "Evaluation"
+    DEEP_LEARNING = "deep-learning", "Deep learning"
+    DOMAINS = "domains", "Domains"
+    PRODUCTION = "production", "Production and MLOps"
+    CODING_DESIGN = "coding-design", "Coding and design"
+    EXPERIENCE = "experience", "Experience"
+
+
+class Kind(models.TextChoices):
+    CONCEPT = "concept", "Concept"
+    APPLIED = "applied", "Applied"
+    CODING = "coding", "Coding"
+    DESIGN = "design", "System design"
+    EXPERIENCE = "experience", "Experience"
+
+
+class Level(models.TextChoices):
+    JUNIOR = "junior", "Junior"
+    MID = "mid", "Mid"
+    SENIOR = "senior", "Senior"
+
+
+class RoleTrack(models.TextChoices):
+    ML_ENGINEER = "mle", "ML engineer"
+    DATA_SCIENTIST = "ds", "Data scientist"
+    MLOPS = "mlops", "MLOps"
+    NLP = "nlp", "NLP"
+    COMPUTER_VISION = "cv", "Computer vision"
+    REINFORCEMENT_LEARNING = "rl", "Reinforcement learning"
+    RESEARCH = "research", "Research"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Hiring managers (who may author) see drafts; everyone else sees published and
+        retired questions (retired ones stay readable because past interviews used them)."""
+        if user.has_perm("questionbank.change_question"):
+            return self
+        return self.exclude(status=Status.DRAFT)
+
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def for_role(self, role):
+        return self.filter(roles__contains=[role])
+
+
+class Question(models.Model):
+    """A question's stable identity. Its words live in immutable revisions; ``current_revision``
+    points at the one shown and used for new plans."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    area = models.CharField(max_length=20, choices=Area.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    level = models.CharField(max_length=8, choices=Level.choices)
+    roles = ArrayField(models.CharField(max_length=10, choices=RoleTrack.choices), default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    current_revision = models.ForeignKey(
+        "QuestionRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Copied from the current revision so list pages, trigram search and the duplicate check
+    # read one table.
+    title = models.CharField(max_length=200, blank=True)
+    # title (A), prompt and key points (B), model answer (C) of the current revision.
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area", "title"]
+        permissions = [
+            ("publish_question", "Can publish and retire questions"),
+            ("import_questions", "Can import questions"),
+            ("export_questions", "Can export the question bank"),
+        ]
+        indexes = [
+            # Full-text search on /questions/?q=
+            GinIndex(fields=["search_vector"], name="qb_question_search_gin"),
+            # Typo fallback and the near-duplicate title warning (pg_trgm % and <%).
+            GinIndex(fields=["title"], name="qb_question_title_trgm", opclasses=["gin_trgm_ops"]),
+            # The role filter (roles @> ARRAY[...]).
+            GinIndex(fields=["roles"], name="qb_question_roles_gin"),
+            # Facet filters on the list page.
+            models.Index(fields=["status", "area"], name="qb_question_status_area"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(current_revision__isnull=False),
+                name="qb_question_published_has_revision",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("questionbank:detail", args=[self.slug])
+
+    @property
+    def role_labels(self):
+        return [RoleTrack(r).label for r in self.roles if r in RoleTrack.values]
+
+    def refresh_search_vector(self):
+        """Recompute the denormalised title and search vector from the current revision."""
+        rev = self.current_revision
+        self.title = rev.title if rev else ""
+        Question.objects.filter(pk=self.pk).update(
+            title=self.title,
+            search_vector=(
+                SearchVector(Value(rev.title), weight="A", config=SEARCH_CONFIG)
+                + SearchVector(Value(rev.prompt), weight="B", config=SEARCH_CONFIG)
+                + SearchVector(Value("\n".join(rev.key_points)), weight="B", config=SEARCH_CONFIG)
+                + SearchVector(Value(rev.model_answer), weight="C", config=SEARCH_CONFIG)
+            )
+            if rev
+            else None,
+        )
+
+
+class QuestionRevision(models.Model):
+    """One immutable version of a question's words and rubric. Interviews pin revisions, so
+    once saved a revision is never updated; an edit makes a new one."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    prompt = models.TextField()
+    why_we_ask = models.TextField(blank=True)
+    model_answer = models.TextField(blank=True)
+    key_points = models.JSONField(default=list, blank=True)
+    # [{"question": ..., "good_answer": ...}]
+    follow_ups = models.JSONField(default=list, blank=True)
+    minutes = models.PositiveSmallIntegerField(default=10)
+    reference_solution = models.TextField(blank=True)
+    # {"function": name, "test_cases": [{"name", "args", "expected"}]} for coding questions.
+    coding_tests = models.JSONField(default=dict, blank=True)
+    change_note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="qb_revision_unique_number"),
+            models.CheckConstraint(condition=~Q(prompt=""), name="qb_revision_prompt_not_blank"),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1) & Q(minutes__lte=120), name="qb_revision_minutes_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (rev. {self.number})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("allow_update", False):
+            raise ValidationError("Question revisions are immutable; publish a new revision instead.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("questionbank:revision", args=[self.question.slug, self.number])
+
+    @property
+    def is_current(self):
+        return self.question.current_revision_id == self.pk
+
+    def text_fields(self):
+        """The fields compared when deciding whether an edit changed anything, and shown in
+        the diff between revisions (rubric included)."""
+        criteria = [c.text for c in self.criteria.all()]
+        anchors = {a.level: a.text for a in self.anchors.all()}
+        return {
+            "title": self.title,
+            "prompt": self.prompt,
+            "why_we_ask": self.why_we_ask,
+            "model_answer": self.model_answer,
+            "key_points": list(self.key_points),
+            "follow_ups": list(self.follow_ups),
+            "minutes": self.minutes,
+            "reference_solution": self.reference_solution,
+            "coding_tests": dict(self.coding_tests),
+            "criteria": criteria,
+            "anchors": [anchors.get(level, "") for level in SCORE_LEVELS],
+        }
+
+
+class RubricCriterion(models.Model):
+    """One thing a strong answer covers, observable in what the candidate says."""
+
+    revision = models.ForeignKey(QuestionRevision, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=400)
+
+    class Meta:
+        ordering = ["revision", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "position"], name="qb_criterion_unique_position"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class ScoreAnchor(models.Model):
+    """What an answer at one level of the 1-4 scale sounds like for this question."""
+
+    revision = models.ForeignKey(QuestionRevision, on_delete=models.CASCADE, related_name="anchors")
+    level = models.PositiveSmallIntegerField(choices=[(n, str(n)) for n in SCORE_LEVELS])
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["revision", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "level"], name="qb_anchor_one_per_level"),
+            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=4), name="qb_anchor_level_1_to_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.level}: {self.text[:60]}"
+
+
+class PlanCriterion(models.Model):
+    """A rubric criterion any question in a plan can use, drawn from the red flags
+    interviewers watch for across answers (e.g. reasoning about splits and leakage)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=120)
+    description = models.TextField()
+    red_flag = models.TextField(help_text="What the missing behaviour sounds like.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,110 @@
+"""Workflows of the question bank: creating questions and publishing revisions."""
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import transaction
+
+from .models import SCORE_LEVELS, Question, QuestionRevision, RubricCriterion, ScoreAnchor, Status
+
+# A title at least this similar (pg_trgm) to another question's gets a warning naming it.
+SIMILAR_TITLE_THRESHOLD = 0.5
+
+CONTENT_FIELDS = (
+    "title", "prompt", "why_we_ask", "model_answer", "key_points", "follow_ups", "minutes",
+    "reference_solution", "coding_tests",
+)
+
+
+def normalise_content(content):
+    """The comparable form of a revision's content: the revision fields, the criteria as a
+    list of texts and the anchors as a list of four texts (levels 1-4)."""
+    anchors = content.get("anchors") or []
+    if isinstance(anchors, dict):
+        anchors = [anchors.get(level) or anchors.get(str(level)) or "" for level in SCORE_LEVELS]
+    return {
+        "title": (content.get("title") or "").strip(),
+        "prompt": (content.get("prompt") or "").strip(),
+        "why_we_ask": (content.get("why_we_ask") or "").strip(),
+        "model_answer": (content.get("model_answer") or "").strip(),
+        "key_points": [k.strip() for k in content.get("key_points") or [] if k and k.strip()],
+        "follow_ups": [
+            {"question": f.get("question", "").strip(), "good_answer": f.get("good_answer", "").strip()}
+            for f in content.get("follow_ups") or []
+            if f.get("question", "").strip()
+        ],
+        "minutes": int(content.get("minutes") or 10),
+        "reference_solution": (content.get("reference_solution") or "").strip(),
+        "coding_tests": content.get("coding_tests") or {},
+        "criteria": [c.strip() for c in content.get("criteria") or [] if c and c.strip()],
+        "anchors": [(a or "").strip() for a in anchors],
+    }
+
+
+@transaction.atomic
+def revision_publish(*, question, content, by=None, note=""):
+    """Make ``content`` the question's current revision.
+
+    Returns the new revision, or None when the content equals the current revision's (an
+    unchanged save never makes a revision). Earlier revisions are left untouched."""
+    content = normalise_content(content)
+    caller_copy = question
+    # Lock the question so two editors saving at once get consecutive revision numbers.
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    current = question.current_revision
+    if current is not None and normalise_content(current.text_fields()) == content:
+        return None
+    last = question.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    revision = QuestionRevision.objects.create(
+        question=question,
+        number=last + 1,
+        created_by=by,
+        change_note=note[:200],
+        **{field: content[field] for field in CONTENT_FIELDS},
+    )
+    RubricCriterion.objects.bulk_create(
+        RubricCriterion(revision=revision, position=i, text=text)
+        for i, text in enumerate(content["criteria"], 1)
+    )
+    ScoreAnchor.objects.bulk_create(
+        ScoreAnchor(revision=revision, level=level, text=text)
+        for level, text in zip(SCORE_LEVELS, content["anchors"])
+    )
+    question.current_revision = revision
+    question.title = revision.title
+    question.save(update_fields=["current_revision", "title", "updated_at"])
+    question.refresh_search_vector()
+    # Keep the caller's instance in step with the database.
+    caller_copy.current_revision, caller_copy.title = revision, revision.title
+    return revision
+
+
+@transaction.atomic
+def question_create(*, slug, area, kind, level, roles, content, status=Status.DRAFT, by=None, note="Created"):
+    """Create a question with its first revision."""
+    question = Question.objects.create(
+        slug=slug, area=area, kind=kind, level=level, roles=list(roles), status=Status.DRAFT
+    )
+    revision_publish(question=question, content=content, by=by, note=note)
+    if status != Status.DRAFT:
+        question.status = status
+        question.save(update_fields=["status", "updated_at"])
+    return question
+
+
+def question_set_status(*, question, status):
+    question.status = status
+    question.save(update_fields=["status", "updated_at"])
+    return question
+
+
+def similar_titles(title, *, exclude_pk=None, threshold=SIMILAR_TITLE_THRESHOLD, limit=5):
+    """Questions whose title is close to ``title`` (pg_trgm similarity), most similar first."""
+    if not title or not title.strip():
+        return []
+    qs = (
+        Question.objects.annotate(similarity=TrigramSimilarity("title", title))
+        .filter(similarity__gte=threshold)
+        .order_by("-similarity")
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs[:limit])

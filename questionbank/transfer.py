@@ -1,0 +1,418 @@
+"""Export and import of the question bank.
+
+Formats:
+- JSON (``panelist-questions`` v1): lossless, every revision of every question; exporting and
+  importing into an empty bank gives an identical bank.
+- CSV: one row per question with its current revision, for spreadsheets; importable.
+- Markdown: a readable document for people (export only; documents are imported through
+  ``docparser``).
+
+Importing is two steps: ``build_preview`` parses and checks and writes nothing; the preview is
+shown to the user; ``apply_import`` writes the chosen items in one transaction.
+"""
+
+import csv
+import io
+import json
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import SCORE_LEVELS, Area, Kind, Level, PlanCriterion, Question, QuestionRevision, RoleTrack, Status
+from .services import CONTENT_FIELDS, normalise_content, question_create, revision_publish, similar_titles
+
+JSON_FORMAT = "panelist-questions"
+JSON_VERSION = 1
+CSV_COLUMNS = [
+    "slug", "area", "kind", "level", "roles", "status", "title", "prompt", "why_we_ask", "model_answer",
+    "key_points", "follow_ups", "minutes", "criteria", "anchor_1", "anchor_2", "anchor_3", "anchor_4",
+    "reference_solution", "coding_tests",
+]
+
+
+class ImportError_(ValueError):
+    """A file that cannot be imported; the message names the line where it can."""
+
+    def __init__(self, message, line=None):
+        self.line = line
+        super().__init__(f"Line {line}: {message}" if line else message)
+
+
+# --- export -----------------------------------------------------------------------------
+
+def _questions_for_export():
+    return Question.objects.prefetch_related("revisions__criteria", "revisions__anchors").order_by("area", "slug")
+
+
+def _revision_dict(rev):
+    return {
+        "number": rev.number,
+        **{field: getattr(rev, field) for field in CONTENT_FIELDS},
+        "criteria": [c.text for c in rev.criteria.all()],
+        "anchors": {str(a.level): a.text for a in rev.anchors.all()},
+        "change_note": rev.change_note,
+        "created_at": rev.created_at.isoformat(),
+    }
+
+
+def export_json():
+    questions = []
+    for q in _questions_for_export():
+        revisions = sorted(q.revisions.all(), key=lambda r: r.number)
+        questions.append({
+            "slug": q.slug, "area": q.area, "kind": q.kind, "level": q.level, "roles": q.roles,
+            "status": q.status,
+            "current_revision": next((r.number for r in revisions if r.pk == q.current_revision_id), None),
+            "revisions": [_revision_dict(r) for r in revisions],
+        })
+    plan_criteria = [
+        {"slug": c.slug, "title": c.title, "description": c.description, "red_flag": c.red_flag, "position": c.position}
+        for c in PlanCriterion.objects.all()
+    ]
+    return json.dumps(
+        {"format": JSON_FORMAT, "version": JSON_VERSION, "exported_at": timezone.now().isoformat(),
+         "questions": questions, "plan_criteria": plan_criteria},
+        indent=2, ensure_ascii=False,
+    )
+
+
+def _current(q):
+    return next(r for r in q.revisions.all() if r.pk == q.current_revision_id)
+
+
+def export_csv():
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for q in _questions_for_export():
+        rev = _current(q)
+        anchors = {a.level: a.text for a in rev.anchors.all()}
+        writer.writerow([
+            q.slug, q.area, q.kind, q.level, ";".join(q.roles), q.status, rev.title, rev.prompt, rev.why_we_ask,
+            rev.model_answer, "\n".join(rev.key_points),
+            "\n".join(f"{f['question']} | {f.get('good_answer', '')}" for f in rev.follow_ups),
+            rev.minutes, "\n".join(c.text for c in rev.criteria.all()),
+            *[anchors.get(level, "") for level in SCORE_LEVELS],
+            rev.reference_solution, json.dumps(rev.coding_tests) if rev.coding_tests else "",
+        ])
+    return out.getvalue()
+
+
+def export_markdown():
+    lines = ["# Panelist question bank", "", f"Exported {timezone.now():%Y-%m-%d %H:%M} UTC.", ""]
+    for n, q in enumerate(_questions_for_export(), 1):
+        rev = _current(q)
+        roles = ", ".join(RoleTrack(r).label for r in q.roles)
+        lines += [
+            f"## {n}. {rev.title}", "",
+            f"*{Area(q.area).label} · {Kind(q.kind).label} · {Level(q.level).label} · {roles} · "
+            f"{Status(q.status).label} · {rev.minutes} min · `{q.slug}` rev. {rev.number}*", "",
+            f"**Question:** {rev.prompt}", "",
+        ]
+        if rev.why_we_ask:
+            lines += [f"**Why we ask:** {rev.why_we_ask}", ""]
+        if rev.model_answer:
+            lines += ["**Model answer:**", "", rev.model_answer, ""]
+        if rev.key_points:
+            lines += ["**Key points:**", ""] + [f"- {k}" for k in rev.key_points] + [""]
+        if rev.follow_ups:
+            lines += ["**Follow-ups:**", ""] + [
+                f"- {f['question']}" + (f" — *{f['good_answer']}*" if f.get("good_answer") else "")
+                for f in rev.follow_ups
+            ] + [""]
+        criteria = list(rev.criteria.all())
+        if criteria:
+            lines += ["**Rubric criteria:**", ""] + [f"- {c.text}" for c in criteria] + [""]
+        anchors = list(rev.anchors.all())
+        if anchors:
+            lines += ["**Score anchors:**", ""] + [f"{a.level}. {a.text}" for a in anchors] + [""]
+        if rev.reference_solution:
+            lines += ["**Reference solution:**", "", "```python", rev.reference_solution, "```", ""]
+    return "\n".join(lines)
+
+
+EXPORTERS = {
+    "json": (export_json, "application/json", "json"),
+    "csv": (export_csv, "text/csv", "csv"),
+    "md": (export_markdown, "text/markdown", "md"),
+}
+
+
+# --- import: parsing into preview items --------------------------------------------------
+
+def detect_format(name, text):
+    lowered = (name or "").lower()
+    stripped = text.lstrip()
+    if lowered.endswith(".json") or stripped.startswith("{"):
+        return "json"
+    if lowered.endswith(".csv"):
+        return "csv"
+    return "document"
+
+
+def _choice(value, choices, field, line, default=None):
+    if value in (None, "") and default is not None:
+        return default
+    if value not in choices.values:
+        raise ImportError_(f"{field} {value!r} is not one of: {', '.join(choices.values)}", line)
+    return value
+
+
+def _item(*, line, slug, area, kind, level, roles, status, content, revisions=None, warnings=None):
+    return {
+        "line": line, "slug": slug, "area": area, "kind": kind, "level": level, "roles": roles,
+        "status": status, "content": normalise_content(content), "revisions": revisions,
+        "warnings": list(warnings or []), "similar": [], "action": "create", "include": True,
+    }
+
+
+def parse_json(text):
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportError_(f"not valid JSON ({exc.msg}, column {exc.colno})", exc.lineno) from None
+    if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
+        raise ImportError_(f'not a Panelist export: expected "format": "{JSON_FORMAT}"', 1)
+    if data.get("version") != JSON_VERSION:
+        raise ImportError_(f"unsupported export version {data.get('version')!r} (this Panelist reads {JSON_VERSION})", 1)
+    questions = data.get("questions")
+    if not isinstance(questions, list):
+        raise ImportError_('"questions" must be a list', 1)
+    items = []
+    for n, q in enumerate(questions, 1):
+        where = f"question {n}"
+        if not isinstance(q, dict):
+            raise ImportError_(f"{where} is not an object")
+        revisions = q.get("revisions")
+        if not isinstance(revisions, list) or not revisions or not all(isinstance(r, dict) for r in revisions):
+            raise ImportError_(f"{where} ({q.get('slug')!r}) has no revisions")
+        try:
+            numbers = [int(r["number"]) for r in revisions]
+        except (KeyError, TypeError, ValueError):
+            raise ImportError_(f"{where} ({q.get('slug')!r}) has a revision without a number") from None
+        if len(set(numbers)) != len(numbers):
+            raise ImportError_(f"{where} ({q.get('slug')!r}) repeats a revision number")
+        current_no = q.get("current_revision") or max(numbers)
+        current = next((r for r in revisions if int(r["number"]) == current_no), None)
+        if current is None:
+            raise ImportError_(f"{where} ({q.get('slug')!r}) names a current revision it does not contain")
+        slug = str(q.get("slug") or "")
+        if not slug or slugify(slug) != slug:
+            raise ImportError_(f"{where} has an invalid slug {slug!r}")
+        roles = q.get("roles") or []
+        if not isinstance(roles, list) or any(r not in RoleTrack.values for r in roles):
+            raise ImportError_(f"{where} ({slug}) has unknown role tracks {roles!r}")
+        for r in revisions:
+            if not str(r.get("prompt") or "").strip() or not str(r.get("title") or "").strip():
+                raise ImportError_(f"{where} ({slug}) revision {r['number']} has no title or prompt")
+            _check_minutes(r.get("minutes"), f"{where} ({slug})")
+        items.append(_item(
+            line=None, slug=slug,
+            area=_choice(q.get("area"), Area, "area", None), kind=_choice(q.get("kind"), Kind, "kind", None),
+            level=_choice(q.get("level"), Level, "level", None), roles=roles,
+            status=_choice(q.get("status"), Status, "status", None), content=current,
+            revisions=[normalise_content(r) | {"number": int(r["number"]), "change_note": str(r.get("change_note") or ""),
+                                                "created_at": r.get("created_at")}
+                       for r in sorted(revisions, key=lambda r: int(r["number"]))],
+        ))
+    return items, []
+
+
+def _check_minutes(value, where, line=None):
+    try:
+        minutes = int(value if value not in (None, "") else 10)
+    except (TypeError, ValueError):
+        raise ImportError_(f"{where}: minutes {value!r} is not a whole number", line) from None
+    if not 1 <= minutes <= 120:
+        raise ImportError_(f"{where}: minutes {minutes} is outside 1-120", line)
+    return minutes
+
+
+def parse_csv(text):
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("title", "prompt") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportError_(f"the header row lacks the column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}", 1)
+    items = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                continue
+            if None in row:
+                raise ImportError_("this row has more cells than the header", line)
+            title, prompt = (row.get("title") or "").strip(), (row.get("prompt") or "").strip()
+            if not title or not prompt:
+                raise ImportError_("every row needs a title and a prompt", line)
+            roles = [r.strip() for r in (row.get("roles") or "").replace(",", ";").split(";") if r.strip()]
+            bad = [r for r in roles if r not in RoleTrack.values]
+            if bad:
+                raise ImportError_(f"unknown role track(s) {', '.join(bad)}", line)
+            tests = (row.get("coding_tests") or "").strip()
+            try:
+                coding_tests = json.loads(tests) if tests else {}
+            except json.JSONDecodeError:
+                raise ImportError_("coding_tests is not valid JSON", line) from None
+            follow_ups = []
+            for f in (row.get("follow_ups") or "").splitlines():
+                question, _, answer = f.partition("|")
+                if question.strip():
+                    follow_ups.append({"question": question.strip(), "good_answer": answer.strip()})
+            content = {
+                "title": title, "prompt": prompt, "why_we_ask": row.get("why_we_ask"),
+                "model_answer": row.get("model_answer"), "key_points": (row.get("key_points") or "").splitlines(),
+                "follow_ups": follow_ups, "minutes": _check_minutes(row.get("minutes"), "minutes", line),
+                "criteria": (row.get("criteria") or "").splitlines(),
+                "anchors": [row.get(f"anchor_{n}") or "" for n in SCORE_LEVELS],
+                "reference_solution": row.get("reference_solution"), "coding_tests": coding_tests,
+            }
+            slug = (row.get("slug") or "").strip() or slugify(title)[:70]
+            if slugify(slug) != slug:
+                raise ImportError_(f"invalid slug {slug!r}", line)
+            items.append(_item(
+                line=line, slug=slug,
+                area=_choice(row.get("area"), Area, "area", line, Area.FUNDAMENTALS),
+                kind=_choice(row.get("kind"), Kind, "kind", line, Kind.CONCEPT),
+                level=_choice(row.get("level"), Level, "level", line, Level.MID),
+                roles=roles or [RoleTrack.ML_ENGINEER], status=_choice(row.get("status"), Status, "status", line, Status.DRAFT),
+                content=content,
+            ))
+    except csv.Error as exc:
+        raise ImportError_(f"the CSV is malformed ({exc})", reader.line_num) from None
+    return items, []
+
+
+def _criteria_from_evaluation(evaluation):
+    """Draft rubric criteria from "Evaluating Responses" prose: its bullets, or else its
+    sentences (at most 8). The author reviews them before publishing."""
+    lines = [l.strip().lstrip("-*•").strip() for l in evaluation.splitlines() if l.strip()]
+    bullets = [l for l, raw in zip(lines, evaluation.splitlines()) if raw.strip()[:1] in "-*•"]
+    if len(bullets) >= 2:
+        return bullets[:8]
+    import re
+
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(lines)) if len(s.strip()) > 15]
+    return sentences[:8]
+
+
+def parse_document(text, *, defaults):
+    from . import docparser
+
+    try:
+        parsed, doc_warnings = docparser.parse_document(text)
+    except docparser.DocumentError as exc:
+        raise ImportError_(str(exc)) from None
+    items = []
+    for pq in parsed:
+        criteria = _criteria_from_evaluation(pq.evaluation) if pq.evaluation else []
+        warnings = list(pq.warnings)
+        if criteria:
+            warnings.append(f"{len(criteria)} rubric criteria drafted from the evaluation notes: review them")
+        warnings.append("no score anchors: imported as a draft; add anchors before publishing")
+        items.append(_item(
+            line=pq.line, slug=slugify(pq.title)[:70] or "imported-question",
+            area=defaults["area"], kind=defaults["kind"], level=defaults["level"], roles=list(defaults["roles"]),
+            status=Status.DRAFT,
+            content={
+                "title": pq.title, "prompt": pq.prompt, "why_we_ask": pq.why_we_ask,
+                "model_answer": pq.model_answer, "key_points": pq.key_points,
+                "follow_ups": [{"question": f, "good_answer": ""} for f in pq.follow_ups],
+                "criteria": criteria, "anchors": ["", "", "", ""], "minutes": 10,
+            },
+            warnings=warnings,
+        ) | {"evaluation": pq.evaluation})
+    return items, list(doc_warnings)
+
+
+def build_preview(*, name, text, defaults):
+    """Parse a file and check every question against the bank. Writes nothing."""
+    fmt = detect_format(name, text)
+    if not text.strip():
+        raise ImportError_("the file is empty", 1)
+    if fmt == "json":
+        items, warnings = parse_json(text)
+    elif fmt == "csv":
+        items, warnings = parse_csv(text)
+    else:
+        items, warnings = parse_document(text, defaults=defaults)
+    if not items:
+        raise ImportError_("no questions were found in the file", 1)
+    existing = {q.slug: q for q in Question.objects.filter(slug__in=[i["slug"] for i in items]).select_related("current_revision")}
+    seen_titles = {}
+    taken_slugs = set(existing)
+    for n, item in enumerate(items):
+        item["index"] = n
+        title = item["content"]["title"]
+        key = title.strip().lower()
+        if key in seen_titles:
+            item["warnings"].append(f"same title as question {seen_titles[key] + 1} of this file: not included")
+            item["include"] = False
+        seen_titles.setdefault(key, n)
+        current = existing.get(item["slug"])
+        if current is not None and fmt != "document":
+            same = normalise_content(current.current_revision.text_fields()) == item["content"]
+            item["action"] = "unchanged" if same else "update"
+            if same:
+                item["include"] = False
+            continue
+        if current is not None:  # a document's made-up slug clashes: find a free one
+            base, k = item["slug"], 2
+            while item["slug"] in taken_slugs:
+                item["slug"], k = f"{base}-{k}", k + 1
+        taken_slugs.add(item["slug"])
+        similar = similar_titles(title)
+        if similar:
+            item["similar"] = [{"slug": q.slug, "title": q.title, "similarity": round(q.similarity, 2)} for q in similar]
+            item["warnings"].append("near-duplicate of " + ", ".join(f"“{q.title}”" for q in similar) + ": not included unless you tick it")
+            item["include"] = False
+    return {"format": fmt, "items": items, "warnings": warnings}
+
+
+# --- import: writing -----------------------------------------------------------------------
+
+@transaction.atomic
+def apply_import(preview, *, include, by=None):
+    """Write the chosen items of a preview in one transaction. Returns counts per action."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for item in preview["items"]:
+        if item["index"] not in include:
+            continue
+        question = Question.objects.filter(slug=item["slug"]).first()
+        if question is None:
+            if item.get("revisions"):
+                _create_with_history(item, by=by)
+            else:
+                question_create(
+                    slug=item["slug"], area=item["area"], kind=item["kind"], level=item["level"],
+                    roles=item["roles"], content=item["content"], status=item["status"], by=by, note="Imported",
+                )
+            counts["created"] += 1
+        else:
+            revision = revision_publish(question=question, content=item["content"], by=by, note="Imported")
+            counts["updated" if revision else "unchanged"] += 1
+    return counts
+
+
+def _create_with_history(item, *, by):
+    """Recreate a question with every revision of a JSON export, numbers and dates kept."""
+    question = Question.objects.create(
+        slug=item["slug"], area=item["area"], kind=item["kind"], level=item["level"], roles=item["roles"],
+        status=Status.DRAFT,
+    )
+    for rev in item["revisions"]:
+        new = revision_publish(question=question, content=rev, by=by, note=rev.get("change_note") or "")
+        if new is None:
+            # Identical to the previous revision (possible in hand-edited files): keep the numbering.
+            continue
+        if new.number != rev["number"] or rev.get("created_at"):
+            QuestionRevision.objects.filter(pk=new.pk).update(
+                number=rev["number"], **({"created_at": rev["created_at"]} if rev.get("created_at") else {})
+            )
+    current = question.revisions.get(number=max(r["number"] for r in item["revisions"]))
+    wanted = normalise_content(item["content"])
+    match = next((r for r in question.revisions.all() if normalise_content(r.text_fields()) == wanted), current)
+    Question.objects.filter(pk=question.pk).update(current_revision=match, status=item["status"])
+    question.refresh_from_db()
+    question.refresh_search_vector()
+    return question

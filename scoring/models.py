@@ -1,0 +1,1 @@
+"""Scorecards and question scores (see docs/architecture.md)."""

@@ -1,0 +1,90 @@
+"""Shared cast and helpers. Tests run on real PostgreSQL (the embedded server unless
+DATABASE_URL is set); the built-in question bank is loaded once per test database."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from interviews.roles import Role, assign_role
+
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_question_bank", verbosity=0)
+
+
+def make_user(username, role=None, **extra):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+    if role:
+        assign_role(user, role)
+    return user
+
+
+@pytest.fixture
+def hiring_manager(db):
+    return make_user("hm", Role.HIRING_MANAGER, first_name="Hana")
+
+
+@pytest.fixture
+def interviewer(db):
+    return make_user("int1", Role.INTERVIEWER)
+
+
+@pytest.fixture
+def interviewer2(db):
+    return make_user("int2", Role.INTERVIEWER)
+
+
+@pytest.fixture
+def recruiter(db):
+    return make_user("rec", Role.RECRUITER)
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but holds no role at all."""
+    return make_user("outsider")
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def hm_client(as_user, hiring_manager):
+    return as_user(hiring_manager)
+
+
+def revision_content(**overrides):
+    """Valid content for a question revision, to be overridden per test."""
+    content = {
+        "title": "Handling label noise in training data",
+        "prompt": "Your labels come from crowd workers and about 10% are wrong. What do you do?",
+        "why_we_ask": "Shows whether the candidate checks data before models. Catches people who only tune.",
+        "model_answer": "Estimate the noise rate on an audited sample, then use robust losses or relabel.",
+        "key_points": ["Audit a sample first", "Robust losses", "Relabel the confusing classes"],
+        "follow_ups": [{"question": "How do you find the noisy labels?", "good_answer": "Confident learning, loss ranking"}],
+        "minutes": 8,
+        "criteria": ["Measures the noise rate on an audited sample", "Names a noise-robust loss and its cost"],
+        "anchors": {
+            1: "Ignores the noise or says more epochs will fix it.",
+            2: "Says to clean the data but not how.",
+            3: "Audits a sample, picks a robust loss or relabelling, names the cost.",
+            4: "Adds class-dependent noise, evaluation on a clean test set, and when noise is signal.",
+        },
+    }
+    content.update(overrides)
+    return content

@@ -105,6 +105,9 @@ STORAGES = {
 }
 # Outside production the files are served straight from the finders (no collectstatic).
 WHITENOISE_USE_FINDERS = not env_bool("PANELIST_PRODUCTION", False)
+if WHITENOISE_USE_FINDERS:
+    # WhiteNoise expects STATIC_ROOT to exist even when it serves from the finders.
+    STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 

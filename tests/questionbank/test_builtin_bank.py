@@ -1,0 +1,174 @@
+"""The built-in bank: every topic of shared/question-topics.md, complete and within size,
+no near-duplicates, working reference solutions, and an idempotent loader."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from django.db import connection
+
+from questionbank import bankfiles
+from questionbank.loading import load_bank
+from questionbank.models import Question, Status
+
+pytestmark = pytest.mark.django_db
+
+TOPICS_FILE = Path(__file__).resolve().parents[3] / "shared" / "question-topics.md"
+ROLE_CODES = {"MLE": "mle", "DS": "ds", "MLOps": "mlops", "NLP": "nlp", "CV": "cv", "RL": "rl", "RS": "research"}
+AREA_OF_HEADING = {
+    "Fundamentals": "fundamentals", "Data and features": "data", "Algorithms": "algorithms",
+    "Evaluation": "evaluation", "Deep learning": "deep-learning", "Domains": "domains",
+    "Production and MLOps": "production", "Coding and design": "coding-design", "Experience": "experience",
+}
+
+
+def topic_rows():
+    """(id, area, kind, level, roles) of every row of the coverage list."""
+    if not TOPICS_FILE.exists():  # the repository's own copy of the list travels with the bank
+        pytest.fail(f"{TOPICS_FILE} is missing; CI clones shared/ beside the repository")
+    rows, area = [], None
+    for line in TOPICS_FILE.read_text().splitlines():
+        heading = re.match(r"^## (.+)$", line)
+        if heading:
+            area = AREA_OF_HEADING.get(heading.group(1).strip())
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if area and len(cells) == 6 and re.fullmatch(r"[a-z][a-z0-9-]*", cells[0]) and cells[0] != "id":
+            raw_roles = [r.strip() for r in cells[4].split(",")]
+            roles = set(bankfiles.ROLES) if "all" in raw_roles else {ROLE_CODES[r] for r in raw_roles}
+            rows.append((cells[0], area, cells[2], cells[3], roles))
+    return rows
+
+
+def test_the_topic_list_parses():
+    rows = topic_rows()
+    assert len(rows) == 85
+    assert len({r[0] for r in rows}) == 85
+
+
+@pytest.mark.parametrize("slug,area,kind,level,roles", topic_rows(), ids=lambda v: v if isinstance(v, str) else None)
+def test_every_topic_is_a_published_question_with_its_row_identity(slug, area, kind, level, roles):
+    question = Question.objects.select_related("current_revision").get(slug=slug)
+    assert question.status == Status.PUBLISHED
+    assert (question.area, question.kind, question.level) == (area, kind, level)
+    assert set(question.roles) == roles
+
+
+def test_every_question_is_complete_and_within_size():
+    questions = Question.objects.filter(status=Status.PUBLISHED).select_related("current_revision").prefetch_related(
+        "current_revision__criteria", "current_revision__anchors"
+    )
+    assert questions.count() >= 85
+    for q in questions:
+        rev = q.current_revision
+        for field in ("title", "prompt", "why_we_ask", "model_answer"):
+            assert getattr(rev, field).strip(), (q.slug, field)
+        assert 80 <= bankfiles.word_count(rev.model_answer) <= 250, q.slug
+        assert 2 <= bankfiles.sentence_count(rev.why_we_ask) <= 4, q.slug
+        assert 1 <= bankfiles.sentence_count(rev.prompt) <= 2, q.slug
+        assert 4 <= len(rev.key_points) <= 8, q.slug
+        assert 2 <= len(rev.follow_ups) <= 4 and all(f["good_answer"] for f in rev.follow_ups), q.slug
+        criteria = [c.text for c in rev.criteria.all()]
+        assert 3 <= len(criteria) <= 6, q.slug
+        anchors = [a.text for a in rev.anchors.all()]
+        assert len(anchors) == 4 and len(set(anchors)) == 4, q.slug
+        assert rev.minutes >= 2, q.slug
+
+
+def test_no_criterion_is_vague():
+    vague = re.compile(r"\b(good|solid|strong|deep) understanding\b|\bexplains (it )?well\b", re.I)
+    for q in Question.objects.filter(status=Status.PUBLISHED).prefetch_related("current_revision__criteria"):
+        for c in q.current_revision.criteria.all():
+            assert not vague.search(c.text), (q.slug, c.text)
+
+
+def test_no_two_titles_are_near_duplicates_by_pg_trgm():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT a.slug, b.slug, similarity(a.title, b.title) FROM questionbank_question a
+               JOIN questionbank_question b ON a.id < b.id WHERE similarity(a.title, b.title) >= 0.6"""
+        )
+        assert cursor.fetchall() == []
+
+
+def test_the_python_similarity_matches_pg_trgm():
+    pairs = [("Overfitting: warning signs", "Underfitting: causes and remedies"), ("k-means", "k means++"), ("", "x")]
+    with connection.cursor() as cursor:
+        for a, b in pairs:
+            cursor.execute("SELECT similarity(%s, %s)", [a, b])
+            assert bankfiles.trigram_similarity(a, b) == pytest.approx(cursor.fetchone()[0], abs=1e-6)
+
+
+def test_design_and_experience_questions_have_their_dimensions():
+    design = Question.objects.get(slug="design-restaurant-recs").current_revision
+    text = " ".join(c.text.lower() for c in design.criteria.all())
+    for word in ("metric", "data", "candidate", "rank", "latency", "offline", "online", "cold start", "monitor"):
+        assert word in text, word
+    story = " ".join(c.text.lower() for c in Question.objects.get(slug="past-project").current_revision.criteria.all())
+    for word in ("problem", "data", "alternative", "obstacle", "outcome", "change"):
+        assert word in story, word
+
+
+def test_plan_wide_criteria_are_loaded():
+    from questionbank.models import PlanCriterion
+
+    assert PlanCriterion.objects.count() >= 5
+    assert all(c.description and c.red_flag for c in PlanCriterion.objects.all())
+
+
+@pytest.mark.parametrize("path", [p for p in bankfiles.question_files() if "coding-design/code-" in str(p)], ids=lambda p: p.stem)
+def test_coding_reference_solutions_pass_their_cases(path):
+    data = bankfiles.read_question_file(path)
+    assert len(data["coding"]["test_cases"]) >= 5
+    assert bankfiles.run_reference_solution(data["coding"]) == []
+
+
+def test_the_runner_reports_a_wrong_solution():
+    coding = {"function": "f", "reference_solution": "def f(x):\n    return x + 1\n",
+              "test_cases": [{"name": "one", "args": [1], "expected": 3}]}
+    assert bankfiles.run_reference_solution(coding) == ["case 'one': expected 3, got 2"]
+
+
+def test_the_bank_files_have_no_problems():
+    questions, problems = bankfiles.check_bank()
+    assert problems == []
+    assert len(questions) == Question.objects.filter(slug__in=[q["slug"] for q in questions]).count()
+
+
+def test_loading_twice_changes_nothing():
+    before = list(Question.objects.order_by("pk").values_list("pk", "current_revision_id", "status"))
+    counts = load_bank()
+    assert counts == {"created": 0, "revised": 0, "unchanged": len(before)}
+    assert list(Question.objects.order_by("pk").values_list("pk", "current_revision_id", "status")) == before
+
+
+def test_editing_a_file_and_reloading_makes_exactly_one_new_revision(tmp_path):
+    bank = tmp_path / "bank"
+    shutil.copytree(bankfiles.BANK_DIR, bank)
+    path = bank / "evaluation" / "f1.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["prompt"] = data["prompt"].rstrip(".?") + ", and why not the arithmetic mean?"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    question = Question.objects.get(slug="f1")
+    revisions_before = question.revisions.count()
+    counts = load_bank(bank)
+    assert counts["revised"] == 1 and counts["created"] == 0
+    question.refresh_from_db()
+    assert question.revisions.count() == revisions_before + 1
+    assert question.current_revision.prompt == data["prompt"]
+    assert load_bank(bank)["revised"] == 0
+
+
+def test_the_loader_refuses_a_broken_file(tmp_path):
+    from questionbank.loading import BankFileError
+
+    bank = tmp_path / "bank"
+    shutil.copytree(bankfiles.BANK_DIR, bank)
+    path = bank / "evaluation" / "f1.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["anchors"][2] = data["anchors"][3]
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(BankFileError, match="anchors: the four levels must all differ"):
+        load_bank(bank)

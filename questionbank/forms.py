@@ -9,6 +9,8 @@ from django.utils.text import slugify
 from .models import SCORE_LEVELS, Area, Kind, Level, Question, RoleTrack
 
 MIN_CRITERIA, MAX_CRITERIA = 2, 8
+# Between a follow-up question and its good answer; a single | appears in formulas like P(y | x).
+FOLLOW_UP_SEPARATOR = "||"
 
 
 def _lines(text):
@@ -39,7 +41,7 @@ class QuestionForm(forms.Form):
     )
     follow_ups = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Follow-up questions",
-        help_text="One per line as: question | what a good reply mentions",
+        help_text="One per line as: question || what a good reply mentions",
     )
     anchor_1 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="1 — what a poor answer sounds like")
     anchor_2 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="2 — a weak answer")
@@ -88,9 +90,9 @@ class QuestionForm(forms.Form):
     def clean_follow_ups(self):
         items = []
         for n, line in enumerate(_lines(self.cleaned_data["follow_ups"]), 1):
-            question, _, answer = line.partition("|")
+            question, _, answer = line.partition(FOLLOW_UP_SEPARATOR)
             if not question.strip():
-                raise forms.ValidationError(f"Follow-up line {n} has no question before the “|”.")
+                raise forms.ValidationError(f"Follow-up line {n} has no question before the “||”.")
             items.append({"question": question.strip(), "good_answer": answer.strip()})
         return items
 
@@ -127,7 +129,7 @@ class QuestionForm(forms.Form):
             "level": question.level, "roles": question.roles, "minutes": rev.minutes,
             "prompt": rev.prompt, "why_we_ask": rev.why_we_ask, "model_answer": rev.model_answer,
             "key_points": "\n".join(rev.key_points),
-            "follow_ups": "\n".join(f"{f['question']} | {f.get('good_answer', '')}" for f in rev.follow_ups),
+            "follow_ups": "\n".join(f"{f['question']} {FOLLOW_UP_SEPARATOR} {f.get('good_answer', '')}" for f in rev.follow_ups),
             "reference_solution": rev.reference_solution,
             "coding_tests": json.dumps(rev.coding_tests, indent=2) if rev.coding_tests else "",
             **{f"anchor_{level}": anchors.get(level, "") for level in SCORE_LEVELS},

@@ -91,7 +91,7 @@ def export_csv():
         writer.writerow([
             q.slug, q.area, q.kind, q.level, ";".join(q.roles), q.status, rev.title, rev.prompt, rev.why_we_ask,
             rev.model_answer, "\n".join(rev.key_points),
-            "\n".join(f"{f['question']} | {f.get('good_answer', '')}" for f in rev.follow_ups),
+            json.dumps(rev.follow_ups, ensure_ascii=False) if rev.follow_ups else "",
             rev.minutes, "\n".join(c.text for c in rev.criteria.all()),
             *[anchors.get(level, "") for level in SCORE_LEVELS],
             rev.reference_solution, json.dumps(rev.coding_tests) if rev.coding_tests else "",
@@ -254,11 +254,7 @@ def parse_csv(text):
                 coding_tests = json.loads(tests) if tests else {}
             except json.JSONDecodeError:
                 raise ImportError_("coding_tests is not valid JSON", line) from None
-            follow_ups = []
-            for f in (row.get("follow_ups") or "").splitlines():
-                question, _, answer = f.partition("|")
-                if question.strip():
-                    follow_ups.append({"question": question.strip(), "good_answer": answer.strip()})
+            follow_ups = _csv_follow_ups(row.get("follow_ups") or "", line)
             content = {
                 "title": title, "prompt": prompt, "why_we_ask": row.get("why_we_ask"),
                 "model_answer": row.get("model_answer"), "key_points": (row.get("key_points") or "").splitlines(),
@@ -281,6 +277,20 @@ def parse_csv(text):
     except csv.Error as exc:
         raise ImportError_(f"the CSV is malformed ({exc})", reader.line_num) from None
     return items, []
+
+
+def _csv_follow_ups(cell, line):
+    """A JSON list of {question, good_answer} (as exported), or one question per line."""
+    cell = cell.strip()
+    if cell.startswith("["):
+        try:
+            items = json.loads(cell)
+        except json.JSONDecodeError:
+            raise ImportError_("follow_ups is not valid JSON", line) from None
+        if not isinstance(items, list) or not all(isinstance(i, dict) and "question" in i for i in items):
+            raise ImportError_("follow_ups must be a list of {\"question\", \"good_answer\"}", line)
+        return [{"question": str(i["question"]), "good_answer": str(i.get("good_answer", ""))} for i in items]
+    return [{"question": q.strip(), "good_answer": ""} for q in cell.splitlines() if q.strip()]
 
 
 def _criteria_from_evaluation(evaluation):

@@ -20,7 +20,7 @@ def form_data(**overrides):
         "why_we_ask": "Separates ranking quality from probability quality.",
         "model_answer": "The model is miscalibrated; fit Platt scaling or isotonic regression on held-out data.",
         "key_points": "Reliability diagram\nPlatt scaling or isotonic regression\nFit on held-out data",
-        "follow_ups": "How do you measure calibration? | Expected calibration error, Brier score",
+        "follow_ups": "How do you measure calibration? || Expected calibration error, Brier score",
         "anchor_1": "Confuses calibration with accuracy.",
         "anchor_2": "Names calibration but no method.",
         "anchor_3": "Reliability diagram plus Platt or isotonic on held-out data.",

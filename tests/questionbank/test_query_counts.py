@@ -1,0 +1,51 @@
+"""Query counts of the bank's list and detail pages, which must not grow with the data."""
+
+import pytest
+
+from questionbank.services import question_create, revision_publish
+from tests.conftest import revision_content
+
+pytestmark = pytest.mark.django_db
+
+
+def add_questions(n, prefix):
+    for i in range(n):
+        q = question_create(
+            slug=f"{prefix}-{i}", area="data", kind="applied", level="mid", roles=["ds", "mle"], status="published",
+            content=revision_content(title=f"Label noise variant {prefix} {i}", model_answer=f"Noise answer {i}"),
+        )
+        revision_publish(question=q, content=revision_content(title=f"Label noise variant {prefix} {i}", prompt=f"Again {i}?"))
+
+
+# Session, user, the user's own and group permissions (2), the user's groups (role label in
+# the header), count, page rows and one count per facet (5).
+LIST_QUERIES = 12
+# ...plus "any full-text match?" and the highlights of the page.
+SEARCH_QUERIES = 14
+# Session, user, permissions (2), groups, question + current revision, revision, its criteria, its anchors,
+# the revision history.
+DETAIL_QUERIES = 10
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_list_page_query_count_is_constant(hm_client, django_assert_num_queries, extra):
+    add_questions(extra, "list")
+    with django_assert_num_queries(LIST_QUERIES):
+        assert hm_client.get("/questions/").status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_search_page_query_count_is_constant(hm_client, django_assert_num_queries, extra):
+    add_questions(extra, "search")
+    with django_assert_num_queries(SEARCH_QUERIES):
+        assert hm_client.get("/questions/", {"q": "noise"}).status_code == 200
+
+
+@pytest.mark.parametrize("extra_revisions", [0, 15])
+def test_the_detail_page_query_count_is_constant(hm_client, django_assert_num_queries, extra_revisions):
+    q = question_create(slug="detail", area="data", kind="applied", level="mid", roles=["ds"], status="published",
+                        content=revision_content())
+    for i in range(extra_revisions):
+        revision_publish(question=q, content=revision_content(prompt=f"Version {i}?"))
+    with django_assert_num_queries(DETAIL_QUERIES):
+        assert hm_client.get("/questions/detail/").status_code == 200

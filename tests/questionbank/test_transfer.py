@@ -1,0 +1,190 @@
+"""Export (JSON, CSV, Markdown) and import with preview, in the web app and the commands."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from questionbank.models import Question, QuestionRevision
+from questionbank.services import revision_publish
+from questionbank.transfer import ImportError_, apply_import, build_preview, export_csv, export_json, parse_csv, parse_json
+from tests.conftest import revision_content
+
+pytestmark = pytest.mark.django_db
+DEFAULTS = {"area": "data", "kind": "concept", "level": "mid", "roles": ["ds"]}
+
+
+def comparable(export_text):
+    data = json.loads(export_text)
+    data.pop("exported_at")
+    return data
+
+
+def empty_the_bank():
+    Question.objects.update(status="draft", current_revision=None)
+    Question.objects.all().delete()
+
+
+def test_json_export_then_import_gives_an_identical_bank(hiring_manager):
+    bias = Question.objects.get(slug="bias-variance")
+    revisions = bias.revisions.count()
+    revision_publish(question=bias, content={**bias.current_revision.text_fields(), "prompt": "Decompose the error."}, note="Shorter")
+    Question.objects.filter(slug="yolo").update(status="retired")
+    before = export_json()
+    empty_the_bank()
+    preview = build_preview(name="bank.json", text=before, defaults=DEFAULTS)
+    counts = apply_import(preview, include={i["index"] for i in preview["items"]}, by=hiring_manager)
+    assert counts["created"] == len(json.loads(before)["questions"])
+    assert comparable(export_json())["questions"] == comparable(before)["questions"]
+    assert Question.objects.get(slug="bias-variance").revisions.count() == revisions + 1
+    assert Question.objects.filter(search_vector="regularization").exists()
+
+
+def test_reimporting_the_same_json_changes_nothing():
+    text = export_json()
+    preview = build_preview(name="bank.json", text=text, defaults=DEFAULTS)
+    assert {i["action"] for i in preview["items"]} == {"unchanged"}
+    assert not any(i["include"] for i in preview["items"])
+
+
+def test_csv_export_imports_back_as_updates_of_changed_rows():
+    text = export_csv()
+    assert text.splitlines()[0].startswith("slug,area,kind,level,roles,status,title,prompt")
+    edited = text.replace("L1 and L2 regularization (lasso and ridge)", "L1 and L2 regularization: lasso and ridge")
+    preview = build_preview(name="bank.csv", text=edited, defaults=DEFAULTS)
+    changed = [i for i in preview["items"] if i["action"] == "update"]
+    assert [i["slug"] for i in changed] == ["regularization"]
+    revisions_before = QuestionRevision.objects.count()
+    apply_import(preview, include={i["index"] for i in changed})
+    assert QuestionRevision.objects.count() == revisions_before + 1
+    assert Question.objects.get(slug="regularization").title == "L1 and L2 regularization: lasso and ridge"
+
+
+def test_a_malformed_json_file_names_the_line():
+    with pytest.raises(ImportError_, match=r"Line 3: not valid JSON"):
+        parse_json('{\n"format": "panelist-questions",\n"version": 1,,\n}')
+
+
+def test_json_from_another_tool_is_refused():
+    with pytest.raises(ImportError_, match="not a Panelist export"):
+        parse_json('{"questions": []}')
+
+
+def test_a_csv_row_with_an_unknown_area_names_its_line():
+    text = "title,prompt,area\nA,Why?,fundamentals\nB,How?,astrology\n"
+    with pytest.raises(ImportError_, match=r"Line 3: area 'astrology' is not one of"):
+        parse_csv(text)
+
+
+def test_a_csv_without_the_needed_columns_is_refused():
+    with pytest.raises(ImportError_, match="lacks the column\\(s\\) prompt"):
+        parse_csv("title,answer\nA,B\n")
+
+
+def test_near_duplicates_are_flagged_and_left_out_by_default():
+    text = "title,prompt\nBias-variance decomposition of the prediction error,Explain it.\nA brand new topic about quantisation,Explain it.\n"
+    preview = build_preview(name="x.csv", text=text, defaults=DEFAULTS)
+    dup, new = preview["items"]
+    assert dup["include"] is False and "near-duplicate of “Bias-variance decomposition of prediction error”" in dup["warnings"][0]
+    assert new["include"] is True and new["action"] == "create"
+
+
+def test_the_web_import_previews_without_writing_then_confirms(hm_client):
+    text = "title,prompt\nQuantisation-aware training,When would you use quantisation-aware training?\n"
+    count = Question.objects.count()
+    upload = io.BytesIO(text.encode())
+    upload.name = "new.csv"
+    response = hm_client.post("/questions/import/", {"file": upload, **DEFAULTS})
+    assert response.status_code == 200
+    assert "Quantisation-aware training" in response.content.decode()
+    assert Question.objects.count() == count  # nothing written by the preview
+    token = hm_client.session["question_import_preview"]["token"]
+    response = hm_client.post("/questions/import/confirm/", {"token": token, "include": ["0"]})
+    assert response.status_code == 302
+    assert Question.objects.count() == count + 1
+    assert Question.objects.get(slug="quantisation-aware-training").status == "draft"
+
+
+def test_the_confirm_step_refuses_a_stale_token(hm_client):
+    response = hm_client.post("/questions/import/confirm/", {"token": "nope", "include": ["0"]}, follow=True)
+    assert "expired" in response.content.decode()
+
+
+def test_the_web_import_refuses_an_oversized_file(hm_client, settings):
+    settings.QUESTION_IMPORT_MAX_BYTES = 1024
+    upload = io.BytesIO(b"x" * 4096)
+    upload.name = "big.md"
+    response = hm_client.post("/questions/import/", {"file": upload, **DEFAULTS})
+    assert response.status_code == 400
+    assert "imports are limited to 1 KB" in response.content.decode()
+
+
+def test_the_web_import_shows_a_malformed_file_error_with_its_line(hm_client):
+    upload = io.BytesIO(b'{\n"format": "panelist-questions",\n  oops\n}')
+    upload.name = "bad.json"
+    response = hm_client.post("/questions/import/", {"file": upload, **DEFAULTS})
+    assert response.status_code == 400
+    assert "Could not read bad.json: Line 3: not valid JSON" in response.content.decode()
+
+
+def test_the_web_import_asks_for_a_file_when_none_is_given(hm_client):
+    response = hm_client.post("/questions/import/", DEFAULTS)
+    assert "Choose a file to upload or paste the text" in response.content.decode()
+
+
+def test_the_web_import_refuses_a_binary_file(hm_client):
+    upload = io.BytesIO(b"\xff\xfe\x00\x01binary")
+    upload.name = "x.md"
+    response = hm_client.post("/questions/import/", {"file": upload, **DEFAULTS})
+    assert "not UTF-8 text" in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt,content_type,marker", [
+    ("json", "application/json", '"format": "panelist-questions"'),
+    ("csv", "text/csv", "slug,area,kind"),
+    ("md", "text/markdown", "# Panelist question bank"),
+])
+def test_the_web_export_downloads_each_format(hm_client, fmt, content_type, marker):
+    response = hm_client.get("/questions/export/", {"format": fmt})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    assert "attachment;" in response["Content-Disposition"]
+    assert marker in response.content.decode()
+
+
+def test_an_unknown_export_format_gets_a_clear_400(hm_client):
+    response = hm_client.get("/questions/export/", {"format": "xlsx"})
+    assert response.status_code == 400
+    assert "“xlsx” is not an export format" in response.content.decode()
+
+
+def test_the_export_command_writes_a_file_the_import_command_reads(tmp_path, capsys):
+    path = tmp_path / "bank.json"
+    call_command("export_questions", "--format", "json", "--output", str(path))
+    assert json.loads(path.read_text())["format"] == "panelist-questions"
+    call_command("import_questions", str(path), "--dry-run")
+    out = capsys.readouterr().out
+    assert "- [unchanged] Bias-variance decomposition of prediction error" in out
+
+
+def test_the_import_command_dry_run_json_prints_the_found_questions(tmp_path, capsys):
+    path = tmp_path / "q.csv"
+    path.write_text("title,prompt,model_answer,key_points\nQuantisation,When to quantise?,Int8 after training.,Smaller\n")
+    count = Question.objects.count()
+    call_command("import_questions", str(path), "--dry-run", "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["questions"][0] == {
+        "title": "Quantisation", "prompt": "When to quantise?", "why_we_ask": "", "model_answer": "Int8 after training.",
+        "evaluation": "", "key_points": ["Smaller"], "follow_ups": [],
+    }
+    assert Question.objects.count() == count
+
+
+def test_the_import_command_names_the_line_of_a_malformed_file(tmp_path):
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "q.csv"
+    path.write_text("title,prompt,minutes\nA,B,ten\n")
+    with pytest.raises(CommandError, match="Line 2: minutes: minutes 'ten' is not a whole number"):
+        call_command("import_questions", str(path), "--dry-run")

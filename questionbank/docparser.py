@@ -69,6 +69,10 @@ Labelled sections
     follow-ups  Follow-up(s) / Follow up questions / Followups
     ==========  ===============================================================
 
+    A heading that reads like a label is still a section title (a topic such as
+    ``## Evaluation``) when plain section titles use the same heading level and no question
+    heading is shallower, or when it is no deeper than the heading of the question it follows.
+
     A section runs until the next label, the next question or a heading that ends the
     question. A label before the first question is an error; a label after a section title
     that ended the previous question is ignored with a document warning.
@@ -94,6 +98,10 @@ Warnings
     questions (same text, ignoring case, markup and final punctuation) naming both lines,
     jumps in question numbering, ignored sections, removed control characters, and the
     heading fallback of rule 4.
+
+Limits
+    More than 2000 questions is an error (split the file); at most 200 document warnings are
+    listed.
 """
 
 import re
@@ -104,6 +112,7 @@ __all__ = ["DocumentError", "ParsedQuestion", "parse_document"]
 TITLE_MAX = 200
 LONG_QUESTION = 1000
 MAX_DOCUMENT_WARNINGS = 200
+MAX_QUESTIONS = 2000
 BINARY_RATIO = 0.30
 
 NO_QUESTIONS = "No questions found: number them (Q1., 1.) or use headings ending in '?'"
@@ -528,6 +537,11 @@ class _Assembler:
 
     def _close(self):
         if self.current is not None:
+            if len(self.drafts) >= MAX_QUESTIONS:
+                raise DocumentError(
+                    f"The document has more than {MAX_QUESTIONS} questions: split it into smaller files",
+                    line=self.current.line,
+                )
             self.drafts.append(self.current)
             self.current = None
 

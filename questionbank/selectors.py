@@ -1,5 +1,7 @@
 """Reads of the question bank: filtered, searched and faceted question lists."""
 
+import re
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db.models import Count, F, Func, Q
 from django.utils.html import escape
@@ -37,8 +39,35 @@ def clean_filters(params):
     return filters
 
 
+_ISE_IZE = re.compile(r"^(\w+?)i([sz])(ation|ations|e|es|ed|ing|er|ers)$", re.IGNORECASE)
+
+
+def _spelling_variants(word):
+    """A word and its other -ise/-ize spelling (regularisation / regularization): the English
+    stemmer keeps them apart, and the bank is written by both kinds of speller."""
+    match = _ISE_IZE.match(word)
+    if not match:
+        return [word]
+    stem, letter, ending = match.groups()
+    other = "s" if letter.lower() == "z" else "z"
+    return [word, f"{stem}i{other}{ending}"]
+
+
 def search_query(text):
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    """websearch syntax ("quoted phrases", -exclusions, or); plain words also match their
+    other -ise/-ize spelling."""
+    words = text.split()
+    plain = all(re.fullmatch(r"[\w'-]+", w) and not w.startswith("-") and w.lower() != "or" for w in words)
+    if not plain or not any(len(_spelling_variants(w)) > 1 for w in words):
+        return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    query = None
+    for word in words:
+        either = None
+        for variant in _spelling_variants(word):
+            part = SearchQuery(variant, search_type="plain", config=SEARCH_CONFIG)
+            either = part if either is None else either | part
+        query = either if query is None else query & either
+    return query
 
 
 def search(base_qs, *, text, filters):

@@ -27,6 +27,18 @@ def test_it_finds_the_british_spelling_too(hm_client):
     assert "L1 and L2 regularization (lasso and ridge)" in result_titles(response)
 
 
+def test_it_folds_ise_and_ize_spellings(hm_client):
+    american = set(result_titles(hm_client.get("/questions/", {"q": "regularization"})))
+    british = set(result_titles(hm_client.get("/questions/", {"q": "regularisation"})))
+    assert american == british
+    assert any(t.startswith("Dropout") for t in american)  # its text says "regularisation"
+
+
+def test_it_keeps_websearch_syntax(hm_client):
+    titles = result_titles(hm_client.get("/questions/", {"q": '"decision threshold" -roc'}))
+    assert titles and not any("ROC" in t for t in titles)
+
+
 def test_it_highlights_matches(hm_client):
     body = hm_client.get("/questions/", {"q": "regularization"}).content.decode()
     assert "L1 and L2 <mark>regularization</mark> (lasso and ridge)" in body

@@ -1,1 +1,280 @@
-"""Positions, candidates, interview plans and interviews (see docs/architecture.md)."""
+"""Positions, candidates, interview plans and scheduled interviews."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from questionbank.models import Level, QuestionRevision
+
+
+class PositionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ON_HOLD = "on_hold", "On hold"
+    CLOSED = "closed", "Closed"
+
+
+class Stage(models.TextChoices):
+    APPLIED = "applied", "Applied"
+    SCREEN = "screen", "Screen"
+    INTERVIEWING = "interviewing", "Interviewing"
+    OFFER = "offer", "Offer"
+    HIRED = "hired", "Hired"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PositionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """People involved in a position: its hiring manager, its recruiter, and interviewers
+        on a panel for one of its candidates. Admins see all."""
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(hiring_manager=user) | Q(recruiter=user) | Q(candidates__interviews__interviewers=user)
+        ).distinct()
+
+
+class Position(models.Model):
+    """A role being hired for."""
+
+    title = models.CharField(max_length=160)
+    team = models.CharField(max_length=120, blank=True)
+    level = models.CharField(max_length=8, choices=Level.choices, default=Level.MID)
+    hiring_manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="managed_positions")
+    recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="recruited_positions"
+    )
+    status = models.CharField(max_length=10, choices=PositionStatus.choices, default=PositionStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.team})" if self.team else self.title
+
+    def get_absolute_url(self):
+        return reverse("interviews:position_detail", args=[self.pk])
+
+
+class CandidateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(position__hiring_manager=user) | Q(position__recruiter=user) | Q(interviews__interviewers=user)
+        ).distinct()
+
+
+class Candidate(models.Model):
+    """A person applying for a position."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="candidates")
+    name = models.CharField(max_length=160)
+    email = models.EmailField(blank=True)
+    stage = models.CharField(max_length=14, choices=Stage.choices, default=Stage.APPLIED)
+    source = models.CharField(max_length=120, blank=True, help_text="Referral, job board, agency…")
+    notes = models.TextField(blank=True)
+    cv_url = models.URLField(blank=True, verbose_name="CV link")
+    cv_file = models.FileField(upload_to="cvs/%Y/%m/", blank=True, verbose_name="CV file")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            # The candidate list of a position, filtered by stage.
+            models.Index(fields=["position", "stage"], name="iv_candidate_position_stage"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("interviews:candidate_detail", args=[self.pk])
+
+
+class PlanQuerySet(models.QuerySet):
+    def templates(self):
+        return self.filter(position__isnull=True)
+
+    def visible_to(self, user):
+        """Templates are shared; a position's plan is visible to those who see the position."""
+        if user.is_superuser or user.has_perm("interviews.change_interviewplan"):
+            return self
+        return self.filter(Q(position__isnull=True) | Q(position__in=Position.objects.visible_to(user)))
+
+
+class InterviewPlan(models.Model):
+    """An ordered set of questions for one interview slot: a reusable template (no position)
+    or a plan for a position."""
+
+    name = models.CharField(max_length=160)
+    position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.CASCADE, related_name="plans")
+    description = models.TextField(blank=True)
+    slot_minutes = models.PositiveSmallIntegerField(default=45, validators=[MinValueValidator(5)])
+    cloned_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(slot_minutes__gte=5) & Q(slot_minutes__lte=480), name="iv_plan_slot_range"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_template(self):
+        return self.position_id is None
+
+    def get_absolute_url(self):
+        return reverse("interviews:plan_builder", args=[self.pk])
+
+
+class PlanSection(models.Model):
+    """A part of a plan: warm-up, fundamentals, coding, system design, wrap-up…"""
+
+    plan = models.ForeignKey(InterviewPlan, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(max_length=80)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class PlanItem(models.Model):
+    """One question of a plan, pinned to a revision, with its minutes, competency and weight."""
+
+    plan = models.ForeignKey(InterviewPlan, on_delete=models.CASCADE, related_name="items")
+    section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(default=0)
+    revision = models.ForeignKey(QuestionRevision, on_delete=models.PROTECT, related_name="plan_items")
+    minutes = models.PositiveSmallIntegerField(default=10)
+    competency = models.CharField(max_length=80)
+    weight = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.00"))
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["plan", "section__order", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=10), name="iv_planitem_weight_range"),
+            models.CheckConstraint(condition=Q(minutes__gte=1) & Q(minutes__lte=120), name="iv_planitem_minutes_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.revision.title} ({self.minutes} min)"
+
+
+class InterviewStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class InterviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(interviewers=user) | Q(candidate__position__hiring_manager=user) | Q(candidate__position__recruiter=user)
+        ).distinct()
+
+    def for_interviewer(self, user):
+        return self.filter(interviewers=user)
+
+
+class Interview(models.Model):
+    """A scheduled interview of a candidate with a panel of interviewers. Its questions are
+    pinned copies of the plan's items (``InterviewQuestion``), so later edits to the plan or
+    the bank never change it."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="interviews")
+    plan = models.ForeignKey(InterviewPlan, null=True, on_delete=models.SET_NULL, related_name="interviews")
+    plan_name = models.CharField(max_length=160)
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=45)
+    interviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="interviews")
+    status = models.CharField(max_length=10, choices=InterviewStatus.choices, default=InterviewStatus.SCHEDULED)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            # Dashboards: upcoming and overdue interviews by start time.
+            models.Index(fields=["status", "starts_at"], name="iv_interview_status_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480), name="iv_interview_duration_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} · {self.plan_name} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("interviews:interview_detail", args=[self.pk])
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
+
+
+class InterviewQuestion(models.Model):
+    """A question as pinned for one interview: a copy of a plan item (revision, minutes,
+    competency, weight, required), or an ad-hoc question an interviewer added live (from the
+    bank, or free text), which belongs to that interviewer's scorecard only."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField()
+    section = models.CharField(max_length=80, blank=True)
+    revision = models.ForeignKey(QuestionRevision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    free_text = models.TextField(blank=True, help_text="The prompt of an ad-hoc question not from the bank.")
+    minutes = models.PositiveSmallIntegerField(default=5)
+    competency = models.CharField(max_length=80)
+    weight = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.00"))
+    required = models.BooleanField(default=True)
+    added_for = models.ForeignKey(
+        "scoring.Scorecard", null=True, blank=True, on_delete=models.CASCADE, related_name="ad_hoc_questions"
+    )
+
+    class Meta:
+        ordering = ["interview", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revision__isnull=False) | ~Q(free_text=""), name="iv_question_has_revision_or_text"
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=10), name="iv_question_weight_range"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self):
+        return self.revision.title if self.revision_id else self.free_text[:80]
+
+    @property
+    def ad_hoc(self):
+        return self.added_for_id is not None

@@ -67,6 +67,7 @@ def revision_publish(*, question, content, by=None, note=""):
     ScoreAnchor.objects.bulk_create(
         ScoreAnchor(revision=revision, level=level, text=text)
         for level, text in zip(SCORE_LEVELS, content["anchors"])
+        if text  # documents imported without anchors get them from the author later
     )
     question.current_revision = revision
     question.title = revision.title

@@ -14,6 +14,7 @@ shown to the user; ``apply_import`` writes the chosen items in one transaction.
 import csv
 import io
 import json
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -293,17 +294,31 @@ def _csv_follow_ups(cell, line):
     return [{"question": q.strip(), "good_answer": ""} for q in cell.splitlines() if q.strip()]
 
 
+_NEGATIVE = re.compile(r"^(a |an )?(weak|poor|bad|red flag|red flags|avoid|watch out|candidates who)\b", re.I)
+_STRONG_PREFIX = re.compile(
+    r"^(a |an )?(strong|good|great|excellent|the best)( candidates?| answers?| responses?)? (will |should |also )?", re.I
+)
+
+
 def _criteria_from_evaluation(evaluation):
     """Draft rubric criteria from "Evaluating Responses" prose: its bullets, or else its
-    sentences (at most 8). The author reviews them before publishing."""
-    lines = [l.strip().lstrip("-*•").strip() for l in evaluation.splitlines() if l.strip()]
-    bullets = [l for l, raw in zip(lines, evaluation.splitlines()) if raw.strip()[:1] in "-*•"]
+    sentences, leaving out the ones that describe weak answers (at most 8). The author
+    reviews them before publishing."""
+    raw_lines = [line.strip() for line in evaluation.splitlines() if line.strip()]
+    bullets = [line.lstrip("-*•").strip() for line in raw_lines if line[:1] in "-*•"]
     if len(bullets) >= 2:
-        return bullets[:8]
-    import re
-
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(lines)) if len(s.strip()) > 15]
-    return sentences[:8]
+        candidates = bullets
+    else:
+        prose = " ".join(line.lstrip("-*•").strip() for line in raw_lines)
+        candidates = re.split(r"(?<=[.!?])\s+", prose)
+    criteria = []
+    for text in candidates:
+        text = text.strip()
+        if len(text) < 15 or _NEGATIVE.match(text):
+            continue
+        text = _STRONG_PREFIX.sub("", text, count=1).strip()
+        criteria.append(text[:1].upper() + text[1:])
+    return criteria[:8]
 
 
 def parse_document(text, *, defaults):
@@ -318,7 +333,8 @@ def parse_document(text, *, defaults):
         criteria = _criteria_from_evaluation(pq.evaluation) if pq.evaluation else []
         warnings = list(pq.warnings)
         if criteria:
-            warnings.append(f"{len(criteria)} rubric criteria drafted from the evaluation notes: review them")
+            noun = "criterion" if len(criteria) == 1 else "criteria"
+            warnings.append(f"{len(criteria)} rubric {noun} drafted from the evaluation notes: review them")
         warnings.append("no score anchors: imported as a draft; add anchors before publishing")
         items.append(_item(
             line=pq.line, slug=slugify(pq.title)[:70] or "imported-question",

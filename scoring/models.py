@@ -1,1 +1,137 @@
-"""Scorecards and question scores (see docs/architecture.md)."""
+"""Scorecards: one per interviewer per interview, with a score per question."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Recommendation(models.TextChoices):
+    """The 4-point overall recommendation: no neutral option, so every interviewer leans."""
+
+    STRONG_NO = "strong_no", "Strong no"
+    NO = "no", "No"
+    YES = "yes", "Yes"
+    STRONG_YES = "strong_yes", "Strong yes"
+
+
+RECOMMENDATION_POINTS = {"strong_no": 1, "no": 2, "yes": 3, "strong_yes": 4}
+
+
+class ScorecardStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Scorecard(models.Model):
+    """One interviewer's assessment of one interview. Drafts are private to their author;
+    a submitted scorecard is read-only and changes only through an audited amendment."""
+
+    interview = models.ForeignKey("interviews.Interview", on_delete=models.CASCADE, related_name="scorecards")
+    interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scorecards")
+    status = models.CharField(max_length=10, choices=ScorecardStatus.choices, default=ScorecardStatus.DRAFT)
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
+    summary = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["interview", "interviewer"]
+        constraints = [
+            models.UniqueConstraint(fields=["interview", "interviewer"], name="scoring_one_scorecard_per_interviewer"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (~Q(recommendation="") & ~Q(summary="") & Q(submitted_at__isnull=False)),
+                name="scoring_submitted_has_recommendation_summary",
+            ),
+        ]
+        indexes = [
+            # Dashboards: an interviewer's drafts; missing scorecards across interviews.
+            models.Index(fields=["interviewer", "status"], name="scoring_card_owner_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.interviewer} · {self.interview}"
+
+    def get_absolute_url(self):
+        return reverse("scoring:scorecard", args=[self.interview_id])
+
+    @property
+    def is_submitted(self):
+        return self.status == ScorecardStatus.SUBMITTED
+
+
+class QuestionScore(models.Model):
+    """The score of one pinned question on one scorecard: 1-4, or skipped with a reason.
+
+    ``version`` grows by one with every saved change; autosave writes carry the version they
+    were based on, and a write based on an older version is refused (optimistic concurrency)."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="scores")
+    question = models.ForeignKey("interviews.InterviewQuestion", on_delete=models.CASCADE, related_name="scores")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    skipped = models.BooleanField(default=False)
+    skip_reason = models.CharField(max_length=300, blank=True)
+    # Ids of the revision's RubricCriterion rows the answer met (checked on write).
+    criteria_met = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    # Indexes into the revision's key_points list that the candidate stated.
+    key_points_hit = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    notes = models.TextField(blank=True)
+    seconds_spent = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scorecard", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "question"], name="scoring_one_score_per_question"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=4)), name="scoring_score_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(skipped=False) | (Q(score__isnull=True) & ~Q(skip_reason="")),
+                name="scoring_skip_has_reason_and_no_score",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.score if self.score else ('skipped' if self.skipped else '—')}"
+
+    @property
+    def is_answered(self):
+        return self.score is not None or (self.skipped and bool(self.skip_reason.strip()))
+
+
+class AutosaveReceipt(models.Model):
+    """The idempotency key of every applied autosave, so a retried request applies once."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    question_score = models.ForeignKey(QuestionScore, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "key"], name="scoring_autosave_key_once"),
+        ]
+
+
+class Amendment(models.Model):
+    """A change to a submitted scorecard: who, when, what (old and new values) and why."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="amendments")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    field = models.CharField(max_length=80)
+    old_value = models.JSONField(null=True)
+    new_value = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["scorecard", "at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="scoring_amendment_has_reason"),
+        ]

@@ -188,3 +188,47 @@ def test_the_import_command_names_the_line_of_a_malformed_file(tmp_path):
     path.write_text("title,prompt,minutes\nA,B,ten\n")
     with pytest.raises(CommandError, match="Line 2: minutes: minutes 'ten' is not a whole number"):
         call_command("import_questions", str(path), "--dry-run")
+
+
+def test_a_markdown_document_of_ten_questions_imports_through_the_preview(hm_client):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "docs" / "examples" / "ten-questions.md"
+    upload = io.BytesIO(path.read_bytes())
+    upload.name = "ten-questions.md"
+    count = Question.objects.count()
+    response = hm_client.post("/questions/import/", {"file": upload, **DEFAULTS})
+    preview = hm_client.session["question_import_preview"]
+    assert response.status_code == 200 and preview["format"] == "document"
+    assert len(preview["items"]) == 10
+    first = preview["items"][0]
+    assert first["content"]["title"] == "What is the bias-variance trade-off, and how does it show up in practice?"
+    assert first["content"]["why_we_ask"].startswith("It tells us whether the candidate")
+    assert first["content"]["criteria"] == [
+        "Names both sources of error, connects them to learning curves and gives a concrete remedy for each."
+    ]
+    assert Question.objects.count() == count
+    include = [str(i["index"]) for i in preview["items"] if i["include"]]
+    hm_client.post("/questions/import/confirm/", {"token": preview["token"], "include": include})
+    assert Question.objects.count() == count + len(include)
+    imported = Question.objects.get(slug=first["slug"])
+    assert imported.status == "draft"
+    assert imported.current_revision.anchors.count() == 0
+
+
+def test_criteria_are_drafted_from_evaluation_notes_without_the_weak_answer_lines():
+    from questionbank.transfer import _criteria_from_evaluation
+
+    assert _criteria_from_evaluation("- Names two metrics\n- Weak answers ignore costs\n* Says when accuracy misleads") == [
+        "Names two metrics", "Says when accuracy misleads",
+    ]
+
+
+def test_an_empty_document_is_refused_with_a_message(hm_client):
+    response = hm_client.post("/questions/import/", {"text": "   \n  ", **DEFAULTS})
+    assert response.status_code == 400
+    assert "Choose a file to upload or paste the text" in response.content.decode()
+    upload = io.BytesIO(b"Just some notes without any questions in them.\n")
+    upload.name = "notes.md"
+    response = hm_client.post("/questions/import/", {"file": upload, **DEFAULTS})
+    assert "No questions found" in response.content.decode()

@@ -12,6 +12,8 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("questions/", include("questionbank.urls")),
+    path("", include("interviews.urls")),
+    path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]
 

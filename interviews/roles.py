@@ -24,6 +24,12 @@ GROUP_NAMES = {
 # "app_label.codename" per role; missing codenames (a model not written yet) are ignored.
 ROLE_PERMISSIONS = {
     Role.HIRING_MANAGER: [
+        "interviews.view_position",
+        "interviews.view_candidate",
+        "interviews.view_interview",
+        "interviews.view_interviewplan",
+        "interviews.add_interviewplan",
+        "interviews.change_interviewplan",
         "questionbank.view_question",
         "questionbank.add_question",
         "questionbank.change_question",
@@ -32,9 +38,21 @@ ROLE_PERMISSIONS = {
         "questionbank.export_questions",
     ],
     Role.INTERVIEWER: [
+        "interviews.view_interview",
         "questionbank.view_question",
+        "scoring.add_scorecard",
     ],
     Role.RECRUITER: [
+        "interviews.view_position",
+        "interviews.add_position",
+        "interviews.change_position",
+        "interviews.view_candidate",
+        "interviews.add_candidate",
+        "interviews.change_candidate",
+        "interviews.view_interview",
+        "interviews.add_interview",
+        "interviews.change_interview",
+        "interviews.view_interviewplan",
         "questionbank.view_question",
     ],
 }

@@ -1,0 +1,3 @@
+"""Positions, candidates, scheduling."""
+
+urlpatterns = []

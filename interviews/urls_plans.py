@@ -1,0 +1,3 @@
+"""Interview plans and the plan builder."""
+
+urlpatterns = []

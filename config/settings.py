@@ -92,6 +92,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Installed by npm from package-lock.json at install time (see docs/dependencies.md).
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -6,12 +6,14 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from interviews.selectors import home_dashboards
 from questionbank.models import Question, Status
 
 
 def home(request):
+    """The question bank cards, and each role's dashboard (interviews.selectors)."""
     counts = {"published": Question.objects.filter(status=Status.PUBLISHED).count()}
-    return render(request, "home.html", {"counts": counts})
+    return render(request, "home.html", {"counts": counts, **home_dashboards(request.user)})
 
 
 @login_not_required

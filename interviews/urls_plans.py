@@ -1,3 +1,19 @@
 """Interview plans and the plan builder."""
 
-urlpatterns = []
+from django.urls import path
+
+from .views import plans
+
+urlpatterns = [
+    path("plans/", plans.plan_list, name="plan_list"),
+    path("plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plans.plan_builder, name="plan_builder"),
+    path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/clone/", plans.plan_clone, name="plan_clone"),
+    path("plans/<int:pk>/reorder/", plans.plan_reorder, name="plan_reorder"),
+    path("plans/<int:pk>/sections/add/", plans.plan_section_add, name="plan_section_add"),
+    path("plans/<int:pk>/items/add/", plans.plan_item_add, name="plan_item_add"),
+    path("plans/<int:pk>/items/<int:item_pk>/", plans.plan_item_update, name="plan_item_update"),
+    path("plans/<int:pk>/items/<int:item_pk>/move/", plans.plan_item_move, name="plan_item_move"),
+    path("plans/<int:pk>/items/<int:item_pk>/delete/", plans.plan_item_delete, name="plan_item_delete"),
+]

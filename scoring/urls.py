@@ -1,3 +1,14 @@
+from django.urls import path
+
+from .views import live, scorecard
+
 app_name = "scoring"
 
-urlpatterns = []
+urlpatterns = [
+    path("interviews/<int:pk>/live/", live.live, name="live"),
+    path("interviews/<int:pk>/live/save/", live.live_save, name="live_save"),
+    path("interviews/<int:pk>/live/adhoc/", live.adhoc, name="adhoc"),
+    path("interviews/<int:pk>/autosave/", live.autosave, name="autosave"),
+    path("interviews/<int:pk>/scorecard/", scorecard.scorecard, name="scorecard"),
+    path("interviews/<int:pk>/scorecard/amend/", scorecard.amend, name="amend"),
+]

@@ -16,6 +16,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_question_bank", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Creating the cast with the production hasher costs a second per test; tests that are
+    about hashing set PASSWORD_HASHERS themselves."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username, role=None, **extra):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
     if role:

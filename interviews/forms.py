@@ -1,0 +1,302 @@
+"""Forms of positions, candidates and scheduling. They validate; crispy only renders them."""
+
+import os
+import uuid
+from datetime import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Candidate, InterviewPlan, Position
+from .roles import GROUP_NAMES, Role
+
+CV_MAX_BYTES = 5 * 1024 * 1024
+# Extension -> how the first bytes of such a file look (None: any text, checked separately).
+CV_TYPES = {
+    ".pdf": (b"%PDF-",),
+    ".docx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    ".txt": None,
+}
+DURATION_MIN, DURATION_MAX = 5, 480
+
+
+def users_in_role(role, *, include_pk=None):
+    """Active users of a role group, by name; ``include_pk`` keeps an existing choice listed
+    even when that person has left the group since."""
+    condition = Q(groups__name=GROUP_NAMES[role], is_active=True)
+    if include_pk:
+        condition |= Q(pk=include_pk)
+    return get_user_model().objects.filter(condition).distinct().order_by("first_name", "last_name", "username")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        full = obj.get_full_name()
+        return f"{full} ({obj.username})" if full else obj.username
+
+
+class PositionForm(forms.ModelForm):
+    """A position; the hiring manager must hold the hiring-manager role, the recruiter the
+    recruiter role."""
+
+    hiring_manager = PersonChoiceField(queryset=None, help_text="Members of the Hiring managers group.")
+    recruiter = PersonChoiceField(queryset=None, required=False, help_text="Members of the Recruiters group.")
+
+    class Meta:
+        model = Position
+        fields = ["title", "team", "level", "hiring_manager", "recruiter", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hiring_manager"].queryset = users_in_role(
+            Role.HIRING_MANAGER, include_pk=self.instance.hiring_manager_id
+        )
+        self.fields["recruiter"].queryset = users_in_role(Role.RECRUITER, include_pk=self.instance.recruiter_id)
+        self.fields["title"].widget.attrs.setdefault("placeholder", "Senior ML Engineer, Ranking")
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the position a title.")
+        return title
+
+
+class CandidateForm(forms.ModelForm):
+    """A candidate for one of the positions the user can see. The CV is a link or an
+    uploaded file (PDF, DOC, DOCX or TXT up to 5 MB), never both."""
+
+    class Meta:
+        model = Candidate
+        fields = ["name", "email", "position", "stage", "source", "notes", "cv_url", "cv_file"]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "cv_file": forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.txt"}),
+        }
+        help_texts = {
+            "cv_url": "A link to the CV (LinkedIn, a shared drive…), or upload a file below.",
+            "cv_file": "PDF, DOC, DOCX or TXT, up to 5 MB. Only people involved in the position can open it.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = Q(pk__in=Position.objects.visible_to(user).values("pk"))
+        if self.instance.pk:
+            visible |= Q(pk=self.instance.position_id)
+        self.fields["position"].queryset = Position.objects.filter(visible).order_by("status", "title")
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the candidate's name.")
+        return name
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_cv_file(self):
+        upload = self.cleaned_data.get("cv_file")
+        # Only a new upload is checked (an existing file was checked when it came in).
+        if not upload or not hasattr(upload, "content_type"):
+            return upload
+        ext = os.path.splitext(upload.name)[1].lower()
+        if ext not in CV_TYPES:
+            raise forms.ValidationError(
+                f"“{upload.name}” is not a PDF, DOC, DOCX or TXT file. Save the CV in one of those formats and choose it again."
+            )
+        if upload.size > CV_MAX_BYTES:
+            raise forms.ValidationError(
+                f"“{upload.name}” is {upload.size / (1024 * 1024):.1f} MB; CVs are limited to 5 MB. "
+                "Choose a smaller file, or paste a link to the CV instead."
+            )
+        head = upload.read(8)
+        upload.seek(0)
+        signatures = CV_TYPES[ext]
+        if signatures is None:
+            if not _looks_like_text(upload):
+                raise forms.ValidationError(f"“{upload.name}” is not a plain-text file.")
+        elif not head.startswith(signatures):
+            raise forms.ValidationError(
+                f"“{upload.name}” does not look like a {ext[1:].upper()} file. Check the file and choose it again."
+            )
+        # A random stored name: nothing about the candidate leaks through the file system.
+        upload.name = f"{uuid.uuid4().hex}{ext}"
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        cv_file = data.get("cv_file")
+        if data.get("cv_url") and cv_file:
+            self.add_error(
+                "cv_url",
+                "Give either a link to the CV or an uploaded file, not both. "
+                "Clear the link, or tick “Remove” by the current file.",
+            )
+        position, email = data.get("position"), data.get("email")
+        if position and email:
+            same = Candidate.objects.filter(position=position, email__iexact=email).exclude(pk=self.instance.pk)
+            if same.exists():
+                self.add_error("email", f"{email} is already a candidate for {position.title}.")
+        return data
+
+
+def _looks_like_text(upload):
+    sample = upload.read(64 * 1024)
+    upload.seek(0)
+    if b"\x00" in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character may be cut at the end of the sample.
+        return exc.start >= len(sample) - 3
+    return True
+
+
+class SiteDateTimeField(forms.DateTimeField):
+    """A datetime-local input, read and shown in settings.TIME_ZONE (whatever timezone a
+    request may have activated), so every recruiter means the same clock."""
+
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        with timezone.override(timezone.get_default_timezone()):
+            return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return timezone.localtime(value, timezone.get_default_timezone()).replace(tzinfo=None)
+        return value
+
+
+class OptionDataSelect(forms.Select):
+    """A select whose options carry ``data-position``: the position of the candidate or plan
+    (empty for a template), so schedule.js can narrow the plans to the chosen candidate's;
+    plans also carry ``data-slot``, their slot length."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-position"] = instance.position_id or ""
+            if hasattr(instance, "slot_minutes"):
+                option["attrs"]["data-slot"] = instance.slot_minutes
+        return option
+
+
+class CandidateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} — {obj.position.title}"
+
+
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        where = obj.position.title if obj.position_id else "template"
+        return f"{obj.name} ({where}, {obj.slot_minutes} min)"
+
+
+class PanelFields(forms.Form):
+    """Time, length and panel: what scheduling and rescheduling share."""
+
+    starts_at = SiteDateTimeField(label="Starts at", help_text="")
+    duration_minutes = forms.IntegerField(
+        label="Length (minutes)", min_value=DURATION_MIN, max_value=DURATION_MAX, required=False,
+        help_text=f"{DURATION_MIN} to {DURATION_MAX}. Left blank, the plan's slot length is used.",
+    )
+    interviewers = PeopleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Interviewers",
+        error_messages={"required": "Choose at least one interviewer."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = f"Time zone: {timezone.get_default_timezone_name()}."
+        self.fields["interviewers"].queryset = users_in_role(Role.INTERVIEWER)
+
+    def starts_in_the_past(self):
+        return self.cleaned_data["starts_at"] < timezone.now()
+
+
+class ScheduleForm(PanelFields):
+    """A new interview: a candidate the recruiter can see, a plan for that candidate's
+    position (or a template), a time and a panel."""
+
+    candidate = CandidateChoiceField(queryset=None, widget=OptionDataSelect)
+    plan = PlanChoiceField(
+        queryset=None, widget=OptionDataSelect,
+        help_text="Plans for the candidate's position, or a template. The plan's questions are pinned to the interview.",
+    )
+
+    field_order = ["candidate", "plan", "starts_at", "duration_minutes", "interviewers"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = (
+            Candidate.objects.filter(pk__in=Candidate.objects.visible_to(user).values("pk"))
+            .select_related("position").order_by("name", "pk")
+        )
+        positions = Position.objects.visible_to(user).values("pk")
+        self.fields["plan"].queryset = (
+            InterviewPlan.objects.filter(Q(position__isnull=True) | Q(position__in=positions))
+            .select_related("position").order_by("position__title", "name", "pk")
+        )
+
+    def clean(self):
+        data = super().clean()
+        candidate, plan = data.get("candidate"), data.get("plan")
+        if candidate and plan:
+            if plan.position_id not in (None, candidate.position_id):
+                self.add_error(
+                    "plan",
+                    f"“{plan.name}” is a plan for {plan.position.title}, not for {candidate.position.title}. "
+                    "Choose a plan of the candidate's position or a template.",
+                )
+            elif not plan.items.exists():
+                self.add_error("plan", f"“{plan.name}” has no questions yet. Add questions to it first.")
+        if plan and data.get("duration_minutes") is None and "duration_minutes" not in self.errors:
+            data["duration_minutes"] = plan.slot_minutes
+        return data
+
+
+class RescheduleForm(PanelFields):
+    """A new time, length or panel for an interview."""
+
+    def __init__(self, *args, interview, **kwargs):
+        initial = {
+            "starts_at": interview.starts_at,
+            "duration_minutes": interview.duration_minutes,
+            "interviewers": [u.pk for u in interview.interviewers.all()],
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.interview = interview
+        self.fields["duration_minutes"].required = True
+        self.fields["duration_minutes"].help_text = f"{DURATION_MIN} to {DURATION_MAX}."
+        # Someone who has left the Interviewers group stays choosable on their own panel.
+        self.fields["interviewers"].queryset = get_user_model().objects.filter(
+            Q(groups__name=GROUP_NAMES[Role.INTERVIEWER], is_active=True) | Q(interviews=interview)
+        ).distinct().order_by("first_name", "last_name", "username")
+        self.fields["interviewers"].help_text = (
+            "Interviewers who have already started a scorecard stay on the panel, so their work is never lost."
+        )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200, label="Reason for cancelling",
+        widget=forms.TextInput(attrs={"placeholder": "Candidate withdrew; rescheduled as a new interview…"}),
+        error_messages={"required": "Say why the interview is cancelled; the panel and the candidate's history show it."},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say why the interview is cancelled.")
+        return reason

@@ -1,0 +1,257 @@
+"""Forms of interview plans and the plan builder. They validate; crispy only renders them."""
+
+import json
+from decimal import Decimal
+
+from django import forms
+
+from questionbank.models import Question
+
+from .models import InterviewPlan, PlanItem, PlanSection, Position, PositionStatus
+
+# The shared vocabulary of competencies: the starter templates use only these (checked by
+# load_starter_plans), and the builder offers them as suggestions. Plans may use other words.
+COMPETENCIES = [
+    "ML fundamentals",
+    "Evaluation",
+    "Data",
+    "Modelling",
+    "Deep learning",
+    "Production",
+    "Coding",
+    "System design",
+    "Communication",
+]
+DEFAULT_SECTIONS = ["Warm-up", "Fundamentals", "Coding", "System design", "Wrap-up"]
+MIN_ITEM_MINUTES, MAX_ITEM_MINUTES = 1, 120
+MIN_WEIGHT, MAX_WEIGHT = Decimal("0.25"), Decimal("10")
+
+
+def positions_for_plans(user):
+    """Positions a user may attach a plan to: the open or on-hold positions they are the hiring
+    manager of; every position for admins."""
+    qs = Position.objects.exclude(status=PositionStatus.CLOSED).order_by("title", "pk")
+    return qs if user.is_superuser else qs.filter(hiring_manager=user)
+
+
+class PositionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class PlanEditForm(forms.ModelForm):
+    """A plan's name, slot and description (its position stays as it is)."""
+
+    class Meta:
+        model = InterviewPlan
+        fields = ["name", "slot_minutes", "description"]
+        labels = {"slot_minutes": "Slot length (minutes)"}
+        help_texts = {
+            "name": "For example “ML engineer — onsite technical” or “Screen, 45 minutes”.",
+            "slot_minutes": "The length of the interview; the builder warns when the questions need more.",
+            "description": "What this interview is for and what the interviewers should leave time for.",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot_minutes"].widget.attrs.update(min=5, max=480)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the plan a name.")
+        return name
+
+    def clean_slot_minutes(self):
+        minutes = self.cleaned_data["slot_minutes"]
+        if not 5 <= minutes <= 480:
+            raise forms.ValidationError("A slot is between 5 and 480 minutes.")
+        return minutes
+
+
+class PlanCreateForm(PlanEditForm):
+    """A new plan: for one of the user's positions, or (no position) a reusable template."""
+
+    position = PositionChoiceField(
+        queryset=Position.objects.none(), required=False, empty_label="None: a reusable template",
+        help_text="Only open positions you are the hiring manager of are listed.",
+    )
+
+    class Meta(PlanEditForm.Meta):
+        fields = ["name", "position", "slot_minutes", "description"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].queryset = positions_for_plans(user)
+
+
+class PlanItemForm(forms.ModelForm):
+    """The editable part of one plan item, as a small form on its row of the builder."""
+
+    class Meta:
+        model = PlanItem
+        fields = ["minutes", "competency", "weight", "required"]
+
+    def __init__(self, *args, **kwargs):
+        item = kwargs.get("instance")
+        # Every row has its own form on one page: keep the ids unique, the names short.
+        kwargs.setdefault("auto_id", f"item-{item.pk}-%s" if item else "id_%s")
+        super().__init__(*args, **kwargs)
+        f = self.fields
+        f["minutes"].widget.attrs.update(min=MIN_ITEM_MINUTES, max=MAX_ITEM_MINUTES, step=1)
+        f["weight"].widget.attrs.update(min=MIN_WEIGHT, max=MAX_WEIGHT, step="0.25")
+        f["competency"].widget.attrs.update(list="competency-suggestions", autocomplete="off")
+        for name in ("minutes", "competency", "weight"):
+            css = "form-control form-control-sm"
+            if name in self.errors:
+                css += " is-invalid"
+            f[name].widget.attrs["class"] = css
+        f["required"].widget.attrs["class"] = "form-check-input"
+
+    def clean_minutes(self):
+        minutes = self.cleaned_data["minutes"]
+        if not MIN_ITEM_MINUTES <= minutes <= MAX_ITEM_MINUTES:
+            raise forms.ValidationError(f"Minutes must be between {MIN_ITEM_MINUTES} and {MAX_ITEM_MINUTES}.")
+        return minutes
+
+    def clean_weight(self):
+        weight = self.cleaned_data["weight"]
+        if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+            raise forms.ValidationError(f"Weight must be between {MIN_WEIGHT} and {MAX_WEIGHT:g}.")
+        return weight
+
+    def clean_competency(self):
+        competency = " ".join(self.cleaned_data["competency"].split())
+        if not competency:
+            raise forms.ValidationError("Name the competency this question probes.")
+        return competency
+
+
+class PlanItemAddForm(forms.Form):
+    """Add a published question of the bank to a section of the plan."""
+
+    question = forms.ModelChoiceField(
+        queryset=Question.objects.published().select_related("current_revision"),
+        error_messages={"invalid_choice": "That question is not in the bank, or is not published."},
+    )
+    section = forms.ModelChoiceField(queryset=PlanSection.objects.none())
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["section"].queryset = plan.sections.all()
+        self.fields["section"].error_messages["invalid_choice"] = "Choose a section of this plan."
+
+    def clean(self):
+        data = super().clean()
+        question = data.get("question")
+        if question and self.plan.items.filter(revision__question=question).exists():
+            raise forms.ValidationError(f"“{question.title}” is already in this plan.")
+        return data
+
+
+class PlanSectionForm(forms.ModelForm):
+    class Meta:
+        model = PlanSection
+        fields = ["title"]
+        labels = {"title": "New section"}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["title"].widget.attrs.update(placeholder="e.g. Deep dive", id="id_section_title")
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError("Give the section a title.")
+        if self.plan.sections.filter(title__iexact=title).exists():
+            raise forms.ValidationError(f"This plan already has a section called “{title}”.")
+        return title
+
+
+class PlanCloneForm(forms.Form):
+    """Copy a plan, for one of the user's positions or as a new template."""
+
+    position = PositionChoiceField(
+        queryset=Position.objects.none(), required=False, empty_label="None: keep it as a template",
+        label="For position",
+    )
+    name = forms.CharField(
+        max_length=160, required=False,
+        help_text="Leave blank to name it after the plan and the position.",
+    )
+
+    def __init__(self, *args, user, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.fields["position"].queryset = positions_for_plans(user)
+        self.fields["name"].widget.attrs["placeholder"] = f"{source.name} — <position>"
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("name") or "").strip() and "position" in data:
+            position = data.get("position")
+            data["name"] = f"{self.source.name} — {position.title}" if position else f"{self.source.name} (copy)"
+        data["name"] = data.get("name", "").strip()[:160]
+        return data
+
+
+class PlanReorderForm(forms.Form):
+    """The full new order of a plan after a drag: ``[{"section": id, "items": [id, ...]}, ...]``.
+    Every item of the plan must appear exactly once, in sections of this plan."""
+
+    order = forms.JSONField()
+
+    def __init__(self, *args, plan_items, plan_sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item_ids = {item.pk for item in plan_items}
+        self.section_ids = {section.pk for section in plan_sections}
+
+    def clean_order(self):
+        order = self.cleaned_data["order"]
+        if not isinstance(order, list) or not all(
+            isinstance(entry, dict) and set(entry) == {"section", "items"} for entry in order
+        ):
+            raise forms.ValidationError('Send a list of {"section": id, "items": [ids]} objects.')
+        seen_sections, seen_items = set(), []
+        for entry in order:
+            section, items = entry["section"], entry["items"]
+            if not _is_id(section) or not isinstance(items, list) or not all(_is_id(i) for i in items):
+                raise forms.ValidationError("Section and item ids must be whole numbers.")
+            if section not in self.section_ids:
+                raise forms.ValidationError(f"Section {section} is not a section of this plan.")
+            if section in seen_sections:
+                raise forms.ValidationError(f"Section {section} is listed twice.")
+            seen_sections.add(section)
+            seen_items.extend(items)
+        if len(seen_items) != len(set(seen_items)):
+            raise forms.ValidationError("An item is listed twice.")
+        if set(seen_items) != self.item_ids:
+            missing = sorted(self.item_ids - set(seen_items))
+            foreign = sorted(set(seen_items) - self.item_ids)
+            parts = []
+            if missing:
+                parts.append("missing item(s) " + ", ".join(map(str, missing)))
+            if foreign:
+                parts.append("item(s) not in this plan " + ", ".join(map(str, foreign)))
+            raise forms.ValidationError(
+                "The new order must list every item of the plan exactly once: " + "; ".join(parts) + "."
+                " Reload the page to see the plan as it is now."
+            )
+        return order
+
+
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def reorder_form_from_body(body, **kwargs):
+    """A PlanReorderForm for a JSON request body ``{"order": [...]}``."""
+    try:
+        payload = json.loads(body or b"")
+    except (ValueError, UnicodeDecodeError):
+        payload = None
+    raw = payload.get("order") if isinstance(payload, dict) else None
+    return PlanReorderForm({"order": json.dumps(raw) if raw is not None else ""}, **kwargs)

@@ -1,0 +1,277 @@
+"""Reads of positions, candidates and interviews for lists, detail pages and the home
+dashboards. Each function is a fixed number of queries, however many rows there are."""
+
+from datetime import timedelta
+
+from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from scoring.models import Scorecard, ScorecardStatus
+
+from .models import Candidate, Interview, InterviewStatus, Position, Stage
+from .roles import Role, roles_of
+
+# Candidates still in the process (the rest are hired, rejected or withdrawn).
+ACTIVE_STAGES = [Stage.APPLIED, Stage.SCREEN, Stage.INTERVIEWING, Stage.OFFER]
+# A scorecard is overdue this long after its interview ended.
+SCORECARD_GRACE = timedelta(hours=24)
+DASHBOARD_ROWS = 20
+
+MISSING = "missing"
+
+
+def _ends_at(prefix=""):
+    """The end of an interview in SQL: starts_at + duration_minutes minutes."""
+    return ExpressionWrapper(
+        F(f"{prefix}starts_at") + F(f"{prefix}duration_minutes") * timedelta(minutes=1), output_field=DateTimeField()
+    )
+
+
+def _submitted_by(interview_ref, user_ref):
+    return Exists(
+        Scorecard.objects.filter(interview=interview_ref, interviewer=user_ref, status=ScorecardStatus.SUBMITTED)
+    )
+
+
+def visible_positions(user):
+    """Positions the user may see, as a plain queryset that annotations can count over
+    (``visible_to`` joins through candidates and interviews, which would multiply counts)."""
+    if user.is_superuser:
+        return Position.objects.all()
+    return Position.objects.filter(pk__in=Position.objects.visible_to(user).values("pk"))
+
+
+def visible_candidates(user):
+    if user.is_superuser:
+        return Candidate.objects.all()
+    return Candidate.objects.filter(pk__in=Candidate.objects.visible_to(user).values("pk"))
+
+
+def with_candidate_counts(positions):
+    return positions.annotate(
+        candidate_count=Count("candidates", distinct=True),
+        active_count=Count("candidates", filter=Q(candidates__stage__in=ACTIVE_STAGES), distinct=True),
+    )
+
+
+def position_list(user, *, text="", status="", level=""):
+    """The position list: search over title and team, filters by status and level."""
+    qs = visible_positions(user).select_related("hiring_manager", "recruiter")
+    if text:
+        qs = qs.filter(Q(title__icontains=text) | Q(team__icontains=text))
+    if status:
+        qs = qs.filter(status=status)
+    if level:
+        qs = qs.filter(level=level)
+    return with_candidate_counts(qs).order_by("status", "title", "pk")
+
+
+def with_interview_counts(candidates):
+    live = ~Q(interviews__status=InterviewStatus.CANCELLED)
+    return candidates.annotate(
+        interview_count=Count("interviews", filter=live, distinct=True),
+        upcoming_count=Count(
+            "interviews",
+            filter=Q(interviews__status=InterviewStatus.SCHEDULED, interviews__starts_at__gte=timezone.now()),
+            distinct=True,
+        ),
+    )
+
+
+def position_candidates(position):
+    """A position's candidates with how many interviews each has had or has coming."""
+    return with_interview_counts(position.candidates.all()).order_by("name", "pk")
+
+
+def candidate_list(user, *, text="", position=None, stage=""):
+    qs = visible_candidates(user).select_related("position")
+    if text:
+        qs = qs.filter(Q(name__icontains=text) | Q(email__icontains=text))
+    if position:
+        qs = qs.filter(position_id=position)
+    if stage:
+        qs = qs.filter(stage=stage)
+    return with_interview_counts(qs).order_by("name", "pk")
+
+
+def _panel_prefetches():
+    return (
+        Prefetch("interviewers"),
+        # Only the state of each scorecard: no scores, notes or recommendation are loaded.
+        Prefetch("scorecards", queryset=Scorecard.objects.only("pk", "interview_id", "interviewer_id", "status")),
+    )
+
+
+def panel_states(interview):
+    """[(interviewer, "submitted" | "draft" | "missing")] of an interview whose interviewers
+    and scorecards are prefetched (``with_panel``)."""
+    states = {card.interviewer_id: card.status for card in interview.scorecards.all()}
+    people = sorted(interview.interviewers.all(), key=lambda u: (u.get_full_name() or u.username).lower())
+    return [(person, states.get(person.pk, MISSING)) for person in people]
+
+
+def with_panel(interviews):
+    """Interviews with their panel and each interviewer's scorecard state (``.panel``)."""
+    rows = list(interviews.prefetch_related(*_panel_prefetches()))
+    for interview in rows:
+        interview.panel = panel_states(interview)
+    return rows
+
+
+def candidate_interviews(candidate):
+    """A candidate's interview history, newest first."""
+    return with_panel(candidate.interviews.select_related("plan").order_by("-starts_at", "-pk"))
+
+
+def interview_for_detail(user, pk):
+    """An interview the user may see, with its candidate, position and panel; or None."""
+    interview = (
+        Interview.objects.filter(pk__in=Interview.objects.visible_to(user).values("pk"), pk=pk)
+        .select_related("candidate__position", "plan", "created_by")
+        .prefetch_related(*_panel_prefetches())
+        .first()
+    )
+    if interview is not None:
+        interview.panel = panel_states(interview)
+    return interview
+
+
+def pinned_questions(interview):
+    """The plan's questions as pinned to the interview (not the ad-hoc ones an interviewer
+    added to their own scorecard)."""
+    return interview.questions.filter(added_for__isnull=True).select_related("revision").order_by("order", "pk")
+
+
+# --- Dashboards -----------------------------------------------------------------------
+
+
+def start_of_today(now=None):
+    """Midnight today in settings.TIME_ZONE."""
+    local = timezone.localtime(now or timezone.now(), timezone.get_default_timezone())
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def interviewer_upcoming(user, *, now=None, limit=DASHBOARD_ROWS):
+    """The user's scheduled interviews from midnight today on, soonest first (one query)."""
+    return list(
+        Interview.objects.for_interviewer(user)
+        .filter(status=InterviewStatus.SCHEDULED, starts_at__gte=start_of_today(now))
+        .select_related("candidate__position")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def interviewer_drafts(user, *, limit=DASHBOARD_ROWS):
+    """The user's scorecards still in draft, for interviews not cancelled (one query)."""
+    return list(
+        Scorecard.objects.filter(interviewer=user, status=ScorecardStatus.DRAFT)
+        .exclude(interview__status=InterviewStatus.CANCELLED)
+        .select_related("interview__candidate__position")
+        .order_by("interview__starts_at", "pk")[:limit]
+    )
+
+
+def interviewer_overdue(user, *, now=None, limit=DASHBOARD_ROWS):
+    """Interviews of the user that ended more than 24 hours ago with no submitted scorecard
+    from them; cancelled ones excepted. Each has ``.ends`` (one query)."""
+    now = now or timezone.now()
+    return list(
+        Interview.objects.for_interviewer(user)
+        .exclude(status=InterviewStatus.CANCELLED)
+        .annotate(ends=_ends_at())
+        .filter(ends__lt=now - SCORECARD_GRACE)
+        .exclude(_submitted_by(OuterRef("pk"), user))
+        .select_related("candidate__position")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def recruiter_positions(user):
+    """Positions a recruiter recruits for (all of them for an admin)."""
+    return Position.objects.all() if user.is_superuser else Position.objects.filter(recruiter=user)
+
+
+def missing_scorecards(user, *, now=None, limit=50):
+    """Per interviewer, the ended (not cancelled) interviews of the recruiter's positions
+    with no submitted scorecard from that interviewer, longest overdue first. Each row has
+    ``.interview``, ``.user``, ``.ends``, ``.has_draft`` and ``.overdue`` (one query)."""
+    now = now or timezone.now()
+    Panel = Interview.interviewers.through
+    rows = list(
+        Panel.objects.filter(
+            interview__candidate__position__in=recruiter_positions(user).values("pk"),
+        )
+        .exclude(interview__status=InterviewStatus.CANCELLED)
+        .annotate(
+            ends=_ends_at("interview__"),
+            has_draft=Exists(
+                Scorecard.objects.filter(interview=OuterRef("interview_id"), interviewer=OuterRef("user_id"))
+            ),
+        )
+        .filter(ends__lt=now)
+        .exclude(_submitted_by(OuterRef("interview_id"), OuterRef("user_id")))
+        .select_related("interview__candidate__position", "user")
+        .order_by("ends", "interview_id", "user__username")[:limit]
+    )
+    for row in rows:
+        row.overdue = now - row.ends > SCORECARD_GRACE
+    return rows
+
+
+def recruiter_upcoming(user, *, now=None, limit=DASHBOARD_ROWS):
+    """Scheduled interviews of the recruiter's positions from midnight today on, with panel
+    and scorecard states (three queries)."""
+    return with_panel(
+        Interview.objects.filter(candidate__position__in=recruiter_positions(user).values("pk"))
+        .filter(status=InterviewStatus.SCHEDULED, starts_at__gte=start_of_today(now))
+        .select_related("candidate__position")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def managed_positions(user):
+    """The hiring manager's positions with candidate, plan and upcoming-interview counts
+    (one query)."""
+    return list(
+        with_candidate_counts(Position.objects.filter(hiring_manager=user))
+        .annotate(
+            plan_count=Count("plans", distinct=True),
+            upcoming_count=Count(
+                "candidates__interviews",
+                filter=Q(
+                    candidates__interviews__status=InterviewStatus.SCHEDULED,
+                    candidates__interviews__starts_at__gte=timezone.now(),
+                ),
+                distinct=True,
+            ),
+        )
+        .select_related("recruiter")
+        .order_by("status", "title", "pk")
+    )
+
+
+def home_dashboards(user, *, now=None):
+    """What the home page shows each role: an interviewer their interviews and scorecards, a
+    recruiter (or an admin, across every position) the scorecards to chase and what is coming,
+    a hiring manager their positions. Constant queries per dashboard."""
+    now = now or timezone.now()
+    roles = set(roles_of(user))
+    context = {}
+    if Role.INTERVIEWER in roles:
+        upcoming = interviewer_upcoming(user, now=now)
+        tomorrow = start_of_today(now) + timedelta(days=1)
+        context["interviewer_dash"] = {
+            "today": [i for i in upcoming if i.starts_at < tomorrow],
+            "later": [i for i in upcoming if i.starts_at >= tomorrow],
+            "drafts": interviewer_drafts(user),
+            "overdue": interviewer_overdue(user, now=now),
+        }
+    if Role.RECRUITER in roles or user.is_superuser:
+        context["recruiter_dash"] = {
+            "missing": missing_scorecards(user, now=now),
+            "upcoming": recruiter_upcoming(user, now=now),
+            "all_positions": user.is_superuser,
+        }
+    if Role.HIRING_MANAGER in roles:
+        context["manager_dash"] = {"positions": managed_positions(user)}
+    return context

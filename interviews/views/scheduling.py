@@ -1,0 +1,130 @@
+"""Scheduling: a new interview, an interview's page, rescheduling and cancelling."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..forms import CancelForm, RescheduleForm, ScheduleForm
+from ..models import Interview, InterviewStatus
+
+PAST_WARNING = "Note: this interview starts in the past ({when}). If that was a typing slip, reschedule it."
+
+
+def _past_warning(request, starts_at):
+    when = timezone.localtime(starts_at, timezone.get_default_timezone())
+    messages.warning(request, PAST_WARNING.format(when=f"{when:%d %b %Y %H:%M}"))
+
+
+@permission_required("interviews.add_interview", raise_exception=True)
+def interview_schedule(request):
+    if request.method == "POST":
+        form = ScheduleForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            interview = services.interview_schedule(
+                candidate=data["candidate"], plan=data["plan"], starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"], interviewers=data["interviewers"], by=request.user,
+            )
+            messages.success(
+                request, f"Scheduled {interview.candidate.name} for “{interview.plan_name}” with "
+                f"{len(data['interviewers'])} interviewer{'s' if len(data['interviewers']) != 1 else ''}.",
+            )
+            if form.starts_in_the_past():
+                _past_warning(request, interview.starts_at)
+            return redirect(interview)
+        return _render_form(request, form)
+    form = ScheduleForm(user=request.user)
+    candidate = request.GET.get("candidate", "")
+    if candidate.isdigit() and form.fields["candidate"].queryset.filter(pk=candidate).exists():
+        form.initial["candidate"] = int(candidate)
+    return _render_form(request, form)
+
+
+def _render_form(request, form, interview=None):
+    return render(
+        request,
+        "interviews/interview_form.html",
+        {
+            "form": form,
+            "interview": interview,
+            # For schedule.js's "in the past" hint: the form's clock is settings.TIME_ZONE.
+            "now_local": timezone.localtime(timezone.now(), timezone.get_default_timezone()),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _detail_context(request, interview, cancel_form=None):
+    questions = list(selectors.pinned_questions(interview))
+    return {
+        "interview": interview,
+        "questions": questions,
+        "total_minutes": sum(q.minutes for q in questions),
+        "on_panel": any(person.pk == request.user.pk for person, _ in interview.panel),
+        "cancel_form": cancel_form or CancelForm(),
+        "TIME_ZONE_NAME": timezone.get_default_timezone_name(),
+    }
+
+
+@permission_required("interviews.view_interview", raise_exception=True)
+def interview_detail(request, pk):
+    interview = selectors.interview_for_detail(request.user, pk)
+    if interview is None:
+        raise Http404("No such interview")
+    return render(request, "interviews/interview_detail.html", _detail_context(request, interview))
+
+
+def _changeable_interview(request, pk):
+    return get_object_or_404(
+        Interview.objects.filter(pk__in=Interview.objects.visible_to(request.user).values("pk"))
+        .select_related("candidate__position"),
+        pk=pk,
+    )
+
+
+@permission_required("interviews.change_interview", raise_exception=True)
+def interview_edit(request, pk):
+    interview = _changeable_interview(request, pk)
+    if interview.status == InterviewStatus.CANCELLED:
+        messages.error(request, "This interview is cancelled, so it cannot be rescheduled. Schedule a new interview instead.")
+        return redirect(interview)
+    if request.method == "POST":
+        form = RescheduleForm(request.POST, interview=interview)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.interview_reschedule(
+                interview=interview, starts_at=data["starts_at"], duration_minutes=data["duration_minutes"],
+                interviewers=data["interviewers"],
+            )
+            messages.success(request, "Saved the new time and panel.")
+            chosen = {u.pk for u in data["interviewers"]}
+            kept = [u for u in interview.interviewers.all() if u.pk not in chosen]
+            if kept:
+                names = ", ".join(u.get_full_name() or u.username for u in kept)
+                messages.info(request, f"{names} stayed on the panel: they have already started a scorecard.")
+            if form.starts_in_the_past():
+                _past_warning(request, interview.starts_at)
+            return redirect(interview)
+        return _render_form(request, form, interview)
+    return _render_form(request, RescheduleForm(interview=interview), interview)
+
+
+@require_POST
+@permission_required("interviews.change_interview", raise_exception=True)
+def interview_cancel(request, pk):
+    interview = _changeable_interview(request, pk)
+    if interview.status == InterviewStatus.CANCELLED:
+        messages.info(request, "This interview was already cancelled.")
+        return redirect(interview)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        interview = selectors.interview_for_detail(request.user, pk)
+        context = _detail_context(request, interview, cancel_form=form)
+        return render(request, "interviews/interview_detail.html", context, status=400)
+    services.interview_cancel(interview=interview, reason=form.cleaned_data["reason"])
+    messages.success(request, f"Cancelled the interview of {interview.candidate.name}. The panel sees it as cancelled.")
+    return redirect(interview)

@@ -1,0 +1,63 @@
+from django import forms
+
+from .models import Recommendation
+
+
+class SubmitForm(forms.Form):
+    recommendation = forms.ChoiceField(
+        choices=Recommendation.choices, widget=forms.RadioSelect,
+        label="Overall recommendation", error_messages={"required": "Choose a recommendation: there is no neutral option."},
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000,
+        help_text="The evidence behind your recommendation, in a few sentences.",
+        error_messages={"required": "Write a summary: the debrief reads it first."},
+    )
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"].strip()
+        if not summary:
+            raise forms.ValidationError("Write a summary: the debrief reads it first.")
+        return summary
+
+
+class AmendForm(forms.Form):
+    """Change one thing on a submitted scorecard, with a reason."""
+
+    field = forms.ChoiceField(label="What to change")
+    score = forms.TypedChoiceField(
+        choices=[("", "—")] + [(str(n), str(n)) for n in range(1, 5)], coerce=int, empty_value=None, required=False,
+        label="New score",
+    )
+    recommendation = forms.ChoiceField(choices=[("", "—")] + list(Recommendation.choices), required=False,
+                                       label="New recommendation")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="New text (summary or notes)")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                             error_messages={"required": "Say why you are amending a submitted scorecard."})
+
+    def __init__(self, *args, scores=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("recommendation", "Overall recommendation"), ("summary", "Summary")]
+        for s in scores:
+            choices.append((f"score:{s.question_id}", f"Score — {s.question.title[:60]}"))
+            choices.append((f"notes:{s.question_id}", f"Notes — {s.question.title[:60]}"))
+        self.fields["field"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        field = data.get("field", "")
+        if field == "recommendation" and not data.get("recommendation"):
+            self.add_error("recommendation", "Choose the new recommendation.")
+        elif field.startswith("score:") and data.get("score") is None:
+            self.add_error("score", "Choose the new score (1-4).")
+        elif field == "summary" and not (data.get("text") or "").strip():
+            self.add_error("text", "Write the new summary.")
+        return data
+
+    def change(self):
+        field = self.cleaned_data["field"]
+        if field == "recommendation":
+            return {field: self.cleaned_data["recommendation"]}
+        if field.startswith("score:"):
+            return {field: self.cleaned_data["score"]}
+        return {field: (self.cleaned_data.get("text") or "").strip()}

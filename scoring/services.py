@@ -1,0 +1,239 @@
+"""Workflows of scorecards: opening, saving a question's score, submitting, amending."""
+
+from django.db import connection, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from interviews.models import InterviewQuestion
+
+from .models import Amendment, AutosaveReceipt, QuestionScore, Scorecard, ScorecardStatus
+
+MAX_NOTES = 20_000
+MAX_SECONDS = 24 * 3600
+
+
+class ScoreError(ValueError):
+    """A score write that is not allowed; the message says why, for a 400 response."""
+
+
+class StaleVersion(Exception):
+    """The write was based on an older version of the question's score."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__("stale version")
+
+
+class Submitted(Exception):
+    """The scorecard is submitted, so it is read-only."""
+
+
+def scorecard_open(*, interview, interviewer):
+    """The interviewer's scorecard for the interview, created with an empty score row per
+    question on first use; records when the interviewer started."""
+    card, _ = Scorecard.objects.get_or_create(interview=interview, interviewer=interviewer)
+    questions = interview.questions.filter(Q(added_for__isnull=True) | Q(added_for=card)).values_list("pk", flat=True)
+    have = set(card.scores.values_list("question_id", flat=True))
+    missing = [pk for pk in questions if pk not in have]
+    if missing:
+        QuestionScore.objects.bulk_create(
+            [QuestionScore(scorecard=card, question_id=pk) for pk in missing], ignore_conflicts=True
+        )
+    if card.started_at is None and card.status == ScorecardStatus.DRAFT:
+        card.started_at = timezone.now()
+        card.save(update_fields=["started_at", "updated_at"])
+    return card
+
+
+def clean_state(raw, *, criteria_ids, key_point_count):
+    """Validate one question's state as sent by the live page. Returns a dict of field values
+    or raises ScoreError naming the problem. Criteria must belong to the question's revision."""
+    if not isinstance(raw, dict):
+        raise ScoreError("state must be an object")
+    score = raw.get("score")
+    if score in ("", None):
+        score = None
+    elif isinstance(score, bool) or not isinstance(score, (int, str)) or str(score) not in {"1", "2", "3", "4"}:
+        raise ScoreError("score must be 1, 2, 3 or 4 (or empty)")
+    else:
+        score = int(score)
+    skipped = raw.get("skipped", False)
+    if not isinstance(skipped, bool):
+        raise ScoreError("skipped must be true or false")
+    reason = raw.get("skip_reason") or ""
+    if not isinstance(reason, str) or len(reason) > 300:
+        raise ScoreError("skip_reason must be text of at most 300 characters")
+    reason = reason.strip()
+    if skipped and score is not None:
+        raise ScoreError("a skipped question cannot also have a score")
+    if skipped and not reason:
+        raise ScoreError("say why the question was skipped")
+    notes = raw.get("notes") or ""
+    if not isinstance(notes, str) or len(notes) > MAX_NOTES:
+        raise ScoreError(f"notes must be text of at most {MAX_NOTES} characters")
+    if "\x00" in notes or "\x00" in reason:
+        raise ScoreError("text must not contain NUL characters")
+    seconds = raw.get("seconds", 0)
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= MAX_SECONDS:
+        raise ScoreError("seconds must be a whole number from 0 to 86400")
+    criteria = raw.get("criteria") or []
+    if not isinstance(criteria, list) or any(isinstance(c, bool) or not isinstance(c, int) for c in criteria):
+        raise ScoreError("criteria must be a list of criterion ids")
+    if not set(criteria) <= set(criteria_ids or []):
+        raise ScoreError("a criterion does not belong to this question's rubric")
+    points = raw.get("key_points") or []
+    if not isinstance(points, list) or any(isinstance(p, bool) or not isinstance(p, int) for p in points):
+        raise ScoreError("key_points must be a list of numbers")
+    if any(not 0 <= p < (key_point_count or 0) for p in points):
+        raise ScoreError("a key point does not belong to this question")
+    return {
+        "score": score, "skipped": skipped, "skip_reason": reason if skipped else "",
+        "criteria_met": sorted(set(criteria)), "key_points_hit": sorted(set(points)), "notes": notes,
+        "seconds_spent": seconds,
+    }
+
+
+STATE_FIELDS = ("score", "skipped", "skip_reason", "criteria_met", "key_points_hit", "notes", "seconds_spent")
+
+
+def state_of(row):
+    """A score row (model or values dict) as the live page's JSON state."""
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
+    return {
+        "score": get("score"), "skipped": get("skipped"), "skip_reason": get("skip_reason"),
+        "criteria": list(get("criteria_met") or []), "key_points": list(get("key_points_hit") or []),
+        "notes": get("notes"), "seconds": get("seconds_spent"), "version": get("version"),
+    }
+
+
+# One statement, so it is atomic without an explicit transaction: the update applies only if
+# the row is still at the version the client saw, and the idempotency receipt is written in
+# the same statement, so a retried request can never apply twice.
+_APPLY_SQL = """
+WITH upd AS (
+    UPDATE scoring_questionscore
+       SET score = %(score)s, skipped = %(skipped)s, skip_reason = %(skip_reason)s,
+           criteria_met = %(criteria_met)s, key_points_hit = %(key_points_hit)s, notes = %(notes)s,
+           seconds_spent = %(seconds_spent)s, version = version + 1, updated_at = now()
+     WHERE id = %(id)s AND version = %(base)s
+ RETURNING id, version
+)
+INSERT INTO scoring_autosavereceipt (scorecard_id, key, question_score_id, version, created_at)
+SELECT %(scorecard_id)s, %(key)s, upd.id, upd.version, now() FROM upd
+ON CONFLICT (scorecard_id, key) DO NOTHING
+RETURNING version
+"""
+
+
+def autosave_apply(*, row, key, base, state):
+    """Apply a validated state to a score row fetched by ``autosave_lookup``. Returns the new
+    version, or raises StaleVersion with the current state."""
+    with connection.cursor() as cursor:
+        cursor.execute(_APPLY_SQL, {**state, "id": row["pk"], "base": base, "scorecard_id": row["scorecard_id"], "key": key})
+        result = cursor.fetchone()
+    if result:
+        return result[0]
+    # Not applied: either a concurrent retry of this same request won the race (then its
+    # receipt exists and this is a replay), or someone else's change came first.
+    replay = AutosaveReceipt.objects.filter(scorecard_id=row["scorecard_id"], key=key).values_list("version", flat=True).first()
+    if replay is not None:
+        return replay
+    current = QuestionScore.objects.get(pk=row["pk"])
+    if current.scorecard.status == ScorecardStatus.SUBMITTED:
+        raise Submitted()
+    raise StaleVersion(state_of(current))
+
+
+def score_write(*, score_row, base, state):
+    """Save one question's state through the ORM (the form posts of the page without
+    JavaScript). Same rules as autosave: refused when stale or submitted."""
+    with transaction.atomic():
+        # Lock the row: two tabs posting at once must not both pass the version check.
+        locked = QuestionScore.objects.select_for_update().select_related("scorecard").get(pk=score_row.pk)
+        if locked.scorecard.status == ScorecardStatus.SUBMITTED:
+            raise Submitted()
+        if locked.version != base:
+            raise StaleVersion(state_of(locked))
+        for field, value in state.items():
+            setattr(locked, field, value)
+        locked.version += 1
+        locked.save(update_fields=[*STATE_FIELDS, "version", "updated_at"])
+    return locked
+
+
+def missing_items(scorecard, scores):
+    """What stops submission: required questions neither scored nor skipped with a reason."""
+    return [
+        s.question for s in scores
+        if s.question.required and not s.is_answered
+    ]
+
+
+@transaction.atomic
+def scorecard_submit(*, scorecard, recommendation, summary):
+    """Submit a scorecard. Returns the list of missing questions (empty on success)."""
+    card = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    if card.status == ScorecardStatus.SUBMITTED:
+        return []
+    # Lock the score rows too, and bump their versions, so an autosave racing this submit
+    # fails its version check instead of changing a submitted scorecard.
+    scores = list(card.scores.select_for_update(of=("self",)).select_related("question"))
+    missing = missing_items(card, scores)
+    if missing:
+        return missing
+    QuestionScore.objects.filter(scorecard=card).update(version=F("version") + 1)
+    card.status = ScorecardStatus.SUBMITTED
+    card.recommendation = recommendation
+    card.summary = summary.strip()
+    card.submitted_at = timezone.now()
+    card.save(update_fields=["status", "recommendation", "summary", "submitted_at", "updated_at"])
+    scorecard.status, scorecard.submitted_at = card.status, card.submitted_at
+    return []
+
+
+@transaction.atomic
+def scorecard_amend(*, scorecard, by, reason, changes):
+    """Change a submitted scorecard. ``changes`` maps "recommendation", "summary" or
+    "score:<question id>" / "notes:<question id>" to new values; every change keeps the old
+    value, who, when and why."""
+    if not reason or not reason.strip():
+        raise ScoreError("an amendment needs a reason")
+    card = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    if card.status != ScorecardStatus.SUBMITTED:
+        raise ScoreError("only a submitted scorecard is amended; a draft is simply edited")
+    made = []
+    for field, new in changes.items():
+        if field in ("recommendation", "summary"):
+            old = getattr(card, field)
+            if old == new:
+                continue
+            setattr(card, field, new)
+            card.save(update_fields=[field, "updated_at"])
+        else:
+            kind, _, qid = field.partition(":")
+            row = card.scores.select_for_update().get(question_id=int(qid))
+            attr = {"score": "score", "notes": "notes"}[kind]
+            old = getattr(row, attr)
+            if old == new:
+                continue
+            if attr == "score":
+                row.skipped, row.skip_reason = (False, "") if new is not None else (row.skipped, row.skip_reason)
+            setattr(row, attr, new)
+            row.version += 1
+            row.save(update_fields=[attr, "skipped", "skip_reason", "version", "updated_at"])
+        made.append(Amendment.objects.create(scorecard=card, by=by, reason=reason.strip(), field=field,
+                                             old_value=old, new_value=new))
+    return made
+
+
+def adhoc_add(*, scorecard, revision=None, free_text="", competency="Ad hoc"):
+    """Add a question during the interview, for this interviewer's scorecard only."""
+    interview = scorecard.interview
+    last = interview.questions.aggregate(m=Max("order"))["m"] or 0
+    question = InterviewQuestion.objects.create(
+        interview=interview, order=last + 1, section="Added during the interview", revision=revision,
+        free_text=free_text, minutes=revision.minutes if revision else 5, competency=competency or "Ad hoc",
+        required=False, added_for=scorecard,
+    )
+    QuestionScore.objects.create(scorecard=scorecard, question=question)
+    return question

@@ -1,0 +1,253 @@
+"""The live interview page, its autosave endpoint and its form posts (for no JavaScript)."""
+
+import json
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from interviews.models import Interview, InterviewStatus
+from questionbank.models import Question, RubricCriterion
+from questionbank.selectors import search as bank_search
+
+from ..models import AutosaveReceipt, QuestionScore
+from ..services import (
+    STATE_FIELDS, ScoreError, StaleVersion, Submitted, adhoc_add, autosave_apply, clean_state, score_write,
+    scorecard_open, state_of,
+)
+
+KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+MAX_BODY = 64 * 1024
+
+
+def _interview_for_panelist(request, pk):
+    """The interview if the user is on its panel, else 404 (other people's interviews do not
+    exist for them)."""
+    return get_object_or_404(
+        Interview.objects.select_related("candidate__position").filter(interviewers=request.user), pk=pk
+    )
+
+
+def _question_views(scores, overlay=None):
+    """What the template needs per question, with ``overlay`` (question id -> state) shown
+    instead of the saved values where a form post was refused, so nothing typed is lost."""
+    views = []
+    for n, row in enumerate(scores, 1):
+        q = row.question
+        rev = q.revision
+        state = (overlay or {}).get(q.pk) or state_of(row)
+        criteria = list(rev.criteria.all()) if rev else []
+        anchors = {a.level: a.text for a in rev.anchors.all()} if rev else {}
+        views.append({
+            "n": n, "row": row, "q": q, "rev": rev, "state": state,
+            "criteria": [(c, c.pk in state["criteria"]) for c in criteria],
+            "key_points": [(i, text, i in state["key_points"]) for i, text in enumerate(rev.key_points if rev else [])],
+            "anchors": [(level, anchors.get(level, ""), label, state["score"] == level)
+                        for level, label in ((1, "Poor"), (2, "Weak"), (3, "Good"), (4, "Excellent"))],
+            "answered": row.is_answered,
+        })
+    return views
+
+
+def _render_live(request, interview, card, *, current=1, overlay=None, status=200):
+    scores = list(
+        card.scores.select_related("question__revision__question")
+        .prefetch_related("question__revision__criteria", "question__revision__anchors")
+        .order_by("question__order", "question_id")
+    )
+    views = _question_views(scores, overlay)
+    current = min(max(current, 1), max(len(views), 1))
+    add_text = request.GET.get("add", "").strip()[:100]
+    add_results = []
+    if add_text:
+        qs, _mode, _ = bank_search(Question.objects.published(), text=add_text, filters={})
+        add_results = list(qs.select_related("current_revision")[:8])
+    planned = sum(v["q"].minutes for v in views)
+    return render(request, "scoring/live.html", {
+        "interview": interview, "card": card, "questions": views, "current": current,
+        "planned_minutes": planned, "add_text": add_text, "add_results": add_results,
+        "answered_count": sum(1 for v in views if v["answered"]),
+    }, status=status)
+
+
+@permission_required("scoring.add_scorecard", raise_exception=True)
+def live(request, pk):
+    interview = _interview_for_panelist(request, pk)
+    if interview.status == InterviewStatus.CANCELLED:
+        messages.error(request, "This interview was cancelled, so there is nothing to score.")
+        return redirect(interview)
+    card = scorecard_open(interview=interview, interviewer=request.user)
+    if card.is_submitted:
+        messages.info(request, "You have submitted this scorecard; it is read-only now.")
+        return redirect("scoring:scorecard", pk=interview.pk)
+    try:
+        current = int(request.GET.get("q", 1))
+    except ValueError:
+        current = 1
+    return _render_live(request, interview, card, current=current)
+
+
+def _form_state(post):
+    def ints(name):
+        return [int(v) for v in post.getlist(name) if v.strip().lstrip("-").isdigit()]
+
+    try:
+        seconds = int(post.get("seconds") or 0)
+    except ValueError:
+        seconds = 0
+    return {
+        "score": post.get("score") or None, "skipped": post.get("skipped") == "on",
+        "skip_reason": post.get("skip_reason", ""), "criteria": ints("criteria"), "key_points": ints("key_points"),
+        "notes": post.get("notes", ""), "seconds": seconds,
+    }
+
+
+@require_POST
+@permission_required("scoring.add_scorecard", raise_exception=True)
+def live_save(request, pk):
+    """Save one question from a plain form post (the page without JavaScript)."""
+    interview = _interview_for_panelist(request, pk)
+    card = scorecard_open(interview=interview, interviewer=request.user)
+    row = get_object_or_404(card.scores.select_related("question__revision"), question_id=request.POST.get("question") or 0)
+    position = int(request.POST.get("position") or 1) if (request.POST.get("position") or "1").isdigit() else 1
+    raw = _form_state(request.POST)
+    rev = row.question.revision
+    try:
+        state = clean_state(
+            raw, criteria_ids=[c.pk for c in rev.criteria.all()] if rev else [],
+            key_point_count=len(rev.key_points) if rev else 0,
+        )
+        base = int(request.POST.get("version", ""))
+        score_write(score_row=row, base=base, state=state)
+    except (ScoreError, ValueError) as exc:
+        messages.error(request, f"Not saved: {exc}.")
+        return _render_live(request, interview, card, current=position,
+                            overlay={row.question_id: {**raw, "score": _int_or_none(raw["score"]), "version": row.version}},
+                            status=400)
+    except StaleVersion:
+        messages.warning(
+            request,
+            "Not saved: this question was changed in another tab or device after you opened it. "
+            "The newer version is shown below; your notes were: “" + (raw["notes"][:500] or "(empty)") + "”.",
+        )
+        return _render_live(request, interview, card, current=position, status=409)
+    except Submitted:
+        messages.error(request, "This scorecard is submitted and read-only; use an amendment to change it.")
+        return redirect("scoring:scorecard", pk=interview.pk)
+    go = request.POST.get("go")
+    target = position + 1 if go == "next" else position - 1 if go == "previous" else position
+    messages.success(request, f"Saved at {timezone.localtime():%H:%M:%S}.")
+    return redirect(f"{reverse('scoring:live', args=[interview.pk])}?q={max(target, 1)}")
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _error(status, code, message, **extra):
+    return JsonResponse({"ok": False, "error": code, "message": message, **extra}, status=status)
+
+
+@require_POST
+def autosave(request, pk):
+    """Save one question's state from the live page's script.
+
+    Four queries: session, user, one lookup (row, ownership, rubric, receipt) and one
+    statement that applies the change and writes the idempotency receipt. See
+    docs/autosave.md for the protocol."""
+    if len(request.body) > MAX_BODY:
+        return _error(413, "too_large", "The change is too large to save.")
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "bad_json", "The request is not valid JSON.")
+    if not isinstance(payload, dict):
+        return _error(400, "bad_request", "The request must be a JSON object.")
+    key, question, base = payload.get("key"), payload.get("question"), payload.get("version")
+    if not isinstance(key, str) or not KEY_RE.match(key):
+        return _error(400, "bad_key", "The idempotency key must be 8-64 letters, digits, - or _.")
+    if isinstance(question, bool) or not isinstance(question, int) or isinstance(base, bool) or not isinstance(base, int):
+        return _error(400, "bad_request", "question and version must be whole numbers.")
+    row = (
+        QuestionScore.objects.filter(
+            scorecard__interview_id=pk, scorecard__interviewer_id=request.user.pk, question_id=question
+        )
+        .annotate(
+            criteria_ids=ArraySubquery(
+                RubricCriterion.objects.filter(revision_id=OuterRef("question__revision_id")).values("pk")
+            ),
+            key_point_count=Coalesce(
+                Func(F("question__revision__key_points"), function="jsonb_array_length", output_field=IntegerField()),
+                Value(0),
+            ),
+            replay_version=Subquery(
+                AutosaveReceipt.objects.filter(scorecard_id=OuterRef("scorecard_id"), key=key).values("version")[:1]
+            ),
+            card_status=F("scorecard__status"),
+        )
+        .values("pk", "scorecard_id", "version", "card_status", "criteria_ids", "key_point_count", "replay_version",
+                *STATE_FIELDS)
+        .first()
+    )
+    if row is None:
+        return _error(404, "not_found", "There is no such question on your scorecard for this interview.")
+    if row["replay_version"] is not None:
+        return JsonResponse({"ok": True, "version": row["replay_version"], "replayed": True})
+    if row["card_status"] == "submitted":
+        return _error(409, "submitted", "This scorecard is submitted and read-only; nothing more can be saved here.")
+    try:
+        state = clean_state(payload.get("state"), criteria_ids=row["criteria_ids"], key_point_count=row["key_point_count"])
+    except ScoreError as exc:
+        return _error(400, "invalid", f"Not saved: {exc}.")
+    if base != row["version"]:
+        return _error(409, "conflict", "This question was changed in another tab or device. The newer version is shown; "
+                      "your change was not saved.", current=state_of(row))
+    try:
+        version = autosave_apply(row=row, key=key, base=base, state=state)
+    except StaleVersion as exc:
+        return _error(409, "conflict", "This question was changed in another tab or device. The newer version is shown; "
+                      "your change was not saved.", current=exc.current)
+    except Submitted:
+        return _error(409, "submitted", "This scorecard is submitted and read-only; nothing more can be saved here.")
+    return JsonResponse({"ok": True, "version": version})
+
+
+@require_POST
+@permission_required("scoring.add_scorecard", raise_exception=True)
+def adhoc(request, pk):
+    """Add a question during the interview: from the bank (slug) or as free text."""
+    interview = _interview_for_panelist(request, pk)
+    card = scorecard_open(interview=interview, interviewer=request.user)
+    if card.is_submitted:
+        messages.error(request, "This scorecard is submitted; questions can no longer be added.")
+        return redirect("scoring:scorecard", pk=interview.pk)
+    slug, text = request.POST.get("slug", "").strip(), request.POST.get("free_text", "").strip()
+    competency = request.POST.get("competency", "").strip()[:80] or "Ad hoc"
+    if slug:
+        question = Question.objects.published().select_related("current_revision").filter(slug=slug).first()
+        if question is None:
+            messages.error(request, "That question is not in the published bank.")
+            return redirect("scoring:live", pk=interview.pk)
+        added = adhoc_add(scorecard=card, revision=question.current_revision, competency=competency)
+    elif text:
+        if len(text) > 2000:
+            messages.error(request, "Keep an ad-hoc question under 2000 characters.")
+            return redirect("scoring:live", pk=interview.pk)
+        added = adhoc_add(scorecard=card, free_text=text, competency=competency)
+    else:
+        messages.error(request, "Pick a question from the bank or type the question you asked.")
+        return redirect("scoring:live", pk=interview.pk)
+    position = card.scores.filter(question__order__lte=added.order).count()
+    messages.success(request, f"Added “{added.title}” to your scorecard.")
+    return redirect(f"{reverse('scoring:live', args=[interview.pk])}?q={position}")

@@ -1,0 +1,71 @@
+"""Submitting a scorecard, and amending it once submitted."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ..forms import AmendForm, SubmitForm
+from ..scores import competency_scores
+from ..services import ScoreError, missing_items, scorecard_amend, scorecard_open, scorecard_submit
+from .live import _interview_for_panelist
+
+
+def _context(card):
+    scores = list(card.scores.select_related("question__revision").order_by("question__order", "question_id"))
+    per_competency, overall = competency_scores((s.question.competency, s.question.weight, s.score) for s in scores)
+    return {
+        "card": card, "scores": scores, "per_competency": per_competency, "overall": overall,
+        "missing": missing_items(card, scores) if not card.is_submitted else [],
+        "amendments": card.amendments.select_related("by") if card.is_submitted else [],
+    }
+
+
+@permission_required("scoring.add_scorecard", raise_exception=True)
+def scorecard(request, pk):
+    interview = _interview_for_panelist(request, pk)
+    card = scorecard_open(interview=interview, interviewer=request.user)
+    context = {"interview": interview, **_context(card)}
+    status = 200
+    if request.method == "POST" and not card.is_submitted:
+        form = SubmitForm(request.POST)
+        if form.is_valid():
+            missing = scorecard_submit(scorecard=card, recommendation=form.cleaned_data["recommendation"],
+                                       summary=form.cleaned_data["summary"])
+            if not missing:
+                messages.success(request, "Scorecard submitted. It is read-only now; amendments need a reason.")
+                return redirect("scoring:scorecard", pk=interview.pk)
+            context["missing"] = missing
+            messages.error(request, "Not submitted yet: score or skip (with a reason) every required question listed below.")
+        status = 400
+    else:
+        form = SubmitForm(initial={"recommendation": card.recommendation, "summary": card.summary})
+    context["form"] = form
+    if card.is_submitted:
+        context["amend_form"] = AmendForm(scores=context["scores"])
+    return render(request, "scoring/scorecard.html", context, status=status)
+
+
+@require_POST
+@permission_required("scoring.add_scorecard", raise_exception=True)
+def amend(request, pk):
+    interview = _interview_for_panelist(request, pk)
+    card = scorecard_open(interview=interview, interviewer=request.user)
+    context = {"interview": interview, **_context(card)}
+    form = AmendForm(request.POST, scores=context["scores"])
+    if not card.is_submitted:
+        messages.info(request, "This scorecard is still a draft: change it on the live page.")
+        return redirect("scoring:live", pk=interview.pk)
+    if form.is_valid():
+        try:
+            made = scorecard_amend(scorecard=card, by=request.user, reason=form.cleaned_data["reason"], changes=form.change())
+        except ScoreError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if made:
+                messages.success(request, "Amendment saved; the old value is kept in the history below.")
+            else:
+                messages.info(request, "That is the value already on the scorecard; nothing changed.")
+            return redirect("scoring:scorecard", pk=interview.pk)
+    context.update(form=SubmitForm(), amend_form=form)
+    return render(request, "scoring/scorecard.html", context, status=400)

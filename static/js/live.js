@@ -7,7 +7,10 @@
   var root = document.getElementById("live");
   if (!root) return;
 
-  var STORAGE_KEY = "panelist:autosave:" + root.dataset.interview + ":" + root.dataset.user;
+  // Each tab keeps its own queue (its id lives in sessionStorage, so it survives a reload of
+  // that tab); a queue whose tab has stopped beating is adopted by the next tab that opens.
+  var PREFIX = "panelist:autosave:" + root.dataset.interview + ":" + root.dataset.user + ":";
+  var ORPHAN_AFTER_MS = 20000;
   var url = root.dataset.autosaveUrl;
   var sections = Array.prototype.slice.call(root.querySelectorAll(".live-question"));
   var byQuestion = {};
@@ -18,18 +21,37 @@
   var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value;
 
   // --- the queue, kept in localStorage so that a reload, a closed tab or a crash loses nothing
-  function load() {
-    try { return JSON.parse(localStorage.getItem(STORAGE_KEY)) || { ops: [], versions: {} }; }
-    catch (e) { return { ops: [], versions: {} }; }
-  }
-  var store = load();
-  function persist() {
-    try { localStorage.setItem(STORAGE_KEY, JSON.stringify(store)); } catch (e) { /* storage full: still in memory */ }
-  }
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
     return Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
   }
+  function read(key) {
+    try { return JSON.parse(localStorage.getItem(key)) || null; } catch (e) { return null; }
+  }
+  var tabId = null;
+  try { tabId = sessionStorage.getItem(PREFIX + "tab"); } catch (e) { /* private mode */ }
+  if (!tabId) {
+    tabId = newKey();
+    try { sessionStorage.setItem(PREFIX + "tab", tabId); } catch (e) { /* a fresh id each load */ }
+  }
+  var STORAGE_KEY = PREFIX + tabId;
+  var store = read(STORAGE_KEY) || { ops: [], versions: {} };
+  function persist() {
+    store.beat = Date.now();
+    try { localStorage.setItem(STORAGE_KEY, JSON.stringify(store)); } catch (e) { /* storage full: still in memory */ }
+  }
+  (function adoptOrphans() {
+    var keys = [];
+    for (var i = 0; i < localStorage.length; i++) keys.push(localStorage.key(i));
+    keys.forEach(function (key) {
+      if (key.indexOf(PREFIX) !== 0 || key === STORAGE_KEY || key === PREFIX + "tab") return;
+      var other = read(key);
+      if (!other || Date.now() - (other.beat || 0) < ORPHAN_AFTER_MS) return;
+      store.ops = store.ops.concat(other.ops || []);
+      localStorage.removeItem(key);
+    });
+    persist();
+  })();
   // The server's versions are the truth when the page loads, unless changes are still queued.
   sections.forEach(function (s) {
     var q = s.dataset.question;
@@ -328,6 +350,7 @@
       saveTimerState(section);
     }
     updatePacing();
+    if (Date.now() - (store.beat || 0) > 5000) persist();  // heartbeat: this tab is alive
     // The time spent travels with the next change; if nothing changes, save it every minute.
     if (Date.now() - lastTimerSave > 60000 && !store.ops.length && section) {
       lastTimerSave = Date.now();

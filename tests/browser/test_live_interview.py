@@ -1,0 +1,120 @@
+"""The live interview page in Chromium: scoring by keyboard, losing the network and
+reloading without losing a change, and two tabs on one scorecard."""
+
+import re
+
+import pytest
+
+from scoring.models import QuestionScore, Scorecard
+from tests.factories import make_candidate, make_interview, make_plan, make_position
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def interview(people):
+    position = make_position(hiring_manager=people["hm"], recruiter=people["rita"])
+    plan = make_plan(position=position)
+    return make_interview(candidate=make_candidate(position), plan=plan, interviewers=[people["ivan"], people["iris"]])
+
+
+def scores(interview, username):
+    return list(
+        QuestionScore.objects.filter(scorecard__interview=interview, scorecard__interviewer__username=username)
+        .order_by("question__order").values_list("score", "skipped", "skip_reason", "notes")
+    )
+
+
+def wait_saved(page):
+    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Saved ')", timeout=10_000)
+
+
+def test_an_interviewer_scores_a_whole_interview_by_keyboard_and_submits(open_session, interview):
+    s = open_session("keyboard")
+    s.login("ivan")
+    s.goto(f"/interviews/{interview.pk}/live/")
+    page = s.page
+    assert page.locator(".live-question:not([hidden]) h2").inner_text().startswith("Bias-variance")
+    page.keyboard.press("3")
+    page.keyboard.press("/")
+    page.keyboard.type("Wrote the decomposition unprompted.")
+    page.keyboard.press("Escape")
+    page.keyboard.press("n")
+    page.keyboard.press("4")
+    page.keyboard.press("n")
+    page.keyboard.press("s")  # skip asks for a reason: focus goes to the reason box
+    page.keyboard.type("Ran out of time")
+    page.keyboard.press("Escape")
+    page.keyboard.press("p")
+    assert "Precision" in page.locator(".live-question:not([hidden]) h2").inner_text()
+    wait_saved(page)
+    s.shot("live-keyboard")
+    assert scores(interview, "ivan") == [
+        (3, False, "", "Wrote the decomposition unprompted."), (4, False, "", ""), (None, True, "Ran out of time", ""),
+    ]
+    page.get_by_role("link", name="Review and submit").first.click()
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_label("Summary").fill("Solid fundamentals; ran out of time for coding.")
+    s.shot("scorecard")
+    page.get_by_role("button", name="Submit scorecard").click()
+    assert page.get_by_text("Scorecard submitted").is_visible()
+    assert Scorecard.objects.get(interview=interview, interviewer__username="ivan").status == "submitted"
+
+
+def test_changes_made_while_the_network_is_down_survive_a_reload(open_session, interview):
+    s = open_session("offline")
+    s.login("iris")
+    s.goto(f"/interviews/{interview.pk}/live/")
+    page = s.page
+    page.keyboard.press("2")
+    wait_saved(page)
+
+    # The network drops: autosave requests fail, the page keeps queueing.
+    page.route(re.compile(r".*/autosave/$"), lambda route: route.abort("internetdisconnected"))
+    page.keyboard.press("4")
+    page.keyboard.press("/")
+    page.keyboard.type("Typed while offline")
+    page.keyboard.press("Escape")
+    page.keyboard.press("n")
+    page.keyboard.press("1")
+    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Offline:')")
+    assert re.match(r"Offline: \d+ changes? waiting", page.locator("#save-state").inner_text())
+    s.shot("live-offline")
+    assert scores(interview, "iris")[0][0] == 2  # nothing new reached the server
+
+    # The tab is reloaded while still offline: the queued changes are shown, not lost.
+    page.reload()
+    assert page.locator("#question-1 input[name=score][value='4']").is_checked()
+    assert page.locator("#question-1 textarea").input_value() == "Typed while offline"
+
+    # The network returns: everything is sent, in order, exactly once.
+    page.unroute(re.compile(r".*/autosave/$"))
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_saved(page)
+    rows = scores(interview, "iris")
+    assert rows[0] == (4, False, "", "Typed while offline")
+    assert rows[1][0] == 1
+    page.reload()
+    assert page.locator("#question-1 input[name=score][value='4']").is_checked()
+
+
+def test_two_tabs_on_one_scorecard_show_a_conflict_instead_of_overwriting(open_session, interview):
+    s = open_session("tabs")
+    s.login("ivan")
+    s.goto(f"/interviews/{interview.pk}/live/")
+    first = s.page
+    second = s.context.new_page()
+    second.goto(s.base_url + f"/interviews/{interview.pk}/live/")
+
+    first.locator("#question-1 textarea").fill("Notes from the first tab")
+    wait_saved(first)
+    second.locator("#question-1 textarea").fill("Notes from the second tab")
+    second.wait_for_selector("#conflict:not(.d-none)")
+    message = second.locator("#conflict").inner_text()
+    assert "changed in another tab" in message and "Notes from the second tab" in message
+    # The second tab now shows the saved (newer) value, and the server kept it.
+    assert second.locator("#question-1 textarea").input_value() == "Notes from the first tab"
+    assert scores(interview, "ivan")[0][3] == "Notes from the first tab"
+    s.shot("live-conflict")
+    s.page = second
+    s.shot("live-conflict-second-tab")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .models import Candidate, InterviewPlan, Position
 from .roles import GROUP_NAMES, Role
+from .selectors import STATUS_ORDER
 
 CV_MAX_BYTES = 5 * 1024 * 1024
 # Extension -> how the first bytes of such a file look (None: any text, checked separately).
@@ -73,6 +74,11 @@ class CandidateForm(forms.ModelForm):
     """A candidate for one of the positions the user can see. The CV is a link or an
     uploaded file (PDF, DOC, DOCX or TXT up to 5 MB), never both."""
 
+    cv_url = forms.URLField(
+        required=False, label="CV link", assume_scheme="https",
+        help_text="A link to the CV (LinkedIn, a shared drive…), or upload a file instead.",
+    )
+
     class Meta:
         model = Candidate
         fields = ["name", "email", "position", "stage", "source", "notes", "cv_url", "cv_file"]
@@ -81,7 +87,6 @@ class CandidateForm(forms.ModelForm):
             "cv_file": forms.ClearableFileInput(attrs={"accept": ".pdf,.doc,.docx,.txt"}),
         }
         help_texts = {
-            "cv_url": "A link to the CV (LinkedIn, a shared drive…), or upload a file below.",
             "cv_file": "PDF, DOC, DOCX or TXT, up to 5 MB. Only people involved in the position can open it.",
         }
 
@@ -90,7 +95,7 @@ class CandidateForm(forms.ModelForm):
         visible = Q(pk__in=Position.objects.visible_to(user).values("pk"))
         if self.instance.pk:
             visible |= Q(pk=self.instance.position_id)
-        self.fields["position"].queryset = Position.objects.filter(visible).order_by("status", "title")
+        self.fields["position"].queryset = Position.objects.filter(visible).order_by(STATUS_ORDER, "title")
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -121,7 +126,9 @@ class CandidateForm(forms.ModelForm):
         signatures = CV_TYPES[ext]
         if signatures is None:
             if not _looks_like_text(upload):
-                raise forms.ValidationError(f"“{upload.name}” is not a plain-text file.")
+                raise forms.ValidationError(
+                    f"“{upload.name}” is not a plain-text file. Save the CV as PDF or UTF-8 text and choose it again."
+                )
         elif not head.startswith(signatures):
             raise forms.ValidationError(
                 f"“{upload.name}” does not look like a {ext[1:].upper()} file. Check the file and choose it again."

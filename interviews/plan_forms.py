@@ -108,6 +108,9 @@ class PlanItemForm(forms.ModelForm):
                 css += " is-invalid"
             f[name].widget.attrs["class"] = css
         f["required"].widget.attrs["class"] = "form-check-input"
+        f["competency"].error_messages["required"] = "Name the competency this question probes."
+        f["minutes"].error_messages["required"] = "Give the minutes for this question."
+        f["weight"].error_messages["required"] = "Give a weight (1 is normal)."
 
     def clean_minutes(self):
         minutes = self.cleaned_data["minutes"]

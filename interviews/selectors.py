@@ -3,12 +3,12 @@ dashboards. Each function is a fixed number of queries, however many rows there 
 
 from datetime import timedelta
 
-from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from scoring.models import Scorecard, ScorecardStatus
 
-from .models import Candidate, Interview, InterviewStatus, Position, Stage
+from .models import Candidate, Interview, InterviewStatus, Position, PositionStatus, Stage
 from .roles import Role, roles_of
 
 # Candidates still in the process (the rest are hired, rejected or withdrawn).
@@ -18,6 +18,10 @@ SCORECARD_GRACE = timedelta(hours=24)
 DASHBOARD_ROWS = 20
 
 MISSING = "missing"
+# Open positions first, then on hold, then closed.
+STATUS_ORDER = Case(
+    When(status=PositionStatus.OPEN, then=Value(0)), When(status=PositionStatus.ON_HOLD, then=Value(1)), default=Value(2)
+)
 
 
 def _ends_at(prefix=""):
@@ -63,7 +67,7 @@ def position_list(user, *, text="", status="", level=""):
         qs = qs.filter(status=status)
     if level:
         qs = qs.filter(level=level)
-    return with_candidate_counts(qs).order_by("status", "title", "pk")
+    return with_candidate_counts(qs).order_by(STATUS_ORDER, "title", "pk")
 
 
 def with_interview_counts(candidates):
@@ -246,7 +250,7 @@ def managed_positions(user):
             ),
         )
         .select_related("recruiter")
-        .order_by("status", "title", "pk")
+        .order_by(STATUS_ORDER, "title", "pk")
     )
 
 

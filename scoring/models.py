@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 
@@ -24,6 +24,43 @@ class ScorecardStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+class ScorecardQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Independent scoring, enforced here so every page gets it:
+
+        - your own scorecards, draft or submitted;
+        - other people's *submitted* scorecards, if you are the position's hiring manager or
+          recruiter, or an interviewer of that candidate who has submitted your own scorecard
+          for every interview of the candidate you are on;
+        - drafts are private to their author (admins reach them only through
+          ``admin_override``, which is logged).
+        """
+        if not user.is_authenticated:
+            return self.none()
+        from interviews.models import Interview
+
+        own = Q(interviewer=user)
+        managed = Q(interview__candidate__position__hiring_manager=user) | Q(interview__candidate__position__recruiter=user)
+        # Candidates this user interviewed and has finished scoring: on some panel of theirs,
+        # and no interview of theirs for that candidate lacks their submitted scorecard.
+        my_submitted = Scorecard.objects.filter(
+            interview_id=OuterRef("pk"), interviewer=user, status=ScorecardStatus.SUBMITTED
+        )
+        unfinished = (
+            Interview.objects.filter(candidate_id=OuterRef("interview__candidate_id"), interviewers=user)
+            .exclude(status="cancelled")
+            .exclude(Exists(my_submitted))
+        )
+        on_panel = Interview.objects.filter(candidate_id=OuterRef("interview__candidate_id"), interviewers=user)
+        peer = Q(Exists(on_panel)) & ~Q(Exists(unfinished))
+        if user.is_superuser:
+            return self.filter(own | Q(status=ScorecardStatus.SUBMITTED))
+        return self.filter(own | (Q(status=ScorecardStatus.SUBMITTED) & (managed | peer)))
+
+    def submitted(self):
+        return self.filter(status=ScorecardStatus.SUBMITTED)
+
+
 class Scorecard(models.Model):
     """One interviewer's assessment of one interview. Drafts are private to their author;
     a submitted scorecard is read-only and changes only through an audited amendment."""
@@ -37,6 +74,8 @@ class Scorecard(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScorecardQuerySet.as_manager()
 
     class Meta:
         ordering = ["interview", "interviewer"]
@@ -135,3 +174,65 @@ class Amendment(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="scoring_amendment_has_reason"),
         ]
+
+
+class DecisionChoice(models.TextChoices):
+    HIRE = "hire", "Hire"
+    NO_HIRE = "no_hire", "No hire"
+    HOLD = "hold", "Hold"
+
+
+class Decision(models.Model):
+    """A hiring manager's decision on a candidate. Append-only: changing a decision adds a
+    row, so the history (who, when, what, why) is kept; the latest row is the decision."""
+
+    candidate = models.ForeignKey("interviews.Candidate", on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(max_length=8, choices=DecisionChoice.choices)
+    rationale = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["candidate", "-at", "-pk"]
+        get_latest_by = "at"
+        indexes = [
+            # The latest decision per candidate (comparison and calibration pages).
+            models.Index(fields=["candidate", "-at"], name="scoring_decision_latest"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(rationale=""), name="scoring_decision_has_rationale"),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate}: {self.get_decision_display()}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of sensitive actions: admin overrides of scorecard privacy,
+    amendments, scorecard views and exports, role changes, sign-ins. Times are UTC."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)
+    target = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.target}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
+
+def audit(*, actor, action, target="", **detail):
+    """Record one audit event."""
+    return AuditEvent.objects.create(actor=actor if getattr(actor, "pk", None) else None, action=action,
+                                     target=str(target)[:200], detail=detail)

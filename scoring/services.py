@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from interviews.models import InterviewQuestion
 
-from .models import Amendment, AutosaveReceipt, QuestionScore, Scorecard, ScorecardStatus
+from .models import Amendment, AutosaveReceipt, QuestionScore, Scorecard, ScorecardStatus, audit
 
 MAX_NOTES = 20_000
 MAX_SECONDS = 24 * 3600
@@ -223,6 +223,8 @@ def scorecard_amend(*, scorecard, by, reason, changes):
             row.save(update_fields=[attr, "skipped", "skip_reason", "version", "updated_at"])
         made.append(Amendment.objects.create(scorecard=card, by=by, reason=reason.strip(), field=field,
                                              old_value=old, new_value=new))
+        audit(actor=by, action="scorecard.amend", target=f"scorecard {card.pk}", field=field, old=old, new=new,
+              reason=reason.strip())
     return made
 
 

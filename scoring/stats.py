@@ -1,0 +1,197 @@
+"""Small pure-Python statistics for the calibration and comparison pages.
+
+Standard library only (no numpy, no Django), so every figure on those pages can be checked
+by hand. Functions return None instead of raising when a figure is undefined (too few
+values, zero spread, ...); the pages show "not enough data" for None. Callers should also
+check `enough(n, figure)` before showing a figure: a value that is computable is not
+necessarily meaningful on a handful of observations.
+"""
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+# Minimum sample sizes below which a figure is not shown (it is still computable, but too
+# noisy to act on). The unit of n is given per figure.
+MIN_SAMPLE = {
+    "mean": 5,  # scores
+    "spread": 5,  # scores (sample standard deviation)
+    "median": 5,  # scores
+    "correlation": 10,  # (x, y) pairs
+    "icc": 5,  # items (subjects) each scored by 2+ raters
+    "alpha": 5,  # items (units) with 2+ ratings
+    "leniency": 5,  # questions shared with the comparison group
+    "agreement": 5,  # (recommendation, decision) pairs
+}
+
+
+def enough(n, figure):
+    """True when n observations are enough to show `figure` (a key of MIN_SAMPLE).
+
+    enough(n, figure) = n >= MIN_SAMPLE[figure]. Raises KeyError for an unknown figure so a
+    typo cannot silently show an unsupported number.
+    """
+    return n is not None and n >= MIN_SAMPLE[figure]
+
+
+def mean(values):
+    """Arithmetic mean: mean = (x_1 + ... + x_n) / n. None for no values."""
+    values = list(values)
+    if not values:
+        return None
+    return math.fsum(values) / len(values)
+
+
+def sd(values):
+    """Sample standard deviation (n - 1 denominator).
+
+    sd = sqrt( sum_i (x_i - mean)^2 / (n - 1) ). None for fewer than 2 values.
+    """
+    values = list(values)
+    n = len(values)
+    if n < 2:
+        return None
+    m = math.fsum(values) / n
+    return math.sqrt(math.fsum((x - m) ** 2 for x in values) / (n - 1))
+
+
+def median(values):
+    """Median: the middle value of the sorted values; for an even count, the mean of the two
+    middle values. None for no values."""
+    ordered = sorted(values)
+    n = len(ordered)
+    if n == 0:
+        return None
+    middle = n // 2
+    if n % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def zscore(value, mean, sd):
+    """Standard score: z = (x - mean) / sd. None when sd is None or 0 (or value/mean is None)."""
+    if value is None or mean is None or sd is None or sd == 0:
+        return None
+    return (value - mean) / sd
+
+
+def zscores(values_by_key: Mapping):
+    """Standard score of every value in a {key: value} mapping against the mapping's own mean
+    and sample standard deviation: z_key = (x_key - mean) / sd.
+
+    Returns {key: z}; every z is None when sd is None (fewer than 2 values) or 0 (all equal).
+    """
+    values = list(values_by_key.values())
+    m, s = mean(values), sd(values)
+    return {key: zscore(value, m, s) for key, value in values_by_key.items()}
+
+
+def pearson(xs: Sequence, ys: Sequence):
+    """Pearson correlation coefficient of paired values.
+
+    r = sum_i (x_i - mean_x)(y_i - mean_y) / sqrt( sum_i (x_i - mean_x)^2 * sum_i (y_i - mean_y)^2 )
+
+    None when there are fewer than 3 pairs or either variable has zero variance. With a 0/1
+    variable as x (say, hired or not) this same formula is the point-biserial correlation,
+    so no separate function is needed.
+    """
+    xs, ys = list(xs), list(ys)
+    if len(xs) != len(ys):
+        raise ValueError("pearson needs paired values: xs and ys differ in length")
+    n = len(xs)
+    if n < 3:
+        return None
+    mx, my = math.fsum(xs) / n, math.fsum(ys) / n
+    sxy = math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx = math.fsum((x - mx) ** 2 for x in xs)
+    syy = math.fsum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    r = sxy / math.sqrt(sxx * syy)
+    return max(-1.0, min(1.0, r))  # guard against rounding just past +/-1
+
+
+def icc_2_1(matrix: Sequence[Sequence]):
+    """ICC(2,1): two-way random effects, absolute agreement, single rater (Shrout & Fleiss 1979).
+
+    `matrix` is a complete n_subjects x k_raters table, one row per subject (no missing cells).
+    With grand mean G, row (subject) means R_i and column (rater) means C_j:
+      SSR = k * sum_i (R_i - G)^2            MSR = SSR / (n - 1)           (subjects)
+      SSC = n * sum_j (C_j - G)^2            MSC = SSC / (k - 1)           (raters)
+      SSE = sum_ij (x_ij - G)^2 - SSR - SSC  MSE = SSE / ((n - 1)(k - 1))  (residual)
+      ICC = (MSR - MSE) / (MSR + (k - 1) MSE + k (MSC - MSE) / n)
+
+    None when n < 2, k < 2 or the denominator is 0. Raises ValueError for ragged rows.
+    """
+    rows = [list(row) for row in matrix]
+    n = len(rows)
+    if n < 2:
+        return None
+    k = len(rows[0])
+    if any(len(row) != k for row in rows):
+        raise ValueError("icc_2_1 needs a complete matrix: every row must have the same length")
+    if k < 2:
+        return None
+    grand = math.fsum(x for row in rows for x in row) / (n * k)
+    row_means = [math.fsum(row) / k for row in rows]
+    col_means = [math.fsum(row[j] for row in rows) / n for j in range(k)]
+    ss_total = math.fsum((x - grand) ** 2 for row in rows for x in row)
+    ss_rows = k * math.fsum((r - grand) ** 2 for r in row_means)
+    ss_cols = n * math.fsum((c - grand) ** 2 for c in col_means)
+    ss_error = ss_total - ss_rows - ss_cols
+    msr = ss_rows / (n - 1)
+    msc = ss_cols / (k - 1)
+    mse = ss_error / ((n - 1) * (k - 1))
+    denominator = msr + (k - 1) * mse + k * (msc - mse) / n
+    if abs(denominator) < 1e-12:
+        return None
+    return (msr - mse) / denominator
+
+
+def krippendorff_alpha_interval(units: Iterable[Sequence]):
+    """Krippendorff's alpha with the interval metric (squared difference), any number of
+    raters, missing ratings allowed.
+
+    `units` is a list of units; each unit is the list of values different raters gave one
+    item (missing ratings are simply absent). Units with fewer than 2 values are not pairable
+    and are dropped. With m_u values in unit u and n = total number of pairable values:
+      D_o = (1/n) * sum_u (1/(m_u - 1)) * sum_{i != j in u} (v_i - v_j)^2     (ordered pairs)
+      D_e = (1/(n(n - 1))) * sum_{c != k over all n pairable values} (v_c - v_k)^2
+      alpha = 1 - D_o / D_e
+    (the coincidence-matrix formulation). alpha = 1 is perfect agreement, 0 is agreement at
+    chance level, below 0 is systematic disagreement.
+
+    None when n < 2 or D_e == 0: when everyone gave the same value there is no variation to
+    agree about, so alpha is undefined (not 1).
+    """
+    pairable = [list(unit) for unit in units if len(unit) >= 2]
+    values = [v for unit in pairable for v in unit]
+    n = len(values)
+    if n < 2:
+        return None
+
+    def squared_differences(vals):
+        # sum over ordered pairs i != j of (v_i - v_j)^2 = 2 * m * sum_i (v_i - mean)^2,
+        # the same sum without the O(m^2) loop
+        m = len(vals)
+        centre = math.fsum(vals) / m
+        return 2 * m * math.fsum((v - centre) ** 2 for v in vals)
+
+    observed = math.fsum(squared_differences(unit) / (len(unit) - 1) for unit in pairable) / n
+    expected = squared_differences(values) / (n * (n - 1))
+    if expected <= 1e-12:
+        return None
+    return 1 - observed / expected
+
+
+def share_agree(pairs: Iterable, agree=None):
+    """Share of pairs whose two sides agree, e.g. (interviewer recommends hire?, hiring
+    decision was hire?).
+
+    share = (number of pairs (a, b) with a == b) / (number of pairs). `agree(a, b)` may
+    replace the equality test. None when there are no pairs.
+    """
+    pairs = list(pairs)
+    if not pairs:
+        return None
+    same = agree or (lambda a, b: a == b)
+    return sum(1 for a, b in pairs if same(a, b)) / len(pairs)

@@ -1,0 +1,248 @@
+"""Positions: the list (search, filters), a position's page, creating and editing, per role."""
+
+import pytest
+from django.core.management import call_command
+
+from interviews.models import Candidate, Position
+from interviews.roles import Role
+from tests.conftest import make_user
+from tests.interviews.people_helpers import make_candidate, make_interview, make_position
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def position(hiring_manager, recruiter):
+    return make_position(hiring_manager, recruiter, title="Senior ML Engineer, Ranking", team="Search", level="senior")
+
+
+@pytest.fixture
+def other_position(db):
+    """Someone else's position: another hiring manager and another recruiter."""
+    return make_position(make_user("hm2", Role.HIRING_MANAGER), make_user("rec2", Role.RECRUITER), title="Hidden Role")
+
+
+def urls(pk):
+    return ["/positions/", "/positions/new/", f"/positions/{pk}/", f"/positions/{pk}/edit/"]
+
+
+def form_data(hm, rec=None, **overrides):
+    data = {"title": "Data Scientist, Growth", "team": "Growth", "level": "mid", "hiring_manager": hm.pk,
+            "recruiter": rec.pk if rec else "", "status": "open"}
+    data.update(overrides)
+    return data
+
+
+# --- Access -----------------------------------------------------------------------------
+
+
+def test_it_sends_anonymous_users_to_login(client, position):
+    for url in urls(position.pk):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/?next=")
+
+
+def test_it_sends_an_anonymous_post_to_login_and_creates_nothing(client, position, hiring_manager):
+    assert client.post("/positions/new/", form_data(hiring_manager)).status_code == 302
+    assert client.post(f"/positions/{position.pk}/edit/", form_data(hiring_manager, title="X")).status_code == 302
+    assert Position.objects.count() == 1
+    assert Position.objects.get().title == "Senior ML Engineer, Ranking"
+
+
+@pytest.mark.parametrize("role", ["outsider", "interviewer"])
+def test_it_refuses_users_without_the_position_permissions(request, as_user, role, position, hiring_manager):
+    client = as_user(request.getfixturevalue(role))
+    for url in urls(position.pk):
+        assert client.get(url).status_code == 403
+    assert client.post("/positions/new/", form_data(hiring_manager)).status_code == 403
+    assert Position.objects.count() == 1
+
+
+def test_it_lets_hiring_managers_read_their_positions_but_not_change_them(hm_client, position, hiring_manager):
+    assert hm_client.get("/positions/").status_code == 200
+    page = hm_client.get(f"/positions/{position.pk}/")
+    assert page.status_code == 200
+    assert f"/positions/{position.pk}/edit/" not in page.content.decode()
+    assert hm_client.get("/positions/new/").status_code == 403
+    assert hm_client.get(f"/positions/{position.pk}/edit/").status_code == 403
+    assert hm_client.post(f"/positions/{position.pk}/edit/", form_data(hiring_manager, title="X")).status_code == 403
+    assert Position.objects.get().title == "Senior ML Engineer, Ranking"
+
+
+@pytest.mark.parametrize("role", ["hiring_manager", "recruiter"])
+def test_it_hides_other_peoples_positions(request, as_user, role, position, other_position, hiring_manager):
+    client = as_user(request.getfixturevalue(role))
+    listing = client.get("/positions/").content.decode()
+    assert "Senior ML Engineer, Ranking" in listing
+    assert "Hidden Role" not in listing
+    assert client.get(f"/positions/{other_position.pk}/").status_code == 404
+
+
+def test_it_answers_404_to_an_edit_of_someone_elses_position_and_changes_nothing(as_user, recruiter, other_position, hiring_manager):
+    client = as_user(recruiter)
+    assert client.get(f"/positions/{other_position.pk}/edit/").status_code == 404
+    response = client.post(f"/positions/{other_position.pk}/edit/", form_data(hiring_manager, recruiter, title="Taken"))
+    assert response.status_code == 404
+    other_position.refresh_from_db()
+    assert other_position.title == "Hidden Role"
+
+
+def test_it_shows_admins_every_position(as_user, admin_user, position, other_position):
+    listing = as_user(admin_user).get("/positions/").content.decode()
+    assert "Senior ML Engineer, Ranking" in listing and "Hidden Role" in listing
+    assert as_user(admin_user).get(f"/positions/{other_position.pk}/edit/").status_code == 200
+
+
+def test_it_shows_a_position_to_an_interviewer_on_a_panel_nowhere_else(as_user, interviewer, position):
+    # Interviewers hold no view_position permission, even for a position they interview for.
+    make_interview(make_candidate(position), [interviewer])
+    assert as_user(interviewer).get(f"/positions/{position.pk}/").status_code == 403
+
+
+# --- List: search and filters ----------------------------------------------------------
+
+
+def test_it_searches_titles_and_teams_and_filters_by_status_and_level(as_user, recruiter, hiring_manager):
+    make_position(hiring_manager, recruiter, title="Senior ML Engineer, Ranking", team="Search", level="senior")
+    make_position(hiring_manager, recruiter, title="Data Scientist", team="Growth", level="mid")
+    make_position(hiring_manager, recruiter, title="MLOps Engineer", team="Platform", level="mid", status="closed")
+    client = as_user(recruiter)
+
+    def titles(**params):
+        return [p.title for p in client.get("/positions/", params).context["page"].object_list]
+
+    assert titles(q="ranking") == ["Senior ML Engineer, Ranking"]
+    assert titles(q="growth") == ["Data Scientist"]
+    assert titles(status="closed") == ["MLOps Engineer"]
+    assert titles(level="mid") == ["Data Scientist", "MLOps Engineer"]
+    assert titles(level="mid", status="open") == ["Data Scientist"]
+    assert titles(q="nothing like it") == []
+    assert len(titles(level="bogus")) == 3  # an unknown filter value is ignored
+    assert "No positions match" in client.get("/positions/", {"q": "nothing like it"}).content.decode()
+
+
+def test_it_counts_candidates_in_the_list_without_double_counting(as_user, recruiter, position, interviewer, interviewer2):
+    a = make_candidate(position, stage="interviewing")
+    make_candidate(position, stage="rejected")
+    # Two interviewers on two interviews: joins that would multiply a naive count.
+    make_interview(a, [interviewer, interviewer2])
+    make_interview(a, [interviewer, interviewer2])
+    row = as_user(recruiter).get("/positions/").context["page"].object_list[0]
+    assert (row.candidate_count, row.active_count) == (2, 1)
+
+
+# --- Detail ---------------------------------------------------------------------------------
+
+
+def test_it_lists_a_positions_candidates_with_stage_and_interview_counts(as_user, recruiter, position, interviewer):
+    ada = make_candidate(position, name="Ada Lovelace", stage="interviewing")
+    make_candidate(position, name="Alan Turing", stage="screen")
+    make_interview(ada, [interviewer])
+    cancelled = make_interview(ada, [interviewer])
+    cancelled.status = "cancelled"
+    cancelled.save()
+    response = as_user(recruiter).get(f"/positions/{position.pk}/")
+    rows = {c.name: c for c in response.context["candidates"]}
+    assert rows["Ada Lovelace"].interview_count == 1
+    assert rows["Ada Lovelace"].upcoming_count == 1
+    assert rows["Alan Turing"].interview_count == 0
+    html = response.content.decode()
+    assert "Interviewing" in html and "Screen" in html
+    assert f"/candidates/new/?position={position.pk}" in html
+
+
+# --- Create and edit --------------------------------------------------------------------
+
+
+def test_it_defaults_the_recruiter_to_the_recruiter_creating_the_position(as_user, recruiter):
+    form = as_user(recruiter).get("/positions/new/").context["form"]
+    assert form.initial["recruiter"] == recruiter.pk
+
+
+def test_it_offers_only_hiring_managers_as_hiring_manager(as_user, recruiter, hiring_manager, interviewer):
+    form = as_user(recruiter).get("/positions/new/").context["form"]
+    assert list(form.fields["hiring_manager"].queryset) == [hiring_manager]
+    assert list(form.fields["recruiter"].queryset) == [recruiter]
+
+
+def test_it_creates_a_position(as_user, recruiter, hiring_manager):
+    response = as_user(recruiter).post("/positions/new/", form_data(hiring_manager, recruiter), follow=True)
+    position = Position.objects.get()
+    assert response.redirect_chain[-1][0] == f"/positions/{position.pk}/"
+    assert (position.title, position.hiring_manager, position.recruiter) == ("Data Scientist, Growth", hiring_manager, recruiter)
+    assert "Created the position" in response.content.decode()
+
+
+def test_it_refuses_a_hiring_manager_who_is_not_one_and_keeps_what_was_typed(as_user, recruiter, interviewer):
+    response = as_user(recruiter).post("/positions/new/", form_data(interviewer, recruiter, title="Applied Scientist"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Select a valid choice" in html
+    assert 'value="Applied Scientist"' in html
+    assert Position.objects.count() == 0
+
+
+def test_it_requires_a_title(as_user, recruiter, hiring_manager):
+    response = as_user(recruiter).post("/positions/new/", form_data(hiring_manager, title="   "))
+    assert response.status_code == 400
+    assert response.context["form"].errors["title"]
+
+
+def test_it_edits_a_position(as_user, recruiter, hiring_manager, position):
+    response = as_user(recruiter).post(
+        f"/positions/{position.pk}/edit/", form_data(hiring_manager, recruiter, title="Staff ML Engineer", status="on_hold")
+    )
+    assert response.status_code == 302
+    position.refresh_from_db()
+    assert (position.title, position.status) == ("Staff ML Engineer", "on_hold")
+
+
+def test_it_sends_a_recruiter_who_handed_a_position_over_back_to_the_list(as_user, recruiter, hiring_manager, position):
+    other = make_user("rec3", Role.RECRUITER)
+    response = as_user(recruiter).post(f"/positions/{position.pk}/edit/", form_data(hiring_manager, other))
+    assert response["Location"] == "/positions/"
+    position.refresh_from_db()
+    assert position.recruiter == other
+
+
+# --- Query counts -------------------------------------------------------------------------
+
+# Session, user, the user's permissions (2), groups (role label), page count, page rows (with
+# hiring manager, recruiter and candidate counts in one query).
+LIST_QUERIES = 7
+# Session, user, permissions (2), groups, position (with people), its candidates with
+# interview counts, its plans.
+DETAIL_QUERIES = 8
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_the_list_query_count_is_constant(as_user, recruiter, hiring_manager, django_assert_num_queries, n):
+    for _ in range(n):
+        make_candidate(make_position(hiring_manager, recruiter))
+    client = as_user(recruiter)
+    with django_assert_num_queries(LIST_QUERIES):
+        assert client.get("/positions/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_the_detail_query_count_is_constant(as_user, recruiter, position, interviewer, django_assert_num_queries, n):
+    for _ in range(n):
+        make_interview(make_candidate(position), [interviewer])
+    client = as_user(recruiter)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        assert client.get(f"/positions/{position.pk}/").status_code == 200
+
+
+# --- Demo data -------------------------------------------------------------------------------
+
+
+def test_the_demo_command_is_idempotent():
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo_interviews", verbosity=0)
+    call_command("seed_demo_interviews", verbosity=0)
+    ranking = Position.objects.get(title="Senior ML Engineer, Ranking")
+    assert (ranking.hiring_manager.username, ranking.recruiter.username) == ("hannah", "rita")
+    assert Position.objects.filter(title="Data Scientist, Growth").exists()
+    assert Candidate.objects.count() == 7
+    assert all(c.email.endswith("@example.com") for c in Candidate.objects.all())

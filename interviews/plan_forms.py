@@ -102,15 +102,15 @@ class PlanItemForm(forms.ModelForm):
         f["minutes"].widget.attrs.update(min=MIN_ITEM_MINUTES, max=MAX_ITEM_MINUTES, step=1)
         f["weight"].widget.attrs.update(min=MIN_WEIGHT, max=MAX_WEIGHT, step="0.25")
         f["competency"].widget.attrs.update(list="competency-suggestions", autocomplete="off")
-        for name in ("minutes", "competency", "weight"):
+        f["competency"].error_messages["required"] = "Name the competency this question probes."
+        f["minutes"].error_messages["required"] = "Give the minutes for this question."
+        f["weight"].error_messages["required"] = "Give a weight (1 is normal)."
+        for name in ("minutes", "competency", "weight"):  # (reading self.errors validates the form)
             css = "form-control form-control-sm"
             if name in self.errors:
                 css += " is-invalid"
             f[name].widget.attrs["class"] = css
         f["required"].widget.attrs["class"] = "form-check-input"
-        f["competency"].error_messages["required"] = "Name the competency this question probes."
-        f["minutes"].error_messages["required"] = "Give the minutes for this question."
-        f["weight"].error_messages["required"] = "Give a weight (1 is normal)."
 
     def clean_minutes(self):
         minutes = self.cleaned_data["minutes"]

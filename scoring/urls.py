@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import live, scorecard
+from .views import debrief, live, scorecard
 
 app_name = "scoring"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("interviews/<int:pk>/autosave/", live.autosave, name="autosave"),
     path("interviews/<int:pk>/scorecard/", scorecard.scorecard, name="scorecard"),
     path("interviews/<int:pk>/scorecard/amend/", scorecard.amend, name="amend"),
+    path("candidates/<int:pk>/debrief/", debrief.debrief_view, name="debrief"),
+    path("candidates/<int:pk>/decision/", debrief.decision_view, name="decision"),
 ]

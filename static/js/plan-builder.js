@@ -77,7 +77,14 @@
       const input = form.querySelector('[name="' + field + '"]');
       const messages = (errors && errors[field]) || [];
       box.textContent = messages.join(" ");
-      if (input) input.classList.toggle("is-invalid", messages.length > 0);
+      if (!input) return;
+      input.classList.toggle("is-invalid", messages.length > 0);
+      if (messages.length) {
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", box.id);
+      } else {
+        input.removeAttribute("aria-invalid");
+      }
     });
   }
 

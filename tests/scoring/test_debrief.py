@@ -1,0 +1,123 @@
+"""The debrief: contents, disagreements, missing scorecards, decisions with history, PDF,
+who may see it, and a query count that does not grow with the panel."""
+
+import pytest
+from django.utils import timezone
+
+from interviews.roles import Role
+from scoring.models import AuditEvent, Decision, QuestionScore, Scorecard
+from tests.conftest import make_user
+from tests.factories import make_candidate, make_interview, make_plan, make_position
+
+pytestmark = pytest.mark.django_db
+
+
+def score_card(interview, user, scores, recommendation="yes", summary="Summary", submit=True):
+    card = Scorecard.objects.create(interview=interview, interviewer=user, started_at=timezone.now())
+    for question, score in zip(interview.questions.order_by("order"), scores):
+        QuestionScore.objects.create(scorecard=card, question=question, score=score, notes=f"{user.username} notes")
+    if submit:
+        Scorecard.objects.filter(pk=card.pk).update(status="submitted", recommendation=recommendation, summary=summary,
+                                                    submitted_at=timezone.now())
+    return card
+
+
+@pytest.fixture
+def setup(hiring_manager, recruiter, interviewer, interviewer2):
+    position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
+    candidate = make_candidate(position)
+    interview = make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=[interviewer, interviewer2],
+                               starts_at=timezone.now() - timezone.timedelta(days=3))
+    return {"position": position, "candidate": candidate, "interview": interview}
+
+
+def url(candidate):
+    return f"/candidates/{candidate.pk}/debrief/"
+
+
+def test_it_shows_submitted_scorecards_side_by_side_with_disagreements(as_user, hiring_manager, interviewer, interviewer2, setup):
+    score_card(setup["interview"], interviewer, [4, 3, 2], recommendation="strong_yes", summary="Strong on theory")
+    score_card(setup["interview"], interviewer2, [2, 3, 2], recommendation="no", summary="Shaky on basics")
+    response = as_user(hiring_manager).get(url(setup["candidate"]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Strong on theory" in body and "Shaky on basics" in body
+    assert "int1 notes" in body and "int2 notes" in body
+    rows = response.context["sections"][0]["rows"]
+    assert [r.disagreement for r in rows] == [True, False, False]
+    assert response.context["recommendation_split"] is True
+    assert "Split panel" in body
+    # (4 + 2 + 3 + 3 + 2 + 2) / 6 across three competencies of weight 1
+    assert response.context["overall"] == pytest.approx(16 / 6, abs=0.01)
+    assert response.context["per_competency"] == {"Coding": 2.0, "Evaluation": 3.0, "ML fundamentals": 3.0}
+
+
+def test_it_names_missing_scorecards_and_how_overdue(as_user, hiring_manager, interviewer, interviewer2, setup):
+    score_card(setup["interview"], interviewer, [3, 3, 3])
+    score_card(setup["interview"], interviewer2, [3, 3, 3], submit=False)
+    body = as_user(hiring_manager).get(url(setup["candidate"])).content.decode()
+    assert "Missing scorecards" in body and "int2" in body and "overdue by 2 days" in body
+    assert "int2 notes" not in body  # a draft stays private
+
+
+def test_the_hiring_manager_records_a_decision_and_changing_it_keeps_history(as_user, hiring_manager, setup):
+    client = as_user(hiring_manager)
+    decision_url = f"/candidates/{setup['candidate'].pk}/decision/"
+    refused = client.post(decision_url, {"decision": "hire", "rationale": " "})
+    assert refused.status_code == 400 and "Write the rationale" in refused.content.decode()
+    client.post(decision_url, {"decision": "hold", "rationale": "Need a second coding round"})
+    client.post(decision_url, {"decision": "hire", "rationale": "Coding round went well"})
+    decisions = list(Decision.objects.filter(candidate=setup["candidate"]).values_list("decision", "rationale", "by"))
+    assert decisions == [("hire", "Coding round went well", hiring_manager.pk), ("hold", "Need a second coding round", hiring_manager.pk)]
+    body = client.get(url(setup["candidate"])).content.decode()
+    assert "Earlier decisions" in body and "Need a second coding round" in body
+
+
+@pytest.mark.parametrize("role", ["recruiter", "interviewer"])
+def test_only_the_hiring_manager_decides(request, as_user, setup, role):
+    client = as_user(request.getfixturevalue(role))
+    assert client.post(f"/candidates/{setup['candidate'].pk}/decision/", {"decision": "hire", "rationale": "x"}).status_code == 403
+    assert not Decision.objects.exists()
+
+
+def test_an_interviewer_sees_colleagues_only_after_submitting(as_user, interviewer, interviewer2, setup):
+    score_card(setup["interview"], interviewer2, [1, 1, 1], summary="Colleagues view")
+    mine = score_card(setup["interview"], interviewer, [3, 3, 3], submit=False)
+    client = as_user(interviewer)
+    assert "Colleagues view" not in client.get(url(setup["candidate"])).content.decode()
+    Scorecard.objects.filter(pk=mine.pk).update(status="submitted", recommendation="yes", summary="Mine", submitted_at=timezone.now())
+    assert "Colleagues view" in client.get(url(setup["candidate"])).content.decode()
+
+
+def test_people_outside_the_position_get_404(as_user, outsider, setup):
+    for user in (outsider, make_user("hm2", Role.HIRING_MANAGER), make_user("int3", Role.INTERVIEWER), make_user("rec2", Role.RECRUITER)):
+        assert as_user(user).get(url(setup["candidate"])).status_code == 404
+
+
+def test_anonymous_is_sent_to_login_and_get_on_decision_is_405(client, as_user, hiring_manager, setup):
+    assert client.get(url(setup["candidate"]))["Location"].startswith("/login/")
+    assert as_user(hiring_manager).get(f"/candidates/{setup['candidate'].pk}/decision/").status_code == 405
+
+
+def test_the_pdf_export_is_a_pdf_and_is_audited(as_user, hiring_manager, interviewer, setup):
+    score_card(setup["interview"], interviewer, [4, 3, 2], summary="Clear — “quoted” words")
+    response = as_user(hiring_manager).get(url(setup["candidate"]), {"format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="debrief.export_pdf", actor=hiring_manager).exists()
+
+
+@pytest.mark.parametrize("panel_size", [2, 6])
+def test_the_debrief_query_count_does_not_grow_with_the_panel(as_user, hiring_manager, django_assert_num_queries, panel_size):
+    position = make_position(hiring_manager=hiring_manager)
+    candidate = make_candidate(position)
+    panel = [make_user(f"p{n}", Role.INTERVIEWER) for n in range(panel_size)]
+    interview = make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=panel)
+    for person in panel:
+        score_card(interview, person, [3, 2, 4])
+    client = as_user(hiring_manager)
+    # Session, user, candidate, scorecards, their scores (+questions), interviews, their
+    # panels, their scorecards, their questions, decisions, audit insert; for the page
+    # header: groups and permissions (2).
+    with django_assert_num_queries(14):
+        assert client.get(url(candidate)).status_code == 200

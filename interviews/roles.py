@@ -30,6 +30,8 @@ ROLE_PERMISSIONS = {
         "interviews.view_interviewplan",
         "interviews.add_interviewplan",
         "interviews.change_interviewplan",
+        "scoring.view_calibration",
+        "scoring.compare_candidates",
         "questionbank.view_question",
         "questionbank.add_question",
         "questionbank.change_question",
@@ -53,6 +55,7 @@ ROLE_PERMISSIONS = {
         "interviews.add_interview",
         "interviews.change_interview",
         "interviews.view_interviewplan",
+        "scoring.compare_candidates",
         "questionbank.view_question",
     ],
 }

@@ -79,6 +79,10 @@ class Scorecard(models.Model):
 
     class Meta:
         ordering = ["interview", "interviewer"]
+        permissions = [
+            ("view_calibration", "Can see calibration analytics of questions and interviewers"),
+            ("compare_candidates", "Can compare the candidates of a position"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["interview", "interviewer"], name="scoring_one_scorecard_per_interviewer"),
             models.CheckConstraint(

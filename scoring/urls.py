@@ -2,9 +2,12 @@ from django.urls import path
 
 from .views import debrief, live, scorecard
 
+from .urls_calibration import urlpatterns as calibration_patterns
+from .urls_compare import urlpatterns as compare_patterns
+
 app_name = "scoring"
 
-urlpatterns = [
+urlpatterns = compare_patterns + calibration_patterns + [
     path("interviews/<int:pk>/live/", live.live, name="live"),
     path("interviews/<int:pk>/live/save/", live.live_save, name="live_save"),
     path("interviews/<int:pk>/live/adhoc/", live.adhoc, name="adhoc"),

@@ -1,0 +1,3 @@
+"""Calibration analytics."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The comparison of a position's candidates."""
+
+urlpatterns = []

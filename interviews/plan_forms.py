@@ -52,6 +52,10 @@ class PlanEditForm(forms.ModelForm):
             "description": "What this interview is for and what the interviewers should leave time for.",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {"required": "Give the plan a name."},
+            "slot_minutes": {"required": "Give the length of the interview in minutes."},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,6 +143,9 @@ class PlanItemAddForm(forms.Form):
         error_messages={"invalid_choice": "That question is not in the bank, or is not published."},
     )
     section = forms.ModelChoiceField(queryset=PlanSection.objects.none())
+    # Optional: the question's area label and the revision's minutes when left out.
+    competency = forms.CharField(max_length=80, required=False)
+    minutes = forms.IntegerField(min_value=MIN_ITEM_MINUTES, max_value=MAX_ITEM_MINUTES, required=False)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +158,9 @@ class PlanItemAddForm(forms.Form):
         question = data.get("question")
         if question and self.plan.items.filter(revision__question=question).exists():
             raise forms.ValidationError(f"“{question.title}” is already in this plan.")
+        if question:
+            data["competency"] = " ".join((data.get("competency") or "").split()) or question.get_area_display()
+            data["minutes"] = data.get("minutes") or question.current_revision.minutes
         return data
 
 

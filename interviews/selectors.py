@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.db.models import Case, Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from scoring.models import Scorecard, ScorecardStatus
 
@@ -177,9 +178,9 @@ def interviewer_drafts(user, *, limit=DASHBOARD_ROWS):
 
 def interviewer_overdue(user, *, now=None, limit=DASHBOARD_ROWS):
     """Interviews of the user that ended more than 24 hours ago with no submitted scorecard
-    from them; cancelled ones excepted. Each has ``.ends`` (one query)."""
+    from them; cancelled ones excepted. Each has ``.ends`` and ``.ended_ago`` (one query)."""
     now = now or timezone.now()
-    return list(
+    rows = list(
         Interview.objects.for_interviewer(user)
         .exclude(status=InterviewStatus.CANCELLED)
         .annotate(ends=_ends_at())
@@ -188,6 +189,9 @@ def interviewer_overdue(user, *, now=None, limit=DASHBOARD_ROWS):
         .select_related("candidate__position")
         .order_by("starts_at", "pk")[:limit]
     )
+    for row in rows:
+        row.ended_ago = timesince(row.ends, now, depth=1)
+    return rows
 
 
 def recruiter_positions(user):
@@ -198,7 +202,8 @@ def recruiter_positions(user):
 def missing_scorecards(user, *, now=None, limit=50):
     """Per interviewer, the ended (not cancelled) interviews of the recruiter's positions
     with no submitted scorecard from that interviewer, longest overdue first. Each row has
-    ``.interview``, ``.user``, ``.ends``, ``.has_draft`` and ``.overdue`` (one query)."""
+    ``.interview``, ``.user``, ``.ends``, ``.has_draft``, ``.overdue``, and how long ago it
+    ended and how overdue it is as words (one query)."""
     now = now or timezone.now()
     Panel = Interview.interviewers.through
     rows = list(
@@ -219,15 +224,20 @@ def missing_scorecards(user, *, now=None, limit=50):
     )
     for row in rows:
         row.overdue = now - row.ends > SCORECARD_GRACE
+        row.ended_ago = timesince(row.ends, now, depth=1)
+        row.overdue_by = timesince(row.ends + SCORECARD_GRACE, now, depth=1) if row.overdue else ""
     return rows
 
 
 def recruiter_upcoming(user, *, now=None, limit=DASHBOARD_ROWS):
-    """Scheduled interviews of the recruiter's positions from midnight today on, with panel
-    and scorecard states (three queries)."""
+    """Scheduled interviews of the recruiter's positions that have not ended yet, soonest
+    first, with panel and scorecard states (three queries)."""
+    now = now or timezone.now()
     return with_panel(
         Interview.objects.filter(candidate__position__in=recruiter_positions(user).values("pk"))
-        .filter(status=InterviewStatus.SCHEDULED, starts_at__gte=start_of_today(now))
+        .filter(status=InterviewStatus.SCHEDULED)
+        .annotate(ends=_ends_at())
+        .filter(ends__gte=now)
         .select_related("candidate__position")
         .order_by("starts_at", "pk")[:limit]
     )

@@ -134,7 +134,6 @@ def _search_results(request, plan, sections, items):
     by_title = {s.title.lower(): s for s in sections}
     for question in questions:
         question.in_plan = question.pk in in_plan
-        question.area_label = Area(question.area).label if question.area in Area.values else question.area
         preferred = by_title.get(SECTION_FOR_KIND.get(question.kind, "fundamentals"))
         question.suggested_section = preferred or (sections[0] if sections else None)
     return text, mode, questions
@@ -324,10 +323,11 @@ def plan_item_add(request, pk):
         errors = [e for errs in form.errors.values() for e in errs]
         messages.error(request, "Could not add the question: " + " ".join(errors))
         return redirect(_builder_url(plan, q=q))
-    question, section = form.cleaned_data["question"], form.cleaned_data["section"]
+    data = form.cleaned_data
+    question, section = data["question"], data["section"]
     item = services.plan_add_question(
         plan=plan, section=section, revision=question.current_revision,
-        competency=Area(question.area).label if question.area in Area.values else question.area,
+        competency=data["competency"], minutes=data["minutes"],
     )
     messages.success(request, f"Added “{question.title}” to {section.title} ({item.minutes} min).")
     return redirect(_builder_url(plan, q=q, item=item))

@@ -212,3 +212,16 @@ def test_the_hiring_manager_dashboard_query_count_is_constant(
         interview(position, [interviewer], make_plan(position), at(days=1))
     with django_assert_num_queries(MANAGER_QUERIES):
         assert hm_client.get("/").status_code == 200
+
+
+def test_it_says_how_long_ago_and_how_overdue(as_user, recruiter, interviewer, position, plan):
+    # Ended 3 days ago (60 minutes long), so overdue by 2 days.
+    interview(position, [interviewer], plan, at(days=-3, minutes=-60))
+    html = as_user(recruiter).get("/").content.decode().replace("\xa0", " ")
+    assert "3 days ago" in html and "overdue by 2 days" in html
+
+
+def test_it_leaves_ended_interviews_out_of_the_recruiters_upcoming_list(recruiter, interviewer, position, plan):
+    interview(position, [interviewer], plan, at(hours=-2))
+    running = interview(position, [interviewer], plan, at(minutes=-30))
+    assert selectors.recruiter_upcoming(recruiter) == [running]

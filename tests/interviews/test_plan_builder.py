@@ -240,6 +240,14 @@ def test_it_adds_the_current_revision_with_area_competency_and_its_minutes(hm_cl
     assert "Added “" in hm_client.get(response["Location"]).content.decode()
 
 
+def test_it_takes_competency_and_minutes_when_given(hm_client, plan):
+    auc = Question.objects.get(slug="auc")
+    hm_client.post(f"/plans/{plan.pk}/items/add/", {"question": auc.pk, "section": plan.sections.first().pk,
+                                                     "competency": "Evaluation", "minutes": 4})
+    added = item(plan, "auc")
+    assert (added.competency, added.minutes) == ("Evaluation", 4)
+
+
 def test_it_refuses_a_question_already_in_the_plan(hm_client, plan):
     bv = Question.objects.get(slug="bias-variance")
     response = hm_client.post(f"/plans/{plan.pk}/items/add/", {"question": bv.pk, "section": plan.sections.first().pk},

@@ -169,8 +169,8 @@ def test_it_shows_every_error_and_keeps_what_was_typed(hm_client):
     response = hm_client.post("/plans/new/", {"name": "", "slot_minutes": 2, "description": "Keep me"})
     page = response.content.decode()
     assert response.status_code == 400
-    assert "This field is required" in page
-    assert "Ensure this value is greater than or equal to 5" in page or "between 5 and 480" in page
+    assert "Give the plan a name." in page
+    assert "A slot is between 5 and 480 minutes." in page
     assert "Keep me" in page
     assert InterviewPlan.objects.count() == 0
 

@@ -1,0 +1,119 @@
+"""Security settings: deploy checks, headers, password hashing and rules, sign-in throttling,
+session rotation and timeouts."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import identify_hasher
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from config import sessions
+from tests.conftest import PASSWORD, make_user
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.django_db
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = {**os.environ, "PANELIST_PRODUCTION": "1", "DEBUG": "0", "ALLOWED_HOSTS": "panelist.example.com",
+           "SECRET_KEY": "x" * 20 + "a-real-production-secret-of-some-length-0123456789"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_every_response_carries_the_security_headers(client, hiring_manager):
+    client.force_login(hiring_manager)
+    for path in ("/", "/questions/", "/login/", "/no-such-page/", "/healthz"):
+        response = client.get(path)
+        csp = response["Content-Security-Policy"]
+        for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'",
+                          "base-uri 'none'", "frame-ancestors 'none'"):
+            assert directive in csp, (path, directive)
+        assert "unsafe-inline" not in csp
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_404_page_is_generic(client, hiring_manager):
+    client.force_login(hiring_manager)
+    response = client.get("/questions/does-not-exist/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Page not found" in body and "Traceback" not in body and "does-not-exist" not in body
+
+
+def test_hsts_and_secure_cookies_in_production(client, settings, hiring_manager):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    response = client.post("/login/", {"username": "hm", "password": PASSWORD}, secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    cookie = response.cookies["sessionid"]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_passwords_are_hashed_with_argon2(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    user = get_user_model().objects.create_user("argon", password="a-long-enough-password")
+    assert identify_hasher(user.password).algorithm == "argon2"
+
+
+@pytest.mark.parametrize("password,message", [
+    ("short1", "at least 10 characters"),
+    ("password123", "too common"),
+])
+def test_weak_passwords_are_refused(password, message):
+    with pytest.raises(ValidationError, match=message):
+        validate_password(password)
+
+
+def test_repeated_failed_sign_ins_lock_the_username_and_ip_out(client, hiring_manager):
+    for _ in range(5):
+        client.post("/login/", {"username": "hm", "password": "wrong-password"}, REMOTE_ADDR="10.9.8.7")
+    response = client.post("/login/", {"username": "hm", "password": PASSWORD}, REMOTE_ADDR="10.9.8.7")
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    # The same user from another address, and another user from this address, are not locked.
+    assert client.post("/login/", {"username": "hm", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1").status_code == 302
+
+
+def test_signing_in_gives_a_new_session_key(client, hiring_manager):
+    client.get("/login/")
+    client.cookies["sessionid"] = "attacker-chosen-session-key-123456"
+    client.post("/login/", {"username": "hm", "password": PASSWORD})
+    assert client.cookies["sessionid"].value != "attacker-chosen-session-key-123456"
+
+
+def test_an_idle_session_is_signed_out(client, hiring_manager, settings):
+    client.post("/login/", {"username": "hm", "password": PASSWORD})
+    session = client.session
+    session[sessions.SEEN_AT] = int(time.time()) - settings.SESSION_IDLE_SECONDS - 5
+    session.save()
+    response = client.get("/questions/", follow=True)
+    assert response.redirect_chain[0][0].startswith("/login/?next=/questions/")
+    assert "signed out after a period of inactivity" in response.content.decode()
+
+
+def test_a_session_past_its_absolute_limit_is_signed_out(client, hiring_manager, settings):
+    client.post("/login/", {"username": "hm", "password": PASSWORD})
+    session = client.session
+    session[sessions.LOGIN_AT] = int(time.time()) - settings.SESSION_COOKIE_AGE - 5
+    session.save()
+    response = client.get("/questions/", follow=True)
+    assert "maximum length" in response.content.decode()
+
+
+def test_an_active_session_stays_signed_in(client, hiring_manager):
+    client.post("/login/", {"username": "hm", "password": PASSWORD})
+    assert client.get("/questions/").status_code == 200

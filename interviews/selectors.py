@@ -115,12 +115,18 @@ def panel_states(interview):
     return [(person, states.get(person.pk, MISSING)) for person in people]
 
 
+def _add_panel(interview, now):
+    interview.panel = panel_states(interview)
+    # Before the end a scorecard is not missing yet, only not started.
+    interview.has_ended = interview.ends_at <= now
+    return interview
+
+
 def with_panel(interviews):
-    """Interviews with their panel and each interviewer's scorecard state (``.panel``)."""
-    rows = list(interviews.prefetch_related(*_panel_prefetches()))
-    for interview in rows:
-        interview.panel = panel_states(interview)
-    return rows
+    """Interviews with their panel and each interviewer's scorecard state (``.panel``), and
+    whether they have ended (``.has_ended``)."""
+    now = timezone.now()
+    return [_add_panel(interview, now) for interview in interviews.prefetch_related(*_panel_prefetches())]
 
 
 def candidate_interviews(candidate):
@@ -137,7 +143,7 @@ def interview_for_detail(user, pk):
         .first()
     )
     if interview is not None:
-        interview.panel = panel_states(interview)
+        _add_panel(interview, timezone.now())
     return interview
 
 

@@ -1,3 +1,9 @@
 """Calibration analytics."""
 
-urlpatterns = []
+from django.urls import path
+
+from .views import calibration
+
+urlpatterns = [
+    path("calibration/", calibration.calibration_view, name="calibration"),
+]

@@ -117,3 +117,36 @@ def test_a_session_past_its_absolute_limit_is_signed_out(client, hiring_manager,
 def test_an_active_session_stays_signed_in(client, hiring_manager):
     client.post("/login/", {"username": "hm", "password": PASSWORD})
     assert client.get("/questions/").status_code == 200
+
+
+def test_sign_ins_failures_and_role_changes_are_audited(client, hiring_manager):
+    from django.contrib.auth.models import Group
+
+    from scoring.models import AuditEvent
+
+    client.post("/login/", {"username": "hm", "password": "wrong"})
+    client.post("/login/", {"username": "hm", "password": PASSWORD})
+    hiring_manager.groups.add(Group.objects.get(name="Recruiters"))
+    actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
+    assert actions[-3:] == ["auth.sign_in_failed", "auth.sign_in", "roles.add"]
+
+
+def test_the_audit_log_is_append_only(hiring_manager):
+    from scoring.models import AuditEvent, audit
+
+    event = audit(actor=hiring_manager, action="test", target="x")
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_admins_read_the_audit_log_and_cannot_edit_it(client, admin_user):
+    from scoring.models import audit
+
+    event = audit(actor=admin_user, action="probe", target="x")
+    client.force_login(admin_user)
+    assert client.get("/admin/scoring/auditevent/").status_code == 200
+    assert "probe" in client.get("/admin/scoring/auditevent/").content.decode()
+    assert client.post(f"/admin/scoring/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403

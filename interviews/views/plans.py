@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from questionbank.models import Area, Kind, Level, Question
+from questionbank.models import Area, Kind, Level, Question, Status
 from questionbank.selectors import search
 
 from .. import services
@@ -123,7 +123,7 @@ def _load_plan(request, pk):
     )
 
 
-def _search_results(request, plan, sections, items):
+def _search_results(request, sections, items):
     """Up to 10 published questions matching ?q=, each with the section it is offered for."""
     text = request.GET.get("q", "").strip()[:200]
     if not text:
@@ -149,11 +149,11 @@ def _builder_context(request, plan, *, item_forms=None, section_form=None, clone
     for n, item in enumerate(items, 1):
         item.number = n
         item.is_first, item.is_last = n == 1, n == len(items)
-        item.is_retired = item.revision.question.status == "retired"
+        item.is_retired = item.revision.question.status == Status.RETIRED
         item.is_outdated = item.revision.question.current_revision_id != item.revision_id
         if editable:
             item.form = item_forms.get(item.pk) or PlanItemForm(instance=item)
-    q, mode, results = _search_results(request, plan, sections, items) if editable else ("", None, [])
+    q, mode, results = _search_results(request, sections, items) if editable else ("", None, [])
     context = {
         "plan": plan,
         "sections": sections,
@@ -305,7 +305,7 @@ def plan_builder(request, pk):
             raise PermissionDenied
         sections = _sections_with_items(plan)
         items = [item for section in sections for item in section.items.all()]
-        q, mode, results = _search_results(request, plan, sections, items)
+        q, mode, results = _search_results(request, sections, items)
         return render(request, "interviews/plans/includes/search_results.html", {
             "plan": plan, "sections": sections, "q": q, "search_mode": mode, "results": results,
         })
@@ -385,7 +385,9 @@ def plan_item_move(request, pk, item_pk):
 def plan_reorder(request, pk):
     """The whole new order after a drag, as JSON: {"order": [{"section": id, "items": [ids]}]}."""
     plan = _plan_for_edit(request, pk)
-    form = reorder_form_from_body(request.body, plan_items=plan.items.only("pk"), plan_sections=plan.sections.only("pk"))
+    form = reorder_form_from_body(
+        request.body, plan_items=plan.items.only("pk"), plan_sections=plan.sections.only("pk")
+    )
     if not form.is_valid():
         error = " ".join(e for errs in form.errors.values() for e in errs)
         return JsonResponse({"ok": False, "error": error}, status=400)

@@ -139,7 +139,8 @@ def _sync_template(template, questions):
     """Create or update one starter template. Returns "created", "updated" or "unchanged"."""
     changed = False
     plan = InterviewPlan.objects.filter(position__isnull=True, created_by__isnull=True, name=template["name"]).first()
-    fields = {"slot_minutes": template["slot_minutes"], "description": " ".join(template.get("description", "").split())}
+    description = " ".join(template.get("description", "").split())
+    fields = {"slot_minutes": template["slot_minutes"], "description": description}
     if plan is None:
         plan = InterviewPlan.objects.create(name=template["name"], **fields)
         outcome = "created"

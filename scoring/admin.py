@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from .models import Amendment, AuditEvent, Decision, Scorecard
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only."""
+
+    list_display = ["at", "actor", "action", "target"]
+    list_filter = ["action"]
+    search_fields = ["action", "target", "actor__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(admin.ModelAdmin):
+    list_display = ["interview", "interviewer", "status", "recommendation", "submitted_at"]
+    list_filter = ["status"]
+    list_select_related = ["interview__candidate", "interviewer"]
+    readonly_fields = [f.name for f in Scorecard._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # Admins read drafts here only as an override, which is logged.
+        return super().get_queryset(request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from .models import audit
+
+        audit(actor=request.user, action="scorecard.admin_view", target=f"scorecard {object_id}")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "decision", "by", "at"]
+    readonly_fields = ["candidate", "decision", "rationale", "by", "at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(Amendment)

@@ -223,8 +223,10 @@ def scorecard_amend(*, scorecard, by, reason, changes):
             row.save(update_fields=[attr, "skipped", "skip_reason", "version", "updated_at"])
         made.append(Amendment.objects.create(scorecard=card, by=by, reason=reason.strip(), field=field,
                                              old_value=old, new_value=new))
-        audit(actor=by, action="scorecard.amend", target=f"scorecard {card.pk}", field=field, old=old, new=new,
-              reason=reason.strip())
+        # Text fields may hold personal data: the audit log records that they changed, while
+        # the values live only on the Amendment (which erasure can scrub).
+        shown = {"old": old, "new": new} if not isinstance(new, str) or field == "recommendation" else {}
+        audit(actor=by, action="scorecard.amend", target=f"scorecard {card.pk}", field=field, **shown)
     return made
 
 

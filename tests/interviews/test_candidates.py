@@ -1,8 +1,11 @@
 """Candidates: the list, a candidate's page with their interview history, creating and
 editing, and the CV (uploaded with limits, served only through a permission-checked view)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from interviews.models import Candidate
 from interviews.roles import Role
@@ -133,7 +136,7 @@ def test_it_shows_the_interview_history_with_scorecard_states_but_no_scores(
     as_user, recruiter, candidate, interviewer, interviewer2
 ):
     third = make_user("int3", Role.INTERVIEWER, first_name="Ines", last_name="Third")
-    interview = make_interview(candidate, [interviewer, interviewer2, third])
+    interview = make_interview(candidate, [interviewer, interviewer2, third], starts_at=timezone.now() - timedelta(days=1))
     make_scorecard(interview, interviewer, submitted=True, summary="SECRET SUMMARY of the candidate")
     make_scorecard(interview, interviewer2)
     response = as_user(recruiter).get(f"/candidates/{candidate.pk}/")
@@ -146,6 +149,12 @@ def test_it_shows_the_interview_history_with_scorecard_states_but_no_scores(
     assert "Submitted" in html and "Draft" in html and "Missing" in html
     assert "SECRET SUMMARY" not in html
     assert f"/interviews/new/?candidate={candidate.pk}" in html
+
+
+def test_it_calls_a_scorecard_not_yet_due_before_the_interview_ends(as_user, recruiter, candidate, interviewer):
+    make_interview(candidate, [interviewer])
+    html = as_user(recruiter).get(f"/candidates/{candidate.pk}/").content.decode()
+    assert "Not yet" in html and "Missing" not in html
 
 
 # --- Create and edit --------------------------------------------------------------------

@@ -1,0 +1,406 @@
+"""The comparison of a position's candidates: one row per candidate, the same cells for the
+page and the CSV export. docs/scoring.md states every formula with a worked example.
+
+The page costs a fixed number of queries, whatever the number of candidates:
+
+1. the candidates, with their interview counts and latest decision as subqueries;
+2. the weighted sums of question scores grouped by (candidate, competency);
+3. the recommendation counts grouped by (candidate, recommendation);
+and with ``normalise``:
+4. the weighted sums grouped by (candidate, competency, interviewer);
+5. each of those interviewers' mean and standard deviation over all their submitted scores.
+
+Only submitted scorecards the viewer may see count (``Scorecard.objects.visible_to(user)``),
+so the independent-scoring rule holds here as on every other page.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, StdDev, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.text import slugify
+
+from interviews.models import Candidate, Interview, InterviewStatus, Stage
+
+from . import stats
+from .models import RECOMMENDATION_POINTS, Decision, DecisionChoice, QuestionScore, Recommendation, Scorecard, ScorecardStatus
+
+EMPTY = "—"  # what an empty cell shows, on the page and in the CSV alike
+STAGE_ORDER = {value: n for n, value in enumerate(Stage.values)}
+DECISION_LABELS = dict(DecisionChoice.choices)
+DEFAULT_SORT = ("overall", "desc")
+
+
+# --- Options from the query string -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the viewer asked for; anything malformed is ignored rather than refused, so a
+    hand-edited or stale link still shows the page."""
+
+    stage: str = ""
+    complete: bool | None = None
+    sort: str = DEFAULT_SORT[0]
+    direction: str = DEFAULT_SORT[1]
+    normalise: bool = False
+
+    @classmethod
+    def from_query(cls, params):
+        stage = params.get("stage", "")
+        complete = {"1": True, "0": False}.get(params.get("complete", ""))
+        sort = params.get("sort", "") or DEFAULT_SORT[0]
+        direction = params.get("dir", "")
+        return cls(
+            stage=stage if stage in Stage.values else "",
+            complete=complete,
+            sort=sort[:80],
+            direction=direction if direction in ("asc", "desc") else "",
+            normalise=params.get("normalise") == "1",
+        )
+
+    def query(self, **changes):
+        """The query string of these options with ``changes`` applied (empty values dropped)."""
+        values = {
+            "stage": self.stage,
+            "complete": {True: "1", False: "0"}.get(self.complete, ""),
+            "normalise": "1" if self.normalise else "",
+            "sort": self.sort,
+            "dir": self.direction,
+        }
+        values.update(changes)
+        query = QueryDict(mutable=True)
+        for key, value in values.items():
+            if value:
+                query[key] = value
+        return query.urlencode()
+
+
+# --- The table ------------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    numeric: bool = True
+    group: str = ""  # "Recommendations" / "Interviews": a header spanning the group on the page
+    competency: str = ""
+    default_direction: str = "desc"
+    href: str = ""  # the sort link, filled in once the current sort is known
+    aria_sort: str = ""
+
+    @property
+    def csv_label(self):
+        return f"{self.group}: {self.label}" if self.group else self.label
+
+
+@dataclass
+class Cell:
+    text: str
+    value: object = None  # what the column sorts on; None sorts last
+
+    def __str__(self):
+        return self.text
+
+
+@dataclass
+class Row:
+    candidate: object
+    cells: list
+    competency_scores: dict  # every competency scored, compared or not: {name: float}
+    overall: float | None
+    normalised: float | None = None
+    complete: bool = False
+
+    @property
+    def debrief_url(self):
+        return reverse("scoring:debrief", args=[self.candidate.pk])
+
+
+@dataclass
+class Table:
+    options: Options
+    columns: list
+    rows: list
+    competencies: list  # the compared competencies (shared by every scored candidate), sorted
+    not_compared: list = field(default_factory=list)  # [(candidate, [competency, ...])]
+    unscored: list = field(default_factory=list)  # candidates without a submitted score
+    sort: str = DEFAULT_SORT[0]
+    direction: str = DEFAULT_SORT[1]
+
+    @property
+    def header(self):
+        return [c.csv_label for c in self.columns]
+
+    def cells(self):
+        """The body as text, row by row: exactly what the page and the CSV show."""
+        return [[cell.text for cell in row.cells] for row in self.rows]
+
+    @property
+    def header_groups(self):
+        """[(label, span)] for the page's upper header row: groups of adjacent columns."""
+        groups = []
+        for column in self.columns:
+            if groups and groups[-1][0] == column.group:
+                groups[-1][1] += 1
+            else:
+                groups.append([column.group, 1])
+        return [tuple(g) for g in groups]
+
+
+def fmt_score(value):
+    return EMPTY if value is None else f"{value:.2f}"
+
+
+def fmt_z(value):
+    if value is None:
+        return EMPTY
+    text = f"{value:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text
+
+
+def weighted(weighted_sum, weight_sum):
+    """sum(w*s) / sum(w), rounded to 2 places exactly as scoring.scores.competency_scores does
+    (Decimal arithmetic, so the comparison and the debrief never differ by a rounding)."""
+    if not weight_sum:
+        return None
+    return float(round(Decimal(weighted_sum) / Decimal(weight_sum), 2))
+
+
+# --- Queries --------------------------------------------------------------------------------
+
+
+def _candidates(position, user, options):
+    """Query 1: the candidates with interviews planned (not cancelled) and done (every
+    interviewer on the panel has submitted a scorecard), and the latest decision.
+
+    Counts are subqueries rather than joins: a join through interviews would multiply rows.
+    Whether a scorecard was submitted is workflow state, not scorecard content, so "done"
+    counts every panel member's scorecard whatever the viewer may read (as the debrief's
+    list of missing scorecards does)."""
+    live = Interview.objects.filter(candidate_id=OuterRef("pk")).exclude(status=InterviewStatus.CANCELLED)
+    panel = Interview.interviewers.through.objects.filter(interview_id=OuterRef("pk"))
+    submitted = Scorecard.objects.filter(
+        interview_id=OuterRef("interview_id"), interviewer_id=OuterRef("user_id"), status=ScorecardStatus.SUBMITTED
+    )
+    done = live.filter(Exists(panel)).exclude(Exists(panel.exclude(Exists(submitted))))
+
+    def count(queryset):
+        return Coalesce(
+            Subquery(queryset.order_by().values("candidate_id").annotate(n=Count("pk")).values("n"),
+                     output_field=IntegerField()),
+            Value(0),
+        )
+
+    latest = Decision.objects.filter(candidate_id=OuterRef("pk")).order_by("-at", "-pk")
+    rows = Candidate.objects.filter(position=position)
+    if not user.is_superuser:
+        rows = rows.filter(pk__in=Candidate.objects.visible_to(user).values("pk"))
+    rows = rows.annotate(planned=count(live), done=count(done), latest_decision=Subquery(latest.values("decision")[:1]))
+    if options.stage:
+        rows = rows.filter(stage=options.stage)
+    if options.complete is True:
+        rows = rows.filter(planned__gt=0, done=F("planned"))
+    elif options.complete is False:
+        rows = rows.exclude(planned__gt=0, done=F("planned"))
+    return list(rows.order_by("name", "pk"))
+
+
+def _visible_cards(position, user):
+    return Scorecard.objects.visible_to(user).submitted().filter(interview__candidate__position=position)
+
+
+def _scored(position, user):
+    return QuestionScore.objects.filter(scorecard__in=_visible_cards(position, user), score__isnull=False)
+
+
+WEIGHTED_SUM = Sum(F("question__weight") * F("score"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def competency_sums(position, user, *, by_interviewer=False):
+    """Query 2 (and 4): Sum(weight * score), Sum(weight) and Count of scored questions,
+    grouped by (candidate, competency) — or (candidate, competency, interviewer)."""
+    keys = {"candidate_id": F("scorecard__interview__candidate_id"), "competency": F("question__competency")}
+    if by_interviewer:
+        keys["interviewer_id"] = F("scorecard__interviewer_id")
+    return list(
+        _scored(position, user).order_by().values(**keys)
+        .annotate(weighted_sum=WEIGHTED_SUM, weight_sum=Sum("question__weight"), n=Count("pk"))
+    )
+
+
+def _recommendation_counts(position, user):
+    """Query 3: {candidate_id: {recommendation: count}}."""
+    counts = defaultdict(dict)
+    rows = (
+        _visible_cards(position, user).order_by().values("recommendation", candidate_id=F("interview__candidate_id"))
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts[row["candidate_id"]][row["recommendation"]] = row["n"]
+    return counts
+
+
+def interviewer_baselines(interviewer_ids):
+    """Query 5: {interviewer_id: (n, mean, sd)} over all of each interviewer's submitted,
+    scored questions (every position: their own history is the yardstick). The standard
+    deviation is the sample one (n - 1), as in scoring.stats.sd; None with fewer than 2."""
+    rows = (
+        QuestionScore.objects.filter(scorecard__interviewer_id__in=interviewer_ids,
+                                     scorecard__status=ScorecardStatus.SUBMITTED, score__isnull=False)
+        .order_by().values("scorecard__interviewer_id")
+        .annotate(n=Count("pk"), mean=Avg("score"), sd=StdDev("score", sample=True))
+    )
+    return {r["scorecard__interviewer_id"]: (r["n"], float(r["mean"]), None if r["sd"] is None else float(r["sd"]))
+            for r in rows}
+
+
+def normalised_scores(groups, baselines, competencies):
+    """{candidate_id: z} where z is the weight-average, over the candidate's scored questions
+    in ``competencies``, of z_i = (s_i - mean_r) / sd_r for the question's interviewer r.
+
+    Per group of one interviewer's questions the weighted mean of z_i equals
+    (sum(w*s)/sum(w) - mean_r) / sd_r (z is linear in s), so grouped sums are enough.
+    Interviewers whose sd is undefined or 0 are left out; a candidate with nothing left
+    gets None."""
+    totals = defaultdict(lambda: [0.0, 0.0])
+    for g in groups:
+        if g["competency"] not in competencies:
+            continue
+        _, mean, sd = baselines.get(g["interviewer_id"], (0, None, None))
+        weight = float(g["weight_sum"])
+        z = stats.zscore(float(g["weighted_sum"]) / weight, mean, sd)
+        if z is None:
+            continue
+        totals[g["candidate_id"]][0] += weight * z
+        totals[g["candidate_id"]][1] += weight
+    return {c: round(s / w, 2) for c, (s, w) in totals.items() if w}
+
+
+# --- Building the table ---------------------------------------------------------------------
+
+
+def _columns(competencies, options):
+    columns = [Column("name", "Candidate", numeric=False, default_direction="asc"),
+               Column("stage", "Stage", numeric=False, default_direction="asc")]
+    taken = {"name", "stage", "overall", "normalised", "done", "planned", "decision", *RECOMMENDATION_POINTS}
+    for name in competencies:
+        key = base = f"c-{slugify(name) or 'competency'}"
+        n = 2
+        while key in taken:
+            key, n = f"{base}-{n}", n + 1
+        taken.add(key)
+        columns.append(Column(key, name, competency=name))
+    columns.append(Column("overall", "Overall"))
+    if options.normalise:
+        columns.append(Column("normalised", "Normalised (z)"))
+    for value, label in Recommendation.choices:
+        columns.append(Column(value, label, group="Recommendations"))
+    columns += [Column("done", "Done", group="Interviews"), Column("planned", "Planned", group="Interviews"),
+                Column("decision", "Decision", numeric=False, default_direction="asc")]
+    return columns
+
+
+def _cells(columns, candidate, row, recommendations):
+    cells = []
+    for column in columns:
+        if column.key == "name":
+            cells.append(Cell(candidate.name, candidate.name.casefold()))
+        elif column.key == "stage":
+            cells.append(Cell(candidate.get_stage_display(), STAGE_ORDER.get(candidate.stage)))
+        elif column.competency:
+            value = row.competency_scores.get(column.competency)
+            cells.append(Cell(fmt_score(value), value))
+        elif column.key == "overall":
+            cells.append(Cell(fmt_score(row.overall), row.overall))
+        elif column.key == "normalised":
+            cells.append(Cell(fmt_z(row.normalised), row.normalised))
+        elif column.key in RECOMMENDATION_POINTS:
+            n = recommendations.get(column.key, 0)
+            cells.append(Cell(str(n), n))
+        elif column.key in ("done", "planned"):
+            n = getattr(candidate, column.key)
+            cells.append(Cell(str(n), n))
+        elif column.key == "decision":
+            label = DECISION_LABELS.get(candidate.latest_decision)
+            cells.append(Cell(label or EMPTY, label))
+    return cells
+
+
+def sort_rows(rows, index, direction):
+    """Sort by the cell at ``index``; empty values (None) last in either direction; ties keep
+    the name order."""
+    present = [r for r in rows if r.cells[index].value is not None]
+    missing = [r for r in rows if r.cells[index].value is None]
+    present.sort(key=lambda r: r.cells[index].value, reverse=direction == "desc")
+    return present + missing
+
+
+def compare(*, position, user, options=Options()):
+    """The comparison table of ``position`` as ``user`` may see it."""
+    candidates = _candidates(position, user, options)
+    shown = {c.pk for c in candidates}
+    sums = defaultdict(dict)  # candidate_id -> competency -> (weighted_sum, weight_sum)
+    for g in competency_sums(position, user):
+        if g["candidate_id"] in shown:
+            sums[g["candidate_id"]][g["competency"]] = (g["weighted_sum"], g["weight_sum"])
+    recommendations = _recommendation_counts(position, user)
+
+    scored = [c for c in candidates if sums.get(c.pk)]
+    shared = set.intersection(*(set(sums[c.pk]) for c in scored)) if scored else set()
+    competencies = sorted(shared)
+    not_compared = [(c, sorted(set(sums[c.pk]) - shared)) for c in scored if set(sums[c.pk]) - shared]
+
+    normalised = {}
+    if options.normalise:
+        groups = [g for g in competency_sums(position, user, by_interviewer=True) if g["candidate_id"] in shown]
+        baselines = interviewer_baselines(sorted({g["interviewer_id"] for g in groups}))
+        normalised = normalised_scores(groups, baselines, shared)
+
+    columns = _columns(competencies, options)
+    rows = []
+    for candidate in candidates:
+        mine = sums.get(candidate.pk, {})
+        compared = [mine[c] for c in competencies if c in mine]
+        overall = weighted(sum(s for s, _ in compared), sum(w for _, w in compared)) if compared else None
+        row = Row(candidate=candidate, cells=[], overall=overall, normalised=normalised.get(candidate.pk),
+                  competency_scores={c: weighted(s, w) for c, (s, w) in sorted(mine.items())},
+                  complete=candidate.planned > 0 and candidate.done == candidate.planned)
+        row.cells = _cells(columns, candidate, row, recommendations.get(candidate.pk, {}))
+        rows.append(row)
+
+    keys = [c.key for c in columns]
+    sort = options.sort if options.sort in keys else DEFAULT_SORT[0]
+    column = columns[keys.index(sort)]
+    direction = options.direction or column.default_direction
+    rows = sort_rows(rows, keys.index(sort), direction)
+    for c in columns:
+        flipped = "asc" if direction == "desc" else "desc"
+        next_direction = flipped if c.key == sort else c.default_direction
+        c.href = "?" + options.query(sort=c.key, dir=next_direction)
+        c.aria_sort = ({"asc": "ascending", "desc": "descending"}[direction]) if c.key == sort else ""
+    return Table(
+        options=options, columns=columns, rows=rows, competencies=competencies, not_compared=not_compared,
+        unscored=[c for c in candidates if not sums.get(c.pk)], sort=sort, direction=direction,
+    )
+
+
+def csv_safe(text):
+    """A spreadsheet would run a cell that starts with = + - @ as a formula: such *text*
+    (a candidate's name) gets a leading apostrophe. Numbers such as -0.53 are left alone."""
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def is_finite(value):
+    return value is not None and math.isfinite(value)

@@ -14,12 +14,11 @@ Only submitted scorecards the viewer may see count (``Scorecard.objects.visible_
 so the independent-scoring rule holds here as on every other page.
 """
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, StdDev, Subquery, Sum, Value
+from django.db.models import Avg, Count, DecimalField, Exists, F, IntegerField, OuterRef, StdDev, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
@@ -117,6 +116,7 @@ class Row:
     overall: float | None
     normalised: float | None = None
     complete: bool = False
+    items: list = field(default_factory=list)  # [(column, cell)] for the template
 
     @property
     def debrief_url(self):
@@ -143,15 +143,45 @@ class Table:
         return [[cell.text for cell in row.cells] for row in self.rows]
 
     @property
-    def header_groups(self):
-        """[(label, span)] for the page's upper header row: groups of adjacent columns."""
-        groups = []
+    def compared_note(self):
+        """Said plainly when candidates were interviewed with different plans: what the table
+        compares, and what each candidate was also scored on."""
+        if not self.not_compared:
+            return ""
+        n = len(self.competencies)
+        who = "all scored candidates" if self.unscored else "all candidates"
+        if n:
+            text = (f"Compared on the {n} competenc{'y' if n == 1 else 'ies'} {who} were scored on "
+                    f"({human_list(self.competencies)}); ")
+        else:
+            text = f"No competency was scored for {who}, so no competency or overall score is compared; "
+        text += "; ".join(
+            f"{candidate.name} also has {human_list([f'‘{c}’' for c in extra])}" for candidate, extra in self.not_compared
+        )
+        return text + "."
+
+    @property
+    def header_top(self):
+        """The page's upper header row: [(column, None)] for a column standing alone (spans
+        both rows), [(None, (group, span))] for a group of adjacent columns."""
+        top = []
         for column in self.columns:
-            if groups and groups[-1][0] == column.group:
-                groups[-1][1] += 1
+            if not column.group:
+                top.append((column, None))
+            elif top and top[-1][1] and top[-1][1][0] == column.group:
+                top[-1] = (None, (column.group, top[-1][1][1] + 1))
             else:
-                groups.append([column.group, 1])
-        return [tuple(g) for g in groups]
+                top.append((None, (column.group, 1)))
+        return top
+
+    @property
+    def header_bottom(self):
+        return [c for c in self.columns if c.group]
+
+
+def human_list(items):
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def fmt_score(value):
@@ -373,6 +403,7 @@ def compare(*, position, user, options=Options()):
                   competency_scores={c: weighted(s, w) for c, (s, w) in sorted(mine.items())},
                   complete=candidate.planned > 0 and candidate.done == candidate.planned)
         row.cells = _cells(columns, candidate, row, recommendations.get(candidate.pk, {}))
+        row.items = list(zip(columns, row.cells))
         rows.append(row)
 
     keys = [c.key for c in columns]
@@ -400,7 +431,3 @@ def csv_safe(text):
         except ValueError:
             return "'" + text
     return text
-
-
-def is_finite(value):
-    return value is not None and math.isfinite(value)

@@ -1,3 +1,9 @@
 """The comparison of a position's candidates."""
 
-urlpatterns = []
+from django.urls import path
+
+from .views import compare
+
+urlpatterns = [
+    path("positions/<int:pk>/compare/", compare.compare_view, name="compare"),
+]

@@ -1,0 +1,249 @@
+"""Charts of the comparison, drawn on the server as SVG: no JavaScript, readable by screen
+readers (role="img" with a <title> and a <desc> that summarises the data) and with every
+number written on the chart. The table beside them is the data; the charts only help see it.
+
+This module computes geometry only; templates/scoring/includes/chart_*.html turn it into
+markup, so every label goes through the template engine's escaping. Colours are
+presentation attributes (fill="#..."), never style attributes: the content security policy
+forbids inline styles.
+"""
+
+from dataclasses import dataclass, field
+
+MAX_ROWS = 20  # candidates drawn; the table lists them all
+SCALE_MAX = 4
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+# Sequential blues for the heat map, one stop per score 1..4.
+HEAT_STOPS = {1: (0xEF, 0xF3, 0xFF), 2: (0xBD, 0xD7, 0xE7), 3: (0x6B, 0xAE, 0xD6), 4: (0x21, 0x71, 0xB5)}
+EMPTY_FILL = "#f1f3f5"
+DARK_TEXT, LIGHT_TEXT = "#212529", "#ffffff"
+CHAR_WIDTH = 7  # px per character of 12px text, a generous estimate for layout
+
+
+def _truncate(text, limit):
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _hex(rgb):
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def heat_colour(score):
+    """The fill of a heat-map cell: linear interpolation between the stops for 1..4."""
+    score = min(max(score, 1.0), float(SCALE_MAX))
+    low = min(int(score), SCALE_MAX - 1)
+    t = score - low
+    a, b = HEAT_STOPS[low], HEAT_STOPS[low + 1]
+    return _hex(tuple(round(x + (y - x) * t) for x, y in zip(a, b)))
+
+
+def _luminance(hex_colour):
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a, b):
+    """WCAG contrast ratio of two colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour(fill):
+    """Dark or light text, whichever contrasts more with ``fill``."""
+    return DARK_TEXT if contrast(fill, DARK_TEXT) >= contrast(fill, LIGHT_TEXT) else LIGHT_TEXT
+
+
+def _best(rows, competency):
+    scored = [(r.competency_scores.get(competency), r.candidate.name) for r in rows]
+    scored = [(v, n) for v, n in scored if v is not None]
+    if not scored:
+        return ""
+    top = max(v for v, _ in scored)
+    names = [n for v, n in scored if v == top]
+    return f"highest in {competency}: {', '.join(names)} ({top:.2f})"
+
+
+def _summary(rows, competencies, total):
+    shown = f"{len(rows)} of {total} candidates" if len(rows) < total else f"{len(rows)} candidate{'s' if len(rows) != 1 else ''}"
+    parts = [_best(rows, c) for c in competencies]
+    text = f"{shown}, scores from 1 to {SCALE_MAX}"
+    if any(parts):
+        text += "; " + "; ".join(p for p in parts if p)
+    return text + ". Every number is also in the table."
+
+
+# --- Grouped bars ---------------------------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    label: str  # the value written beside the bar
+    label_x: float
+    label_y: float
+    competency: str
+
+
+@dataclass
+class BarGroup:
+    name: str
+    label_y: float
+    bars: list = field(default_factory=list)
+    note: str = ""  # "no submitted scores" instead of bars
+    note_x: float = 0
+
+
+@dataclass
+class BarChart:
+    width: int
+    height: int
+    title: str
+    desc: str
+    legend: list  # [(x, y, fill, label)]
+    ticks: list  # [(x, label)]
+    grid_top: float
+    grid_bottom: float
+    plot_left: float
+    groups: list
+
+
+def bar_chart(rows, competencies, *, total=None):
+    """One group per candidate (in the table's order), one horizontal bar per compared
+    competency, on a 0-4 axis with the value written at the end of each bar."""
+    rows = rows[:MAX_ROWS]
+    total = len(rows) if total is None else total
+    names = [_truncate(r.candidate.name, 24) for r in rows]
+    left = 12 + CHAR_WIDTH * max([len(n) for n in names] + [8])
+    plot = 360
+    width = int(left + plot + 48)
+    bar_h, bar_gap, group_gap = 12, 3, 14
+    legend, y = [], 16
+    x = left
+    for n, competency in enumerate(competencies):
+        label = _truncate(competency, 28)
+        item_width = 22 + CHAR_WIDTH * len(label)
+        if x + item_width > width - 8 and x > left:
+            x, y = left, y + 18
+        legend.append((x, y, PALETTE[n % len(PALETTE)], label))
+        x += item_width + 14
+    axis_y = y + 26
+    ticks = [(left + plot * v / SCALE_MAX, str(v)) for v in range(SCALE_MAX + 1)]
+    groups = []
+    y = axis_y + 10
+    for row, name in zip(rows, names):
+        bars = []
+        height = max(len(competencies), 1) * (bar_h + bar_gap)
+        group = BarGroup(name=name, label_y=y + height / 2 + 4)
+        if row.overall is None or not competencies:
+            group.note, group.note_x = "no submitted scores", left + 6
+        for n, competency in enumerate(competencies):
+            value = row.competency_scores.get(competency)
+            if value is None:
+                continue
+            by = y + n * (bar_h + bar_gap)
+            bw = plot * value / SCALE_MAX
+            bars.append(Bar(x=left, y=by, width=round(bw, 1), height=bar_h, fill=PALETTE[n % len(PALETTE)],
+                            label=f"{value:.2f}", label_x=round(left + bw + 4, 1), label_y=by + bar_h - 2,
+                            competency=competency))
+        group.bars = bars
+        groups.append(group)
+        y += height + group_gap
+    return BarChart(
+        width=width, height=int(y + 4), title="Weighted score per competency, by candidate",
+        desc="Grouped horizontal bars, one group per candidate and one bar per competency ("
+        + ", ".join(competencies) + "); " + _summary(rows, competencies, total),
+        legend=legend, ticks=ticks, grid_top=axis_y, grid_bottom=y - group_gap + 4, plot_left=left, groups=groups,
+    )
+
+
+# --- Heat map -------------------------------------------------------------------------------
+
+
+@dataclass
+class HeatCell:
+    x: float
+    y: float
+    fill: str
+    text: str
+    text_fill: str
+
+
+@dataclass
+class HeatRow:
+    name: str
+    y: float
+    cells: list
+
+
+@dataclass
+class HeatMap:
+    width: int
+    height: int
+    title: str
+    desc: str
+    cell_width: int
+    cell_height: int
+    headers: list  # [(x_centre, [line, ...])]
+    header_height: int
+    rows: list
+    legend: list  # [(x, y, fill, label, text_fill)]
+    legend_y: float
+    label_x: float
+
+
+def _wrap(text, width=12, lines=2):
+    words, out, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    out.append(line)
+    if len(out) > lines:
+        out = out[: lines - 1] + [" ".join(out[lines - 1:])]
+    return [_truncate(o, width + 2) for o in out]
+
+
+def heat_map(rows, competencies, *, total=None):
+    """Candidates (rows, in the table's order) by compared competency plus the overall
+    score; each cell coloured on the 1-4 scale and showing its number."""
+    rows = rows[:MAX_ROWS]
+    total = len(rows) if total is None else total
+    names = [_truncate(r.candidate.name, 24) for r in rows]
+    left = 12 + CHAR_WIDTH * max([len(n) for n in names] + [8])
+    cw, ch = 84, 28
+    columns = list(competencies) + ["Overall"]
+    headers = [(left + cw * n + cw / 2, _wrap(c)) for n, c in enumerate(columns)]
+    header_height = 40
+    heat_rows = []
+    y = header_height
+    for row, name in zip(rows, names):
+        values = [row.competency_scores.get(c) for c in competencies] + [row.overall]
+        cells = []
+        for n, value in enumerate(values):
+            fill = EMPTY_FILL if value is None else heat_colour(value)
+            cells.append(HeatCell(x=left + cw * n, y=y, fill=fill, text="—" if value is None else f"{value:.2f}",
+                                  text_fill=text_colour(fill)))
+        heat_rows.append(HeatRow(name=name, y=y, cells=cells))
+        y += ch
+    legend_y = y + 16
+    legend = []
+    for n, score in enumerate(range(1, SCALE_MAX + 1)):
+        fill = heat_colour(score)
+        legend.append((left + n * 44, legend_y, fill, str(score), text_colour(fill)))
+    legend.append((left + SCALE_MAX * 44 + 12, legend_y, EMPTY_FILL, "—", text_colour(EMPTY_FILL)))
+    width = int(max(left + cw * len(columns), left + SCALE_MAX * 44 + 12 + 40 + 110) + 12)
+    return HeatMap(
+        width=width, height=int(legend_y + 30), title="Heat map of weighted scores, candidates by competency",
+        desc="Cells coloured from light (1) to dark blue (4), each with its score; columns: "
+        + ", ".join(columns) + ". " + _summary(rows, competencies, total),
+        cell_width=cw, cell_height=ch, headers=headers, header_height=header_height, rows=heat_rows,
+        legend=legend, legend_y=legend_y, label_x=left - 8,
+    )

@@ -1,0 +1,61 @@
+"""Property-based tests (hypothesis) of the import parser with random and hostile input: it
+never answers 500 and never writes anything before the preview is confirmed."""
+
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from questionbank import docparser
+from questionbank.models import Question
+from questionbank.transfer import ImportError_, build_preview
+
+pytestmark = pytest.mark.django_db
+DEFAULTS = {"area": "data", "kind": "concept", "level": "mid", "roles": ["ds"]}
+
+markdownish = st.lists(
+    st.one_of(
+        st.text(max_size=80),
+        st.sampled_from(["Q1.", "Q2:", "12.", "1)", "## 3. What is it?", "### Why we ask", "**Expected Answer:**",
+                         "Evaluating Responses:", "- bullet", "* bullet", "```", "```python", "    indented", "#", "",
+                         "Why interviewers ask this:", "Follow-ups:", "\x00", "\ufeff", "\r", "\t"]),
+    ),
+    max_size=40,
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(markdownish)
+def test_the_document_parser_returns_questions_or_a_document_error(text):
+    try:
+        questions, warnings = docparser.parse_document(text)
+    except docparser.DocumentError as exc:
+        assert str(exc).startswith("Line ")
+    else:
+        assert questions
+        for q in questions:
+            assert q.title and q.prompt and q.line >= 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(markdownish, st.text(max_size=300), st.just('{"format": "panelist-questions", "version": 1, "questions": [{}]}')),
+       st.sampled_from(["x.md", "x.csv", "x.json", "x.txt"]))
+def test_the_import_preview_only_ever_refuses_with_a_message_and_writes_nothing(db, text, name):
+    before = Question.objects.count()
+    try:
+        preview = build_preview(name=name, text=text, defaults=DEFAULTS)
+    except ImportError_ as exc:
+        assert str(exc)
+    else:
+        assert preview["items"]
+    assert Question.objects.count() == before
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=string.printable + "é—\x00", max_size=400))
+def test_the_web_import_never_fails_with_a_500(hm_client, text):
+    response = hm_client.post("/questions/import/", {"text": text, **DEFAULTS})
+    assert response.status_code in (200, 400)
+
+

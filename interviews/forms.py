@@ -61,7 +61,6 @@ class PositionForm(forms.ModelForm):
             Role.HIRING_MANAGER, include_pk=self.instance.hiring_manager_id
         )
         self.fields["recruiter"].queryset = users_in_role(Role.RECRUITER, include_pk=self.instance.recruiter_id)
-        self.fields["title"].widget.attrs.setdefault("placeholder", "Senior ML Engineer, Ranking")
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()

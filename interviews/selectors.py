@@ -3,7 +3,9 @@ dashboards. Each function is a fixed number of queries, however many rows there 
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case, Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Value, When,
+)
 from django.utils import timezone
 from django.utils.timesince import timesince
 

@@ -17,7 +17,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#0
 # Sequential blues for the heat map, one stop per score 1..4.
 HEAT_STOPS = {1: (0xEF, 0xF3, 0xFF), 2: (0xBD, 0xD7, 0xE7), 3: (0x6B, 0xAE, 0xD6), 4: (0x21, 0x71, 0xB5)}
 EMPTY_FILL = "#f1f3f5"
-DARK_TEXT, LIGHT_TEXT = "#212529", "#ffffff"
+# Pure black, not the body text colour: with it, every cell of the scale reaches 4.5:1 contrast.
+DARK_TEXT, LIGHT_TEXT = "#000000", "#ffffff"
 CHAR_WIDTH = 7  # px per character of 12px text, a generous estimate for layout
 
 
@@ -105,12 +106,20 @@ class BarChart:
     height: int
     title: str
     desc: str
-    legend: list  # [(x, y, fill, label)]
-    ticks: list  # [(x, label)]
+    legend: list  # [{x, rect_y, text_x, y, fill, label}]
+    ticks: list  # [{x, label}]
     grid_top: float
     grid_bottom: float
     plot_left: float
     groups: list
+
+    @property
+    def tick_y(self):
+        return self.grid_top - 4
+
+    @property
+    def label_x(self):
+        return self.plot_left - 8
 
 
 def bar_chart(rows, competencies, *, total=None):
@@ -130,10 +139,11 @@ def bar_chart(rows, competencies, *, total=None):
         item_width = 22 + CHAR_WIDTH * len(label)
         if x + item_width > width - 8 and x > left:
             x, y = left, y + 18
-        legend.append((x, y, PALETTE[n % len(PALETTE)], label))
+        legend.append({"x": x, "rect_y": y - 10, "text_x": x + 20, "y": y, "fill": PALETTE[n % len(PALETTE)],
+                       "label": label})
         x += item_width + 14
     axis_y = y + 26
-    ticks = [(left + plot * v / SCALE_MAX, str(v)) for v in range(SCALE_MAX + 1)]
+    ticks = [{"x": left + plot * v / SCALE_MAX, "label": str(v)} for v in range(SCALE_MAX + 1)]
     groups = []
     y = axis_y + 10
     for row, name in zip(rows, names):
@@ -169,15 +179,19 @@ def bar_chart(rows, competencies, *, total=None):
 class HeatCell:
     x: float
     y: float
+    width: float
+    height: float
     fill: str
     text: str
     text_fill: str
+    text_x: float
+    text_y: float
 
 
 @dataclass
 class HeatRow:
     name: str
-    y: float
+    label_y: float
     cells: list
 
 
@@ -187,13 +201,11 @@ class HeatMap:
     height: int
     title: str
     desc: str
-    cell_width: int
-    cell_height: int
-    headers: list  # [(x_centre, [line, ...])]
-    header_height: int
+    headers: list  # [{x, y, lines: [(dy, text)]}]
     rows: list
-    legend: list  # [(x, y, fill, label, text_fill)]
-    legend_y: float
+    legend: list  # [{x, y, fill, label, text_fill, text_x, text_y}]
+    legend_label_y: float
+    legend_note: dict  # {x, y}: where "no score" is written
     label_x: float
 
 
@@ -211,6 +223,11 @@ def _wrap(text, width=12, lines=2):
     return [_truncate(o, width + 2) for o in out]
 
 
+def _swatch(x, y, fill, label):
+    return {"x": x, "y": y, "fill": fill, "label": label, "text_fill": text_colour(fill), "text_x": x + 20,
+            "text_y": y + 14}
+
+
 def heat_map(rows, competencies, *, total=None):
     """Candidates (rows, in the table's order) by compared competency plus the overall
     score; each cell coloured on the 1-4 scale and showing its number."""
@@ -220,7 +237,11 @@ def heat_map(rows, competencies, *, total=None):
     left = 12 + CHAR_WIDTH * max([len(n) for n in names] + [8])
     cw, ch = 84, 28
     columns = list(competencies) + ["Overall"]
-    headers = [(left + cw * n + cw / 2, _wrap(c)) for n, c in enumerate(columns)]
+    headers = []
+    for n, name in enumerate(columns):
+        lines = _wrap(name)
+        headers.append({"x": left + cw * n + cw / 2, "y": 16 if len(lines) > 1 else 30,
+                        "lines": [(0 if i == 0 else 14, line) for i, line in enumerate(lines)]})
     header_height = 40
     heat_rows = []
     y = header_height
@@ -229,21 +250,23 @@ def heat_map(rows, competencies, *, total=None):
         cells = []
         for n, value in enumerate(values):
             fill = EMPTY_FILL if value is None else heat_colour(value)
-            cells.append(HeatCell(x=left + cw * n, y=y, fill=fill, text="—" if value is None else f"{value:.2f}",
-                                  text_fill=text_colour(fill)))
-        heat_rows.append(HeatRow(name=name, y=y, cells=cells))
+            x = left + cw * n
+            cells.append(HeatCell(x=x, y=y, width=cw - 2, height=ch - 2, fill=fill,
+                                  text="—" if value is None else f"{value:.2f}", text_fill=text_colour(fill),
+                                  text_x=x + (cw - 2) / 2, text_y=y + 18))
+        heat_rows.append(HeatRow(name=name, label_y=y + 18, cells=cells))
         y += ch
     legend_y = y + 16
     legend = []
     for n, score in enumerate(range(1, SCALE_MAX + 1)):
         fill = heat_colour(score)
-        legend.append((left + n * 44, legend_y, fill, str(score), text_colour(fill)))
-    legend.append((left + SCALE_MAX * 44 + 12, legend_y, EMPTY_FILL, "—", text_colour(EMPTY_FILL)))
+        legend.append(_swatch(left + n * 44, legend_y, fill, str(score)))
+    legend.append(_swatch(left + SCALE_MAX * 44 + 12, legend_y, EMPTY_FILL, "—"))
     width = int(max(left + cw * len(columns), left + SCALE_MAX * 44 + 12 + 40 + 110) + 12)
     return HeatMap(
         width=width, height=int(legend_y + 30), title="Heat map of weighted scores, candidates by competency",
         desc="Cells coloured from light (1) to dark blue (4), each with its score; columns: "
         + ", ".join(columns) + ". " + _summary(rows, competencies, total),
-        cell_width=cw, cell_height=ch, headers=headers, header_height=header_height, rows=heat_rows,
-        legend=legend, legend_y=legend_y, label_x=left - 8,
+        headers=headers, rows=heat_rows, legend=legend, legend_label_y=legend_y + 14,
+        legend_note={"x": left + SCALE_MAX * 44 + 12 + 46, "y": legend_y + 14}, label_x=left - 8,
     )

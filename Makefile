@@ -45,6 +45,7 @@ demo: install
 	$(PY) manage.py load_question_bank
 	$(PY) manage.py load_starter_plans
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_interviews
 
 run: demo
 	@echo "Panelist is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"

@@ -21,3 +21,6 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
+# The runtime control socket is not used, and its fixed default path would clash between
+# several gunicorn masters on one machine (the load test, the two-process test).
+control_socket_disable = True

@@ -3,26 +3,26 @@
 Only submitted scorecards count, company-wide: calibration is about interviewers and
 questions, so nothing here reads or returns a candidate's name.
 
-Six queries whatever the amount of data (see ``calibration_report``): plain aggregates are
-``GROUP BY`` queries in PostgreSQL; the figures that need the scores of a whole panel or a
-whole scorecard at once (leniency, discrimination, point-biserial, Krippendorff's alpha,
-ICC) come from one pass in Python over one query's rows, streamed in interview order so
-only one interview's scores are held at a time (plus the per-question pairs the
-correlations need). The formulas are in ``scoring.stats``; the page explains each figure.
+Four queries whatever the amount of data (see ``calibration_report``), every figure an
+aggregate computed by PostgreSQL: counts, means, SDs and the median by ``GROUP BY``; the
+figures that compare scores within a panel or a scorecard (leniency, discrimination,
+point-biserial, the sums of Krippendorff's alpha) by joining each score to its panel's and
+scorecard's totals, then ``GROUP BY`` again (``CORR`` is Pearson's r). No score row is sent
+to Python; only ICC(2,1) is finished here, on the one small table of the panel that scored
+a question most often. Each figure equals its ``scoring.stats`` definition on the same data
+(the tests check this); the page explains each figure.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
-from itertools import groupby
-from operator import itemgetter
 
-from django.db.models import Aggregate, Avg, Count, F, FloatField, Func, OuterRef, Q, StdDev, Subquery
+from django.db import connection
+from django.db.models import Aggregate, Count, F, FloatField, Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import InterviewQuestion, InterviewStatus
-from questionbank.models import Area
+from interviews.models import Interview, InterviewQuestion, InterviewStatus
+from questionbank.models import Area, QuestionRevision
 
 from . import stats
 from .models import RECOMMENDATION_POINTS, Decision, DecisionChoice, QuestionScore, Recommendation, Scorecard, ScorecardStatus
@@ -164,38 +164,34 @@ class QuestionRow:
 
 
 def calibration_report(*, now=None):
-    """Everything the calibration page shows. Six queries:
+    """Everything the calibration page shows, in four queries whatever the amount of data:
 
-    1. per interviewer, from submitted scorecards: count, median hours to submit,
-       recommendation counts, and agreement with the candidate's latest decision (a
-       correlated subquery per scorecard on the ``scoring_decision_latest`` index);
-    2. per interviewer, from their question scores: count, mean, sample standard deviation;
+    1. per interviewer, from submitted scorecards (GROUP BY interviewer): count, median hours
+       to submit (percentile_cont), recommendation counts, and agreement with the
+       candidate's latest decision (a correlated subquery on ``scoring_decision_latest``);
+    2. per interviewer, from their question scores: count, mean, sample SD, and leniency
+       (each score against the co-panelists' mean on the same interview question);
     3. per bank question: distinct interviews it was pinned in, in the last RECENT_DAYS and
-       all time (cancelled and not-yet-started interviews excluded);
-    4. per bank question: count, mean, sample standard deviation of its scores;
-    5. the latest decision of every decided candidate (DISTINCT ON candidate);
-    6. every score of a submitted scorecard as a tuple, in interview order, for the
-       leniency / discrimination / point-biserial / alpha / ICC pass.
+       all time (cancelled and not-yet-started interviews left out);
+    4. per bank question: count, mean, sample SD, discrimination and point-biserial (CORR),
+       the sums Krippendorff's alpha is made of, and the score table of the panel that
+       scored it most often (for ICC).
     """
     now = now or timezone.now()
     cards = _interviewer_card_aggregates()
-    scores = _interviewer_score_aggregates()
+    scores = _interviewer_score_figures()
     usage = _question_usage(now)
-    question_scores = _question_score_aggregates()
-    decisions = dict(
-        Decision.objects.order_by("candidate_id", "-at", "-pk").distinct("candidate_id").values_list("candidate_id", "decision")
-    )
-    panel = panel_figures(_score_rows(), decisions)
+    figures = _question_figures()
 
-    interviewers = [_interviewer_row(card, scores.get(card["interviewer_id"]), panel) for card in cards]
+    interviewers = [_interviewer_row(card, scores.get(card["interviewer_id"])) for card in cards]
     interviewers.sort(key=lambda r: (-len(r.flags), -abs(r.leniency.value) if r.leniency.shown else 0, r.name.lower()))
 
     questions = []
     for question_id, info in usage.items():
-        aggregate = question_scores.get(question_id, {})
-        if not info["used_all"] and not aggregate.get("n"):
+        figure = figures.get(question_id, {})
+        if not info["used_all"] and not figure.get("n"):
             continue  # only pinned in interviews still to come
-        questions.append(_question_row(question_id, info, aggregate, panel))
+        questions.append(_question_row(question_id, info, figure))
     questions.sort(key=lambda r: (-len(r.flags), -r.used_recent, r.title.lower()))
 
     return {
@@ -204,12 +200,11 @@ def calibration_report(*, now=None):
         "attention": _attention(interviewers, questions),
         "total_scorecards": sum(r.scorecards for r in interviewers),
         "total_scores": sum(r.mean.n for r in interviewers),
-        "recommendation_labels": [(value, Recommendation(value).label) for value in RECOMMENDATION_ORDER],
         "thresholds": {
             "recent_days": RECENT_DAYS, "overexposed": OVEREXPOSED_INTERVIEWS, "too_easy": TOO_EASY_MEAN,
             "too_hard": TOO_HARD_MEAN, "low_rater_agreement": LOW_RATER_AGREEMENT,
             "weak_discrimination": WEAK_DISCRIMINATION, "leniency_gap": LENIENCY_GAP,
-            "low_decision_agreement": LOW_DECISION_AGREEMENT, "slow_submit_hours": SLOW_SUBMIT_HOURS,
+            "low_decision_agreement": f"{LOW_DECISION_AGREEMENT:.0%}", "slow_submit_hours": SLOW_SUBMIT_HOURS,
         },
         "min_sample": stats.MIN_SAMPLE,
         "icc_note": ICC_NOTE,
@@ -245,16 +240,6 @@ def _interviewer_card_aggregates():
     )
 
 
-def _interviewer_score_aggregates():
-    rows = (
-        QuestionScore.objects.filter(scorecard__status=ScorecardStatus.SUBMITTED, score__isnull=False)
-        .values("scorecard__interviewer_id")
-        .annotate(n=Count("score"), mean=Avg("score"), sd=StdDev("score", sample=True))
-        .order_by()
-    )
-    return {row["scorecard__interviewer_id"]: row for row in rows}
-
-
 def _question_usage(now):
     """Distinct interviews each bank question was pinned in (or added to, ad hoc): interviews
     that have started and were not cancelled."""
@@ -272,95 +257,124 @@ def _question_usage(now):
     return {row["revision__question_id"]: row for row in rows}
 
 
-def _question_score_aggregates():
-    rows = (
-        QuestionScore.objects.filter(
-            scorecard__status=ScorecardStatus.SUBMITTED, score__isnull=False, question__revision__isnull=False
-        )
-        .values("question__revision__question_id")
-        .annotate(n=Count("score"), mean=Avg("score"), sd=StdDev("score", sample=True))
-        .order_by()
-    )
-    return {row["question__revision__question_id"]: row for row in rows}
+def _tables():
+    quote = connection.ops.quote_name
+    return {
+        "score": quote(QuestionScore._meta.db_table), "card": quote(Scorecard._meta.db_table),
+        "iq": quote(InterviewQuestion._meta.db_table), "interview": quote(Interview._meta.db_table),
+        "revision": quote(QuestionRevision._meta.db_table), "decision": quote(Decision._meta.db_table),
+    }
 
 
-SCORE_ROW = ("interview_id", "candidate_id", "scorecard_id", "interviewer_id", "interview_question_id", "bank_question_id", "score")
+def _fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c.name for c in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
-def _score_rows():
-    """Every score of a submitted scorecard as a SCORE_ROW tuple, in interview order, streamed
-    from a server-side cursor. Ad-hoc free-text questions have bank_question_id None."""
-    return (
-        QuestionScore.objects.filter(scorecard__status=ScorecardStatus.SUBMITTED, score__isnull=False)
-        .order_by("scorecard__interview_id")
-        .values_list(
-            "scorecard__interview_id", "scorecard__interview__candidate_id", "scorecard_id", "scorecard__interviewer_id",
-            "question_id", "question__revision__question_id", "score",
-        )
-        .iterator(chunk_size=5000)
-    )
+# The panel figures compare scores within an interview question (a "unit": the scores the
+# panel gave one pinned question) or within a scorecard. Totals per unit and per scorecard
+# are GROUP BYs joined back to the scores by hash joins: no sort of the whole score table,
+# no row of it sent to Python.
+LENIENCY_SQL = """
+WITH s AS (
+    SELECT qs.score::float8 AS score, qs.question_id AS unit_id, sc.interviewer_id
+    FROM {score} qs JOIN {card} sc ON sc.id = qs.scorecard_id
+    WHERE sc.status = %s AND qs.score IS NOT NULL
+),
+units AS (SELECT unit_id, SUM(score) AS total, COUNT(*) AS m FROM s GROUP BY unit_id),
+d AS (
+    -- score minus the co-panelists' mean; NULL where nobody else scored the question
+    SELECT s.interviewer_id, s.score, s.score - (u.total - s.score) / NULLIF(u.m - 1, 0) AS difference
+    FROM s JOIN units u ON u.unit_id = s.unit_id
+)
+SELECT interviewer_id, COUNT(*) AS n, AVG(score) AS mean, STDDEV_SAMP(score) AS sd,
+       COUNT(difference) AS leniency_n, AVG(difference) AS leniency
+FROM d GROUP BY interviewer_id
+"""
+
+QUESTION_SQL = """
+WITH s AS (
+    SELECT qs.score::float8 AS score, qs.scorecard_id, qs.question_id AS unit_id, rev.question_id AS bank_question_id,
+           sc.interviewer_id, iv.candidate_id
+    FROM {score} qs
+    JOIN {card} sc ON sc.id = qs.scorecard_id
+    JOIN {interview} iv ON iv.id = sc.interview_id
+    JOIN {iq} iq ON iq.id = qs.question_id
+    LEFT JOIN {revision} rev ON rev.id = iq.revision_id
+    WHERE sc.status = %s AND qs.score IS NOT NULL
+),
+cards AS (SELECT scorecard_id, SUM(score) AS total, COUNT(*) AS m FROM s GROUP BY scorecard_id),
+latest AS (
+    SELECT DISTINCT ON (candidate_id) candidate_id, decision FROM {decision} ORDER BY candidate_id, at DESC, id DESC
+),
+paired AS (
+    SELECT s.bank_question_id, s.score,
+           (c.total - s.score) / NULLIF(c.m - 1, 0) AS rest,  -- mean of the rest of the scorecard
+           CASE l.decision WHEN %s THEN 1.0 WHEN %s THEN 0.0 END AS hired
+    FROM s JOIN cards c ON c.scorecard_id = s.scorecard_id LEFT JOIN latest l ON l.candidate_id = s.candidate_id
+    WHERE s.bank_question_id IS NOT NULL
+),
+per_question AS (
+    SELECT bank_question_id, COUNT(*) AS n, AVG(score) AS mean, STDDEV_SAMP(score) AS sd,
+           COUNT(rest) AS discrimination_n, CORR(score, rest) AS discrimination,
+           COUNT(hired) AS hire_n, CORR(hired, score) AS point_biserial
+    FROM paired GROUP BY bank_question_id
+),
+units AS (
+    SELECT bank_question_id, COUNT(*) AS m, SUM(score) AS total, SUM(score * score) AS squares,
+           ARRAY_AGG(interviewer_id ORDER BY interviewer_id) AS raters, ARRAY_AGG(score ORDER BY interviewer_id) AS scores
+    FROM s WHERE bank_question_id IS NOT NULL
+    GROUP BY bank_question_id, unit_id HAVING COUNT(*) > 1
+),
+agreement AS (
+    -- the sums Krippendorff's alpha (interval) is made of; see _alpha
+    SELECT bank_question_id, COUNT(*) AS units, SUM(m)::bigint AS pairable,
+           SUM(2 * m * (squares - total * total / m) / (m - 1)) AS within, SUM(total) AS total, SUM(squares) AS squares
+    FROM units GROUP BY bank_question_id
+),
+panel AS (
+    -- the exact set of interviewers that scored the question together most often
+    SELECT DISTINCT ON (bank_question_id) bank_question_id, raters FROM units GROUP BY bank_question_id, raters
+    ORDER BY bank_question_id, COUNT(*) DESC, CARDINALITY(raters) DESC, raters
+),
+icc AS (
+    SELECT u.bank_question_id, ARRAY_AGG(u.scores) AS matrix
+    FROM units u JOIN panel p ON p.bank_question_id = u.bank_question_id AND p.raters = u.raters
+    GROUP BY u.bank_question_id
+)
+SELECT q.*, a.units, a.pairable, a.within, a.total, a.squares, i.matrix
+FROM per_question q
+LEFT JOIN agreement a ON a.bank_question_id = q.bank_question_id
+LEFT JOIN icc i ON i.bank_question_id = q.bank_question_id
+"""
 
 
-# --- The one pass over the scores --------------------------------------------------------
-
-@dataclass
-class PanelFigures:
-    """Per interviewer: their score minus the co-panelists' mean on the same interview
-    question. Per bank question: (score, rest-of-scorecard mean) pairs, (hired 0/1, score)
-    pairs, alpha units (the panel's scores of one interview question), and ICC rows grouped
-    by the exact set of raters."""
-
-    leniency: dict = field(default_factory=lambda: defaultdict(list))
-    discrimination: dict = field(default_factory=lambda: defaultdict(list))
-    hire: dict = field(default_factory=lambda: defaultdict(list))
-    units: dict = field(default_factory=lambda: defaultdict(list))
-    panels: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+def _interviewer_score_figures():
+    rows = _fetch(LENIENCY_SQL.format(**_tables()), [ScorecardStatus.SUBMITTED])
+    return {row["interviewer_id"]: row for row in rows}
 
 
-def panel_figures(rows, decisions):
-    """One pass over SCORE_ROW tuples sorted by interview; ``decisions`` maps candidate id to
-    the latest decision. Every figure that compares scores within an interview comes from
-    here, and only one interview's rows are held at a time."""
-    out = PanelFigures()
-    for _interview_id, group in groupby(rows, key=itemgetter(0)):
-        group = list(group)
-        hired = {DecisionChoice.HIRE: 1, DecisionChoice.NO_HIRE: 0}.get(decisions.get(group[0][1]))
-        by_card = defaultdict(list)
-        by_question = defaultdict(list)
-        for _, _, card, interviewer, question, bank_question, score in group:
-            by_card[card].append((bank_question, score))
-            by_question[(question, bank_question)].append((interviewer, score))
-            if bank_question is not None and hired is not None:
-                out.hire[bank_question].append((hired, score))
-        # Discrimination: each score against the mean of the rest of its scorecard.
-        for items in by_card.values():
-            if len(items) < 2:
-                continue
-            total = sum(score for _, score in items)
-            for bank_question, score in items:
-                if bank_question is not None:
-                    out.discrimination[bank_question].append((score, (total - score) / (len(items) - 1)))
-        # Leniency and inter-rater agreement: the panel's scores of one pinned question.
-        for (_, bank_question), ratings in by_question.items():
-            if len(ratings) < 2:
-                continue
-            total = sum(score for _, score in ratings)
-            for interviewer, score in ratings:
-                out.leniency[interviewer].append(score - (total - score) / (len(ratings) - 1))
-            if bank_question is not None:
-                out.units[bank_question].append([score for _, score in ratings])
-                ratings = sorted(ratings)
-                out.panels[bank_question][tuple(i for i, _ in ratings)].append([score for _, score in ratings])
-    return out
+def _question_figures():
+    params = [ScorecardStatus.SUBMITTED, DecisionChoice.HIRE, DecisionChoice.NO_HIRE]
+    rows = _fetch(QUESTION_SQL.format(**_tables()), params)
+    return {row["bank_question_id"]: row for row in rows}
 
 
-def _icc(panels):
-    """ICC(2,1) on the complete table of the panel (exact set of raters) that scored the
-    question in the most interviews; ties go to the larger panel. Returns (value, n, k)."""
-    if not panels:
-        return None, 0, 0
-    raters, rows = max(panels.items(), key=lambda item: (len(item[1]), len(item[0])))
-    return stats.icc_2_1(rows), len(rows), len(raters)
+def _alpha(values, within, total, squares):
+    """Krippendorff's alpha (interval) from per-question sums over the pairable units, the
+    same figure as ``stats.krippendorff_alpha_interval``: with n pairable values,
+      D_o = (1/n) * sum_u 2 m_u SS_u / (m_u - 1)   (``within``; SS_u = squares_u - total_u^2 / m_u)
+      D_e = 2 n SS / (n (n - 1))                     (SS = squares - total^2 / n over all n)
+      alpha = 1 - D_o / D_e
+    None when n < 2 or D_e is 0 (no variation to agree about)."""
+    if not values or values < 2:
+        return None
+    expected = 2 * (squares - total * total / values) / (values - 1)
+    if expected <= 1e-12:
+        return None
+    return 1 - (within / values) / expected
 
 
 # --- Rows and flags ----------------------------------------------------------------------
@@ -370,9 +384,8 @@ def _name(card):
     return full or card["interviewer__username"]
 
 
-def _interviewer_row(card, scores, panel):
-    scores = scores or {"n": 0, "mean": None, "sd": None}
-    differences = panel.leniency.get(card["interviewer_id"], [])
+def _interviewer_row(card, scores):
+    scores = scores or {"n": 0, "mean": None, "sd": None, "leniency": None, "leniency_n": 0}
     row = InterviewerRow(
         user_id=card["interviewer_id"],
         name=_name(card),
@@ -381,7 +394,7 @@ def _interviewer_row(card, scores, panel):
         mean=Figure(scores["mean"], scores["n"], "mean"),
         spread=Figure(scores["sd"], scores["n"], "spread"),
         recommendations=[(v, Recommendation(v).label, card[f"rec_{v}"]) for v in RECOMMENDATION_ORDER],
-        leniency=Figure(stats.mean(differences), len(differences), "leniency", "signed"),
+        leniency=Figure(scores["leniency"], scores["leniency_n"], "leniency", "signed"),
         agreement=Figure(card["agreed"] / card["decided"] if card["decided"] else None, card["decided"], "agreement", "percent"),
     )
     if row.leniency.shown and abs(row.leniency.value) >= LENIENCY_GAP:
@@ -393,11 +406,9 @@ def _interviewer_row(card, scores, panel):
     return row
 
 
-def _question_row(question_id, info, aggregate, panel):
-    discrimination = panel.discrimination.get(question_id, [])
-    hire = panel.hire.get(question_id, [])
-    units = panel.units.get(question_id, [])
-    icc, icc_n, icc_k = _icc(panel.panels.get(question_id))
+def _question_row(question_id, info, figures):
+    n = figures.get("n", 0)
+    matrix = figures.get("matrix") or []
     row = QuestionRow(
         question_id=question_id,
         slug=info["revision__question__slug"],
@@ -405,14 +416,15 @@ def _question_row(question_id, info, aggregate, panel):
         area=Area(info["revision__question__area"]).label if info["revision__question__area"] in Area.values else "",
         used_recent=info["used_recent"],
         used_all=info["used_all"],
-        mean=Figure(aggregate.get("mean"), aggregate.get("n", 0), "mean"),
-        spread=Figure(aggregate.get("sd"), aggregate.get("n", 0), "spread"),
-        discrimination=Figure(stats.pearson(*zip(*discrimination)) if discrimination else None, len(discrimination),
-                              "correlation", "signed"),
-        point_biserial=Figure(stats.pearson(*zip(*hire)) if hire else None, len(hire), "correlation", "signed"),
-        alpha=Figure(stats.krippendorff_alpha_interval(units), len(units), "alpha"),
-        icc=Figure(icc, icc_n, "icc"),
-        icc_raters=icc_k,
+        mean=Figure(figures.get("mean"), n, "mean"),
+        spread=Figure(figures.get("sd"), n, "spread"),
+        discrimination=Figure(figures.get("discrimination"), figures.get("discrimination_n", 0), "correlation", "signed"),
+        point_biserial=Figure(figures.get("point_biserial"), figures.get("hire_n", 0), "correlation", "signed"),
+        alpha=Figure(_alpha(figures.get("pairable"), figures.get("within"), figures.get("total"), figures.get("squares")),
+                     figures.get("units") or 0, "alpha"),
+        # Only computed once there are enough interviews for it to be shown.
+        icc=Figure(stats.icc_2_1(matrix) if stats.enough(len(matrix), "icc") else None, len(matrix), "icc"),
+        icc_raters=len(matrix[0]) if matrix else 0,
     )
     if row.used_recent > OVEREXPOSED_INTERVIEWS:
         row.flags.append("Overexposed, may have leaked")

@@ -180,8 +180,11 @@ class Table:
 
 
 def human_list(items):
+    """["a", "b", "c"] -> "a, b and c"."""
     items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def fmt_score(value):

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_production_settings_pass_the_deploy_check():
-    env = {**os.environ, "PANELIST_PRODUCTION": "1", "DEBUG": "0", "ALLOWED_HOSTS": "panelist.example.com",
+    # Exactly the production environment: nothing the test session set for itself.
+    inherited = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG")}
+    env = {**inherited, "PANELIST_PRODUCTION": "1", "DEBUG": "0", "ALLOWED_HOSTS": "panelist.example.com",
            "SECRET_KEY": "x" * 20 + "a-real-production-secret-of-some-length-0123456789"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)

@@ -269,6 +269,21 @@ def test_it_measures_inter_rater_agreement_per_interview(hm_client, position, in
     assert "scored inconsistently by the panel" in hm_client.get(URL).content.decode()
 
 
+def test_it_shows_alpha_but_not_icc_when_panels_rotate(hm_client, position, interviewer, interviewer2):
+    third = make_user("int3", Role.INTERVIEWER)
+    plan = make_plan(position=position)
+    panels = [(interviewer, interviewer2), (interviewer2, third), (interviewer, third)] * 2
+    for n, (a, b) in enumerate(panels):
+        iv = interview(position, plan, [a, b])
+        score_card(iv, a, [n % 4 + 1, 3, 3])
+        score_card(iv, b, [n % 4 + 1, 2, 3])
+    row = question_row(report(), "bias-variance")
+    assert row.alpha.n == 6 and row.alpha.value == pytest.approx(1.0)
+    # No one panel scored it in 5 interviews: ICC(2,1) has no complete table to rest on.
+    assert row.icc.n == 2 and not row.icc.shown and row.icc.note == "n=2, needs 5"
+    assert "ICC(2,1) needs a complete table" in hm_client.get(URL).content.decode()
+
+
 def test_it_leaves_out_ad_hoc_free_text_questions(position, interviewer):
     plan = make_plan(position=position, slugs=("precision",), competencies=["Evaluation"])
     iv = interview(position, plan, [interviewer])
@@ -306,9 +321,9 @@ def test_the_query_count_does_not_grow_with_the_data(django_assert_num_queries, 
             score_card(iv, person, [n % 4 + 1, 2, 3], recommendation="yes" if n % 2 else "no")
         decide(iv, "hire" if n % 3 else "no_hire", hiring_manager)
     hm_client.get(URL)  # the first request after sign-in stamps the session (a write)
-    # 11: session, user; permission check: the user's permissions and their groups'
+    # 9: session, user; permission check: the user's permissions and their groups'
     # permissions (2); the report: per-interviewer scorecard aggregates, per-interviewer
-    # score aggregates, question usage, per-question score aggregates, latest decisions,
-    # the score rows (one server-side cursor); for the page header: groups (1).
-    with django_assert_num_queries(11):
+    # score figures (mean, SD, leniency), question usage, per-question figures (mean, SD,
+    # discrimination, point-biserial, alpha sums, ICC table); for the page header: groups.
+    with django_assert_num_queries(9):
         assert hm_client.get(URL).status_code == 200

@@ -242,6 +242,19 @@ def test_it_compares_only_the_competencies_everyone_shares_and_says_so(as_user, 
     assert "System design" not in [c.label for c in table.columns]
 
 
+def test_it_says_so_when_no_competency_is_shared(as_user, hiring_manager, position, interviewer):
+    for name, competencies in (("Alice", ["Theory", "Coding"]), ("Bob", ["Research", "Design"])):
+        plan = make_plan(position=position, slugs=FOUR[:2], competencies=competencies)
+        interview = make_interview(candidate=make_candidate(position, name), plan=plan, interviewers=[interviewer])
+        score_card(interview, interviewer, [3, 4])
+    response = as_user(hiring_manager).get(url(position))
+    table = response.context["table"]
+    assert table.competencies == [] and [r.overall for r in table.rows] == [None, None]
+    assert ("No competency was scored for all candidates, so no competency or overall score is compared; "
+            "Alice also has ‘Coding’ and ‘Theory’; Bob also has ‘Design’ and ‘Research’.") in response.content.decode()
+    assert response.context["bar_chart"] is None and "<svg" not in response.content.decode()
+
+
 def test_it_says_nothing_about_plans_when_everyone_shares_them(as_user, hiring_manager, position, trio):
     response = as_user(hiring_manager).get(url(position))
     assert response.context["table"].compared_note == ""

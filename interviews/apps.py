@@ -7,6 +7,8 @@ class InterviewsConfig(AppConfig):
     verbose_name = "Interviews"
 
     def ready(self):
+        from config import sessions  # noqa: F401  (stamps sign-in times; must be connected before any request)
+
         from .roles import ensure_role_groups
 
         # Listed last in INSTALLED_APPS, so every app's permissions exist by now.

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, OuterRef, Q, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,33 +52,6 @@ ICC_NOTE = (
     f"once that panel has {stats.MIN_SAMPLE['icc']}+ interviews; otherwise read Krippendorff's "
     "alpha, which allows any panel."
 )
-
-
-class HoursAfterEnd(Func):
-    """Hours from an interview's end (starts_at + duration_minutes) to a timestamp, as
-    ``(EXTRACT(EPOCH FROM (submitted_at - starts_at)) / 60 - duration_minutes) / 60``."""
-
-    output_field = FloatField()
-
-    def __init__(self, at, starts_at, duration_minutes):
-        super().__init__(at, starts_at, duration_minutes)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        parts, params = [], []
-        for expression in self.get_source_expressions():
-            sql, more = compiler.compile(expression)
-            parts.append(sql)
-            params.extend(more)
-        return "((EXTRACT(EPOCH FROM (%s - %s)) / 60.0 - %s) / 60.0)" % tuple(parts), params
-
-
-class Median(Aggregate):
-    """PostgreSQL's ``percentile_cont(0.5) WITHIN GROUP (ORDER BY x)``: the same median as
-    ``stats.median`` (the mean of the two middle values for an even count)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
 
 
 @dataclass(frozen=True)
@@ -168,7 +142,7 @@ def calibration_report(*, now=None):
 
     1. per interviewer, from submitted scorecards (GROUP BY interviewer): count, median hours
        to submit (percentile_cont), recommendation counts, and agreement with the
-       candidate's latest decision (a correlated subquery on ``scoring_decision_latest``);
+       candidate's latest decision;
     2. per interviewer, from their question scores: count, mean, sample SD, and leniency
        (each score against the co-panelists' mean on the same interview question);
     3. per bank question: distinct interviews it was pinned in, in the last RECENT_DAYS and
@@ -178,7 +152,7 @@ def calibration_report(*, now=None):
        scored it most often (for ICC).
     """
     now = now or timezone.now()
-    cards = _interviewer_card_aggregates()
+    cards = _interviewer_card_figures()
     scores = _interviewer_score_figures()
     usage = _question_usage(now)
     figures = _question_figures()
@@ -213,33 +187,6 @@ def calibration_report(*, now=None):
 
 # --- The queries -----------------------------------------------------------------------
 
-def _interviewer_card_aggregates():
-    latest_decision = Subquery(
-        Decision.objects.filter(candidate_id=OuterRef("interview__candidate_id")).order_by("-at", "-pk").values("decision")[:1]
-    )
-    decided = Q(final_decision__in=[DecisionChoice.HIRE, DecisionChoice.NO_HIRE]) & Q(
-        recommendation__in=HIRE_SIDE | NO_HIRE_SIDE)
-    agreed = (Q(final_decision=DecisionChoice.HIRE) & Q(recommendation__in=HIRE_SIDE)) | (
-        Q(final_decision=DecisionChoice.NO_HIRE) & Q(recommendation__in=NO_HIRE_SIDE))
-    per_recommendation = {
-        f"rec_{value}": Count("pk", filter=Q(recommendation=value)) for value in RECOMMENDATION_ORDER
-    }
-    return list(
-        Scorecard.objects.filter(status=ScorecardStatus.SUBMITTED)
-        .annotate(final_decision=latest_decision)
-        .values("interviewer_id", "interviewer__username", "interviewer__first_name", "interviewer__last_name")
-        .annotate(
-            scorecards=Count("pk"),
-            median_hours=Median(HoursAfterEnd(F("submitted_at"), F("interview__starts_at"), F("interview__duration_minutes"))),
-            timed=Count("submitted_at"),
-            decided=Count("pk", filter=decided),
-            agreed=Count("pk", filter=agreed),
-            **per_recommendation,
-        )
-        .order_by()
-    )
-
-
 def _question_usage(now):
     """Distinct interviews each bank question was pinned in (or added to, ad hoc): interviews
     that have started and were not cancelled."""
@@ -263,6 +210,7 @@ def _tables():
         "score": quote(QuestionScore._meta.db_table), "card": quote(Scorecard._meta.db_table),
         "iq": quote(InterviewQuestion._meta.db_table), "interview": quote(Interview._meta.db_table),
         "revision": quote(QuestionRevision._meta.db_table), "decision": quote(Decision._meta.db_table),
+        "user": quote(get_user_model()._meta.db_table),
     }
 
 
@@ -273,15 +221,47 @@ def _fetch(sql, params):
         return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
+# A candidate's decision is their latest Decision row (served by scoring_decision_latest).
+LATEST_DECISION = """
+latest AS (
+    SELECT DISTINCT ON (candidate_id) candidate_id, decision FROM {decision} ORDER BY candidate_id, at DESC, id DESC
+)"""
+
+# Per interviewer, from their submitted scorecards. Hours to submit are measured from the
+# interview's scheduled end (starts_at + duration_minutes); percentile_cont(0.5) is the same
+# median as stats.median. A recommendation agrees when its side (yes/strong yes = hire,
+# no/strong no = not) matches a hire/no-hire decision; hold and undecided are left out.
+CARD_SQL = "WITH" + LATEST_DECISION + """
+SELECT sc.interviewer_id, u.username, u.first_name, u.last_name,
+       COUNT(*) AS scorecards,
+       COUNT(sc.submitted_at) AS timed,
+       PERCENTILE_CONT(0.5) WITHIN GROUP (
+           ORDER BY (EXTRACT(EPOCH FROM (sc.submitted_at - iv.starts_at)) / 60.0 - iv.duration_minutes) / 60.0
+       ) AS median_hours,
+       COUNT(*) FILTER (WHERE l.decision IN (%(hire)s, %(no_hire)s) AND sc.recommendation = ANY(%(sides)s)) AS decided,
+       COUNT(*) FILTER (WHERE (l.decision = %(hire)s AND sc.recommendation = ANY(%(hire_side)s))
+                           OR (l.decision = %(no_hire)s AND sc.recommendation = ANY(%(no_hire_side)s))) AS agreed,
+       COUNT(*) FILTER (WHERE sc.recommendation = %(strong_no)s) AS rec_strong_no,
+       COUNT(*) FILTER (WHERE sc.recommendation = %(no)s) AS rec_no,
+       COUNT(*) FILTER (WHERE sc.recommendation = %(yes)s) AS rec_yes,
+       COUNT(*) FILTER (WHERE sc.recommendation = %(strong_yes)s) AS rec_strong_yes
+FROM {card} sc
+JOIN {interview} iv ON iv.id = sc.interview_id
+JOIN {user} u ON u.id = sc.interviewer_id
+LEFT JOIN latest l ON l.candidate_id = iv.candidate_id
+WHERE sc.status = %(submitted)s
+GROUP BY sc.interviewer_id, u.username, u.first_name, u.last_name
+"""
+
 # The panel figures compare scores within an interview question (a "unit": the scores the
 # panel gave one pinned question) or within a scorecard. Totals per unit and per scorecard
-# are GROUP BYs joined back to the scores by hash joins: no sort of the whole score table,
-# no row of it sent to Python.
+# are GROUP BYs joined back to the scores (hash joins, no window over the whole table), and
+# only one row per interviewer or per question comes back to Python.
 LENIENCY_SQL = """
 WITH s AS (
     SELECT qs.score::float8 AS score, qs.question_id AS unit_id, sc.interviewer_id
     FROM {score} qs JOIN {card} sc ON sc.id = qs.scorecard_id
-    WHERE sc.status = %s AND qs.score IS NOT NULL
+    WHERE sc.status = %(submitted)s AND qs.score IS NOT NULL
 ),
 units AS (SELECT unit_id, SUM(score) AS total, COUNT(*) AS m FROM s GROUP BY unit_id),
 d AS (
@@ -303,16 +283,13 @@ WITH s AS (
     JOIN {interview} iv ON iv.id = sc.interview_id
     JOIN {iq} iq ON iq.id = qs.question_id
     LEFT JOIN {revision} rev ON rev.id = iq.revision_id
-    WHERE sc.status = %s AND qs.score IS NOT NULL
+    WHERE sc.status = %(submitted)s AND qs.score IS NOT NULL
 ),
-cards AS (SELECT scorecard_id, SUM(score) AS total, COUNT(*) AS m FROM s GROUP BY scorecard_id),
-latest AS (
-    SELECT DISTINCT ON (candidate_id) candidate_id, decision FROM {decision} ORDER BY candidate_id, at DESC, id DESC
-),
+cards AS (SELECT scorecard_id, SUM(score) AS total, COUNT(*) AS m FROM s GROUP BY scorecard_id),""" + LATEST_DECISION + """,
 paired AS (
     SELECT s.bank_question_id, s.score,
            (c.total - s.score) / NULLIF(c.m - 1, 0) AS rest,  -- mean of the rest of the scorecard
-           CASE l.decision WHEN %s THEN 1.0 WHEN %s THEN 0.0 END AS hired
+           CASE l.decision WHEN %(hire)s THEN 1.0 WHEN %(no_hire)s THEN 0.0 END AS hired
     FROM s JOIN cards c ON c.scorecard_id = s.scorecard_id LEFT JOIN latest l ON l.candidate_id = s.candidate_id
     WHERE s.bank_question_id IS NOT NULL
 ),
@@ -351,14 +328,24 @@ LEFT JOIN icc i ON i.bank_question_id = q.bank_question_id
 """
 
 
+def _params():
+    return {
+        "submitted": ScorecardStatus.SUBMITTED, "hire": DecisionChoice.HIRE, "no_hire": DecisionChoice.NO_HIRE,
+        "hire_side": sorted(HIRE_SIDE), "no_hire_side": sorted(NO_HIRE_SIDE), "sides": sorted(HIRE_SIDE | NO_HIRE_SIDE), **{value: value for value in RECOMMENDATION_ORDER},
+    }
+
+
+def _interviewer_card_figures():
+    return _fetch(CARD_SQL.format(**_tables()), _params())
+
+
 def _interviewer_score_figures():
-    rows = _fetch(LENIENCY_SQL.format(**_tables()), [ScorecardStatus.SUBMITTED])
+    rows = _fetch(LENIENCY_SQL.format(**_tables()), _params())
     return {row["interviewer_id"]: row for row in rows}
 
 
 def _question_figures():
-    params = [ScorecardStatus.SUBMITTED, DecisionChoice.HIRE, DecisionChoice.NO_HIRE]
-    rows = _fetch(QUESTION_SQL.format(**_tables()), params)
+    rows = _fetch(QUESTION_SQL.format(**_tables()), _params())
     return {row["bank_question_id"]: row for row in rows}
 
 
@@ -380,8 +367,8 @@ def _alpha(values, within, total, squares):
 # --- Rows and flags ----------------------------------------------------------------------
 
 def _name(card):
-    full = f"{card['interviewer__first_name']} {card['interviewer__last_name']}".strip()
-    return full or card["interviewer__username"]
+    full = f"{card['first_name']} {card['last_name']}".strip()
+    return full or card["username"]
 
 
 def _interviewer_row(card, scores):

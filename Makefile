@@ -46,6 +46,7 @@ demo: install
 	$(PY) manage.py load_starter_plans
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_interviews
+	$(PY) manage.py seed_demo_scores
 
 run: demo
 	@echo "Panelist is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"

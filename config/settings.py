@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "questionbank",
     "scoring",
     # Last: its post_migrate handler gives the role groups permissions of every app.
@@ -45,12 +47,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.sessions.SessionTimeoutMiddleware",
+    # Two-factor sign-in (config/two_factor.py): decides from the session, no query for most users.
+    "config.two_factor.TwoFactorMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -144,6 +149,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp, TOTP devices; docs/two-factor.md): the name authenticator apps show.
+OTP_TOTP_ISSUER = "Panelist"
 
 # Sessions: an absolute lifetime (the cookie and the server both end it) and an idle timeout
 # (config/sessions.py). Django gives a new session key at every sign-in.

@@ -76,13 +76,14 @@ class Figure:
     def text(self):
         if not self.shown:
             return "—"
+        value = round(self.value, 2) + 0.0  # no "−0.00"
         if self.style == "signed":
-            return f"{self.value:+.2f}".replace("-", "−")
+            return f"{value:+.2f}".replace("-", "−")
         if self.style == "percent":
             return f"{self.value:.0%}"
         if self.style == "hours":
-            return f"{self.value:.1f} h".replace("-", "−")
-        return f"{self.value:.2f}".replace("-", "−")
+            return f"{round(self.value, 1) + 0.0:.1f} h".replace("-", "−")
+        return f"{value:.2f}".replace("-", "−")
 
     @property
     def note(self):

@@ -327,3 +327,12 @@ def test_the_query_count_does_not_grow_with_the_data(django_assert_num_queries, 
     # discrimination, point-biserial, alpha sums, ICC table); for the page header: groups.
     with django_assert_num_queries(9):
         assert hm_client.get(URL).status_code == 200
+
+
+def test_a_figure_says_what_it_rests_on():
+    assert calibration.Figure(0.4567, 12, "correlation", "signed").text == "+0.46"
+    assert calibration.Figure(-0.001, 12, "correlation", "signed").text == "+0.00"
+    assert calibration.Figure(-0.25, 12, "leniency", "signed").text == "−0.25"
+    assert calibration.Figure(0.625, 8, "agreement", "percent").text == "62%"
+    hidden = calibration.Figure(0.9, 9, "correlation")
+    assert (hidden.text, hidden.note) == ("—", "n=9, needs 10")

@@ -32,4 +32,5 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo accounts (password for each in brackets):")
         for username, first, last, role in DEMO_USERS:
             self.stdout.write(f"  {role.label:<15} {username:<8} ({DEMO_PASSWORD})")
+        self.stdout.write(f"  {'Interviewer':<15} {'omar':<8} ({DEMO_PASSWORD})  (and nadia; created with the demo interviews)")
         self.stdout.write(f"  {'Admin':<15} {ADMIN[0]:<8} ({ADMIN[1]})\n")

@@ -23,7 +23,8 @@ def test_a_hiring_manager_searches_opens_and_authors_a_question(open_session, pe
     assert s.page.locator(".anchor").count() == 4
     s.shot("question")
 
-    s.page.get_by_role("link", name="New question", exact=True).first.click()
+    s.page.get_by_role("link", name="Question bank").first.click()
+    s.page.get_by_role("link", name="New question", exact=True).click()
     s.page.get_by_label("Title").fill("Calibrating predicted probabilities")
     s.page.get_by_label("Prompt").fill("Your model says 0.9 but half of those cases are negative. What is going on?")
     s.page.get_by_label("Data scientist").check()

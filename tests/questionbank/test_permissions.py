@@ -90,11 +90,23 @@ def test_it_returns_404_for_an_unknown_question_or_revision(hm_client):
     assert hm_client.get("/questions/bias-variance/revisions/99/").status_code == 404
 
 
-def test_the_navigation_shows_each_role_what_it_can_do(as_user, hiring_manager, interviewer):
-    hm_nav = as_user(hiring_manager).get("/").content.decode()
-    assert "New question" in hm_nav and "Import" in hm_nav
-    int_nav = as_user(interviewer).get("/").content.decode()
-    assert "Question bank" in int_nav and "New question" not in int_nav and "Import" not in int_nav
+def test_the_navigation_shows_each_role_what_it_can_do(as_user, hiring_manager, interviewer, recruiter):
+    def nav(user):
+        body = as_user(user).get("/").content.decode()
+        return body[body.index('<nav class="navbar'):body.index("</nav>")]
+
+    hm_nav, int_nav, rec_nav = nav(hiring_manager), nav(interviewer), nav(recruiter)
+    assert all(item in hm_nav for item in ("Question bank", "Positions", "Plans", "Calibration"))
+    assert "Schedule" not in hm_nav
+    assert "Question bank" in int_nav and not any(item in int_nav for item in ("Plans", "Calibration", "Schedule", "Positions"))
+    assert all(item in rec_nav for item in ("Positions", "Candidates", "Schedule")) and "Calibration" not in rec_nav
+
+
+def test_the_bank_offers_authoring_only_to_hiring_managers(as_user, hiring_manager, interviewer):
+    hm_page = as_user(hiring_manager).get("/questions/").content.decode()
+    assert "New question" in hm_page and ">Import<" in hm_page and ">Export<" in hm_page
+    int_page = as_user(interviewer).get("/questions/").content.decode()
+    assert "New question" not in int_page and ">Import<" not in int_page
 
 
 def test_healthz_needs_no_login_and_checks_the_database(client):

@@ -80,16 +80,17 @@ class Command(BaseCommand):
                 continue
             ability = rng.uniform(1.6, 3.6)
             days_ago = 2 + n * 3
-            interviewers = rng.sample(panel, 2)
-            plan = onsite if n % 4 == 3 else screen  # a few interviewed with a different plan
-            interview = interview_schedule(
-                candidate=candidate, plan=plan, starts_at=now - timedelta(days=days_ago, hours=2),
-                duration_minutes=plan.slot_minutes, interviewers=interviewers, by=rita,
-            )
-            for k, person in enumerate(interviewers):
-                # The newest interview's second panelist has not submitted yet (a "missing" scorecard).
-                submitted = not (n == len(candidates) - 1 and k == 1)
-                self._scorecard(interview, person, ability + leniency.get(person.username, 0), rng, submitted, now, days_ago)
+            rounds = [screen] + ([onsite] if n % 3 == 0 else [])  # some candidates also had a design round
+            for r, plan in enumerate(rounds):
+                interviewers = rng.sample(panel, 2)
+                interview = interview_schedule(
+                    candidate=candidate, plan=plan, starts_at=now - timedelta(days=days_ago - r, hours=2),
+                    duration_minutes=plan.slot_minutes, interviewers=interviewers, by=rita,
+                )
+                for k, person in enumerate(interviewers):
+                    # The newest interview's second panelist has not submitted yet (a "missing" scorecard).
+                    submitted = not (n == len(candidates) - 1 and k == 1)
+                    self._scorecard(interview, person, ability + leniency.get(person.username, 0), rng, submitted, now, days_ago)
             if n < 3:
                 decision = "hire" if ability > 3 else "no_hire" if ability < 2.3 else "hold"
                 Decision.objects.create(candidate=candidate, decision=decision, by=hannah,

@@ -271,7 +271,7 @@ def seed_people(scale):
     return {kind: [u.pk for u in users] for kind, users in people.items()}
 
 
-def seed_interviews(uri, scale, people, log):
+def seed_interviews(uri, scale, people, q_base, log):
     """Positions, plans, candidates, interviews with pinned questions and two-person panels,
     submitted scorecards with a score per question, decisions for some candidates, and the
     autosave receipts the scores left behind."""
@@ -289,8 +289,8 @@ def seed_interviews(uri, scale, people, log):
         hm, rec, ints = people["hm"], people["rec"], people["int"]
         # The questions plans use: distinct published generated questions, in a fixed shuffled order.
         pool = [row[0] for row in conn.execute(
-            """SELECT current_revision_id FROM questionbank_question WHERE status = 'published' AND slug LIKE 'g%%'
-               ORDER BY md5(id::text) LIMIT %s""", [P * S * J]).fetchall()]
+            """SELECT current_revision_id FROM questionbank_question WHERE status = 'published' AND id >= %s
+               ORDER BY md5(id::text) LIMIT %s""", [q_base, P * S * J]).fetchall()]
         assert len(pool) == P * S * J, "not enough published questions for the plans"
         with conn.cursor() as cur:
             with cur.copy("COPY interviews_position (id, title, team, level, status, created_at, hiring_manager_id,"
@@ -381,9 +381,9 @@ def seed_interviews(uri, scale, people, log):
             f"""INSERT INTO scoring_questionscore (score, skipped, skip_reason, criteria_met, key_points_hit, notes,
                                                    seconds_spent, version, updated_at, question_id, scorecard_id)
                 SELECT CASE WHEN u.skip THEN NULL ELSE least(4, greatest(1, round(
-                           2.5 + 2.0 * ((abs(hashint8(iv.candidate_id)) % 1000) / 1000.0 - 0.5)
-                           + 0.8 * ((abs(hashint4(sc.interviewer_id)) % 100) / 100.0 - 0.5)
-                           - 1.2 * ((abs(hashint8(iq.revision_id)) % 100) / 100.0 - 0.5)
+                           2.5 + 2.0 * (abs(hashint8(iv.candidate_id) % 1000) / 1000.0 - 0.5)
+                           + 0.8 * (abs(hashint4(sc.interviewer_id) % 100) / 100.0 - 0.5)
+                           - 1.2 * (abs(hashint8(iq.revision_id) % 100) / 100.0 - 0.5)
                            + 1.5 * (u.noise - 0.5))))::smallint END,
                        u.skip, CASE WHEN u.skip THEN 'Ran out of time.' ELSE '' END, '{{}}', '{{}}',
                        (%(notes)s::text[])[1 + floor(u.pick * %(nn)s)::int], 60 + floor(u.noise * 420)::int,
@@ -495,7 +495,7 @@ def seed(uri, scale, log):
     log(f"Seeding the {scale.name} data set: {asdict(scale)}")
     q_base = seed_questions(uri, scale, log)
     people = seed_people(scale)
-    ids = seed_interviews(uri, scale, people, log)
+    ids = seed_interviews(uri, scale, people, q_base, log)
     check_search_vectors(q_base)
     step = time.monotonic()
     with psycopg.connect(uri, autocommit=True) as conn:

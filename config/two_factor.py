@@ -10,6 +10,7 @@ for the user's own session when they enrol or turn two-factor off.
 """
 
 import base64
+import math
 import re
 from urllib.parse import urlencode
 
@@ -28,6 +29,7 @@ from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -172,8 +174,10 @@ class CodeForm(forms.Form):
         self.checked = True
         allowed, details = self.device.verify_is_allowed()
         if not allowed:
-            wait = max(1, int(((details or {}).get("locked_until", timezone.now()) - timezone.now()).total_seconds()) + 1)
-            raise ValidationError(f"Too many wrong codes in a row. Wait {wait} seconds, then enter the code your app shows.")
+            locked_until = (details or {}).get("locked_until") or timezone.now()
+            wait = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+            raise ValidationError(f"Too many wrong codes in a row. Wait {wait} second{pluralize(wait)}, "
+                                  "then enter the code your app shows.")
         self.verified_device = django_otp.verify_token(self.user, self.device.persistent_id, code)
         if self.verified_device is None:
             raise ValidationError("That code is not right. Codes change every 30 seconds: enter the one your app "

@@ -4,6 +4,7 @@ reloading without losing a change, and two tabs on one scorecard."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from scoring.models import QuestionScore, Scorecard
 from tests.factories import make_candidate, make_interview, make_plan, make_position
@@ -26,7 +27,8 @@ def scores(interview, username):
 
 
 def wait_saved(page):
-    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Saved ')", timeout=10_000)
+    # A locator assertion, not wait_for_function: the page's CSP forbids evaluating strings.
+    expect(page.locator("#save-state")).to_have_text(re.compile(r"^Saved \d\d:\d\d:\d\d$"), timeout=10_000)
 
 
 def test_an_interviewer_scores_a_whole_interview_by_keyboard_and_submits(open_session, interview):
@@ -77,8 +79,7 @@ def test_changes_made_while_the_network_is_down_survive_a_reload(open_session, i
     page.keyboard.press("Escape")
     page.keyboard.press("n")
     page.keyboard.press("1")
-    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Offline:')")
-    assert re.match(r"Offline: \d+ changes? waiting", page.locator("#save-state").inner_text())
+    expect(page.locator("#save-state")).to_have_text(re.compile(r"^Offline: \d+ changes? waiting$"), timeout=10_000)
     s.shot("live-offline")
     assert scores(interview, "iris")[0][0] == 2  # nothing new reached the server
 

@@ -50,6 +50,8 @@ class Scale:
 
 
 LARGE = Scale("large", questions=100_000, positions=20, candidates=2_000, comparison_candidates=200, interviewers=80)
+# For trying the script out (bench.py --quick).
+QUICK = Scale("quick", questions=10_000, positions=20, candidates=400, comparison_candidates=200, interviewers=80)
 # The same shapes, a hundredth of the size: query counts must be equal on both.
 SMALL = Scale("small", questions=300, positions=3, candidates=12, comparison_candidates=5, interviewers=8)
 
@@ -184,7 +186,7 @@ def _insert_questions(uri, rows, q_base, r_base):
                                                       title, search_vector, created_at, updated_at)
                     SELECT %(q_base)s + s.n, s.slug, s.area, s.kind, s.level, s.roles, s.status, r.id, r.title,
                            {SEARCH_VECTOR_SQL},
-                           now() - (s.n % 700) * interval '1 day', now() - (s.n % 300) * interval '1 day'
+                           now() - mod(s.n, 700) * interval '1 day', now() - mod(s.n, 300) * interval '1 day'
                     FROM bench_question_stage s JOIN questionbank_questionrevision r ON r.id = %(r_base)s + s.n
                     WHERE s.n BETWEEN %(lo)s AND %(hi)s""",
                 {"q_base": q_base, "r_base": r_base, "lo": rows[0][0], "hi": rows[-1][0]},
@@ -319,14 +321,14 @@ def seed_interviews(uri, scale, people, q_base, log):
                                         ITEM_COMPETENCIES[j % len(ITEM_COMPETENCIES)], "1.50" if j in (2, 7) else "1.00",
                                         True, plan_base + plan, pool[plan * J + j], sec_base + plan * len(SECTIONS) + k))
         # Candidate c: the first C0 apply for the first position, the rest spread over the others.
-        position_of = f"(CASE WHEN c < {C0} THEN {pos_base} ELSE {pos_base} + 1 + (c - {C0}) % {P - 1} END)"
+        position_of = f"(CASE WHEN c < {C0} THEN {pos_base} ELSE {pos_base} + 1 + mod(c - {C0}, {P - 1}) END)"
         conn.execute(
             f"""INSERT INTO interviews_candidate (id, name, email, stage, source, notes, cv_url, cv_file, created_at, position_id)
-                SELECT {cand_base} + c, (%(first)s::text[])[1 + c % %(nf)s] || ' ' || (%(last)s::text[])[1 + (c / %(nf)s) % %(nl)s]
+                SELECT {cand_base} + c, (%(first)s::text[])[1 + mod(c, %(nf)s)] || ' ' || (%(last)s::text[])[1 + mod(c / %(nf)s, %(nl)s)]
                        || CASE WHEN c >= %(nf)s * %(nl)s THEN ' ' || (c / (%(nf)s * %(nl)s) + 1)::text ELSE '' END,
                        'candidate' || c || '@example.com', 'interviewing',
-                       (ARRAY['Referral', 'Job board', 'Agency', 'Conference'])[1 + c % 4], '', '', '',
-                       now() - interval '400 days' + (c % 360) * interval '1 day', {position_of}
+                       (ARRAY['Referral', 'Job board', 'Agency', 'Conference'])[1 + mod(c, 4)], '', '', '',
+                       now() - interval '400 days' + mod(c, 360) * interval '1 day', {position_of}
                 FROM generate_series(0, {C - 1}) AS c""",
             {"first": FIRST, "last": LAST, "nf": len(FIRST), "nl": len(LAST)},
         )
@@ -335,10 +337,10 @@ def seed_interviews(uri, scale, people, q_base, log):
         conn.execute(
             f"""INSERT INTO interviews_interview (id, plan_name, starts_at, duration_minutes, status, cancel_reason,
                                                   created_at, candidate_id, created_by_id, plan_id)
-                SELECT {iv_base} + c * {S} + s, (%(plans)s::text[])[1 + s % %(np)s],
-                       date_trunc('hour', now()) - (5 + (c * 37) % 360 - s) * interval '1 day' + (c % 8) * interval '1 hour',
+                SELECT {iv_base} + c * {S} + s, (%(plans)s::text[])[1 + mod(s, %(np)s)],
+                       date_trunc('hour', now()) - (5 + mod(c * 37, 360) - s) * interval '1 day' + mod(c, 8) * interval '1 hour',
                        60, 'completed', '', now() - interval '400 days', {cand_base} + c,
-                       (%(rec)s::int[])[1 + ({position_of} - {pos_base}) % %(nr)s], {plan_base} + ({position_of} - {pos_base}) * {S} + s
+                       (%(rec)s::int[])[1 + mod({position_of} - {pos_base}, %(nr)s)], {plan_base} + ({position_of} - {pos_base}) * {S} + s
                 FROM generate_series(0, {C - 1}) AS c CROSS JOIN generate_series(0, {S - 1}) AS s""",
             {"plans": PLAN_NAMES, "np": len(PLAN_NAMES), "rec": rec, "nr": len(rec)},
         )
@@ -346,8 +348,8 @@ def seed_interviews(uri, scale, people, q_base, log):
         pool_size = min(POOL_PER_POSITION, len(ints))
         conn.execute(
             f"""INSERT INTO interviews_interview_interviewers (interview_id, user_id)
-                SELECT i.id, (%(ints)s::int[])[1 + ((i.position - {pos_base}) * 4 + (CASE WHEN k = 0 THEN i.a ELSE (i.a + 1 + i.b) % {pool_size} END)) % %(ni)s]
-                FROM (SELECT iv.id, c.position_id AS position, (iv.id * 7) % {pool_size} AS a, (iv.id / 3) % {pool_size - 1} AS b
+                SELECT i.id, (%(ints)s::int[])[1 + mod((i.position - {pos_base}) * 4 + (CASE WHEN k = 0 THEN i.a ELSE mod(i.a + 1 + i.b, {pool_size}) END), %(ni)s)]
+                FROM (SELECT iv.id, c.position_id AS position, mod(iv.id * 7, {pool_size}) AS a, mod(iv.id / 3, {pool_size - 1}) AS b
                       FROM interviews_interview iv JOIN interviews_candidate c ON c.id = iv.candidate_id
                       WHERE iv.id >= {iv_base}) i
                 CROSS JOIN generate_series(0, {scale.panel - 1}) AS k""",
@@ -381,9 +383,9 @@ def seed_interviews(uri, scale, people, q_base, log):
             f"""INSERT INTO scoring_questionscore (score, skipped, skip_reason, criteria_met, key_points_hit, notes,
                                                    seconds_spent, version, updated_at, question_id, scorecard_id)
                 SELECT CASE WHEN u.skip THEN NULL ELSE least(4, greatest(1, round(
-                           2.5 + 2.0 * (abs(hashint8(iv.candidate_id) % 1000) / 1000.0 - 0.5)
-                           + 0.8 * (abs(hashint4(sc.interviewer_id) % 100) / 100.0 - 0.5)
-                           - 1.2 * (abs(hashint8(iq.revision_id) % 100) / 100.0 - 0.5)
+                           2.5 + 2.0 * (abs(mod(hashint8(iv.candidate_id), 1000)) / 1000.0 - 0.5)
+                           + 0.8 * (abs(mod(hashint4(sc.interviewer_id), 100)) / 100.0 - 0.5)
+                           - 1.2 * (abs(mod(hashint8(iq.revision_id), 100)) / 100.0 - 0.5)
                            + 1.5 * (u.noise - 0.5))))::smallint END,
                        u.skip, CASE WHEN u.skip THEN 'Ran out of time.' ELSE '' END, '{{}}', '{{}}',
                        (%(notes)s::text[])[1 + floor(u.pick * %(nn)s)::int], 60 + floor(u.noise * 420)::int,

@@ -160,8 +160,10 @@ class CodeForm(forms.Form):
                                       "size": 8, "spellcheck": "false"}),
     )
 
-    def __init__(self, *args, user, device, **kwargs):
+    def __init__(self, *args, user, device, autofocus=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not autofocus:  # e.g. turning two-factor off: a page's secondary form
+            self.fields["code"].widget.attrs.pop("autofocus")
         self.user = user
         self.device = device
         self.checked = False  # True once a well-formed code was tried against the device
@@ -270,7 +272,7 @@ def _status_page(request, *, disable_form=None):
         "device": device,
         "pending": None if device else _pending_device(request.user),
         "required": flags["required"],
-        "disable_form": disable_form or (CodeForm(user=request.user, device=device) if device else None),
+        "disable_form": disable_form or (CodeForm(user=request.user, device=device, autofocus=False) if device else None),
     }
     return render(request, "registration/two_factor_status.html", context)
 
@@ -329,7 +331,7 @@ def two_factor_disable(request):
     if device is None:
         messages.info(request, "Two-factor sign-in is already off.")
         return redirect("two_factor_status")
-    form = CodeForm(request.POST, user=request.user, device=device)
+    form = CodeForm(request.POST, user=request.user, device=device, autofocus=False)
     if form.is_valid():
         TOTPDevice.objects.filter(user=request.user).delete()
         request.session.pop(DEVICE_ID_SESSION_KEY, None)

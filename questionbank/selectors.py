@@ -1,9 +1,10 @@
 """Reads of the question bank: filtered, searched and faceted question lists."""
 
 import re
+from collections import defaultdict
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import Count, F, Func, Q
+from django.db.models import Count, F, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -96,27 +97,40 @@ def search(base_qs, *, text, filters):
     return similar, "similar", Q(pk__in=ids)
 
 
+def _has(row, name, value):
+    """Whether a group of facet_counts' query passes the filter name=value."""
+    return value in row["roles"] if name == "role" else row[name] == value
+
+
 def facet_counts(base_qs, *, match_q, filters):
     """Counts per facet value, each facet counted with every other active filter applied
-    (so picking an area shows how many of each kind remain in that area). One query per
-    facet, whatever the size of the bank."""
-    counts = {}
-    for name in FACETS:
-        qs = base_qs.filter(match_q)
-        for other, value in filters.items():
-            if other != name:
-                qs = qs.filter(facet_q(other, value))
-        if name == "role":
-            rows = (
-                qs.order_by()
-                .annotate(value=Func(F("roles"), function="unnest"))
-                .values("value")
-                .annotate(n=Count("pk"))
-            )
-        else:
-            rows = qs.order_by().values(value=F(name)).annotate(n=Count("pk"))
-        counts[name] = {row["value"]: row["n"] for row in rows}
-    return counts
+    (so picking an area shows how many of each kind remain in that area), and the number of
+    questions that pass every filter (the list's total). Returns (counts, total).
+
+    One query whatever the size of the bank and however many filters are active: the matching
+    questions are grouped by all the facet columns at once (a few hundred groups at most:
+    areas x kinds x levels x statuses x role sets), and each facet's counts are summed from
+    those groups here. On 100k questions one scan per facet plus one for the paginator's
+    total took most of the page's time (docs/performance.md); without a search the grouping is
+    answered from the qb_question_facets index alone."""
+    rows = (
+        base_qs.filter(match_q)
+        .order_by()
+        .values("area", "kind", "level", "status", "roles")
+        .annotate(n=Count("*"))
+    )
+    counts = {name: defaultdict(int) for name in FACETS}
+    total = 0
+    for row in rows:
+        failing = {name for name, value in filters.items() if not _has(row, name, value)}
+        if not failing:
+            total += row["n"]
+        for name in FACETS:
+            if failing - {name}:
+                continue  # filtered out by another facet
+            for value in row["roles"] if name == "role" else [row[name]]:
+                counts[name][value] += row["n"]
+    return {name: dict(values) for name, values in counts.items()}, total
 
 
 def _marked(text):

@@ -18,12 +18,16 @@ def question_list(request):
     filters = clean_filters(request.GET)
     text = request.GET.get("q", "").strip()[:200]
     qs, mode, match_q = search(base, text=text, filters=filters)
-    page = Paginator(qs.only("pk", "slug", "title", "area", "kind", "level", "roles", "status"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    counts, total = facet_counts(base, match_q=match_q, filters=filters)
+    paginator = Paginator(qs.only("pk", "slug", "title", "area", "kind", "level", "roles", "status"), PAGE_SIZE)
+    if mode != "similar":
+        # The facet query has counted exactly the rows listed; this saves the paginator's own
+        # COUNT, a second pass over every match (the typo fallback's facets count at most 200
+        # rows, so it keeps its own count).
+        paginator.count = total
+    page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
     marks = highlights(rows, text) if mode == "fulltext" else {}
-    counts = facet_counts(base, match_q=match_q, filters=filters)
     facets = [
         {
             "name": name,

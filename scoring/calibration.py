@@ -18,12 +18,11 @@ from datetime import timedelta
 
 from django.db import connection
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from interviews.models import Interview, InterviewQuestion, InterviewStatus
-from questionbank.models import Area, QuestionRevision
+from questionbank.models import Area, Question, QuestionRevision
 
 from . import stats
 from .models import RECOMMENDATION_POINTS, Decision, DecisionChoice, QuestionScore, Recommendation, Scorecard, ScorecardStatus
@@ -188,21 +187,35 @@ def calibration_report(*, now=None):
 
 # --- The queries -----------------------------------------------------------------------
 
+# Per bank question, the distinct interviews that pinned it (or added it ad hoc), all time and
+# in the last RECENT_DAYS. The pins are grouped first and each group then fetches its
+# question's slug, title and area by primary key (LATERAL ... LIMIT 1 keeps PostgreSQL from
+# turning that into a join): joined before grouping, as the ORM wrote it, the query read every
+# row of the question table (wide, with its search vector), 0.3 s on a 100k-question bank
+# (docs/performance.md).
+USAGE_SQL = """
+SELECT u.question_id AS revision__question_id, q.slug AS revision__question__slug,
+       q.title AS revision__question__title, q.area AS revision__question__area, u.used_all, u.used_recent
+FROM (
+    SELECT rev.question_id,
+           COUNT(DISTINCT iq.interview_id) FILTER (WHERE iv.starts_at <= %(now)s AND iv.status <> %(cancelled)s) AS used_all,
+           COUNT(DISTINCT iq.interview_id) FILTER (
+               WHERE iv.starts_at <= %(now)s AND iv.status <> %(cancelled)s AND iv.starts_at >= %(recent_from)s
+           ) AS used_recent
+    FROM {iq} iq
+    JOIN {interview} iv ON iv.id = iq.interview_id
+    JOIN {revision} rev ON rev.id = iq.revision_id
+    GROUP BY rev.question_id
+) u
+CROSS JOIN LATERAL (SELECT slug, title, area FROM {question} WHERE id = u.question_id LIMIT 1) q
+"""
+
+
 def _question_usage(now):
     """Distinct interviews each bank question was pinned in (or added to, ad hoc): interviews
     that have started and were not cancelled."""
-    happened = Q(interview__starts_at__lte=now) & ~Q(interview__status=InterviewStatus.CANCELLED)
-    recent = happened & Q(interview__starts_at__gte=now - timedelta(days=RECENT_DAYS))
-    rows = (
-        InterviewQuestion.objects.filter(revision__isnull=False)
-        .values("revision__question_id", "revision__question__slug", "revision__question__title", "revision__question__area")
-        .annotate(
-            used_all=Count("interview_id", distinct=True, filter=happened),
-            used_recent=Count("interview_id", distinct=True, filter=recent),
-        )
-        .order_by()
-    )
-    return {row["revision__question_id"]: row for row in rows}
+    params = {"now": now, "cancelled": InterviewStatus.CANCELLED, "recent_from": now - timedelta(days=RECENT_DAYS)}
+    return {row["revision__question_id"]: row for row in _fetch(USAGE_SQL.format(**_tables()), params)}
 
 
 def _tables():
@@ -211,6 +224,7 @@ def _tables():
         "score": quote(QuestionScore._meta.db_table), "card": quote(Scorecard._meta.db_table),
         "iq": quote(InterviewQuestion._meta.db_table), "interview": quote(Interview._meta.db_table),
         "revision": quote(QuestionRevision._meta.db_table), "decision": quote(Decision._meta.db_table),
+        "question": quote(Question._meta.db_table),
         "user": quote(get_user_model()._meta.db_table),
     }
 

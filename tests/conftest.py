@@ -23,6 +23,16 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def bank(transactional_db):
+    """For tests on a transactional database (browser tests, tests with other processes): it
+    is emptied after each such test, so they load the bank and the role groups here."""
+    call_command("load_question_bank", verbosity=0)
+    from interviews.roles import ensure_role_groups
+
+    ensure_role_groups()
+
+
 def make_user(username, role=None, **extra):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
     if role:

@@ -39,7 +39,7 @@ def database_url():
 
 
 @pytest.fixture
-def two_servers(transactional_db):
+def two_servers(bank):
     env = {**os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": secrets.token_hex(32), "DEBUG": "0",
            "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "2", "GUNICORN_ACCESSLOG": ""}
     ports, processes = [free_port(), free_port()], []

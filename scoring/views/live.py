@@ -5,9 +5,6 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,12 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interviews.models import Interview, InterviewStatus
-from questionbank.models import Question, RubricCriterion
+from questionbank.models import Question
 from questionbank.selectors import search as bank_search
 
-from ..models import AutosaveReceipt, QuestionScore
 from ..services import (
-    STATE_FIELDS, ScoreError, StaleVersion, Submitted, adhoc_add, autosave_apply, clean_state, score_write,
+    ScoreError, StaleVersion, Submitted, adhoc_add, autosave_apply, autosave_lookup, clean_state, score_write,
     scorecard_open, state_of,
 )
 
@@ -179,27 +175,7 @@ def autosave(request, pk):
         return _error(400, "bad_key", "The idempotency key must be 8-64 letters, digits, - or _.")
     if isinstance(question, bool) or not isinstance(question, int) or isinstance(base, bool) or not isinstance(base, int):
         return _error(400, "bad_request", "question and version must be whole numbers.")
-    row = (
-        QuestionScore.objects.filter(
-            scorecard__interview_id=pk, scorecard__interviewer_id=request.user.pk, question_id=question
-        )
-        .annotate(
-            criteria_ids=ArraySubquery(
-                RubricCriterion.objects.filter(revision_id=OuterRef("question__revision_id")).values("pk")
-            ),
-            key_point_count=Coalesce(
-                Func(F("question__revision__key_points"), function="jsonb_array_length", output_field=IntegerField()),
-                Value(0),
-            ),
-            replay_version=Subquery(
-                AutosaveReceipt.objects.filter(scorecard_id=OuterRef("scorecard_id"), key=key).values("version")[:1]
-            ),
-            card_status=F("scorecard__status"),
-        )
-        .values("pk", "scorecard_id", "version", "card_status", "criteria_ids", "key_point_count", "replay_version",
-                *STATE_FIELDS)
-        .first()
-    )
+    row = autosave_lookup(interview_id=pk, user_id=request.user.pk, question_id=question, key=key)
     if row is None:
         return _error(404, "not_found", "There is no such question on your scorecard for this interview.")
     if row["replay_version"] is not None:

@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from interviews.roles import Role
 from tests.conftest import PASSWORD, make_user
@@ -41,16 +40,6 @@ def browser():
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def bank(transactional_db):
-    """Browser tests use a transactional database (the live server is another thread), which
-    is emptied after each test: load what they need here."""
-    call_command("load_question_bank", verbosity=0)
-    from interviews.roles import ensure_role_groups
-
-    ensure_role_groups()
 
 
 @pytest.fixture

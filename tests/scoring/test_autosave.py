@@ -145,3 +145,24 @@ def test_autosave_takes_at_most_four_queries(live_client, interview, interviewer
     with django_assert_max_num_queries(4):
         response = post(live_client, interview, {"key": key(), "question": row.question_id, "version": 1, "state": state(notes="more")})
     assert response.json()["version"] == 2
+
+
+def test_it_saves_an_ad_hoc_free_text_question_and_answers_404_for_ids_out_of_range(live_client, interview, interviewer):
+    # The lookup is one precompiled SQL statement (scoring.services.autosave_lookup): a question
+    # without a revision has no criteria and no key points, and ids PostgreSQL cannot hold are
+    # simply not found (never a 500).
+    from scoring.services import adhoc_add
+
+    card = Scorecard.objects.get(interview=interview, interviewer=interviewer)
+    added = adhoc_add(scorecard=card, free_text="Tell me about a model that failed in production.")
+    response = post(live_client, interview, {"key": key(), "question": added.pk, "version": 0,
+                                             "state": state(score=2, criteria=[], key_points=[])})
+    assert response.status_code == 200 and response.json()["version"] == 1
+    response = post(live_client, interview, {"key": key(), "question": added.pk, "version": 1,
+                                             "state": state(criteria=[1])})
+    assert response.status_code == 400
+    assert post(live_client, interview, {"key": key(), "question": 2**70, "version": 0, "state": state()}).status_code == 404
+    huge = live_client.post(f"/interviews/{2**70}/autosave/", data=json.dumps(
+        {"key": key(), "question": added.pk, "version": 1, "state": state()}), content_type="application/json")
+    assert huge.status_code == 404
+    assert QuestionScore.objects.get(question=added).version == 1

@@ -13,6 +13,9 @@ from .models import RECOMMENDATION_POINTS, Decision, QuestionScore, Scorecard, S
 from .scores import competency_scores
 
 HIRE_SIDE = {"yes", "strong_yes"}
+# What a page listing questions by title does not need of their revisions (the bulk of a row).
+REVISION_TEXTS = [f"revision__{name}" for name in ("prompt", "why_we_ask", "model_answer", "key_points", "follow_ups",
+                                                    "reference_solution", "coding_tests")]
 DISAGREEMENT_GAP = 2
 
 
@@ -34,13 +37,15 @@ def debrief(candidate, user):
         .submitted()
         .filter(interview__candidate=candidate)
         .select_related("interviewer", "interview")
-        .prefetch_related(Prefetch("scores", queryset=QuestionScore.objects.select_related("question__revision")))
+        .prefetch_related(Prefetch("scores", queryset=QuestionScore.objects.select_related("question")))
         .order_by("interview__starts_at", "interviewer__username")
     )
     interviews = list(
         candidate.interviews.exclude(status=InterviewStatus.CANCELLED)
         .prefetch_related(
-            "interviewers", "scorecards", Prefetch("questions", queryset=InterviewQuestion.objects.select_related("revision"))
+            "interviewers", "scorecards",
+            # Only the revision's title is shown: its long texts and JSON are left in the database.
+            Prefetch("questions", queryset=InterviewQuestion.objects.select_related("revision").defer(*REVISION_TEXTS)),
         )
         .order_by("starts_at")
     )

@@ -107,15 +107,19 @@ def test_the_pdf_export_is_a_pdf_and_is_audited(as_user, hiring_manager, intervi
     assert AuditEvent.objects.filter(action="debrief.export_pdf", actor=hiring_manager).exists()
 
 
-@pytest.mark.parametrize("panel_size", [2, 6])
-def test_the_debrief_query_count_does_not_grow_with_the_panel(as_user, hiring_manager, django_assert_num_queries, panel_size):
+@pytest.mark.parametrize("panel_size,candidates", [(2, 2), (6, 50)])
+def test_the_debrief_query_count_does_not_grow_with_the_panel_or_candidates(
+        as_user, hiring_manager, django_assert_num_queries, panel_size, candidates):
     position = make_position(hiring_manager=hiring_manager)
-    candidate = make_candidate(position)
     panel = [make_user(f"p{n}", Role.INTERVIEWER) for n in range(panel_size)]
-    interview = make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=panel)
-    for person in panel:
-        score_card(interview, person, [3, 2, 4])
+    plan = make_plan(position=position)
+    for n in range(candidates):
+        candidate = make_candidate(position, name=f"Candidate {n}", email=f"c{n}@example.com")
+        interview = make_interview(candidate=candidate, plan=plan, interviewers=panel)
+        for person in panel:
+            score_card(interview, person, [3, 2, 4])
     client = as_user(hiring_manager)
+    client.get(url(candidate))  # the first request after sign-in stamps the session (a write)
     # Session, user, candidate, scorecards, their scores (+questions), interviews, their
     # panels, their scorecards, their questions, decisions, audit insert; for the page
     # header: groups and permissions (2).

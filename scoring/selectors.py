@@ -37,6 +37,8 @@ def debrief(candidate, user):
         .submitted()
         .filter(interview__candidate=candidate)
         .select_related("interviewer", "interview")
+        # Each score's question for its competency and weight; the titles come from the
+        # interviews' questions below (loading a revision per score cost ~10 ms on a full panel).
         .prefetch_related(Prefetch("scores", queryset=QuestionScore.objects.select_related("question")))
         .order_by("interview__starts_at", "interviewer__username")
     )

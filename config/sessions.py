@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import JsonResponse
 from django.contrib.auth.views import redirect_to_login
 
 LOGIN_AT = "panelist_login_at"
@@ -46,8 +47,6 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, expired)
                 if request.content_type == "application/json":
-                    from django.http import JsonResponse
-
                     return JsonResponse({"ok": False, "error": "signed_out", "message": expired}, status=401)
                 return redirect_to_login(request.get_full_path())
             if LOGIN_AT not in request.session:

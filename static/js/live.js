@@ -18,7 +18,11 @@
   var current = parseInt(root.dataset.current, 10) || 1;
   var saveState = document.getElementById("save-state");
   var conflictBox = document.getElementById("conflict");
-  var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value;
+  // The CSRF token is read at each send: signing in again (after a timeout) rotates it.
+  function csrf() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value;
+  }
 
   // --- the queue, kept in localStorage so that a reload, a closed tab or a crash loses nothing
   function newKey() {
@@ -108,6 +112,7 @@
     var waiting = store.ops.length;
     var label;
     if (text) label = text;
+    else if (signedOut && waiting) label = "Signed out: sign in again in a new tab; " + waiting + " change" + (waiting === 1 ? "" : "s") + " waiting";
     else if (!navigator.onLine || offline) label = "Offline: " + waiting + " change" + (waiting === 1 ? "" : "s") + " waiting";
     else if (waiting) label = "Saving…";
     else label = lastSaved ? "Saved " + clock(lastSaved) : "Saved";
@@ -116,7 +121,7 @@
   }
 
   // --- sending, strictly in order, one request at a time
-  var sending = false, offline = false, retryDelay = 1000, retryTimer = null, stopped = false;
+  var sending = false, offline = false, signedOut = false, retryDelay = 1000, retryTimer = null, stopped = false;
 
   function enqueue(section) {
     var state = stateOf(section);
@@ -141,18 +146,20 @@
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
       body: JSON.stringify({ key: op.key, question: op.question, version: op.base, state: op.state })
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") < 0) {
-        // A login page or a proxy error: keep the change and try again later.
+        // Sent to the login page (no session), or a proxy error: keep the change, try later.
+        if (response.redirected && response.url.indexOf("/login/") >= 0) signedOut = true;
         throw new Error(response.status === 200 ? "signed-out" : "http-" + response.status);
       }
       return response.json().then(function (body) { return { status: response.status, body: body }; });
     }).then(function (result) {
       sending = false;
       offline = false;
+      if (result.status !== 401) signedOut = false;
       retryDelay = 1000;
       var body = result.body;
       if (result.status === 200 && body.ok) {
@@ -179,6 +186,11 @@
         stopped = true;
         store.ops = [];
         showConflict(body.message);
+      } else if (result.status === 401) {
+        // Signed out (idle timeout, two-factor needed): keep every change and try again;
+        // once the user signs in again (in another tab) the queue goes through.
+        signedOut = true;
+        throw new Error("signed-out");
       } else if (result.status >= 500) {
         throw new Error("server");
       } else {
@@ -216,7 +228,7 @@
     try {
       fetch(url, {
         method: "POST", credentials: "same-origin", keepalive: true,
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
         body: JSON.stringify({ key: op.key, question: op.question, version: op.base, state: op.state })
       });
     } catch (e) { /* the queue keeps it */ }

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from scoring.models import QuestionScore, Scorecard
+from tests.conftest import PASSWORD
 from tests.factories import make_candidate, make_interview, make_plan, make_position
 
 pytestmark = pytest.mark.browser
@@ -119,3 +120,32 @@ def test_two_tabs_on_one_scorecard_show_a_conflict_instead_of_overwriting(open_s
     s.shot("live-conflict")
     s.page = second
     s.shot("live-conflict-second-tab")
+
+
+def test_a_change_made_after_the_session_ended_waits_for_a_new_sign_in(open_session, interview):
+    s = open_session("signed-out")
+    s.login("ivan")
+    s.goto(f"/interviews/{interview.pk}/live/")
+    page = s.page
+    # The session ends on the server (idle timeout): the next save is answered 401.
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from config import sessions
+
+    key = next(c["value"] for c in s.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key=key)
+    session[sessions.SEEN_AT] = session[sessions.SEEN_AT] - 10 * 3600
+    session.save()
+    page.keyboard.press("3")
+    expect(page.locator("#save-state")).to_have_text(re.compile(r"^Signed out: sign in again in a new tab; 1 change waiting$"),
+                                                     timeout=10_000)
+    assert scores(interview, "ivan")[0][0] is None
+    # Signing in again in another tab lets the queued change through (with the new CSRF token).
+    other = s.context.new_page()
+    other.goto(s.base_url + "/login/")
+    other.get_by_label("Username").fill("ivan")
+    other.get_by_label("Password").fill(PASSWORD)
+    other.get_by_role("button", name="Sign in").click()
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_saved(page)
+    assert scores(interview, "ivan")[0][0] == 3

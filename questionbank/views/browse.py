@@ -2,7 +2,8 @@
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from ..diffing import revision_diff
@@ -66,7 +67,12 @@ def question_detail(request, slug):
     question = get_object_or_404(
         Question.objects.visible_to(request.user).select_related("current_revision"), slug=slug
     )
-    revision = QuestionRevision.objects.prefetch_related(*_revision_prefetch()).get(pk=question.current_revision_id)
+    # The current revision came with the question (select_related): only its criteria and
+    # anchors are fetched, instead of reading the revision's long texts a second time.
+    revision = question.current_revision
+    if revision is None:
+        raise Http404("This question has no revision yet.")
+    prefetch_related_objects([revision], *_revision_prefetch())
     history = question.revisions.select_related("created_by").only(
         "number", "title", "change_note", "created_at", "created_by__username", "question_id"
     )

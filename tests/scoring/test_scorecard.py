@@ -109,3 +109,17 @@ def test_other_roles_cannot_reach_the_scorecard(request, as_user, interview, rol
     assert client.get(f"/interviews/{interview.pk}/scorecard/").status_code == 403
     assert client.post(f"/interviews/{interview.pk}/scorecard/", {"recommendation": "yes", "summary": "x"}).status_code == 403
     assert not Scorecard.objects.exists()
+
+
+def test_a_successful_submit_takes_a_fixed_number_of_queries_and_loads_no_page(live_client, interview, interviewer,
+                                                                             django_assert_num_queries):
+    answer_all(interviewer)
+    # Session, user, the user's own and group permissions (2), the interview on my panel, my
+    # scorecard, its question ids and existing score rows (scorecard_open), then the submit:
+    # the scorecard locked, its score rows locked, their versions bumped, the scorecard saved,
+    # inside a savepoint and its release (the test runs in a transaction). The scores the page
+    # would show are not loaded: a successful submit redirects.
+    with django_assert_num_queries(14):
+        response = submit(live_client, interview)
+    assert response.status_code == 302
+    assert Scorecard.objects.get(interviewer=interviewer).status == "submitted"

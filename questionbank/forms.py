@@ -103,7 +103,7 @@ class QuestionForm(forms.Form):
         try:
             value = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise forms.ValidationError(f"Test cases are not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
+            raise forms.ValidationError(f"Test cases are not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
         if not isinstance(value, dict) or not isinstance(value.get("test_cases", []), list):
             raise forms.ValidationError('Test cases must be an object like {"function": "f", "test_cases": [...]}.')
         return value
@@ -207,5 +207,5 @@ class ImportForm(forms.Form):
             try:
                 return upload.name, raw.decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise forms.ValidationError("The file is not UTF-8 text. Save it as UTF-8 and try again.")
+                raise forms.ValidationError("The file is not UTF-8 text. Save it as UTF-8 and try again.") from None
         return "pasted.md", self.cleaned_data["text"]

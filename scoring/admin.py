@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Amendment, AuditEvent, Decision, Scorecard
+from .models import Amendment, AuditEvent, Decision, Scorecard, audit
 
 
 @admin.register(AuditEvent)
@@ -35,13 +35,8 @@ class ScorecardAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_queryset(self, request):
-        # Admins read drafts here only as an override, which is logged.
-        return super().get_queryset(request)
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from .models import audit
-
+        # Admins may read any scorecard here, drafts included: an override, so it is logged.
         audit(actor=request.user, action="scorecard.admin_view", target=f"scorecard {object_id}")
         return super().change_view(request, object_id, form_url, extra_context)
 

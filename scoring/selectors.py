@@ -1,7 +1,6 @@
 """Reads for the debrief, comparison and calibration pages. Every function issues a fixed
 number of queries, whatever the number of candidates, interviewers or scores."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -9,7 +8,7 @@ from django.utils import timezone
 
 from interviews.models import InterviewQuestion, InterviewStatus
 
-from .models import RECOMMENDATION_POINTS, Decision, QuestionScore, Scorecard, ScorecardStatus
+from .models import RECOMMENDATION_POINTS, QuestionScore, Scorecard, ScorecardStatus
 from .scores import competency_scores
 
 HIRE_SIDE = {"yes", "strong_yes"}

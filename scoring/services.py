@@ -195,7 +195,7 @@ def score_write(*, score_row, base, state):
     return locked
 
 
-def missing_items(scorecard, scores):
+def missing_items(scores):
     """What stops submission: required questions neither scored nor skipped with a reason."""
     return [
         s.question for s in scores
@@ -212,7 +212,7 @@ def scorecard_submit(*, scorecard, recommendation, summary):
     # Lock the score rows too, and bump their versions, so an autosave racing this submit
     # fails its version check instead of changing a submitted scorecard.
     scores = list(card.scores.select_for_update(of=("self",)).select_related("question"))
-    missing = missing_items(card, scores)
+    missing = missing_items(scores)
     if missing:
         return missing
     QuestionScore.objects.filter(scorecard=card).update(version=F("version") + 1)

@@ -254,7 +254,7 @@ def test_every_route_has_a_matrix_entry():
 def test_the_route_answers_each_role_as_expected(client, world, name):
     users, own, _ = world
     method, statuses = MATRIX[name]
-    for role, expected in zip(ROLES, statuses):
+    for role, expected in zip(ROLES, statuses, strict=True):
         run(client, users, role, method, name, own, expected, f"{name} as {role}")
 
 
@@ -262,7 +262,7 @@ def test_the_route_answers_each_role_as_expected(client, world, name):
 def test_someone_elses_object_is_not_found_and_nothing_changes(client, world, name):
     users, _, other = world
     method = MATRIX[name][0]
-    for role, expected in zip(ROLES, OTHERS[name]):
+    for role, expected in zip(ROLES, OTHERS[name], strict=True):
         run(client, users, role, method, name, other, expected, f"{name} on another position's object as {role}")
 
 

@@ -14,7 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from config import sessions
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.django_db

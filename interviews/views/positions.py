@@ -9,7 +9,7 @@ from questionbank.models import Level
 
 from .. import selectors
 from ..forms import PositionForm
-from ..models import Position, PositionStatus
+from ..models import PositionStatus
 from ..roles import GROUP_NAMES, Role
 
 PAGE_SIZE = 20

@@ -16,7 +16,7 @@ def _context(card):
     per_competency, overall = competency_scores((s.question.competency, s.question.weight, s.score) for s in scores)
     return {
         "card": card, "scores": scores, "per_competency": per_competency, "overall": overall,
-        "missing": missing_items(card, scores) if not card.is_submitted else [],
+        "missing": missing_items(scores) if not card.is_submitted else [],
         "amendments": card.amendments.select_related("by") if card.is_submitted else [],
     }
 

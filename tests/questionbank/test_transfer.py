@@ -9,7 +9,6 @@ from django.core.management import call_command
 from questionbank.models import Question, QuestionRevision
 from questionbank.services import revision_publish
 from questionbank.transfer import ImportError_, apply_import, build_preview, export_csv, export_json, parse_csv, parse_json
-from tests.conftest import revision_content
 
 pytestmark = pytest.mark.django_db
 DEFAULTS = {"area": "data", "kind": "concept", "level": "mid", "roles": ["ds"]}

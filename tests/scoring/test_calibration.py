@@ -191,7 +191,7 @@ def test_it_counts_uses_in_the_last_90_days_and_all_time(monkeypatch, hm_client,
     assert "Overexposed, may have leaked" in row.flags
     body = hm_client.get(URL).content.decode()
     assert "1 question may have leaked: used in more than 1 interviews in 90 days" in body
-    assert f'href="/questions/precision/"' in body
+    assert 'href="/questions/precision/"' in body
 
 
 def test_it_flags_questions_that_are_too_easy_or_too_hard(hm_client, position, interviewer, interviewer2):

@@ -6,7 +6,6 @@ seed_demo, load_starter_plans and seed_demo_interviews."""
 
 import random
 from datetime import timedelta
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError

@@ -34,6 +34,10 @@ def chromium_path():
 
 @pytest.fixture(scope="session")
 def browser():
+    from playwright.sync_api import expect
+
+    # Generous waits: CI shares two cores with PostgreSQL and the live server.
+    expect.set_options(timeout=20_000)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -58,7 +62,7 @@ class Session:
     def __init__(self, context, base_url, name):
         self.context, self.base_url, self.name = context, base_url, name
         self.page = context.new_page()
-        self.page.set_default_timeout(10_000)
+        self.page.set_default_timeout(20_000)
 
     def goto(self, path):
         response = self.page.goto(self.base_url + path)

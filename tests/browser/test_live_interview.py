@@ -29,7 +29,7 @@ def scores(interview, username):
 
 def wait_saved(page):
     # A locator assertion, not wait_for_function: the page's CSP forbids evaluating strings.
-    expect(page.locator("#save-state")).to_have_text(re.compile(r"^Saved \d\d:\d\d:\d\d$"), timeout=10_000)
+    expect(page.locator("#save-state")).to_have_text(re.compile(r"^Saved \d\d:\d\d:\d\d$"), timeout=20_000)
 
 
 def test_an_interviewer_scores_a_whole_interview_by_keyboard_and_submits(open_session, interview):
@@ -80,7 +80,7 @@ def test_changes_made_while_the_network_is_down_survive_a_reload(open_session, i
     page.keyboard.press("Escape")
     page.keyboard.press("n")
     page.keyboard.press("1")
-    expect(page.locator("#save-state")).to_have_text(re.compile(r"^Offline: \d+ changes? waiting$"), timeout=10_000)
+    expect(page.locator("#save-state")).to_have_text(re.compile(r"^Offline: \d+ changes? waiting$"), timeout=20_000)
     s.shot("live-offline")
     assert scores(interview, "iris")[0][0] == 2  # nothing new reached the server
 
@@ -138,7 +138,7 @@ def test_a_change_made_after_the_session_ended_waits_for_a_new_sign_in(open_sess
     session.save()
     page.keyboard.press("3")
     expect(page.locator("#save-state")).to_have_text(re.compile(r"^Signed out: sign in again in a new tab; 1 change waiting$"),
-                                                     timeout=10_000)
+                                                     timeout=20_000)
     assert scores(interview, "ivan")[0][0] is None
     # Signing in again in another tab lets the queued change through (with the new CSRF token).
     other = s.context.new_page()

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 
 def saved(page):
-    expect(page.locator("#save-state")).to_have_text(re.compile(r"^Saved \d\d:\d\d:\d\d$"), timeout=10_000)
+    expect(page.locator("#save-state")).to_have_text(re.compile(r"^Saved \d\d:\d\d:\d\d$"), timeout=20_000)
 
 
 def test_the_whole_story(open_session, people):

@@ -39,4 +39,8 @@ def database_config(base_dir):
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...); Panelist uses PostgreSQL features.")
     config.setdefault("OPTIONS", {})
     config["CONN_HEALTH_CHECKS"] = True
+    # QuerySet.iterator() (which Django's model choice fields use for their options) would open
+    # a server-side cursor: three round trips (DECLARE, FETCH, CLOSE) for a few dozen rows. The
+    # app never streams large results through iterator(), so plain client-side reads it is.
+    config["DISABLE_SERVER_SIDE_CURSORS"] = True
     return config

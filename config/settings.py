@@ -63,11 +63,17 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses sign-ins while a username + IP is locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with permissions and groups read in one query (interviews/auth_backend.py).
+    "interviews.auth_backend.OneQueryModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+# Form widgets render through Jinja2 (Django's own widget templates for it): a widget costs about
+# a quarter of its Django-template rendering, and the plan builder and live page render dozens
+# (docs/performance.md). Pages themselves stay Django templates.
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 TEMPLATES = [
     {
@@ -104,6 +110,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# base.html renders pages with {% localize off %}: passing every number through the locale's
+# formatting cost about half of a page's template time (docs/performance.md). English (UK)
+# numbers look the same either way (no thousands separator); these make dates printed without
+# an explicit format look as en-gb's do.
+DATE_FORMAT, TIME_FORMAT, DATETIME_FORMAT = "j M Y", "P", "j M Y, P"
+SHORT_DATE_FORMAT, SHORT_DATETIME_FORMAT = "d/m/Y", "d/m/Y P"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,8 @@ below), navigation shows what the user's permissions allow, and querysets scope 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import TextChoices
 
+from .auth_backend import forget_access, load_access
+
 
 class Role(TextChoices):
     HIRING_MANAGER = "hiring_manager", "Hiring manager"
@@ -79,9 +81,10 @@ def roles_of(user):
     """The roles a user holds, as Role values (admins hold none of them but see everything)."""
     if not user.is_authenticated:
         return []
-    names = {g.name for g in user.groups.all()}
+    names = load_access(user)  # with the permissions, in one query per request
     return [role for role, name in GROUP_NAMES.items() if name in names]
 
 
 def assign_role(user, role):
     user.groups.add(Group.objects.get(name=GROUP_NAMES[Role(role)]))
+    forget_access(user)

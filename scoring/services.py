@@ -1,7 +1,7 @@
 """Workflows of scorecards: opening, saving a question's score, submitting, amending."""
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from interviews.models import InterviewQuestion
@@ -32,9 +32,12 @@ def scorecard_open(*, interview, interviewer):
     """The interviewer's scorecard for the interview, created with an empty score row per
     question on first use; records when the interviewer started."""
     card, _ = Scorecard.objects.get_or_create(interview=interview, interviewer=interviewer)
-    questions = interview.questions.filter(Q(added_for__isnull=True) | Q(added_for=card)).values_list("pk", flat=True)
-    have = set(card.scores.values_list("question_id", flat=True))
-    missing = [pk for pk in questions if pk not in have]
+    # The card's questions without a score row yet, in one query (NOT EXISTS); usually none.
+    missing = list(
+        interview.questions.filter(Q(added_for__isnull=True) | Q(added_for=card))
+        .exclude(Exists(QuestionScore.objects.filter(scorecard=card, question=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
     if missing:
         QuestionScore.objects.bulk_create(
             [QuestionScore(scorecard=card, question_id=pk) for pk in missing], ignore_conflicts=True

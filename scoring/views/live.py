@@ -5,6 +5,9 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
+from django.db.models.functions import JSONObject
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interviews.models import Interview, InterviewStatus
-from questionbank.models import Question
+from questionbank.models import Question, RubricCriterion, ScoreAnchor
 from questionbank.selectors import search as bank_search
 
 from ..services import (
@@ -20,6 +23,8 @@ from ..services import (
     scorecard_open, state_of,
 )
 
+# Revision fields the live page never shows (the model answer is for authors and the debrief).
+UNSHOWN_REVISION_FIELDS = ("model_answer", "reference_solution", "coding_tests", "change_note")
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_BODY = 64 * 1024
 
@@ -40,11 +45,10 @@ def _question_views(scores, overlay=None):
         q = row.question
         rev = q.revision
         state = (overlay or {}).get(q.pk) or state_of(row)
-        criteria = list(rev.criteria.all()) if rev else []
-        anchors = {a.level: a.text for a in rev.anchors.all()} if rev else {}
+        anchors = {a["level"]: a["text"] for a in row.anchors_json}
         views.append({
             "n": n, "row": row, "q": q, "rev": rev, "state": state,
-            "criteria": [(c, c.pk in state["criteria"]) for c in criteria],
+            "criteria": [(c, c["pk"] in state["criteria"]) for c in row.criteria_json],
             "key_points": [(i, text, i in state["key_points"]) for i, text in enumerate(rev.key_points if rev else [])],
             "anchors": [(level, anchors.get(level, ""), label, state["score"] == level)
                         for level, label in ((1, "Poor"), (2, "Weak"), (3, "Good"), (4, "Excellent"))],
@@ -54,9 +58,22 @@ def _question_views(scores, overlay=None):
 
 
 def _render_live(request, interview, card, *, current=1, overlay=None, status=200):
+    # One query: each question's criteria and anchors come as JSON arrays beside its row (a
+    # prefetch would take two more queries and a pass through the ORM per criterion), and the
+    # revision's long fields the page does not show stay in the database.
     scores = list(
-        card.scores.select_related("question__revision__question")
-        .prefetch_related("question__revision__criteria", "question__revision__anchors")
+        card.scores.select_related("question__revision")
+        .defer(*(f"question__revision__{name}" for name in UNSHOWN_REVISION_FIELDS))
+        .annotate(
+            criteria_json=ArraySubquery(
+                RubricCriterion.objects.filter(revision=OuterRef("question__revision"))
+                .order_by("position").values(json=JSONObject(pk="pk", text="text"))
+            ),
+            anchors_json=ArraySubquery(
+                ScoreAnchor.objects.filter(revision=OuterRef("question__revision"))
+                .order_by("level").values(json=JSONObject(level="level", text="text"))
+            ),
+        )
         .order_by("question__order", "question_id")
     )
     views = _question_views(scores, overlay)
@@ -68,7 +85,10 @@ def _render_live(request, interview, card, *, current=1, overlay=None, status=20
         add_results = list(qs.select_related("current_revision")[:8])
     planned = sum(v["q"].minutes for v in views)
     return render(request, "scoring/live.html", {
-        "interview": interview, "card": card, "questions": views, "current": current,
+        "interview": interview, "card": card, "questions": views, "current": current, "total": len(views),
+        # Reversed once here, not once per question in the template.
+        "save_url": reverse("scoring:live_save", args=[interview.pk]),
+        "scorecard_url": reverse("scoring:scorecard", args=[interview.pk]),
         "planned_minutes": planned, "add_text": add_text, "add_results": add_results,
         "answered_count": sum(1 for v in views if v["answered"]),
     }, status=status)

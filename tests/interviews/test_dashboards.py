@@ -170,15 +170,14 @@ def test_it_links_positions_candidates_and_scheduling_by_permission(request, as_
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, groups (dashboards), the published-question count, today's and upcoming
-# interviews, drafts, overdue interviews, groups (role label), permissions (2).
-INTERVIEWER_QUERIES = 10
-# Session, user, groups (dashboards), question count, missing scorecards, upcoming interviews
-# with their interviewers and scorecards (3), groups (role label), permissions (2).
-RECRUITER_QUERIES = 11
-# Session, user, groups (dashboards), question count, managed positions with counts, groups
-# (role label), permissions (2).
-MANAGER_QUERIES = 8
+# Session, user, permissions and groups (1; dashboards, role label and menu), the
+# published-question count, today's and upcoming interviews, drafts, overdue interviews.
+INTERVIEWER_QUERIES = 7
+# Session, user, permissions and groups (1), question count, missing scorecards, upcoming
+# interviews with their interviewers and scorecards (3).
+RECRUITER_QUERIES = 8
+# Session, user, permissions and groups (1), question count, managed positions with counts.
+MANAGER_QUERIES = 5
 
 
 @pytest.mark.parametrize("n", [2, 20])

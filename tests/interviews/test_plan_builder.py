@@ -427,14 +427,14 @@ def test_it_refuses_a_blank_or_duplicate_section_title(hm_client, plan, title, m
 
 # --- Query counts ---------------------------------------------------------------------------
 
-# Session, user, the user's own and group permissions (2), the plan with its position and
-# source plan, its sections, their items with revision and question (prefetch), the positions
-# offered by the clone form, the user's groups for the header.
-BUILDER_QUERIES = 9
+# Session, user, the user's permissions and groups (1), the plan with its position and source
+# plan, its sections, their items with revision and question (prefetch), the positions offered
+# by the clone form.
+BUILDER_QUERIES = 7
 # ...plus the search: "any full-text match?" and the 10 results with their current revision.
-BUILDER_SEARCH_QUERIES = 11
+BUILDER_SEARCH_QUERIES = 9
 # A recruiter: no clone form.
-READ_ONLY_QUERIES = 8
+READ_ONLY_QUERIES = 6
 
 
 def plan_with(n, hiring_manager, position):

@@ -339,10 +339,10 @@ def test_it_requires_a_reason_to_cancel(as_user, recruiter, interview):
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, permissions (2), groups (role label), interview with candidate, position,
+# Session, user, permissions and groups (1), interview with candidate, position,
 # plan and scheduler, its interviewers, its scorecards (state only), its pinned questions
 # with revisions.
-DETAIL_QUERIES = 9
+DETAIL_QUERIES = 7
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -17,16 +17,16 @@ def add_questions(n, prefix):
         revision_publish(question=q, content=revision_content(title=f"Label noise variant {prefix} {i}", prompt=f"Again {i}?"))
 
 
-# Session, user, the user's own and group permissions (2), the user's groups (role label in
-# the header), the facet counts (one GROUP BY, which also gives the paginator its total) and
+# Session, user, the user's permissions and groups (1: menu and role label in the header), the
+# facet counts (one GROUP BY, which also gives the paginator its total) and
 # the page rows. (It was 12: one query per facet and a separate count; on 100k questions each
 # was a pass over every match, see docs/performance.md.)
-LIST_QUERIES = 7
+LIST_QUERIES = 5
 # ...plus "any full-text match?" and the highlights of the page.
-SEARCH_QUERIES = 9
-# Session, user, permissions (2), groups, question + current revision, its criteria, its anchors,
-# the revision history. (The current revision used to be read a second time.)
-DETAIL_QUERIES = 9
+SEARCH_QUERIES = 7
+# Session, user, permissions and groups (1), question + current revision, its criteria, its
+# anchors, the revision history. (The current revision used to be read a second time.)
+DETAIL_QUERIES = 7
 
 
 @pytest.mark.parametrize("extra", [0, 40])

@@ -1,7 +1,7 @@
 """Workflows of scorecards: opening, saving a question's score, submitting, amending."""
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from interviews.models import InterviewQuestion
@@ -206,26 +206,61 @@ def missing_items(scores):
     ]
 
 
-@transaction.atomic
-def scorecard_submit(*, scorecard, recommendation, summary):
-    """Submit a scorecard. Returns the list of missing questions (empty on success)."""
-    card = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
-    if card.status == ScorecardStatus.SUBMITTED:
-        return []
-    # Lock the score rows too, and bump their versions, so an autosave racing this submit
-    # fails its version check instead of changing a submitted scorecard.
-    scores = list(card.scores.select_for_update(of=("self",)).select_related("question"))
-    missing = missing_items(scores)
-    if missing:
+# Submitting (docs/autosave.md): every score row of the scorecard gets its version bumped, so an
+# autosave racing the submit fails its version check instead of changing a submitted scorecard,
+# and the same statement returns each of the scorecard's questions with its row's state (NULL
+# where a row is missing) for the completeness check. The UPDATE locks the rows, and returns
+# them as they are once any concurrent autosave has committed. One statement where locking the
+# rows, reading them with their questions and bumping their versions took three.
+_SUBMIT_ROWS_SQL = """
+WITH card AS (
+    SELECT id FROM scoring_scorecard WHERE interview_id = %(interview)s AND interviewer_id = %(interviewer)s
+), bumped AS (
+    UPDATE scoring_questionscore s SET version = s.version + 1
+      FROM card
+     WHERE s.scorecard_id = card.id
+ RETURNING s.question_id, s.score, s.skipped, s.skip_reason
+)
+SELECT q.id, q.required, b.question_id IS NOT NULL AS has_row, b.score, b.skipped, b.skip_reason
+  FROM card
+  JOIN interviews_interviewquestion q
+    ON q.interview_id = %(interview)s AND (q.added_for_id IS NULL OR q.added_for_id = card.id)
+  LEFT JOIN bumped b ON b.question_id = q.id
+"""
+
+
+def scorecard_submit(*, interview, interviewer, recommendation, summary):
+    """Submit the interviewer's draft scorecard of the interview. Returns the required
+    questions neither scored nor skipped with a reason (then nothing changes), an empty list
+    once submitted, or None when there is no draft to submit (not opened yet, or submitted)."""
+    missing = _submit(interview, interviewer, recommendation, summary.strip())
+    if not missing:
         return missing
-    QuestionScore.objects.filter(scorecard=card).update(version=F("version") + 1)
-    card.status = ScorecardStatus.SUBMITTED
-    card.recommendation = recommendation
-    card.summary = summary.strip()
-    card.submitted_at = timezone.now()
-    card.save(update_fields=["status", "recommendation", "summary", "submitted_at", "updated_at"])
-    scorecard.status, scorecard.submitted_at = card.status, card.submitted_at
-    return []
+    return list(InterviewQuestion.objects.filter(pk__in=missing).select_related("revision").order_by("order", "pk"))
+
+
+@transaction.atomic
+def _submit(interview, interviewer, recommendation, summary):
+    """Two statements, and no read of the scorecard first: the scorecard submitted if it is
+    still a draft (the UPDATE locks it, before its rows, as amendments do), then its rows
+    bumped and checked. When a required question is open, its id is returned and nothing of
+    this is kept (the transaction is rolled back)."""
+    now = timezone.now()
+    if not Scorecard.objects.filter(interview=interview, interviewer=interviewer, status=ScorecardStatus.DRAFT).update(
+        status=ScorecardStatus.SUBMITTED, recommendation=recommendation, summary=summary, submitted_at=now, updated_at=now,
+    ):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_SUBMIT_ROWS_SQL, {"interview": interview.pk, "interviewer": interviewer.pk})
+        rows = cursor.fetchall()
+    # The rule of QuestionScore.is_answered, applied to the returned values.
+    missing = [
+        pk for pk, required, has_row, score, skipped, reason in rows
+        if required and not (has_row and QuestionScore(score=score, skipped=skipped, skip_reason=reason).is_answered)
+    ]
+    if missing:
+        transaction.set_rollback(True)  # neither the status nor the versions change
+    return missing
 
 
 @transaction.atomic

@@ -24,16 +24,24 @@ def _context(card):
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def scorecard(request, pk):
     interview = _interview_for_panelist(request, pk)
+    form = SubmitForm(request.POST) if request.method == "POST" else None
+    missing = None
+    if form is not None and form.is_valid():
+        # A submit needs nothing of the page: the draft is submitted (or refused) in two
+        # statements, without opening it first (2 queries, left to the pages that are shown:
+        # a successful submit redirects). Only a scorecard never opened is opened, then submitted.
+        submit = {"interview": interview, "interviewer": request.user,
+                  "recommendation": form.cleaned_data["recommendation"], "summary": form.cleaned_data["summary"]}
+        missing = scorecard_submit(**submit)
+        if missing is None and not scorecard_open(interview=interview, interviewer=request.user).is_submitted:
+            missing = scorecard_submit(**submit)  # now it has a score row per question
+        if missing == []:
+            messages.success(request, "Scorecard submitted. It is read-only now; amendments need a reason.")
+            return redirect("scoring:scorecard", pk=interview.pk)
     card = scorecard_open(interview=interview, interviewer=request.user)
-    status, missing = 200, None
-    if request.method == "POST" and not card.is_submitted:
-        form = SubmitForm(request.POST)
-        if form.is_valid():
-            missing = scorecard_submit(scorecard=card, recommendation=form.cleaned_data["recommendation"],
-                                       summary=form.cleaned_data["summary"])
-            if not missing:
-                messages.success(request, "Scorecard submitted. It is read-only now; amendments need a reason.")
-                return redirect("scoring:scorecard", pk=interview.pk)
+    status = 200
+    if form is not None and not card.is_submitted:
+        if missing:
             messages.error(request, "Not submitted yet: score or skip (with a reason) every required question listed below.")
         status = 400
     else:

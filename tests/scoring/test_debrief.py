@@ -2,6 +2,7 @@
 who may see it, and a query count that does not grow with the panel."""
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from interviews.roles import Role
@@ -120,8 +121,17 @@ def test_the_debrief_query_count_does_not_grow_with_the_panel_or_candidates(
             score_card(interview, person, [3, 2, 4])
     client = as_user(hiring_manager)
     client.get(url(candidate))  # the first request after sign-in stamps the session (a write)
-    # Session, user, candidate, scorecards, their scores (+questions), interviews, their
-    # panels, their scorecards, their questions, decisions, audit insert; for the page
-    # header: groups and permissions (2).
-    with django_assert_num_queries(14):
+    cache.clear()
+    # Session, user, candidate (with the debrief's data version), scorecards, their scores,
+    # interviews with their questions, panellists yet to submit, decisions, audit insert; for
+    # the page header: permissions and groups (1).
+    with django_assert_num_queries(10):
         assert client.get(url(candidate)).status_code == 200
+    # The same debrief again, from the cache: session, user, candidate (with the data
+    # version), audit insert, permissions and groups.
+    with django_assert_num_queries(5):
+        assert client.get(url(candidate)).status_code == 200
+
+
+def test_an_id_beyond_the_database_range_is_a_404(as_user, hiring_manager):
+    assert as_user(hiring_manager).get(f"/candidates/{2**63}/debrief/").status_code == 404

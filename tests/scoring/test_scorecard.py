@@ -114,12 +114,45 @@ def test_other_roles_cannot_reach_the_scorecard(request, as_user, interview, rol
 def test_a_successful_submit_takes_a_fixed_number_of_queries_and_loads_no_page(live_client, interview, interviewer,
                                                                              django_assert_num_queries):
     answer_all(interviewer)
-    # Session, user, the user's own and group permissions (2), the interview on my panel, my
-    # scorecard, its question ids and existing score rows (scorecard_open), then the submit:
-    # the scorecard locked, its score rows locked, their versions bumped, the scorecard saved,
-    # inside a savepoint and its release (the test runs in a transaction). The scores the page
-    # would show are not loaded: a successful submit redirects.
-    with django_assert_num_queries(14):
+    # Session, user, the user's permissions and groups (1), the interview on my panel, then the
+    # submit: my scorecard updated while still a draft, and its score rows' versions bumped and
+    # returned with its questions for the completeness check (one statement), inside a
+    # savepoint and its release (the test runs in a transaction). The scorecard is not opened
+    # nor the scores the page would show loaded: a successful submit redirects.
+    with django_assert_num_queries(8):
         response = submit(live_client, interview)
     assert response.status_code == 302
     assert Scorecard.objects.get(interviewer=interviewer).status == "submitted"
+
+
+def test_a_scorecard_never_opened_is_opened_then_submitted_when_nothing_is_required(as_user, interview, interviewer):
+    interview.questions.update(required=False)
+    client = as_user(interviewer)  # straight to the submit, without the live page first
+    assert submit(client, interview).status_code == 302
+    card = Scorecard.objects.get(interviewer=interviewer)
+    assert card.status == "submitted" and card.scores.count() == interview.questions.count()
+
+
+def test_a_refused_submit_changes_nothing(live_client, interview, interviewer):
+    rows = answer_all(interviewer)
+    QuestionScore.objects.filter(pk=rows[-1].pk).update(score=None)
+    versions = sorted(QuestionScore.objects.filter(scorecard__interviewer=interviewer).values_list("pk", "version"))
+    response = submit(live_client, interview)
+    assert response.status_code == 400 and escape(rows[-1].question.title) in response.content.decode()
+    card = Scorecard.objects.get(interviewer=interviewer)
+    assert (card.status, card.recommendation, card.summary, card.submitted_at) == ("draft", "", "", None)
+    assert sorted(QuestionScore.objects.filter(scorecard=card).values_list("pk", "version")) == versions
+
+
+def test_a_submit_bumps_every_score_version_so_a_racing_autosave_is_refused(live_client, interview, interviewer):
+    rows = answer_all(interviewer)
+    before = {r.pk: r.version for r in QuestionScore.objects.filter(scorecard__interviewer=interviewer)}
+    assert submit(live_client, interview).status_code == 302
+    after = {r.pk: r.version for r in QuestionScore.objects.filter(scorecard__interviewer=interviewer)}
+    assert after == {pk: version + 1 for pk, version in before.items()}
+    state = {"score": 1, "skipped": False, "skip_reason": "", "criteria": [], "key_points": [], "notes": "", "seconds": 0}
+    body = {"key": "racing-autosave-1", "question": rows[0].question_id, "version": before[rows[0].pk], "state": state}
+    response = live_client.post(f"/interviews/{interview.pk}/autosave/", body, content_type="application/json")
+    assert response.status_code == 409
+    rows[0].refresh_from_db()
+    assert rows[0].score == 2

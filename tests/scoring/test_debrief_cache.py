@@ -1,0 +1,95 @@
+"""The debrief's cache (scoring/debrief_cache.py): every change to what the page shows is on
+the next view, and each viewer gets only what they may see. These tests commit (a page view
+is a transaction of its own, as in production), so the data version sees each change."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from interviews.roles import Role
+from interviews.services import interview_cancel, interview_reschedule
+from scoring.models import QuestionScore, Scorecard
+from scoring.services import scorecard_amend
+from tests.conftest import make_user
+from tests.factories import make_candidate, make_interview, make_plan, make_position
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def submitted_card(interview, user, scores, summary):
+    card = Scorecard.objects.create(interview=interview, interviewer=user, started_at=timezone.now())
+    for question, score in zip(interview.questions.order_by("order"), scores):
+        QuestionScore.objects.create(scorecard=card, question=question, score=score, notes=f"{user.username} notes")
+    Scorecard.objects.filter(pk=card.pk).update(status="submitted", recommendation="yes", summary=summary,
+                                                submitted_at=timezone.now())
+    return card
+
+
+@pytest.fixture
+def cast(bank):
+    hm = make_user("hm", Role.HIRING_MANAGER, first_name="Hana")
+    ivan, jo = make_user("ivan", Role.INTERVIEWER, first_name="Ivan"), make_user("jo", Role.INTERVIEWER, first_name="Jo")
+    position = make_position(hiring_manager=hm)
+    candidate = make_candidate(position)
+    plan = make_plan(position=position)
+    started = timezone.now() - timezone.timedelta(days=3)
+    first = make_interview(candidate=candidate, plan=plan, interviewers=[ivan, jo], starts_at=started)
+    second = make_interview(candidate=candidate, plan=plan, interviewers=[ivan],
+                            starts_at=started + timezone.timedelta(days=1))
+    card = submitted_card(first, ivan, [3, 3, 3], "Ivan's summary")
+    submitted_card(second, ivan, [2, 2, 2], "Second round")
+    cache.clear()
+    return {"hm": hm, "ivan": ivan, "jo": jo, "candidate": candidate, "first": first, "second": second, "card": card}
+
+
+def page(user, candidate):
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/candidates/{candidate.pk}/debrief/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_every_change_shows_on_the_next_view(cast):
+    hm, candidate = cast["hm"], cast["candidate"]
+    body = page(hm, candidate)
+    assert "Ivan&#x27;s summary" in body and "Second round" in body
+    assert "Missing scorecards" in body  # Jo has not submitted
+
+    question = cast["first"].questions.order_by("order").first()
+    scorecard_amend(scorecard=cast["card"], by=cast["ivan"], reason="Misread",
+                    changes={f"notes:{question.pk}": "Amended note"})
+    assert "Amended note" in page(hm, candidate)
+
+    submitted_card(cast["first"], cast["jo"], [1, 1, 1], "Jo's late summary")
+    body = page(hm, candidate)
+    assert "late summary" in body and "Missing scorecards" not in body
+
+    cast["jo"].first_name = "Joanna"
+    cast["jo"].save(update_fields=["first_name"])
+    assert "Joanna" in page(hm, candidate)
+
+    newcomer = make_user("kim", Role.INTERVIEWER, first_name="Kim")
+    interview_reschedule(interview=cast["second"], starts_at=cast["second"].starts_at, duration_minutes=45,
+                         interviewers=[cast["ivan"], newcomer])
+    body = page(hm, candidate)
+    assert "Missing scorecards" in body and "Kim" in body
+
+    interview_cancel(interview=cast["second"], reason="Rescheduled")
+    body = page(hm, candidate)
+    assert "Second round" not in body and "Kim" not in body  # no section, nobody missing
+
+    client = Client()
+    client.force_login(hm)
+    client.post(f"/candidates/{candidate.pk}/decision/", {"decision": "hire", "rationale": "Strong panel"})
+    assert "Strong panel" in page(hm, candidate)
+
+
+def test_each_viewer_sees_only_what_they_may_see(cast):
+    candidate = cast["candidate"]
+    assert "Ivan&#x27;s summary" in page(cast["hm"], candidate)
+    # Jo has not submitted: the hiring manager's cached debrief is not Jo's.
+    assert "Ivan&#x27;s summary" not in page(cast["jo"], candidate)
+    submitted_card(cast["first"], cast["jo"], [2, 2, 2], "Jo's summary")
+    assert "Ivan&#x27;s summary" in page(cast["jo"], candidate)

@@ -1,14 +1,19 @@
 """Reads of the question bank: filtered, searched and faceted question lists."""
 
+import hashlib
 import re
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, F, Q
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import SEARCH_CONFIG, Area, Kind, Level, Question, RoleTrack, Status
+from .models import SEARCH_CONFIG, Area, BankChange, Kind, Level, RoleTrack, Status
 
 FACETS = {
     "area": Area,
@@ -17,6 +22,12 @@ FACETS = {
     "role": RoleTrack,
     "status": Status,
 }
+FACET_COLUMNS = ("area", "kind", "level", "status", "roles")
+# What a row of the list shows.
+LIST_FIELDS = ("pk", "slug", "title", "area", "kind", "level", "roles", "status")
+# How long a computed list page is kept; it is keyed by the bank's version, so this only
+# bounds the memory held by versions no longer current.
+CACHE_SECONDS = 10 * 60
 # word_similarity between the query and a title word sequence, for the typo fallback.
 TYPO_THRESHOLD = 0.35
 # Sentinels PostgreSQL puts around matches; replaced by <mark> after the text is escaped, so
@@ -98,30 +109,28 @@ def search(base_qs, *, text, filters):
 
 
 def _has(row, name, value):
-    """Whether a group of facet_counts' query passes the filter name=value."""
+    """Whether a group of facet_groups passes the filter name=value."""
     return value in row["roles"] if name == "role" else row[name] == value
 
 
-def facet_counts(base_qs, *, match_q, filters):
+def facet_groups(base_qs, *, match_q=Q()):
+    """The questions grouped by all the facet columns at once: a few hundred groups at most
+    (areas x kinds x levels x statuses x role sets), each {"area": ..., ..., "n": count}.
+    Without a search it is answered from the qb_question_facets index alone."""
+    return list(base_qs.filter(match_q).order_by().values(*FACET_COLUMNS).annotate(n=Count("*")))
+
+
+def sum_groups(groups, filters):
     """Counts per facet value, each facet counted with every other active filter applied
     (so picking an area shows how many of each kind remain in that area), and the number of
     questions that pass every filter (the list's total). Returns (counts, total).
 
-    One query whatever the size of the bank and however many filters are active: the matching
-    questions are grouped by all the facet columns at once (a few hundred groups at most:
-    areas x kinds x levels x statuses x role sets), and each facet's counts are summed from
-    those groups here. On 100k questions one scan per facet plus one for the paginator's
-    total took most of the page's time (docs/performance.md); without a search the grouping is
-    answered from the qb_question_facets index alone."""
-    rows = (
-        base_qs.filter(match_q)
-        .order_by()
-        .values("area", "kind", "level", "status", "roles")
-        .annotate(n=Count("*"))
-    )
+    Summed here from one grouping of the matches (facet_groups, or the search statement)
+    whatever the number of filters: on 100k questions one scan per facet plus one for the
+    paginator's total took most of the page's time (docs/performance.md)."""
     counts = {name: defaultdict(int) for name in FACETS}
     total = 0
-    for row in rows:
+    for row in groups:
         failing = {name for name, value in filters.items() if not _has(row, name, value)}
         if not failing:
             total += row["n"]
@@ -137,31 +146,172 @@ def _marked(text):
     return mark_safe(escape(text or "").replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
-def highlights(questions, text):
-    """Highlighted title and snippet for the questions of one page (one query)."""
-    if not questions:
-        return {}
+# --- the list page ---------------------------------------------------------------------------
+
+# What /questions/ shows: mode ("all", "fulltext" or "similar", as search() says), the facet
+# counts (sum_groups), the Paginator page and the rows as (question, highlights or None).
+Listing = namedtuple("Listing", "mode counts page rows")
+
+
+def list_page(base_qs, *, text, filters, page, per_page):
+    """The list page: the questions of base_qs passing the filters, searched for text (when
+    given), with their facet counts, one page of rows and its highlights.
+
+    Searching ranks and counts every match (13k of 100k questions for a common word): a full
+    pass over the matching rows that no index avoids (~20 ms of SQL at best). So the result
+    is cached, keyed by the bank's version (read first, in the same request) and everything
+    it depends on; a search repeated, paged back to or reloaded while the bank is unchanged
+    costs one small query. Without a search, only the facet counts (a pass over all 100k
+    questions' index entries, ~22 ms) are cached; the rows are one cheap index read."""
+    text = (text or "").strip()
+    if not text:
+        return _browse(base_qs, filters=filters, page=page, per_page=per_page)
+    key = _cache_key(base_qs, BankChange.version(), "search", text, filters, page, per_page)
+    listing = cache.get(key)
+    if listing is None:
+        listing = _search(base_qs, text=text, filters=filters, page=page, per_page=per_page)
+        cache.set(key, listing, CACHE_SECONDS)
+    return listing
+
+
+def _cache_key(base_qs, version, *request):
+    """The database (tests and the bench use several in one process), the visibility rule
+    (base_qs's SQL), the bank's version and what was asked."""
+    sql, params = base_qs.query.sql_with_params()
+    raw = repr((connection.settings_dict["NAME"], sql, params, version, request))
+    return "questionbank:list:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _requested_number(page):
+    """The page number asked for when it is a valid one (within OFFSET's range);
+    Paginator.get_page has the last word once the total is known (out of range means the
+    last page)."""
+    try:
+        return min(max(int(page), 1), 2**31)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _counted_page(count, number, per_page):
+    """A Paginator page for count rows fetched separately (nothing lazy: it is cached)."""
+    return Paginator(range(count), per_page).page(number)
+
+
+def _filtered(base_qs, filters):
+    qs = base_qs
+    for name, value in filters.items():
+        qs = qs.filter(facet_q(name, value))
+    return qs
+
+
+def _browse(base_qs, *, filters, page, per_page):
+    """The list without a search, in (area, title) order (index qb_question_area_title).
+    The rows of the page asked for come with the bank's version (same statement), which keys
+    the cached facet counts; so a warm page is one query and a cold one two."""
+    qs = _filtered(base_qs, filters).order_by("area", "title").only(*LIST_FIELDS)
+    number = _requested_number(page)
+    start = (number - 1) * per_page
+    rows = list(qs.annotate(bank_version=RawSQL(BankChange.VERSION_SQL, ()))[start:start + per_page])
+    version = tuple(rows[0].bank_version) if rows else BankChange.version()
+    key = _cache_key(base_qs, version, "facets")
+    groups = cache.get(key)
+    if groups is None:
+        groups = facet_groups(base_qs)
+        cache.set(key, groups, CACHE_SECONDS)
+    counts, total = sum_groups(groups, filters)
+    paginator = Paginator(qs, per_page)
+    paginator.count = total  # counted by the facet query: no COUNT(*) over every question
+    shown = paginator.get_page(page)
+    if shown.number != number:  # out of range: get_page shows the last page
+        rows = list(shown.object_list)
+    return Listing("all", counts, shown, [(q, None) for q in rows])
+
+
+def _search(base_qs, *, text, filters, page, per_page):
     query = search_query(text)
+    number = _requested_number(page)
+    groups, ids = _ranked(base_qs, query=query, filters=filters, start=(number - 1) * per_page, size=per_page)
+    counts, total = sum_groups(groups, filters)
+    if not total:
+        return _similar(base_qs, text=text, filters=filters, page=page, per_page=per_page)
+    # The facet query has counted exactly the rows listed: no separate COUNT(*).
+    shown = Paginator(range(total), per_page).get_page(page)
+    if shown.number != number:  # out of range: get_page shows the last page
+        _, ids = _ranked(base_qs, query=query, filters=filters, start=shown.start_index() - 1, size=per_page)
+    return Listing("fulltext", counts, shown, _with_highlights(base_qs, ids, query))
+
+
+# The ranking and the facet counts of a search in one pass over the matching rows: each
+# match's heap row (wide: it holds the search vector) is read once, not once for the counts
+# and again for the ranking, and only the columns both need are kept (materialised). Returns
+# the groups of facet_groups as JSON and the ids of one page, best first, with the filters.
+RANKED_SQL = """
+WITH matches (id, area, kind, level, status, roles, title, rank) AS MATERIALIZED ({matches})
+SELECT
+    (SELECT coalesce(json_agg(g), '[]') FROM (
+        SELECT area, kind, level, status, roles, count(*) AS n FROM matches GROUP BY 1, 2, 3, 4, 5) g),
+    ARRAY(SELECT id FROM matches WHERE {where} ORDER BY rank DESC, title LIMIT %s OFFSET %s)
+"""
+
+
+def _ranked(base_qs, *, query, filters, start, size):
+    """(groups, ids): every match of query in base_qs grouped by facet columns, and the ids
+    of the matches passing the filters from start to start + size, best first."""
+    matches = (
+        base_qs.filter(search_vector=query)
+        .order_by()
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .values_list("pk", *FACET_COLUMNS, "title", "rank")
+    )
+    matches_sql, params = matches.query.sql_with_params()
+    where, where_params = ["TRUE"], []
+    for name, value in filters.items():  # names are FACETS' keys (clean_filters)
+        where.append("roles @> ARRAY[%s]::varchar[]" if name == "role" else f"{name} = %s")
+        where_params.append(value)
+    sql = RANKED_SQL.format(matches=matches_sql, where=" AND ".join(where))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *where_params, size, start])
+        return cursor.fetchone()
+
+
+def _with_highlights(base_qs, ids, query):
+    """The questions of ids, in that order, each with its highlighted title and snippet (one
+    query; ts_headline, the costly part, runs on these rows only)."""
+    if not ids:
+        return []
     options = {"start_sel": _START, "stop_sel": _STOP, "config": SEARCH_CONFIG}
-    rows = (
-        Question.objects.filter(pk__in=[q.pk for q in questions])
+    questions = (
+        base_qs.filter(pk__in=ids)
+        .order_by()
+        .only(*LIST_FIELDS)
         .annotate(
             title_hl=SearchHeadline("title", query, highlight_all=True, **options),
-            snippet_hl=SearchHeadline(
-                "current_revision__prompt", query, max_words=30, min_words=12, **options
-            ),
+            snippet_hl=SearchHeadline("current_revision__prompt", query, max_words=30, min_words=12, **options),
             answer_hl=SearchHeadline(
                 "current_revision__model_answer", query, max_fragments=2, max_words=18, min_words=6, **options
             ),
         )
-        .values("pk", "title_hl", "snippet_hl", "answer_hl")
     )
-    result = {}
-    for row in rows:
-        answer = row["answer_hl"] if _START in (row["answer_hl"] or "") else ""
-        result[row["pk"]] = {
-            "title": _marked(row["title_hl"]),
-            "snippet": _marked(row["snippet_hl"]),
-            "answer": _marked(answer),
-        }
-    return result
+    by_pk = {q.pk: q for q in questions}
+    rows = []
+    for q in (by_pk[pk] for pk in ids if pk in by_pk):  # (one deleted meanwhile is left out)
+        answer = q.answer_hl if _START in (q.answer_hl or "") else ""
+        rows.append((q, {"title": _marked(q.title_hl), "snippet": _marked(q.snippet_hl), "answer": _marked(answer)}))
+    return rows
+
+
+def _similar(base_qs, *, text, filters, page, per_page):
+    """No full-text match: titles similar to the (perhaps mistyped) words, most similar
+    first; the facets count the 200 most similar."""
+    similar = (
+        _filtered(base_qs, filters)
+        .annotate(similarity=TrigramWordSimilarity(text, "title"))
+        .filter(similarity__gte=TYPO_THRESHOLD)
+        .order_by("-similarity", "title")
+    )
+    top = [{**row, "n": 1} for row in similar.values(*FACET_COLUMNS)[:200]]
+    counts, _ = sum_groups(top, filters)
+    paginator = Paginator(similar.only(*LIST_FIELDS), per_page)
+    shown = paginator.get_page(page)
+    rows = [(q, None) for q in shown.object_list]
+    return Listing("similar", counts, _counted_page(paginator.count, shown.number, per_page), rows)

@@ -1,43 +1,33 @@
 """Reading the bank: the searchable list, a question, a past revision with its diff."""
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from ..diffing import revision_diff
 from ..models import PlanCriterion, Question, QuestionRevision
-from ..selectors import FACETS, clean_filters, facet_counts, highlights, search
+from ..selectors import FACETS, clean_filters, list_page
 
 PAGE_SIZE = 20
 
 
 @permission_required("questionbank.view_question", raise_exception=True)
 def question_list(request):
-    base = Question.objects.visible_to(request.user)
     filters = clean_filters(request.GET)
     text = request.GET.get("q", "").strip()[:200]
-    qs, mode, match_q = search(base, text=text, filters=filters)
-    counts, total = facet_counts(base, match_q=match_q, filters=filters)
-    paginator = Paginator(qs.only("pk", "slug", "title", "area", "kind", "level", "roles", "status"), PAGE_SIZE)
-    if mode != "similar":
-        # The facet query has counted exactly the rows listed; this saves the paginator's own
-        # COUNT, a second pass over every match (the typo fallback's facets count at most 200
-        # rows, so it keeps its own count).
-        paginator.count = total
-    page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    marks = highlights(rows, text) if mode == "fulltext" else {}
+    listing = list_page(
+        Question.objects.visible_to(request.user),
+        text=text, filters=filters, page=request.GET.get("page"), per_page=PAGE_SIZE,
+    )
     facets = [
         {
             "name": name,
             "label": {"role": "Role track"}.get(name, name.title()),
             "active": filters.get(name, ""),
-            "options": [
-                {"value": value, "label": label, "count": counts[name].get(value, 0)}
-                for value, label in choices.choices
-            ],
+            "options": _facet_options(name, choices, listing.counts[name], text=text, filters=filters),
         }
         for name, choices in FACETS.items()
     ]
@@ -47,15 +37,33 @@ def question_list(request):
         request,
         "questionbank/question_list.html",
         {
-            "page": page,
-            "rows": [(q, marks.get(q.pk)) for q in rows],
+            "page": listing.page,
+            "rows": listing.rows,
             "facets": facets,
             "filters": filters,
             "q": text,
-            "mode": mode,
+            "mode": listing.mode,
             "querystring": query_without_page.urlencode(),
         },
     )
+
+
+def _facet_options(name, choices, counts, *, text, filters):
+    """A facet's values with their counts and links: the search and the other facets' filters
+    kept, this facet's set to the value (or cleared, for the active value). Built here once per
+    facet rather than by an include per value (the template escapes the &s)."""
+    others = "?" + (f"q={quote(text)}" if text else "")
+    others += "".join(f"&{other}={quote(value)}" for other, value in filters.items() if other != name)
+    active = filters.get(name)
+    return [
+        {
+            "value": value,
+            "label": label,
+            "count": counts.get(value, 0),
+            "href": others if value == active else f"{others}&{name}={value}",
+        }
+        for value, label in choices.choices
+    ]
 
 
 def _revision_prefetch():

@@ -5,6 +5,8 @@ from datetime import timedelta
 from itertools import count
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
 from interviews.models import InterviewQuestion
@@ -12,6 +14,7 @@ from interviews.roles import Role
 from interviews.services import interview_cancel
 from scoring import calibration, stats
 from scoring.models import Decision, QuestionScore, Scorecard
+from scoring.services import scorecard_amend
 from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position
 
@@ -309,6 +312,47 @@ def test_it_says_so_when_there_is_no_data_yet(hm_client):
     assert "No submitted scorecards yet." in body and "no scorecard has been submitted yet" in body
 
 
+# --- The cached score figures follow the data ---------------------------------------------
+
+def test_a_new_submission_shows_on_the_next_view(hm_client, position, interviewer, interviewer2):
+    plan = make_plan(position=position)
+    iv = interview(position, plan, [interviewer, interviewer2])
+    score_card(iv, interviewer, [3, 3, 3])
+    score_card(iv, interviewer2, [1, 1, 1], submit=False)
+    body = hm_client.get(URL).content.decode()
+    assert "from 1 submitted scorecard (3 question scores)" in body
+    assert question_row(report(), "bias-variance").mean.n == 1
+
+    panelist = Client()
+    panelist.force_login(interviewer2)
+    submitted = panelist.post(f"/interviews/{iv.pk}/scorecard/", {"recommendation": "no", "summary": "Struggled."})
+    assert submitted.status_code == 302
+    body = hm_client.get(URL).content.decode()
+    assert "from 2 submitted scorecards (6 question scores)" in body
+    data = report()
+    assert question_row(data, "bias-variance").mean.n == 2
+    assert interviewer_row(data, interviewer).leniency.n == 3  # now scored beside a co-panelist
+    assert interviewer_row(data, interviewer).leniency.value == pytest.approx(2.0)
+
+
+def test_an_amended_score_shows_on_the_next_view(hiring_manager, position, interviewer):
+    plan = make_plan(position=position)
+    card = score_card(interview(position, plan, [interviewer]), interviewer, [4, 4, 4])
+    assert question_row(report(), "bias-variance").mean.value == 4
+    first = card.interview.questions.order_by("order").first()
+    scorecard_amend(scorecard=card, by=hiring_manager, reason="Typo", changes={f"score:{first.pk}": 2})
+    assert question_row(report(), "bias-variance").mean.value == 2
+
+
+def test_a_new_decision_shows_on_the_next_view(hiring_manager, position, interviewer):
+    plan = make_plan(position=position)
+    iv = interview(position, plan, [interviewer])
+    score_card(iv, interviewer, [3, 3, 3])
+    assert question_row(report(), "bias-variance").point_biserial.n == 0
+    decide(iv, "hire", hiring_manager)
+    assert question_row(report(), "bias-variance").point_biserial.n == 1
+
+
 # --- Performance --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("candidates", [2, 50])
@@ -321,11 +365,15 @@ def test_the_query_count_does_not_grow_with_the_data(django_assert_num_queries, 
             score_card(iv, person, [n % 4 + 1, 2, 3], recommendation="yes" if n % 2 else "no")
         decide(iv, "hire" if n % 3 else "no_hire", hiring_manager)
     hm_client.get(URL)  # the first request after sign-in stamps the session (a write)
-    # 9: session, user; permission check: the user's permissions and their groups'
-    # permissions (2); the report: per-interviewer scorecard aggregates, per-interviewer
-    # score figures (mean, SD, leniency), question usage, per-question figures (mean, SD,
-    # discrimination, point-biserial, alpha sums, ICC table); for the page header: groups.
-    with django_assert_num_queries(9):
+    # 7: session, user; the user's permissions and groups (one query); the report: the
+    # version of the scoring data, per-interviewer scorecard aggregates, the score figures
+    # (per interviewer: mean, SD, leniency; per question: mean, SD, discrimination,
+    # point-biserial, alpha sums, ICC table; one statement), question usage.
+    cache.clear()
+    with django_assert_num_queries(7):
+        assert hm_client.get(URL).status_code == 200
+    # 6 while the data is unchanged: the score figures come from the cache.
+    with django_assert_num_queries(6):
         assert hm_client.get(URL).status_code == 200
 
 

@@ -42,7 +42,13 @@ SEARCH_TEXT = "regularization"
 # the generated questions) to show how search time follows the number of matches, and the
 # bank's list page without a search (facet counts over the whole bank).
 NARROW_TEXT = "imbalanced"
-INFORMATIONAL = {"search_narrow", "bank_list"}
+# Search, the debrief, the comparison and calibration cache what they compute under a version
+# of the data they read (docs/performance.md), so their budgeted rows, repeated requests on
+# unchanged data, are served from that cache. The "cold" rows empty the cache before every
+# request: what the first view after a change costs. Reported beside them; calibration's cold
+# row is held to calibration's budget too (under 1 s), the others have none of their own.
+COLD = {"search_cold", "debrief_cold", "compare_cold", "calibration_cold"}
+INFORMATIONAL = {"search_narrow", "bank_list"} | COLD - {"calibration_cold"}
 
 # Budgets (docs/performance.md).
 PAGE_RATIO = 5.0  # a page's p95 within 5x its baseline's
@@ -237,12 +243,23 @@ def scenarios(fx):
         return client.post(f"/interviews/{fx.submit_interviews[n]}/scorecard/",
                            {"recommendation": "yes", "summary": "Clear on fundamentals; would hire."})
 
+    def cold(send):
+        def send_cold(client, n):
+            from django.core.cache import cache
+
+            cache.clear()
+            return send(client, n)
+
+        return send_cold
+
     def has(text, times=1):
         return lambda body: None if body.count(text) >= times else f"expected {times}x {text!r}"
 
     return [
         Scenario("search", f"bank search ?q={SEARCH_TEXT}", "hm", get(f"/questions/?q={SEARCH_TEXT}"), 200, "read",
                  has("<mark>")),
+        Scenario("search_cold", f"bank search ?q={SEARCH_TEXT}, cold cache (info)", "hm",
+                 cold(get(f"/questions/?q={SEARCH_TEXT}")), 200, "read", has("<mark>")),
         Scenario("search_ilike", "admin-style ILIKE scan (same words)", "hm", get(f"/bench/ilike/?q={SEARCH_TEXT}"), 200,
                  "read", has('"count"')),
         Scenario("search_narrow", f"bank search ?q={NARROW_TEXT} (info)", "hm", get(f"/questions/?q={NARROW_TEXT}"), 200,
@@ -254,9 +271,14 @@ def scenarios(fx):
         Scenario("autosave", "autosave (POST JSON)", "interviewer", autosave, 200, "upsert"),
         Scenario("scorecard_submit", "scorecard submit (POST)", "interviewer", submit, 302, "read"),
         Scenario("debrief", "debrief", "hm", get(f"/candidates/{fx.debrief_candidate}/debrief/"), 200, "read"),
+        Scenario("debrief_cold", "debrief, cold cache (info)", "hm",
+                 cold(get(f"/candidates/{fx.debrief_candidate}/debrief/")), 200, "read"),
         Scenario("compare", "comparison, 200-candidate position", "hm", get(f"/positions/{fx.position_id}/compare/"), 200,
                  "read", has("/debrief/", 2)),
+        Scenario("compare_cold", "comparison, cold cache (info)", "hm",
+                 cold(get(f"/positions/{fx.position_id}/compare/")), 200, "read", has("/debrief/", 2)),
         Scenario("calibration", "calibration", "hm", get("/calibration/"), 200, "read"),
+        Scenario("calibration_cold", "calibration, cold cache", "hm", cold(get("/calibration/")), 200, "read"),
     ]
 
 
@@ -375,7 +397,7 @@ def evaluate(results, small):
             row["search_vs_ilike"] = round(p95(ilike.timings) / page_p95, 1)
             checks.append((f"p95 < {SEARCH_P95_MS:g} ms", page_p95 < SEARCH_P95_MS))
             checks.append((f"{SEARCH_VS_ILIKE:g}x faster than ILIKE", row["search_vs_ilike"] >= SEARCH_VS_ILIKE))
-        elif name == "calibration":
+        elif name in ("calibration", "calibration_cold"):
             checks.append((f"p95 < {CALIBRATION_P95_MS:g} ms", page_p95 < CALIBRATION_P95_MS))
         elif name == "autosave":
             checks.append((f"<= {AUTOSAVE_RATIO:g}x baseline", row["ratio"] <= AUTOSAVE_RATIO))

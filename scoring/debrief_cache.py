@@ -12,10 +12,8 @@ missing scorecards (it says how overdue they are). The viewer is in the key, wit
 of theirs that ``visible_to`` reads and the candidate query does not re-read each time
 (superuser or not; the position's hiring manager and recruiter).
 
-The version is, for each table the debrief is built from, the number of the candidate's rows
-and the sum of their ``xmin`` (the id of the transaction that last wrote the row): an insert,
-an update or a delete of any of those rows, through the app, the admin or SQL, changes it.
-The rows, read by index (~0.2 ms on the bench data):
+The version is the signature (scoring/row_versions.py) of each set of rows the debrief is
+built from. The rows, read by index (~0.2 ms on the bench data):
 
 - the candidate's interviews (every status: ``visible_to`` reads the cancelled ones too), their
   panels, their pinned questions (revisions are immutable: the titles cannot change) and their
@@ -25,11 +23,7 @@ The rows, read by index (~0.2 ms on the bench data):
 - the users the page names (panellists, scorecard authors, decision authors).
 
 Time-dependent text ("overdue by 2 days") is recomputed on every view from the cached
-interview times. A page view is a transaction of its own, so it sees a change once it is
-committed, under the committing transaction's id. (A row rewritten by the transaction that
-wrote it keeps its ``xmin``: a test that runs in one transaction and updates rows it created
-sees the update on the debrief only after ``cache.clear()``, or as tests/scoring/
-test_debrief_cache.py does, on a transactional database.)
+interview times.
 """
 
 import hashlib
@@ -41,38 +35,39 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from .models import ScorecardStatus
+from .row_versions import CACHE_SECONDS, SIGNATURE
 from .selectors import debrief, overdue
 
-SECONDS = 600  # only bounds the memory: a changed debrief gets a new key at once (the template's too)
 CODE_VERSION = 1  # bump when what selectors.debrief returns changes shape
 
 # ``= ANY(array)`` on the foreign-key indexes: one index scan per table, a few dozen rows.
 VERSION_SQL = """
     WITH interview AS (
-        SELECT array_agg(id) AS ids, count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) AS signature
+        SELECT array_agg(id) AS ids, {signature} AS signature
           FROM interviews_interview WHERE candidate_id = %s
     ), panel AS (
-        SELECT array_agg(user_id) AS people, count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) AS signature
+        SELECT array_agg(user_id) AS people, {signature} AS signature
           FROM interviews_interview_interviewers WHERE interview_id = ANY((SELECT ids FROM interview)::bigint[])
     ), card AS (
         SELECT array_agg(id) FILTER (WHERE status = %s) AS submitted, array_agg(interviewer_id) AS people,
-               count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) AS signature
+               {signature} AS signature
           FROM scoring_scorecard WHERE interview_id = ANY((SELECT ids FROM interview)::bigint[])
     ), decision AS (
-        SELECT array_agg(by_id) AS people, count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) AS signature
+        SELECT array_agg(by_id) AS people, {signature} AS signature
           FROM scoring_decision WHERE candidate_id = %s
     )
     SELECT concat_ws(' ',
         (SELECT signature FROM interview), (SELECT signature FROM panel), (SELECT signature FROM card),
         (SELECT signature FROM decision),
-        (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM interviews_interviewquestion
+        (SELECT {signature} FROM interviews_interviewquestion
           WHERE interview_id = ANY((SELECT ids FROM interview)::bigint[])),
-        (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM scoring_questionscore
+        (SELECT {signature} FROM scoring_questionscore
           WHERE scorecard_id = ANY((SELECT submitted FROM card)::bigint[])),
-        (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM auth_user
+        (SELECT {signature} FROM auth_user
           WHERE id = ANY((SELECT people FROM panel) || (SELECT people FROM card) || (SELECT people FROM decision)))
     )
 """
+VERSION_SQL = VERSION_SQL.format(signature=SIGNATURE)
 
 
 def with_version(candidates, *, pk):
@@ -100,7 +95,7 @@ def cached_debrief(candidate, user):
     data = cache.get(cache_key)
     if data is None:
         data = debrief(candidate, user)
-        cache.set(cache_key, data, SECONDS)
+        cache.set(cache_key, data, CACHE_SECONDS)
     else:
         now = timezone.now()
         data["missing"] = [{**m, "overdue": overdue(m["interview"], now)} for m in data["missing"]]

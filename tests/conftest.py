@@ -23,6 +23,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Pages cache what they compute under data versions; each test starts with none of
+    another test's entries."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def bank(transactional_db):
     """For tests on a transactional database (browser tests, tests with other processes): it

@@ -87,10 +87,20 @@ def _wants_json(request):
 # --- Reading a plan ------------------------------------------------------------------------
 
 
+LONG_REVISION_FIELDS = ("prompt", "why_we_ask", "model_answer", "key_points", "follow_ups", "reference_solution",
+                        "coding_tests", "change_note")
+
+
 def _sections_with_items(plan):
     """The plan's sections in order, each with its items (revision and question loaded):
     two queries whatever the size of the plan."""
-    items = PlanItem.objects.select_related("revision__question").order_by("order", "pk")
+    # The builder shows a revision's title and number and its question's labels and status:
+    # the long texts, and the question's search vector (~1.5 kB each), stay in the database.
+    items = (
+        PlanItem.objects.select_related("revision__question")
+        .defer(*(f"revision__{name}" for name in LONG_REVISION_FIELDS), "revision__question__search_vector")
+        .order_by("order", "pk")
+    )
     return list(plan.sections.order_by("order", "pk").prefetch_related(Prefetch("items", queryset=items)))
 
 

@@ -1,17 +1,32 @@
 """The comparison of a position's candidates: a sortable, filterable table, two charts, and
-the same table as CSV."""
+the same table as CSV. The page's content is cached (scoring/compare_cache.py); the CSV, an
+audited export, is always computed."""
 
 import csv
 
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 
 from interviews.models import Position, Stage
 
-from .. import charts
-from ..comparison import Options, compare, csv_safe
+from .. import charts, compare_cache
+from ..comparison import Options, compare, sees_everything
 from ..models import audit
+from ..row_versions import CACHE_SECONDS
+
+
+def csv_safe(text):
+    """A spreadsheet would run a cell that starts with = + - @ as a formula: such *text*
+    (a candidate's name) gets a leading apostrophe. Numbers such as -0.53 are left alone."""
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
 
 
 def _csv_response(table, position):
@@ -25,28 +40,55 @@ def _csv_response(table, position):
     return response
 
 
-@permission_required("scoring.compare_candidates", raise_exception=True)
-def compare_view(request, pk):
-    position = get_object_or_404(Position.objects.visible_to(request.user), pk=pk)
-    options = Options.from_query(request.GET)
-    table = compare(position=position, user=request.user, options=options)
-    if request.GET.get("format") == "csv":
-        audit(actor=request.user, action="compare.export_csv", target=f"position {pk}", rows=len(table.rows),
-              query=options.query())
-        return _csv_response(table, position)
+def _get_position(request, pk, options):
+    """The position, with the data version of its comparison (scoring/compare_cache.py); 404
+    unless the user may see it (``Position.objects.visible_to``). Its hiring manager and
+    recruiter, and admins, always may: for them the visibility query, whose join through every
+    interview and panel of the position costs ~3 ms, is not run."""
+    position = get_object_or_404(compare_cache.with_version(Position.objects.all(), pk=pk, options=options), pk=pk)
+    user = request.user
+    if not sees_everything(position, user) and not Position.objects.visible_to(user).filter(pk=pk).exists():
+        raise Http404("No position matches the given query.")
+    return position
+
+
+def _content(position, user, options):
+    """The page below its title: filters, table and charts."""
+    table = compare(position=position, user=user, options=options)
     total = len(table.rows)
     scored_rows = [r for r in table.rows if r.overall is not None]
-    return render(request, "scoring/compare.html", {
+    drawn = bool(scored_rows and table.competencies)
+    return render_to_string("scoring/includes/compare_content.html", {
         "position": position,
         "table": table,
         "options": options,
         "stages": Stage.choices,
         "csv_query": options.query(sort=table.sort, dir=table.direction, format="csv"),
-        "bar_chart": charts.bar_chart(scored_rows, table.competencies, total=len(scored_rows)) if scored_rows and table.competencies else None,
-        "heat_map": charts.heat_map(scored_rows, table.competencies, total=len(scored_rows)) if scored_rows and table.competencies else None,
+        "bar_chart": charts.bar_chart(scored_rows, table.competencies, total=len(scored_rows)) if drawn else None,
+        "heat_map": charts.heat_map(scored_rows, table.competencies, total=len(scored_rows)) if drawn else None,
         "chart_limit": charts.MAX_ROWS,
         "charted": min(len(scored_rows), charts.MAX_ROWS),
         "scored_count": len(scored_rows),
         "total": total,
         "filtered": bool(options.stage or options.complete is not None),
     })
+
+
+@permission_required("scoring.compare_candidates", raise_exception=True)
+def compare_view(request, pk):
+    options = Options.from_query(request.GET)
+    if request.GET.get("format") == "csv":
+        position = get_object_or_404(Position.objects.visible_to(request.user), pk=pk)
+        table = compare(position=position, user=request.user, options=options)
+        audit(actor=request.user, action="compare.export_csv", target=f"position {pk}", rows=len(table.rows),
+              query=options.query())
+        return _csv_response(table, position)
+    # The rendered content is cached under the data version read with the position
+    # (scoring/compare_cache.py): a repeated view costs one query instead of ~50 ms.
+    position = _get_position(request, pk, options)
+    key = compare_cache.key(position, request.user, options)
+    content = cache.get(key)
+    if content is None:
+        content = _content(position, request.user, options)
+        cache.set(key, content, CACHE_SECONDS)
+    return render(request, "scoring/compare.html", {"position": position, "content": content})

@@ -14,6 +14,7 @@ urlpatterns = [
     path("plans/<int:pk>/sections/add/", plans.plan_section_add, name="plan_section_add"),
     path("plans/<int:pk>/items/add/", plans.plan_item_add, name="plan_item_add"),
     path("plans/<int:pk>/items/<int:item_pk>/", plans.plan_item_update, name="plan_item_update"),
+    # The builder appends move/ and delete/ to an item's URL (views/plans.py: _builder_context).
     path("plans/<int:pk>/items/<int:item_pk>/move/", plans.plan_item_move, name="plan_item_move"),
     path("plans/<int:pk>/items/<int:item_pk>/delete/", plans.plan_item_delete, name="plan_item_delete"),
 ]

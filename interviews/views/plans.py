@@ -20,6 +20,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -87,6 +88,7 @@ def _wants_json(request):
 # --- Reading a plan ------------------------------------------------------------------------
 
 
+LEVEL_LABELS, AREA_LABELS, KIND_LABELS = dict(Level.choices), dict(Area.choices), dict(Kind.choices)
 LONG_REVISION_FIELDS = ("prompt", "why_we_ask", "model_answer", "key_points", "follow_ups", "reference_solution",
                         "coding_tests", "change_note")
 
@@ -161,7 +163,15 @@ def _builder_context(request, plan, *, item_forms=None, section_form=None, clone
         item.is_first, item.is_last = n == 1, n == len(items)
         item.is_retired = item.revision.question.status == Status.RETIRED
         item.is_outdated = item.revision.question.current_revision_id != item.revision_id
+        question = item.revision.question
+        # Looked up once here: get_FOO_display() rebuilds its choices dict on every call.
+        item.level_label, item.area_label, item.kind_label = (
+            LEVEL_LABELS[question.level], AREA_LABELS[question.area], KIND_LABELS[question.kind]
+        )
         if editable:
+            # The item's URL; its move/ and delete/ URLs are under it (urls_plans.py). One
+            # reverse() per item instead of three, for a row of three forms.
+            item.url = reverse("interviews:plan_item_update", args=[plan.pk, item.pk])
             item.form = item_forms.get(item.pk) or PlanItemForm(instance=item)
     q, mode, results = _search_results(request, sections, items) if editable else ("", None, [])
     context = {

@@ -91,30 +91,20 @@ class PlanCreateForm(PlanEditForm):
 
 
 class PlanItemForm(forms.ModelForm):
-    """The editable part of one plan item, as a small form on its row of the builder."""
+    """The editable part of one plan item, as a small form on its row of the builder. It checks
+    what a row posts; the row's inputs are written in item_row.html (views/plans.py: _item_edit
+    gives them this form's values and errors when it refuses a post)."""
 
     class Meta:
         model = PlanItem
         fields = ["minutes", "competency", "weight", "required"]
 
     def __init__(self, *args, **kwargs):
-        item = kwargs.get("instance")
-        # Every row has its own form on one page: keep the ids unique, the names short.
-        kwargs.setdefault("auto_id", f"item-{item.pk}-%s" if item else "id_%s")
         super().__init__(*args, **kwargs)
         f = self.fields
-        f["minutes"].widget.attrs.update(min=MIN_ITEM_MINUTES, max=MAX_ITEM_MINUTES, step=1)
-        f["weight"].widget.attrs.update(min=MIN_WEIGHT, max=MAX_WEIGHT, step="0.25")
-        f["competency"].widget.attrs.update(list="competency-suggestions", autocomplete="off")
         f["competency"].error_messages["required"] = "Name the competency this question probes."
         f["minutes"].error_messages["required"] = "Give the minutes for this question."
         f["weight"].error_messages["required"] = "Give a weight (1 is normal)."
-        for name in ("minutes", "competency", "weight"):  # (reading self.errors validates the form)
-            css = "form-control form-control-sm"
-            if name in self.errors:
-                css += " is-invalid"
-            f[name].widget.attrs["class"] = css
-        f["required"].widget.attrs["class"] = "form-check-input"
 
     def clean_minutes(self):
         minutes = self.cleaned_data["minutes"]

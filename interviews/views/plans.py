@@ -32,6 +32,10 @@ from ..models import InterviewPlan, PlanItem, PlanSection
 from ..plan_forms import (
     COMPETENCIES,
     DEFAULT_SECTIONS,
+    MAX_ITEM_MINUTES,
+    MAX_WEIGHT,
+    MIN_ITEM_MINUTES,
+    MIN_WEIGHT,
     PlanCloneForm,
     PlanCreateForm,
     PlanEditForm,
@@ -151,6 +155,23 @@ def _search_results(request, sections, items):
     return text, mode, questions
 
 
+# The limits the row's inputs state (the form checks them on save).
+ITEM_LIMITS = {"minutes": (MIN_ITEM_MINUTES, MAX_ITEM_MINUTES), "weight": (MIN_WEIGHT, MAX_WEIGHT),
+               "competency": PlanItem._meta.get_field("competency").max_length}
+
+
+def _item_edit(item, form=None):
+    """What an item's row form shows: the values and errors of the form that was refused, else
+    the item's values. The inputs are written in the row's template: building a PlanItemForm
+    and rendering its four widgets for every row cost about a fifth of the builder's time."""
+    if form is None:
+        values = {"minutes": item.minutes, "competency": item.competency, "weight": item.weight,
+                  "required": item.required}
+        return {"id": f"item-{item.pk}", "values": values, "errors": {}, "non_field_errors": []}
+    values = {name: form[name].value() for name in PlanItemForm.Meta.fields}
+    return {"id": f"item-{item.pk}", "values": values, "errors": form.errors, "non_field_errors": form.non_field_errors()}
+
+
 def _builder_context(request, plan, *, item_forms=None, section_form=None, clone_form=None):
     sections = _sections_with_items(plan)
     items, summary = _summary(plan, sections)
@@ -172,7 +193,7 @@ def _builder_context(request, plan, *, item_forms=None, section_form=None, clone
             # The item's URL; its move/ and delete/ URLs are under it (urls_plans.py). One
             # reverse() per item instead of three, for a row of three forms.
             item.url = reverse("interviews:plan_item_update", args=[plan.pk, item.pk])
-            item.form = item_forms.get(item.pk) or PlanItemForm(instance=item)
+            item.edit = _item_edit(item, item_forms.get(item.pk))
     q, mode, results = _search_results(request, sections, items) if editable else ("", None, [])
     context = {
         "plan": plan,
@@ -183,6 +204,7 @@ def _builder_context(request, plan, *, item_forms=None, section_form=None, clone
         "q": q,
         "search_mode": mode,
         "results": results,
+        "limits": ITEM_LIMITS,
         "competency_suggestions": sorted(
             set(COMPETENCIES) | {label for _, label in Area.choices} | {i.competency for i in items}
         ),

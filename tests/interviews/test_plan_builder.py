@@ -2,6 +2,7 @@
 removing, sections, and the live totals and warnings."""
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -281,21 +282,28 @@ def test_it_saves_minutes_competency_weight_and_required(hm_client, plan):
     assert (bv.minutes, bv.competency, bv.weight, bv.required) == (12, "Modelling", Decimal("2.5"), False)
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"minutes": 0, "competency": "Data", "weight": "1"}, "Minutes must be between 1 and 120."),
-    ({"minutes": 121, "competency": "Data", "weight": "1"}, "Minutes must be between 1 and 120."),
-    ({"minutes": 5, "competency": "Data", "weight": "0.1"}, "Weight must be between 0.25 and 10."),
-    ({"minutes": 5, "competency": "Data", "weight": "11"}, "Weight must be between 0.25 and 10."),
-    ({"minutes": 5, "competency": "   ", "weight": "1"}, "Name the competency"),
+@pytest.mark.parametrize("data, field, message", [
+    ({"minutes": 0, "competency": "Data", "weight": "1"}, "minutes", "Minutes must be between 1 and 120."),
+    ({"minutes": 121, "competency": "Data", "weight": "1"}, "minutes", "Minutes must be between 1 and 120."),
+    ({"minutes": 5, "competency": "Data", "weight": "0.1"}, "weight", "Weight must be between 0.25 and 10."),
+    ({"minutes": 5, "competency": "Data", "weight": "11"}, "weight", "Weight must be between 0.25 and 10."),
+    ({"minutes": 5, "competency": "   ", "weight": "1"}, "competency", "Name the competency"),
 ])
-def test_it_refuses_invalid_values_and_keeps_what_was_typed(hm_client, plan, data, message):
+def test_it_refuses_invalid_values_and_keeps_what_was_typed(hm_client, plan, data, field, message):
     bv = item(plan, "bias-variance")
     before = snapshot(plan)
     response = hm_client.post(f"/plans/{plan.pk}/items/{bv.pk}/", {**data, "required": "on"})
     page = response.content.decode()
     assert response.status_code == 400
-    assert message in page and "Could not save" in page and "is-invalid" in page
+    assert message in page and "Could not save" in page
     assert f'value="{data["minutes"]}"' in page and f'value="{data["weight"]}"' in page
+    # The refused field is marked and described by its message; the others are not marked.
+    row = page[page.index(f'id="item-{bv.pk}"'):page.index("</li>", page.index(f'id="item-{bv.pk}"'))]
+    error_id = f"item-{bv.pk}-{field}_error"
+    assert f'aria-invalid="true" aria-describedby="{error_id}" id="item-{bv.pk}-{field}"' in row
+    assert row.count("is-invalid") == row.count('aria-invalid="true"') == 1
+    assert re.search(rf'id="{error_id}" data-error-for="{field}">[^<]*{re.escape(message)}', row)
+    assert 'type="checkbox" name="required" class="form-check-input" id="item-%d-required" checked' % bv.pk in row
     assert snapshot(plan) == before
 
 

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -24,11 +24,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from questionbank.models import Area, Kind, Level, Question, Status
+from questionbank.models import Area, Kind, Level, Question
 from questionbank.selectors import search
 
 from .. import services
 from ..models import InterviewPlan, PlanItem, PlanSection
+from ..plan_reading import builder_sections
 from ..plan_forms import (
     COMPETENCIES,
     DEFAULT_SECTIONS,
@@ -93,34 +94,19 @@ def _wants_json(request):
 
 
 LEVEL_LABELS, AREA_LABELS, KIND_LABELS = dict(Level.choices), dict(Area.choices), dict(Kind.choices)
-LONG_REVISION_FIELDS = ("prompt", "why_we_ask", "model_answer", "key_points", "follow_ups", "reference_solution",
-                        "coding_tests", "change_note")
-
-
-def _sections_with_items(plan):
-    """The plan's sections in order, each with its items (revision and question loaded):
-    two queries whatever the size of the plan."""
-    # The builder shows a revision's title and number and its question's labels and status:
-    # the long texts, and the question's search vector (~1.5 kB each), stay in the database.
-    items = (
-        PlanItem.objects.select_related("revision__question")
-        .defer(*(f"revision__{name}" for name in LONG_REVISION_FIELDS), "revision__question__search_vector")
-        .order_by("order", "pk")
-    )
-    return list(plan.sections.order_by("order", "pk").prefetch_related(Prefetch("items", queryset=items)))
 
 
 def _summary(plan, sections):
     """plan_summary plus what the builder shows: the level mix in order, section minutes, and
     a warning for each competency of the plan it was cloned from that no question probes."""
-    items = [item for section in sections for item in section.items.all()]
+    items = [item for section in sections for item in section.plan_items]
     summary = services.plan_summary(plan, items)
     levels = dict(summary["levels"])
     summary["level_mix"] = [(label, levels.get(value, 0)) for value, label in Level.choices]
     summary["item_count"] = len(items)
     summary["over_time"] = summary["total_minutes"] > plan.slot_minutes
     summary["overrun_minutes"] = max(0, -summary["remaining_minutes"])
-    summary["section_minutes"] = {s.pk: sum(i.minutes for i in s.items.all()) for s in sections}
+    summary["section_minutes"] = {s.pk: sum(i.minutes for i in s.plan_items) for s in sections}
     if plan.cloned_from_id:
         expected = set(
             PlanItem.objects.filter(plan_id=plan.cloned_from_id).values_list("competency", flat=True).distinct()
@@ -173,7 +159,7 @@ def _item_edit(item, form=None):
 
 
 def _builder_context(request, plan, *, item_forms=None, section_form=None, clone_form=None):
-    sections = _sections_with_items(plan)
+    sections = builder_sections(plan)
     items, summary = _summary(plan, sections)
     editable = can_edit(request.user, plan)
     item_forms = item_forms or {}
@@ -182,8 +168,6 @@ def _builder_context(request, plan, *, item_forms=None, section_form=None, clone
     for n, item in enumerate(items, 1):
         item.number = n
         item.is_first, item.is_last = n == 1, n == len(items)
-        item.is_retired = item.revision.question.status == Status.RETIRED
-        item.is_outdated = item.revision.question.current_revision_id != item.revision_id
         question = item.revision.question
         # Looked up once here: get_FOO_display() rebuilds its choices dict on every call.
         item.level_label, item.area_label, item.kind_label = (
@@ -222,7 +206,7 @@ def _render_builder(request, plan, status=200, **forms):
 
 def _state_json(request, plan, **extra):
     """The re-rendered totals and section minutes after a change made through fetch."""
-    sections = _sections_with_items(plan)
+    sections = builder_sections(plan)
     _, summary = _summary(plan, sections)
     html = render_to_string("interviews/plans/includes/summary.html", {"summary": summary, "plan": plan}, request)
     return JsonResponse({
@@ -345,8 +329,8 @@ def plan_builder(request, pk):
         # The bank search results alone, fetched by plan-builder.js as the user types.
         if not can_edit(request.user, plan):
             raise PermissionDenied
-        sections = _sections_with_items(plan)
-        items = [item for section in sections for item in section.items.all()]
+        sections = builder_sections(plan)
+        items = [item for section in sections for item in section.plan_items]
         q, mode, results = _search_results(request, sections, items)
         return render(request, "interviews/plans/includes/search_results.html", {
             "plan": plan, "sections": sections, "q": q, "search_mode": mode, "results": results,

@@ -1,5 +1,6 @@
 """Erasing a candidate's personal data on request, keeping anonymous scores for calibration."""
 
+from django.core.cache import cache
 from django.db import transaction
 
 from scoring.models import Amendment, Decision, QuestionScore, Scorecard, audit
@@ -39,4 +40,8 @@ def candidate_erase(*, candidate, by):
         changes["reason"] = ERASED
         Amendment.objects.filter(pk=amendment.pk).update(**changes)
     audit(actor=by, action="candidate.erase", target=f"candidate {candidate.pk}")
+    # Cached pages (docs/performance.md, Caching) are keyed by their data's version, so none
+    # holding the erased texts is served again; this process drops them at once as well, and
+    # other processes' copies expire within the cache's 10 minutes without being read.
+    transaction.on_commit(cache.clear)
     return candidate

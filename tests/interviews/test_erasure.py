@@ -2,6 +2,7 @@
 their scores stay for calibration."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -61,6 +62,31 @@ def test_erasure_leaves_no_trace_of_the_candidate_and_keeps_the_scores(hiring_ma
     assert Scorecard.objects.get(pk=card.pk).recommendation == "yes"
     assert Decision.objects.get(candidate=candidate).decision == "hire"
     assert AuditEvent.objects.filter(action="candidate.erase", actor=admin_user).exists()
+
+
+def test_pages_cached_before_an_erasure_no_longer_show_the_candidate(
+        hiring_manager, interviewer, admin_user, as_user, django_capture_on_commit_callbacks):
+    position = make_position(hiring_manager=hiring_manager)
+    candidate = make_candidate(position, name=NAME, email=EMAIL)
+    interview = make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=[interviewer])
+    card = Scorecard.objects.create(interview=interview, interviewer=interviewer)
+    for question in interview.questions.all():
+        QuestionScore.objects.create(scorecard=card, question=question, score=3)
+    Scorecard.objects.filter(pk=card.pk).update(status="submitted", recommendation="yes", summary="Strong.",
+                                                submitted_at=timezone.now())
+    client = as_user(hiring_manager)
+    pages = [f"/candidates/{candidate.pk}/debrief/", f"/positions/{position.pk}/compare/"]
+    for url in pages:  # viewed, so cached
+        assert NAME in client.get(url).content.decode()
+    cache.set("sentinel", "cached before the erasure")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate_erase(candidate=candidate, by=admin_user)
+
+    assert cache.get("sentinel") is None  # this process's cache was emptied
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert NAME not in page and f"Erased candidate {candidate.pk}" in page
 
 
 def test_erasure_is_for_admins_only(as_user, recruiter, hiring_manager):

@@ -12,8 +12,9 @@ and with ``normalise``:
 
 Only submitted scorecards the viewer may see count (``Scorecard.objects.visible_to(user)``),
 so the independent-scoring rule holds here as on every other page; for those who see them
-all, the queries skip that filter (``sees_everything``). The page view caches what it renders
-from this table (scoring/compare_cache.py).
+all (``Position.is_run_by``) the queries skip that filter, whose ORs made PostgreSQL read
+every scorecard and interview of every position (~40 ms of SQL on the bench data). The page
+view caches what it renders from this table (scoring/compare_cache.py).
 """
 
 from collections import defaultdict
@@ -214,15 +215,6 @@ def weighted(weighted_sum, weight_sum):
 # --- Queries --------------------------------------------------------------------------------
 
 
-def sees_everything(position, user):
-    """Whether ``user`` sees every candidate of ``position`` and every submitted scorecard of
-    them: its hiring manager and recruiter, and admins (``CandidateQuerySet.visible_to`` and
-    ``ScorecardQuerySet.visible_to`` say so). For them the queries below leave the visibility
-    filters out: always true for them, those ORs made PostgreSQL read every scorecard and
-    interview of every position (~40 ms of the page's SQL on the bench data)."""
-    return user.is_superuser or user.pk in (position.hiring_manager_id, position.recruiter_id)
-
-
 def _candidates(position, user, options):
     """Query 1: the candidates with interviews planned (not cancelled) and done (every
     interviewer on the panel has submitted a scorecard), and the latest decision.
@@ -248,7 +240,7 @@ def _candidates(position, user, options):
     latest = Decision.objects.filter(candidate_id=OuterRef("pk")).order_by("-at", "-pk")
     # Only the columns the table shows (not the notes or CV fields).
     rows = Candidate.objects.filter(position=position).only("id", "position_id", "name", "stage")
-    if not sees_everything(position, user):
+    if not position.is_run_by(user):
         rows = rows.filter(pk__in=Candidate.objects.visible_to(user).values("pk"))
     rows = rows.annotate(planned=count(live), done=count(done), latest_decision=Subquery(latest.values("decision")[:1]))
     if options.stage:
@@ -261,7 +253,7 @@ def _candidates(position, user, options):
 
 
 def _visible_cards(position, user):
-    cards = Scorecard.objects if sees_everything(position, user) else Scorecard.objects.visible_to(user)
+    cards = Scorecard.objects if position.is_run_by(user) else Scorecard.objects.visible_to(user)
     return cards.submitted().filter(interview__candidate__position=position)
 
 
@@ -321,7 +313,7 @@ def _visible_sums(scores, by_interviewer):
 def competency_sums(position, user, *, by_interviewer=False):
     """Query 2 (and 4): Sum(weight * score), Sum(weight) and Count of scored questions,
     grouped by (candidate, competency) — or (candidate, competency, interviewer)."""
-    if sees_everything(position, user):
+    if position.is_run_by(user):
         groups = _all_sums(position, by_interviewer)
     else:
         groups = _visible_sums(_scored(position, user), by_interviewer)

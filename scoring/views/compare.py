@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from interviews.models import Position, Stage
 
 from .. import charts, compare_cache
-from ..comparison import Options, compare, sees_everything
+from ..comparison import Options, compare
 from ..models import audit
 from ..row_versions import CACHE_SECONDS
 
@@ -47,7 +47,7 @@ def _get_position(request, pk, options):
     interview and panel of the position costs ~3 ms, is not run."""
     position = get_object_or_404(compare_cache.with_version(Position.objects.all(), pk=pk, options=options), pk=pk)
     user = request.user
-    if not sees_everything(position, user) and not Position.objects.visible_to(user).filter(pk=pk).exists():
+    if not position.is_run_by(user) and not Position.objects.visible_to(user).filter(pk=pk).exists():
         raise Http404("No position matches the given query.")
     return position
 

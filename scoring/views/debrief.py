@@ -69,8 +69,7 @@ def debrief_view(request, pk):
     return render(request, "scoring/debrief.html", {
         "candidate": candidate, **data, "may_decide": _may_decide(request.user, candidate),
         "decision_form_html": _blank_decision_form(get_language()),
-        "is_manager": request.user.is_superuser or request.user.pk in (
-            candidate.position.hiring_manager_id, candidate.position.recruiter_id),
+        "is_manager": candidate.position.is_run_by(request.user),
     })
 
 

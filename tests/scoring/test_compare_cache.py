@@ -141,16 +141,22 @@ def test_an_out_of_range_position_is_not_found(as_user, hiring_manager):
     assert as_user(hiring_manager).get("/positions/99999999999999999999/compare/").status_code == 404
 
 
+def test_only_the_positions_own_people_and_admins_run_it(position, trio, interviewer, outsider):
+    other_manager = make_user("hm2", Role.HIRING_MANAGER)
+    assert not position.is_run_by(interviewer)  # on its panels, but sees only what the rule allows
+    assert not position.is_run_by(other_manager) and not position.is_run_by(outsider)
+
+
 @pytest.mark.parametrize("role", ["hiring_manager", "recruiter", "admin_user"])
 def test_those_who_see_everything_are_spared_the_visibility_filters_with_the_same_result(request, position, trio, role):
     """The queries skip the visibility filters for the position's hiring manager and recruiter
-    and for admins (comparison.sees_everything), and sum their scores in SQL: the rules give
+    and for admins (Position.is_run_by), and sum their scores in SQL: the rules give
     them every candidate and every submitted scorecard anyway, and the sums are the ORM's."""
     user = request.getfixturevalue(role)
     make_interview(candidate=make_candidate(make_position(hiring_manager=make_user("hm3", Role.HIRING_MANAGER),
                                                           title="Other"), "Zed", "zed@example.com"),
                    plan=trio["plan"], interviewers=[user])  # something outside the position too
-    assert comparison.sees_everything(position, user)
+    assert position.is_run_by(user)
     ruled = Scorecard.objects.visible_to(user).submitted().filter(interview__candidate__position=position)
     assert set(comparison._visible_cards(position, user)) == set(ruled) and ruled.exists()
     visible = Candidate.objects.filter(position=position, pk__in=Candidate.objects.visible_to(user).values("pk"))

@@ -17,13 +17,13 @@ figures into the page's rows, flags and summary.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 
 from questionbank.models import Area
 
 from . import calibration_queries as queries
 from . import stats
+from .links import link_maker
 from .models import RECOMMENDATION_POINTS, Recommendation
 
 # --- Thresholds. A flag is raised only on a figure that is shown (enough data). ---------
@@ -45,7 +45,6 @@ RECOMMENDATION_ORDER = list(RECOMMENDATION_POINTS)  # strong_no, no, yes, strong
 # Looked up once: Area.values and Area(...) rebuild their lists on every call, which cost
 # ~20 ms per page with a thousand questions.
 AREA_LABELS = dict(Area.choices)
-SLUG = "slug-of-the-question"  # stands for each question's slug in its link
 ICC_NOTE = (
     "ICC(2,1) needs a complete table: the same interviewers scoring the question in every "
     "interview. It is computed on the panel that scored the question most often, and shown "
@@ -173,8 +172,7 @@ def calibration_report(*, now=None):
         key=lambda r: (-len(r.flags), -abs(r.leniency.value) if r.leniency.shown else 0, r.name.lower(), r.user_id)
     )
 
-    # One reverse() for all the questions' links, not one per row (~10 ms with 1,000 rows).
-    detail_url = reverse("questionbank:detail", args=[SLUG])
+    detail_url = link_maker("questionbank:detail")  # one reverse() for the 1,000 links
     questions = []
     for question_id, info in usage.items():
         figure = figures.get(question_id, {})
@@ -235,7 +233,7 @@ def _question_row(question_id, info, figures, detail_url):
     row = QuestionRow(
         question_id=question_id,
         slug=info["slug"],
-        url=detail_url.replace(SLUG, info["slug"]),
+        url=detail_url(info["slug"]),
         title=info["title"] or info["slug"],
         area=AREA_LABELS.get(info["area"], ""),
         used_recent=info["used_recent"],

@@ -65,10 +65,6 @@ class DebriefCell:
     weight: Decimal
 
 
-def latest_decision(candidate):
-    return candidate.decisions.select_related("by").first()
-
-
 def debrief(candidate, user):
     """Everything the debrief page shows, from the scorecards ``user`` may see. Five queries:
     the visible scorecards, their scores, the interviews with their questions, the panellists

@@ -1,19 +1,14 @@
 """The calibration page's queries: every figure an aggregate computed by PostgreSQL, one row
-per interviewer or per bank question back to Python, three queries (four when the score
-figures are not cached) whatever the amount of data. ``scoring.calibration`` turns the rows
-into the page's figures and flags."""
+per interviewer or per bank question back to Python, three queries (more when the score
+figures are not cached; ``scoring.calibration_sums``) whatever the amount of data.
+``scoring.calibration`` turns the rows into the page's figures and flags."""
 
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
 
-from interviews.models import Interview, InterviewQuestion, InterviewStatus
-from questionbank.models import Question, QuestionRevision
+from interviews.models import InterviewStatus
 
-from . import stats
-from .models import (
-    RECOMMENDATION_POINTS, Amendment, Decision, DecisionChoice, QuestionScore, Recommendation, Scorecard, ScorecardStatus,
-)
+from . import calibration_sums as sums
+from .models import RECOMMENDATION_POINTS, DecisionChoice, Recommendation, ScorecardStatus
 
 HIRE_SIDE = frozenset({Recommendation.YES, Recommendation.STRONG_YES})
 NO_HIRE_SIDE = frozenset({Recommendation.NO, Recommendation.STRONG_NO})
@@ -22,51 +17,22 @@ SCORES_CACHE_SECONDS = 24 * 60 * 60
 
 def interviewer_card_figures():
     """Per interviewer, from their submitted scorecards (CARD_SQL)."""
-    return _fetch(CARD_SQL, _params())
+    return sums.fetch(CARD_SQL, _params())
 
 
 def score_figures():
-    """({interviewer id: figures}, {bank question id: figures}) from SCORES_SQL, cached under
-    the version of the data they come from (SCORES_VERSION_SQL), read first."""
-    version = _fetch(SCORES_VERSION_SQL, _params())[0]
-    key = "calibration-scores:" + ":".join(v.isoformat() if hasattr(v, "isoformat") else str(v) for v in version.values())
+    """({interviewer id: figures}, {bank question id: figures}) from the stored sums
+    (``scoring.calibration_sums``), cached in this process under the version of the data
+    they come from (SCORES_VERSION_SQL), read first."""
+    version = sums.fetch(SCORES_VERSION_SQL, _params())[0]
+    key = f"calibration-scores:{sums.SUMS_FORMAT}:" + ":".join(
+        v.isoformat() if hasattr(v, "isoformat") else str(v) for v in version.values()
+    )
     figures = cache.get(key)
     if figures is None:
-        by_interviewer, by_question = {}, {}
-        for row in _fetch(SCORES_SQL, _params()):
-            if row.pop("kind") == "interviewer":
-                by_interviewer[row["id"]] = row
-            else:
-                by_question[row["id"]] = _finish_question(row)
-        figures = (by_interviewer, by_question)
+        figures = sums.score_figures()
         cache.set(key, figures, SCORES_CACHE_SECONDS)
     return figures
-
-
-def _finish_question(row):
-    """A question's figures with alpha and ICC(2,1) finished from the sums and the panel's
-    score table, which is not kept (the cached entry holds numbers only)."""
-    matrix = row.pop("matrix") or []
-    row["alpha"] = _alpha(row.pop("pairable"), row.pop("within"), row.pop("total"), row.pop("squares"))
-    # Only computed once there are enough interviews for it to be shown.
-    row["icc"] = stats.icc_2_1(matrix) if stats.enough(len(matrix), "icc") else None
-    row["icc_n"], row["icc_raters"] = len(matrix), len(matrix[0]) if matrix else 0
-    return row
-
-
-def _alpha(values, within, total, squares):
-    """Krippendorff's alpha (interval) from per-question sums over the pairable units, the
-    same figure as ``stats.krippendorff_alpha_interval``: with n pairable values,
-      D_o = (1/n) * sum_u 2 m_u SS_u / (m_u - 1)   (``within``; SS_u = squares_u - total_u^2 / m_u)
-      D_e = 2 n SS / (n (n - 1))                     (SS = squares - total^2 / n over all n)
-      alpha = 1 - D_o / D_e
-    None when n < 2 or D_e is 0 (no variation to agree about)."""
-    if not values or values < 2:
-        return None
-    expected = 2 * (squares - total * total / values) / (values - 1)
-    if expected <= 1e-12:
-        return None
-    return 1 - (within / values) / expected
 
 
 def question_usage(now, recent_from):
@@ -74,7 +40,7 @@ def question_usage(now, recent_from):
     (or added to, ad hoc) that have started and were not cancelled: all time and since
     ``recent_from``}."""
     params = {"now": now, "cancelled": InterviewStatus.CANCELLED, "recent_from": recent_from}
-    return {row["question_id"]: row for row in _fetch(USAGE_SQL, params)}
+    return {row["question_id"]: row for row in sums.fetch(USAGE_SQL, params)}
 
 
 def _params():
@@ -83,24 +49,6 @@ def _params():
         "hire_side": sorted(HIRE_SIDE), "no_hire_side": sorted(NO_HIRE_SIDE), "sides": sorted(HIRE_SIDE | NO_HIRE_SIDE),
         **{value: value for value in RECOMMENDATION_POINTS},
     }
-
-
-def _tables():
-    quote = connection.ops.quote_name
-    return {
-        "score": quote(QuestionScore._meta.db_table), "card": quote(Scorecard._meta.db_table),
-        "iq": quote(InterviewQuestion._meta.db_table), "interview": quote(Interview._meta.db_table),
-        "revision": quote(QuestionRevision._meta.db_table), "decision": quote(Decision._meta.db_table),
-        "amendment": quote(Amendment._meta.db_table), "question": quote(Question._meta.db_table),
-        "user": quote(get_user_model()._meta.db_table),
-    }
-
-
-def _fetch(sql, params):
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(**_tables()), params)
-        columns = [c.name for c in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
 # A candidate's decision is their latest Decision row (served by scoring_decision_latest).
@@ -140,92 +88,8 @@ FROM (
 JOIN {user} u ON u.id = c.interviewer_id
 """
 
-# The panel figures compare scores within an interview question (a "unit": the scores the
-# panel gave one pinned question) or within a scorecard. One statement computes the figures
-# per interviewer and per question (rows of two kinds), so the scores are read, joined and
-# grouped into units once: as two statements each did that work again, ~200 ms more on the
-# bench's 200,000 scores. The candidate's decision is joined per scorecard, not per score.
-# Totals per scorecard are a GROUP BY joined back to the scores (a hash join, no window over
-# the whole table); per unit, one GROUP BY gives the sums Krippendorff's alpha needs, the
-# raters and their scores (for the ICC panel) and, unnested, each score beside its
-# co-panelists' mean for leniency. Only one row per interviewer or question reaches Python.
-SCORES_SQL = "WITH" + LATEST_DECISION + """,
-cards AS MATERIALIZED (
-    -- one row per submitted scorecard (20,000), with its candidate's decision (1 hire, 0 no
-    -- hire, NULL otherwise): joined once per scorecard here rather than once per score
-    SELECT sc.id, sc.interviewer_id,
-           CASE l.decision WHEN %(hire)s THEN 1.0::float8 WHEN %(no_hire)s THEN 0.0::float8 END AS hired
-    FROM {card} sc
-    JOIN {interview} iv ON iv.id = sc.interview_id
-    LEFT JOIN latest l ON l.candidate_id = iv.candidate_id
-    WHERE sc.status = %(submitted)s
-),
-s AS (
-    SELECT qs.score::float8 AS score, qs.scorecard_id, qs.question_id AS unit_id, rev.question_id AS bank_question_id,
-           c.interviewer_id, c.hired
-    FROM {score} qs
-    JOIN cards c ON c.id = qs.scorecard_id
-    JOIN {iq} iq ON iq.id = qs.question_id
-    LEFT JOIN {revision} rev ON rev.id = iq.revision_id
-    WHERE qs.score IS NOT NULL
-),
-totals AS (SELECT scorecard_id, SUM(score) AS total, COUNT(*) AS m FROM s GROUP BY scorecard_id),
-per_question AS (
-    SELECT s.bank_question_id, COUNT(*) AS n, AVG(s.score) AS mean, STDDEV_SAMP(s.score) AS sd,
-           -- the mean of the rest of the scorecard
-           COUNT((t.total - s.score) / NULLIF(t.m - 1, 0)) AS discrimination_n,
-           CORR(s.score, (t.total - s.score) / NULLIF(t.m - 1, 0)) AS discrimination,
-           COUNT(s.hired) AS hire_n, CORR(s.hired, s.score) AS point_biserial
-    FROM s JOIN totals t ON t.scorecard_id = s.scorecard_id
-    WHERE s.bank_question_id IS NOT NULL
-    GROUP BY s.bank_question_id
-),
-units AS (
-    -- every unit, ad-hoc (bank_question_id NULL) and single-score ones included: leniency
-    -- and the interviewers' own figures count them
-    SELECT bank_question_id, COUNT(*) AS m, SUM(score) AS total, SUM(score * score) AS squares,
-           ARRAY_AGG(interviewer_id ORDER BY interviewer_id) AS raters, ARRAY_AGG(score ORDER BY interviewer_id) AS scores
-    FROM s GROUP BY bank_question_id, unit_id
-),
-per_interviewer AS (
-    -- each score minus its co-panelists' mean; NULL where nobody else scored the question
-    SELECT interviewer_id, COUNT(*) AS n, AVG(score) AS mean, STDDEV_SAMP(score) AS sd,
-           COUNT(score - (total - score) / NULLIF(m - 1, 0)) AS leniency_n,
-           AVG(score - (total - score) / NULLIF(m - 1, 0)) AS leniency
-    FROM (SELECT UNNEST(raters) AS interviewer_id, UNNEST(scores) AS score, total, m FROM units) r
-    GROUP BY interviewer_id
-),
-pairable AS NOT MATERIALIZED (SELECT * FROM units WHERE bank_question_id IS NOT NULL AND m > 1),
-agreement AS (
-    -- the sums Krippendorff's alpha (interval) is made of; see _alpha
-    SELECT bank_question_id, COUNT(*) AS units, SUM(m)::bigint AS pairable,
-           SUM(2 * m * (squares - total * total / m) / (m - 1)) AS within, SUM(total) AS total, SUM(squares) AS squares
-    FROM pairable GROUP BY bank_question_id
-),
-panel AS (
-    -- the exact set of interviewers that scored the question together most often
-    SELECT DISTINCT ON (bank_question_id) bank_question_id, raters FROM pairable GROUP BY bank_question_id, raters
-    ORDER BY bank_question_id, COUNT(*) DESC, CARDINALITY(raters) DESC, raters
-),
-icc AS (
-    SELECT u.bank_question_id, ARRAY_AGG(u.scores) AS matrix
-    FROM pairable u JOIN panel p ON p.bank_question_id = u.bank_question_id AND p.raters = u.raters
-    GROUP BY u.bank_question_id
-)
-SELECT 'question' AS kind, q.bank_question_id AS id, q.n, q.mean, q.sd, q.discrimination_n, q.discrimination,
-       q.hire_n, q.point_biserial, a.units, a.pairable, a.within, a.total, a.squares, i.matrix,
-       NULL::bigint AS leniency_n, NULL::float8 AS leniency
-FROM per_question q
-LEFT JOIN agreement a ON a.bank_question_id = q.bank_question_id
-LEFT JOIN icc i ON i.bank_question_id = q.bank_question_id
-UNION ALL
-SELECT 'interviewer', interviewer_id, n, mean, sd, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       leniency_n, leniency
-FROM per_interviewer
-"""
-
-# SCORES_SQL reads every submitted score (~0.4 s for the bench's 200,000), so its result is
-# cached under the version of everything it reads, taken in the same request: the submitted
+# Adding up the stored sums takes ~0.1 s on the bench (more when a slice is rebuilt), so the
+# figures are cached under the version of everything they come from, read first: the submitted
 # scorecards (how many, the latest change: a submission, or a deletion with the candidate),
 # the amendments (the only way a submitted score changes) and the decisions (point-biserial
 # reads the latest). Any of those changes the key, so no process serves figures of other

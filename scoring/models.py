@@ -240,3 +240,94 @@ def audit(*, actor, action, target="", **detail):
     """Record one audit event."""
     return AuditEvent.objects.create(actor=actor if getattr(actor, "pk", None) else None, action=action,
                                      target=str(target)[:200], detail=detail)
+
+
+# --- Calibration's stored sums ---------------------------------------------------------
+# Derived data: the calibration page's per-interviewer and per-question sums, kept per slice
+# of interviews (ids number * SLICE_INTERVIEWS onwards) so that a change re-reads the scores
+# of one slice rather than all of them. Written and read only by scoring.calibration_sums,
+# which rebuilds a slice whenever its version no longer matches the data; deleting every row
+# is always safe (the next view rebuilds them).
+
+class CalibrationSlice(models.Model):
+    """One slice of interviews whose sums are stored, and the version of the data they were
+    computed from (submitted scorecards, amendments and latest decisions of the slice)."""
+
+    number = models.PositiveIntegerField(primary_key=True)
+    version = models.CharField(max_length=200)
+    computed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"calibration slice {self.number}"
+
+
+class CalibrationQuestionSums(models.Model):
+    """A bank question's score sums in one slice. Three sets of paired-value sums (n, x, y,
+    xy, xx, yy) give each correlation: the score alone, the score against the mean of the
+    rest of its scorecard (discrimination) and against hired 1 / not 0 (point-biserial).
+    The last five are Krippendorff's alpha's sums over the slice's panels (units)."""
+
+    slice = models.ForeignKey(CalibrationSlice, on_delete=models.CASCADE, related_name="+")
+    question_id = models.BigIntegerField()
+    n = models.IntegerField()
+    sum_x = models.FloatField()
+    sum_xx = models.FloatField()
+    rest_n = models.IntegerField()
+    rest_x = models.FloatField()
+    rest_y = models.FloatField()
+    rest_xy = models.FloatField()
+    rest_xx = models.FloatField()
+    rest_yy = models.FloatField()
+    hire_n = models.IntegerField()
+    hire_x = models.FloatField()
+    hire_y = models.FloatField()
+    hire_xy = models.FloatField()
+    hire_xx = models.FloatField()
+    hire_yy = models.FloatField()
+    units = models.IntegerField()
+    pairable = models.IntegerField()
+    within = models.FloatField()
+    total = models.FloatField()
+    squares = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slice", "question_id"], name="scoring_calibration_question_once"),
+        ]
+
+
+class CalibrationInterviewerSums(models.Model):
+    """An interviewer's score sums in one slice, and the sum of their gaps to co-panelists."""
+
+    slice = models.ForeignKey(CalibrationSlice, on_delete=models.CASCADE, related_name="+")
+    interviewer_id = models.BigIntegerField()
+    n = models.IntegerField()
+    sum_x = models.FloatField()
+    sum_xx = models.FloatField()
+    leniency_n = models.IntegerField()
+    leniency_sum = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slice", "interviewer_id"], name="scoring_calibration_interviewer_once"),
+        ]
+
+
+class CalibrationPanelSums(models.Model):
+    """The ICC(2,1) sums of one bank question scored by one exact panel (``raters``, in id
+    order) in one slice: how many interviews, the total and squares of the scores, the sum of
+    each interview's total squared, and each rater's total (``columns``, in raters' order)."""
+
+    slice = models.ForeignKey(CalibrationSlice, on_delete=models.CASCADE, related_name="+")
+    question_id = models.BigIntegerField()
+    raters = ArrayField(models.BigIntegerField())
+    units = models.IntegerField()
+    total = models.FloatField()
+    squares = models.FloatField()
+    row_squares = models.FloatField()
+    columns = ArrayField(models.FloatField())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slice", "question_id", "raters"], name="scoring_calibration_panel_once"),
+        ]

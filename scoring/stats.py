@@ -54,6 +54,14 @@ def sd(values):
     return math.sqrt(math.fsum((x - m) ** 2 for x in values) / (n - 1))
 
 
+def sd_from_sums(n, total, squares):
+    """The sample standard deviation of n values from their sum and sum of squares:
+    sd = sqrt( (squares - total^2 / n) / (n - 1) ), the same figure as ``sd``. None for n < 2."""
+    if n is None or n < 2:
+        return None
+    return math.sqrt(max(0.0, squares - total * total / n) / (n - 1))
+
+
 def median(values):
     """Median: the middle value of the sorted values; for an even count, the mean of the two
     middle values. None for no values."""
@@ -110,6 +118,20 @@ def pearson(xs: Sequence, ys: Sequence):
     return max(-1.0, min(1.0, r))  # guard against rounding just past +/-1
 
 
+def pearson_from_sums(n, sum_x, sum_y, sum_xy, sum_xx, sum_yy):
+    """``pearson`` from the sums of n pairs (x, y): with S_ab = sum_ab - sum_a sum_b / n,
+    r = S_xy / sqrt(S_xx S_yy). None for fewer than 3 pairs or either variable without
+    variance (rounding left aside: a centred sum within 1e-12 of its raw sum counts as 0)."""
+    if n is None or n < 3:
+        return None
+    sxx = sum_xx - sum_x * sum_x / n
+    syy = sum_yy - sum_y * sum_y / n
+    if sxx <= 1e-12 * max(1.0, sum_xx) or syy <= 1e-12 * max(1.0, sum_yy):
+        return None
+    r = (sum_xy - sum_x * sum_y / n) / math.sqrt(sxx * syy)
+    return max(-1.0, min(1.0, r))
+
+
 def icc_2_1(matrix: Sequence[Sequence]):
     """ICC(2,1): two-way random effects, absolute agreement, single rater (Shrout & Fleiss 1979).
 
@@ -137,6 +159,31 @@ def icc_2_1(matrix: Sequence[Sequence]):
     ss_total = math.fsum((x - grand) ** 2 for row in rows for x in row)
     ss_rows = k * math.fsum((r - grand) ** 2 for r in row_means)
     ss_cols = n * math.fsum((c - grand) ** 2 for c in col_means)
+    ss_error = ss_total - ss_rows - ss_cols
+    msr = ss_rows / (n - 1)
+    msc = ss_cols / (k - 1)
+    mse = ss_error / ((n - 1) * (k - 1))
+    denominator = msr + (k - 1) * mse + k * (msc - mse) / n
+    if abs(denominator) < 1e-12:
+        return None
+    return (msr - mse) / denominator
+
+
+def icc_2_1_from_sums(n, k, total, squares, row_squares, column_totals):
+    """``icc_2_1`` of a complete n x k table from its sums: the total and sum of squares of
+    its cells, the sum of each row's total squared and each column's total. With N = n k and
+    C = total^2 / N:
+      SS_total = squares - C    SSR = row_squares / k - C    SSC = sum_j column_j^2 / n - C
+    and the mean squares and ICC as in ``icc_2_1``. None when n < 2, k < 2 or the
+    denominator is 0."""
+    if n < 2 or k < 2:
+        return None
+    if len(column_totals) != k:
+        raise ValueError("icc_2_1_from_sums needs one total per rater")
+    correction = total * total / (n * k)
+    ss_total = squares - correction
+    ss_rows = row_squares / k - correction
+    ss_cols = math.fsum(c * c for c in column_totals) / n - correction
     ss_error = ss_total - ss_rows - ss_cols
     msr = ss_rows / (n - 1)
     msc = ss_cols / (k - 1)
@@ -181,6 +228,20 @@ def krippendorff_alpha_interval(units: Iterable[Sequence]):
     if expected <= 1e-12:
         return None
     return 1 - observed / expected
+
+
+def krippendorff_alpha_interval_from_sums(values, within, total, squares):
+    """``krippendorff_alpha_interval`` from sums over the pairable units: with n pairable
+    values (``values``), their ``total`` and sum of ``squares``, and
+    ``within`` = sum_u 2 m_u SS_u / (m_u - 1) where SS_u = squares_u - total_u^2 / m_u:
+      D_o = within / n     D_e = 2 (squares - total^2 / n) / (n - 1)     alpha = 1 - D_o / D_e
+    None when n < 2 or D_e is 0 (no variation to agree about)."""
+    if not values or values < 2:
+        return None
+    expected = 2 * (squares - total * total / values) / (values - 1)
+    if expected <= 1e-12:
+        return None
+    return 1 - (within / values) / expected
 
 
 def share_agree(pairs: Iterable, agree=None):

@@ -1,20 +1,27 @@
-"""scoring.stats against values worked out by hand (the arithmetic is in the comments).
+"""scoring.stats against values worked out by hand (the arithmetic is in the comments), and
+its from-sums forms against the definitions on random data.
 
 Pure functions: no database needed."""
 
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scoring.stats import (
     MIN_SAMPLE,
     enough,
     icc_2_1,
+    icc_2_1_from_sums,
     krippendorff_alpha_interval,
+    krippendorff_alpha_interval_from_sums,
     mean,
     median,
     pearson,
+    pearson_from_sums,
     sd,
+    sd_from_sums,
     share_agree,
     zscore,
     zscores,
@@ -266,3 +273,49 @@ def test_it_says_whether_a_sample_is_enough():
     assert not enough(None, "icc")
     with pytest.raises(KeyError):
         enough(100, "no-such-figure")
+
+
+# --- The same figures from sums (calibration stores sums per slice of interviews) ---------
+
+scores_1_to_4 = st.integers(min_value=1, max_value=4).map(float)
+
+
+@given(st.lists(scores_1_to_4, max_size=30))
+def test_it_takes_the_standard_deviation_from_sums(values):
+    expected = sd(values)
+    got = sd_from_sums(len(values), sum(values), sum(v * v for v in values))
+    assert got == (None if expected is None else approx(expected, abs=1e-9))
+
+
+@given(st.lists(st.tuples(scores_1_to_4, st.sampled_from([0.0, 1.0, 2.5, 3.0])), max_size=30))
+def test_it_takes_pearson_from_sums(pairs):
+    xs, ys = [x for x, _ in pairs], [y for _, y in pairs]
+    sums = (len(pairs), sum(xs), sum(ys), sum(x * y for x, y in pairs), sum(x * x for x in xs), sum(y * y for y in ys))
+    expected = pearson(xs, ys)
+    assert pearson_from_sums(*sums) == (None if expected is None else approx(expected, abs=1e-9))
+
+
+@given(st.integers(min_value=2, max_value=4).flatmap(
+    lambda k: st.lists(st.lists(scores_1_to_4, min_size=k, max_size=k), min_size=1, max_size=12)))
+def test_it_takes_icc_2_1_from_sums(matrix):
+    n, k = len(matrix), len(matrix[0])
+    cells = [x for row in matrix for x in row]
+    got = icc_2_1_from_sums(n, k, sum(cells), sum(x * x for x in cells), sum(sum(row) ** 2 for row in matrix),
+                            [sum(row[j] for row in matrix) for j in range(k)])
+    expected = icc_2_1(matrix)
+    assert got == (None if expected is None else approx(expected, abs=1e-9))
+
+
+def test_it_refuses_icc_sums_with_a_total_per_rater_missing():
+    with pytest.raises(ValueError):
+        icc_2_1_from_sums(3, 2, 12.0, 30.0, 50.0, [6.0])
+
+
+@given(st.lists(st.lists(scores_1_to_4, min_size=1, max_size=4), max_size=12))
+def test_it_takes_krippendorff_alpha_from_sums(units):
+    pairable = [unit for unit in units if len(unit) > 1]
+    values = [v for unit in pairable for v in unit]
+    within = sum(2 * len(u) * (sum(v * v for v in u) - sum(u) ** 2 / len(u)) / (len(u) - 1) for u in pairable)
+    got = krippendorff_alpha_interval_from_sums(len(values), within, sum(values), sum(v * v for v in values))
+    expected = krippendorff_alpha_interval(units)
+    assert got == (None if expected is None else approx(expected, abs=1e-9))

@@ -44,12 +44,17 @@ REFRESH_LOCK = 0x63616C6962726174
 def score_figures():
     """({interviewer id: figures}, {bank question id: figures}) from the stored sums, after
     rebuilding the slices whose data changed."""
-    stale = [row["slice_no"] for row in fetch(STALE_SQL, _params())]
+    stale = stale_slices()
     if stale:
         refresh(stale)
     by_interviewer = {row["interviewer_id"]: _interviewer_figures(row) for row in fetch(INTERVIEWER_SQL, {})}
     by_question = {row["question_id"]: _question_figures(row) for row in fetch(QUESTION_SQL, {})}
     return by_interviewer, by_question
+
+
+def stale_slices():
+    """The numbers of the slices whose stored sums are missing, outdated or left over."""
+    return [row["slice_no"] for row in fetch(STALE_SQL, _params())]
 
 
 def refresh(slices):

@@ -4,8 +4,10 @@ rebuilding at once do not trip over each other."""
 
 import threading
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -151,3 +153,17 @@ def test_two_processes_rebuilding_at_once_write_each_slice_once(bank, monkeypatc
     assert CalibrationQuestionSums.objects.count() == 3 * len(slices)
     by_interviewer, by_question = calibration_sums.score_figures()
     assert sum(f["n"] for f in by_question.values()) == sum(f["n"] for f in by_interviewer.values()) == 71  # 24 submitted scorecards x 3 questions, one skipped
+
+
+def test_the_command_builds_what_is_missing_and_leaves_the_rest(monkeypatch):
+    monkeypatch.setattr(calibration_sums, "SLICE_INTERVIEWS", 1)
+    interviews = history()["interviews"]
+    out = StringIO()
+    call_command("build_calibration_sums", stdout=out)
+    assert out.getvalue().strip() == "Calibration sums: 12 slice(s) rebuilt, 0 already up to date."
+    assert calibration_sums.stale_slices() == []
+    candidate = interviews[3].candidate
+    candidate.decisions.create(decision="hire", rationale="Because", by=candidate.position.hiring_manager)
+    out = StringIO()
+    call_command("build_calibration_sums", stdout=out)
+    assert out.getvalue().strip() == "Calibration sums: 1 slice(s) rebuilt, 11 already up to date."

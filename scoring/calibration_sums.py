@@ -18,7 +18,8 @@ Reading and grouping every score took ~0.75 s on the bench's 200,000 scores; thi
 first view after a deploy builds them all once. A slice's version is computed in the same
 statement (same snapshot) as its sums, so a stored version never claims newer data than
 its sums hold; rebuilds are serialised by a transaction-level advisory lock, so two processes
-rebuilding at once cannot write a slice twice.
+rebuilding at once do not interleave. A rebuild writes only the rows that differ: after a
+decision, a few question rows.
 """
 
 from django.contrib.auth import get_user_model
@@ -58,11 +59,11 @@ def stale_slices():
 
 
 def refresh(slices):
-    """Delete the stored sums of ``slices`` and compute them again from the scores (a slice
-    with no submitted scorecard left gets none)."""
+    """Compute the sums of ``slices`` again from the scores and store them: rows that differ
+    are written, rows no longer there deleted (a slice with no submitted scorecard left gets
+    none). Rebuilds take turns (the lock), so each sees every row the one before wrote."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
-        cursor.execute(DELETE_SQL.format(**tables()), {"slices": slices})
         cursor.execute(REFRESH_SQL.format(**tables()), {**_params(), "slices": slices})
 
 
@@ -162,15 +163,38 @@ WHERE v.version IS DISTINCT FROM s.version
 ORDER BY 1
 """
 
-DELETE_SQL = """
-WITH questions AS (DELETE FROM {question_sums} WHERE slice_id = ANY(%(slices)s)),
-     interviewers AS (DELETE FROM {interviewer_sums} WHERE slice_id = ANY(%(slices)s)),
-     panels AS (DELETE FROM {panel_sums} WHERE slice_id = ANY(%(slices)s))
-DELETE FROM {slice} WHERE number = ANY(%(slices)s)
-"""
+# The stored sums, by table (scoring.models), after the key columns.
+QUESTION_SUMS = (
+    "n", "sum_x", "sum_xx", "rest_n", "rest_x", "rest_y", "rest_xy", "rest_xx", "rest_yy",
+    "hire_n", "hire_x", "hire_y", "hire_xy", "hire_xx", "hire_yy", "units", "pairable", "within", "total", "squares",
+)
+INTERVIEWER_SUMS = ("n", "sum_x", "sum_xx", "leniency_n", "leniency_sum")
+PANEL_SUMS = ("units", "total", "squares", "row_squares", "columns")
 
-# One statement computes the slices' versions and sums from the same snapshot and inserts
-# them all. The scores are read, joined and grouped into units (the scores a panel gave one
+
+def _write(name, table, keys, columns):
+    """Two CTEs storing ``{name}_rows`` (a slice_id, ``keys`` and ``columns``) into ``table``:
+    rows are written only where they differ and deleted only where they vanished, so a
+    change rewrites a few rows rather than the slice (each rewrite leaves a dead row behind
+    for VACUUM, which every later add-up would read until it runs)."""
+    key = ", ".join(("slice_id",) + keys)
+    names = ", ".join(columns)
+    new, old = (", ".join(f"{side}.{c}" for c in columns) for side in ("EXCLUDED", "t"))
+    same_key = " AND ".join(f"r.{k} = t.{k}" for k in ("slice_id",) + keys)
+    return f"""
+{name}_written AS (
+    INSERT INTO {{{table}}} AS t ({key}, {names})
+    SELECT {key}, {names} FROM {name}_rows
+    ON CONFLICT ({key}) DO UPDATE SET ({names}) = ROW({new}) WHERE ({old}) IS DISTINCT FROM ({new})
+),
+{name}_gone AS (
+    DELETE FROM {{{table}}} t
+    WHERE t.slice_id = ANY(%(slices)s) AND NOT EXISTS (SELECT 1 FROM {name}_rows r WHERE {same_key})
+)"""
+
+
+# One statement computes the slices' versions and sums from the same snapshot and stores
+# them (_write). The scores are read, joined and grouped into units (the scores a panel gave one
 # pinned question) once; the candidate's decision is joined per scorecard, not per score.
 # Per unit, one GROUP BY gives the sums Krippendorff's alpha needs, the raters and their
 # scores (for the ICC panels) and, unnested, each score beside its co-panelists' mean for
@@ -217,16 +241,12 @@ agreement AS (
            SUM(2 * m * (squares - total * total / m) / (m - 1)) AS within, SUM(total) AS total, SUM(squares) AS squares
     FROM pairable GROUP BY slice_no, bank_question_id
 ),
-new_questions AS (
-    INSERT INTO {question_sums} (slice_id, question_id, n, sum_x, sum_xx,
-                                 rest_n, rest_x, rest_y, rest_xy, rest_xx, rest_yy,
-                                 hire_n, hire_x, hire_y, hire_xy, hire_xx, hire_yy,
-                                 units, pairable, within, total, squares)
-    SELECT q.slice_no, q.bank_question_id, q.n, q.sum_x, q.sum_xx,
+question_rows AS (
+    SELECT q.slice_no AS slice_id, q.bank_question_id AS question_id, q.n, q.sum_x, q.sum_xx,
            q.rest_n, q.rest_x, q.rest_y, q.rest_xy, q.rest_xx, q.rest_yy,
            q.hire_n, q.hire_x, q.hire_y, q.hire_xy, q.hire_xx, q.hire_yy,
-           COALESCE(a.units, 0), COALESCE(a.pairable, 0), COALESCE(a.within, 0), COALESCE(a.total, 0),
-           COALESCE(a.squares, 0)
+           COALESCE(a.units, 0) AS units, COALESCE(a.pairable, 0) AS pairable, COALESCE(a.within, 0) AS within,
+           COALESCE(a.total, 0) AS total, COALESCE(a.squares, 0) AS squares
     FROM (
         SELECT slice_no, bank_question_id, COUNT(*) AS n, SUM(score) AS sum_x, SUM(score * score) AS sum_xx,
                COUNT(rest) AS rest_n, COALESCE(SUM(score) FILTER (WHERE rest IS NOT NULL), 0) AS rest_x,
@@ -241,10 +261,10 @@ new_questions AS (
     ) q
     LEFT JOIN agreement a ON a.slice_no = q.slice_no AND a.bank_question_id = q.bank_question_id
 ),
-new_interviewers AS (
+interviewer_rows AS (
     -- leniency: each score minus its co-panelists' mean; NULL where nobody else scored it
-    INSERT INTO {interviewer_sums} (slice_id, interviewer_id, n, sum_x, sum_xx, leniency_n, leniency_sum)
-    SELECT slice_no, interviewer_id, COUNT(*), SUM(score), SUM(score * score), COUNT(gap), COALESCE(SUM(gap), 0)
+    SELECT slice_no AS slice_id, interviewer_id, COUNT(*) AS n, SUM(score) AS sum_x, SUM(score * score) AS sum_xx,
+           COUNT(gap) AS leniency_n, COALESCE(SUM(gap), 0) AS leniency_sum
     FROM (
         SELECT slice_no, interviewer_id, score, score - (total - score) / NULLIF(m - 1, 0) AS gap
         FROM units, UNNEST(raters, scores) AS r(interviewer_id, score)
@@ -257,9 +277,9 @@ panel_columns AS (
     FROM pairable, UNNEST(scores) WITH ORDINALITY AS c(score, position)
     GROUP BY slice_no, bank_question_id, raters, position
 ),
-new_panels AS (
-    INSERT INTO {panel_sums} (slice_id, question_id, raters, units, total, squares, row_squares, columns)
-    SELECT p.slice_no, p.bank_question_id, p.raters, p.units, p.total, p.squares, p.row_squares, c.columns
+panel_rows AS (
+    SELECT p.slice_no AS slice_id, p.bank_question_id AS question_id, p.raters, p.units, p.total, p.squares,
+           p.row_squares, c.columns
     FROM (
         SELECT slice_no, bank_question_id, raters, COUNT(*) AS units, SUM(total) AS total, SUM(squares) AS squares,
                SUM(total * total) AS row_squares
@@ -269,9 +289,16 @@ new_panels AS (
         SELECT slice_no, bank_question_id, raters, ARRAY_AGG(column_total ORDER BY position) AS columns
         FROM panel_columns GROUP BY slice_no, bank_question_id, raters
     ) c ON c.slice_no = p.slice_no AND c.bank_question_id = p.bank_question_id AND c.raters = p.raters
+),""" + _write("question", "question_sums", ("question_id",), QUESTION_SUMS) + "," + _write(
+    "interviewer", "interviewer_sums", ("interviewer_id",), INTERVIEWER_SUMS) + "," + _write(
+    "panel", "panel_sums", ("question_id", "raters"), PANEL_SUMS) + """,
+slices_gone AS (
+    DELETE FROM {slice} s
+    WHERE s.number = ANY(%(slices)s) AND NOT EXISTS (SELECT 1 FROM current_version v WHERE v.slice_no = s.number)
 )
 INSERT INTO {slice} (number, version, computed_at)
 SELECT slice_no, version, CLOCK_TIMESTAMP() FROM current_version
+ON CONFLICT (number) DO UPDATE SET version = EXCLUDED.version, computed_at = EXCLUDED.computed_at
 """
 
 # Per interviewer, the slices' sums added up.

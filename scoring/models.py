@@ -320,7 +320,7 @@ class CalibrationPanelSums(models.Model):
 
     slice = models.ForeignKey(CalibrationSlice, on_delete=models.CASCADE, related_name="+")
     question_id = models.BigIntegerField()
-    raters = ArrayField(models.BigIntegerField())
+    raters = ArrayField(models.IntegerField())  # user ids, as auth_user.id
     units = models.IntegerField()
     total = models.FloatField()
     squares = models.FloatField()

@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('question_id', models.BigIntegerField()),
-                ('raters', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), size=None)),
+                ('raters', django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), size=None)),
                 ('units', models.IntegerField()),
                 ('total', models.FloatField()),
                 ('squares', models.FloatField()),

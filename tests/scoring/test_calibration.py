@@ -367,11 +367,11 @@ def test_the_query_count_does_not_grow_with_the_data(django_assert_num_queries, 
             score_card(iv, person, [n % 4 + 1, 2, 3], recommendation="yes" if n % 2 else "no")
         decide(iv, "hire" if n % 3 else "no_hire", hiring_manager)
     hm_client.get("/")  # the first request after sign-in stamps the session (a write)
-    # 14 on the first view after a change: session, user; the user's permissions and groups
+    # 13 on the first view after a change: session, user; the user's permissions and groups
     # (one query); the report: per-interviewer scorecard aggregates, the version of the
-    # scoring data; the slices to rebuild; the rebuild (savepoint, lock, delete, insert,
+    # scoring data; the slices to rebuild; the rebuild (savepoint, lock, one statement,
     # release); the interviewer sums, the question sums; question usage.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         assert hm_client.get(URL).status_code == 200
     # 9 in a process that has not cached the figures: no slice to rebuild.
     cache.clear()

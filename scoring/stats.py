@@ -159,6 +159,11 @@ def icc_2_1(matrix: Sequence[Sequence]):
     ss_total = math.fsum((x - grand) ** 2 for row in rows for x in row)
     ss_rows = k * math.fsum((r - grand) ** 2 for r in row_means)
     ss_cols = n * math.fsum((c - grand) ** 2 for c in col_means)
+    return _icc_from_sums_of_squares(n, k, ss_total, ss_rows, ss_cols)
+
+
+def _icc_from_sums_of_squares(n, k, ss_total, ss_rows, ss_cols):
+    """ICC(2,1) from the two-way table's sums of squares (see ``icc_2_1``)."""
     ss_error = ss_total - ss_rows - ss_cols
     msr = ss_rows / (n - 1)
     msc = ss_cols / (k - 1)
@@ -184,14 +189,7 @@ def icc_2_1_from_sums(n, k, total, squares, row_squares, column_totals):
     ss_total = squares - correction
     ss_rows = row_squares / k - correction
     ss_cols = math.fsum(c * c for c in column_totals) / n - correction
-    ss_error = ss_total - ss_rows - ss_cols
-    msr = ss_rows / (n - 1)
-    msc = ss_cols / (k - 1)
-    mse = ss_error / ((n - 1) * (k - 1))
-    denominator = msr + (k - 1) * mse + k * (msc - mse) / n
-    if abs(denominator) < 1e-12:
-        return None
-    return (msr - mse) / denominator
+    return _icc_from_sums_of_squares(n, k, ss_total, ss_rows, ss_cols)
 
 
 def krippendorff_alpha_interval(units: Iterable[Sequence]):

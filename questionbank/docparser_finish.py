@@ -1,0 +1,202 @@
+"""The document parser's last step: ``finish`` turns a draft question (``docparser_drafts``)
+into a ``ParsedQuestion`` (section text rendered, key points and follow-ups listed, title made,
+per-question warnings); ``duplicate_key`` is what duplicate questions are compared by."""
+
+from .docparser_lines import BULLET, collapse, indent_width
+from .docparser_types import LONG_QUESTION, TITLE_MAX, ParsedQuestion
+
+
+# --- turning drafts into questions -------------------------------------------------------------
+
+def _render(lines):
+    """Join section lines: outer blank lines dropped, blank runs collapsed, common indent removed."""
+    out = []
+    pending_blank = False
+    for raw, fenced in lines:
+        if not fenced and not raw.strip():
+            pending_blank = True
+            continue
+        if pending_blank and out:
+            out.append("")
+        pending_blank = False
+        out.append(raw if fenced else raw.rstrip())
+    prefix = None
+    for raw in out:
+        if not raw.strip():
+            continue
+        lead = raw[: len(raw) - len(raw.lstrip(" \t"))]
+        if prefix is None:
+            prefix = lead
+        elif not lead.startswith(prefix):
+            k = 0
+            while k < len(prefix) and k < len(lead) and prefix[k] == lead[k]:
+                k += 1
+            prefix = prefix[:k]
+        if not prefix:
+            break
+    if prefix:
+        cut = len(prefix)
+        out = [raw[cut:] if raw.startswith(prefix) else raw for raw in out]
+    return "\n".join(out)
+
+
+def _clean_item(text):
+    text = collapse(text)
+    if text[:4] in ("[ ] ", "[x] ", "[X] "):
+        text = text[4:]
+    return text
+
+
+def _list_items(lines):
+    """Bullet and numbered-list items of some section lines (fenced code ignored)."""
+    items = []
+    current = None
+    base = 0
+    in_child = False
+    previous_blank = False
+    for raw, fenced in lines:
+        if fenced:
+            current = None
+            previous_blank = False
+            continue
+        if not raw.strip():
+            previous_blank = True
+            continue
+        m = BULLET.match(raw)
+        if m is not None:
+            indent = indent_width(m.group(1))
+            text = _clean_item(m.group(2))
+            if current is None or indent <= base + 1:
+                base = indent if current is None else min(base, indent)
+                current = [text, []]
+                items.append(current)
+                in_child = False
+            else:
+                current[1].append(text)
+                in_child = True
+        elif current is not None and (not previous_blank or indent_width(raw) > base):
+            extra = collapse(raw)
+            if in_child:
+                current[1][-1] += " " + extra
+            else:
+                current[0] += " " + extra
+        else:
+            current = None
+        previous_blank = False
+    result = []
+    for text, children in items:
+        if children:
+            text = f"{text.rstrip(':').rstrip()} ({'; '.join(children)})"
+        result.append(text)
+    return result
+
+
+def _section_items(section, split_inline):
+    items = []
+    if section.inline:
+        parts = section.inline.split(";") if split_inline else [section.inline]
+        items.extend(collapse(p) for p in parts if p.strip())
+    bullets = _list_items(section.lines)
+    if bullets:
+        items.extend(bullets)
+    else:
+        items.extend(collapse(raw) for raw, fenced in section.lines if not fenced and raw.strip())
+    return items
+
+
+def _unique(items):
+    seen = set()
+    out = []
+    for item in items:
+        if item and item not in seen:
+            seen.add(item)
+            out.append(item)
+    return out
+
+
+def _make_title(text):
+    title = collapse(text.replace("**", "").replace("__", ""))
+    if len(title) <= TITLE_MAX:
+        return title
+    cut = title[: TITLE_MAX - 1]
+    space = cut.rfind(" ")
+    if space >= TITLE_MAX // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-\u2013\u2014") + "\u2026"
+
+
+def finish(draft):
+    warnings = []
+    text = draft.text
+    if len(text) > LONG_QUESTION:
+        warnings.append(f"question text is very long ({len(text)} characters)")
+    fallback = f"Question {draft.number}" if draft.number is not None else "Untitled question"
+    title = _make_title(text) if text else ""
+    if not title:
+        warnings.append("question text is missing")
+        title = fallback
+        text = text or fallback
+    prompt = text
+
+    by_kind = {}
+    for section in draft.sections:
+        by_kind.setdefault(section.kind, []).append(section)
+
+    def text_of(kind):
+        sections = by_kind.get(kind, [])
+        if len(sections) > 1:
+            where = ", ".join(str(s.line) for s in sections)
+            warnings.append(f"'{sections[0].label}' section appears {len(sections)} times (lines {where}); merged")
+        parts = []
+        for s in sections:
+            body = _render(([(s.inline, False)] if s.inline else []) + s.lines)
+            if body:
+                parts.append(body)
+            else:
+                warnings.append(f"'{s.label}' section at line {s.line} is empty")
+        return "\n\n".join(parts)
+
+    why_we_ask = text_of("why")
+    evaluation = text_of("evaluation")
+    before_labels = _render(draft.pre)
+    if "answer" in by_kind:
+        model_answer = text_of("answer")
+        answer_lines = [line for s in by_kind["answer"] for line in s.lines]
+        if before_labels:
+            prompt = f"{prompt}\n\n{before_labels}"
+    else:
+        model_answer = before_labels
+        answer_lines = draft.pre
+
+    key_points = []
+    for s in by_kind.get("key_points", []):
+        found = _section_items(s, split_inline=True)
+        if not found:
+            warnings.append(f"'{s.label}' section at line {s.line} is empty")
+        key_points.extend(found)
+    key_points.extend(_list_items(answer_lines))
+    follow_ups = []
+    for s in by_kind.get("follow_ups", []):
+        found = _section_items(s, split_inline=False)
+        if not found:
+            warnings.append(f"'{s.label}' section at line {s.line} is empty")
+        follow_ups.extend(found)
+
+    if not model_answer:
+        warnings.append("no model answer found")
+    return ParsedQuestion(
+        title=title,
+        prompt=prompt,
+        why_we_ask=why_we_ask,
+        model_answer=model_answer,
+        evaluation=evaluation,
+        key_points=_unique(key_points),
+        follow_ups=_unique(follow_ups),
+        line=draft.line,
+        warnings=warnings,
+    )
+
+
+def duplicate_key(title):
+    key = collapse(title.replace("*", "").replace("_", "").replace("`", "").casefold())
+    return key.rstrip(" ?.!:\uff1f\u2026")

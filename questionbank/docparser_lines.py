@@ -1,0 +1,298 @@
+"""Pass 1 of the document parser: the line kinds, the patterns and small helpers that read one
+line (headings, question numbers, section labels, bullets, code fences), and ``scan``, which
+gives every line of a document its kind. Used by ``questionbank.docparser``."""
+
+import re
+
+from .docparser_types import DocumentError
+
+# --- line kinds ------------------------------------------------------------------------------
+
+BLANK, TEXT, FENCE, RULE, HEAD, QHEAD, QNUM, BNUM, LABEL = range(9)
+
+_Q_NUMBER = re.compile(r"(?:question|q)[ \t]*(?:no\.[ \t]*|#[ \t]*)?(\d{1,4})", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"\d{1,3}")
+BULLET = re.compile("([ \t]*)(?:[-*+\u2022\u2023\u25e6\u25aa\u25b8\u25ba\u00b7]|\\d{1,3}[.)])[ \t]+(\\S.*)")
+
+_S = r"[ \t]+"
+_LABEL_PATTERNS = {
+    "why": [
+        rf"why{_S}(?:do{_S})?(?:interviewers|we){_S}ask(?:{_S}this)?(?:{_S}question)?",
+        rf"why{_S}ask{_S}this(?:{_S}question)?",
+        rf"why{_S}this{_S}question",
+        rf"why{_S}it{_S}matters",
+        rf"question{_S}explanation",
+        r"purpose",
+        r"rationale",
+    ],
+    "answer": [
+        rf"(?:expected|model|sample|example|ideal|suggested|reference|good|strong){_S}answer",
+        r"answer",
+        r"a",
+    ],
+    "evaluation": [
+        rf"evaluating{_S}(?:the{_S})?(?:responses|response|answers|answer)",
+        rf"evaluation(?:{_S}criteria)?",
+        rf"what{_S}(?:to|we){_S}look{_S}for",
+        rf"(?:scoring{_S})?rubric",
+        rf"scoring(?:{_S}guide)?",
+        rf"grading(?:{_S}guide)?",
+    ],
+    "key_points": [rf"key{_S}(?:points|point|ideas|takeaways|concepts)"],
+    "follow_ups": [rf"follow(?:-|{_S})?ups?(?:{_S}questions?)?"],
+}
+_LABEL = re.compile(
+    "(?:" + "|".join(f"(?P<{kind}>{'|'.join(alts)})" for kind, alts in _LABEL_PATTERNS.items()) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+_TEXT_KINDS = ("why", "answer", "evaluation")
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+def _skip_blanks(s, j):
+    n = len(s)
+    while j < n and s[j] in " \t":
+        j += 1
+    return j
+
+
+def indent_width(line):
+    width = 0
+    for ch in line:
+        if ch == " ":
+            width += 1
+        elif ch == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def strip_emphasis(text):
+    """Remove bold markers wrapping the whole text: ``**What is X?**`` -> ``What is X?``."""
+    text = text.strip()
+    for _ in range(3):
+        for marker in ("**", "__"):
+            if len(text) > 4 and text.startswith(marker) and text.endswith(marker):
+                text = text[2:-2].strip()
+                break
+        else:
+            break
+    return text
+
+
+def ends_with_question_mark(text):
+    return text.rstrip(" \t*_").endswith(("?", "\uff1f"))
+
+
+def collapse(text):
+    return " ".join(text.split())
+
+
+def _opening_emphasis(s):
+    for marker in ("**", "__", "*", "_"):
+        if s.startswith(marker):
+            if len(s) > len(marker) and not s[len(marker)].isspace():
+                return marker
+            return ""
+    return ""
+
+
+def _is_rule(stripped):
+    """``---``, ``***``, ``___``, ``- - -``, ``===`` (thematic breaks, setext underlines)."""
+    ch = stripped[0]
+    if ch not in "-*_=":
+        return False
+    return stripped.count(ch) >= 3 and not stripped.replace(ch, "").strip(" \t")
+
+
+def _parse_heading(line):
+    """``(level, text)`` for an ATX heading (at most three spaces of indentation), else None."""
+    i = 0
+    n = len(line)
+    while i < n and i < 4 and line[i] == " ":
+        i += 1
+    if i > 3 or i >= n or line[i] != "#":
+        return None
+    j = i
+    while j < n and line[j] == "#":
+        j += 1
+    level = j - i
+    if level > 6 or (j < n and line[j] not in " \t"):
+        return None
+    text = line[j:].strip()
+    if text.endswith("#"):
+        kept = text.rstrip("#")
+        if not kept:
+            text = ""
+        elif kept[-1] in " \t":
+            text = kept.rstrip()
+    return level, text
+
+
+def _parse_number(s):
+    """Read question numbering at the start of ``s`` (already left-stripped).
+
+    Returns ``(kind, number, rest)`` with kind ``"q"`` (Q/Question prefix) or ``"b"`` (bare
+    number), or None.
+    """
+    n = len(s)
+    opener = "**" if s.startswith("**") else "__" if s.startswith("__") else ""
+    pos = len(opener)
+    kind = "q"
+    m = _Q_NUMBER.match(s, pos)
+    if m is None:
+        kind = "b"
+        m = _BARE_NUMBER.match(s, pos)
+        if m is None:
+            return None
+        number = int(m.group(0))
+    else:
+        number = int(m.group(1))
+    pos = m.end()
+    if pos < n and s[pos].isdigit():
+        return None
+    closed = False
+    if opener and s.startswith(opener, pos):
+        closed = True
+        pos += 2
+    if pos < n and s[pos] in ".:)":
+        pos += 1
+    elif kind == "b":
+        return None
+    else:
+        j = _skip_blanks(s, pos)
+        if j < n and s[j] in "-\u2013\u2014" and (j > pos or closed):
+            pos = j + 1
+        elif j == pos and j < n:
+            return None
+    if opener and not closed and s.startswith(opener, pos):
+        closed = True
+        pos += 2
+    if pos < n and not s[pos].isspace():
+        return None
+    rest = s[pos:].strip()
+    if opener and not closed and rest.endswith(opener):
+        rest = rest[:-2].rstrip()
+    return kind, number, strip_emphasis(rest)
+
+
+def _parse_label(s, is_heading):
+    """Read a section label at the start of ``s`` (stripped). Returns ``(kind, label, rest)`` or None."""
+    opener = _opening_emphasis(s)
+    m = _LABEL.match(s, len(opener))
+    if m is None:
+        return None
+    kind = m.lastgroup
+    label = collapse(m.group(0))
+    n = len(s)
+    j = _skip_blanks(s, m.end())
+    if j < n and s[j] in "?\uff1f":
+        j = _skip_blanks(s, j + 1)
+    closed = False
+    if opener and s.startswith(opener, j):
+        closed = True
+        j = _skip_blanks(s, j + len(opener))
+    colon = False
+    if j < n and s[j] in ":\uff1a":
+        colon = True
+        j = _skip_blanks(s, j + 1)
+        if opener and not closed and s.startswith(opener, j):
+            closed = True
+            j = _skip_blanks(s, j + len(opener))
+    rest = s[j:].strip()
+    if len(label) == 1 and not colon:  # "A" is an answer label only as "A:"
+        return None
+    if not colon and (rest or not (is_heading or closed)):
+        return None
+    if opener and not closed and rest.endswith(opener):
+        rest = rest[: -len(opener)].rstrip()
+    return kind, label, rest
+
+
+def _fence_opening(stripped):
+    """``(char, length)`` when ``stripped`` opens a code fence, else None."""
+    for ch in "`~":
+        if stripped.startswith(ch * 3):
+            length = len(stripped) - len(stripped.lstrip(ch))
+            if ch == "`" and "`" in stripped[length:]:
+                return None  # ```inline``` code, not a fence
+            return ch, length
+    return None
+
+
+def _closes_fence(line, ch, length):
+    s = line.strip()
+    return len(s) >= length and not s.strip(ch)
+
+
+# --- pass 1: what each line is -----------------------------------------------------------------
+
+def scan(lines):
+    """Classify every line. Returns ``(kinds, info)``: a kind per line and details by line index."""
+    kinds = bytearray(len(lines))
+    info = {}
+    fence = None
+    fence_line = 0
+    for idx, line in enumerate(lines):
+        if fence is not None:
+            kinds[idx] = FENCE
+            if _closes_fence(line, *fence):
+                fence = None
+            continue
+        stripped = line.strip()
+        if not stripped:
+            continue  # BLANK is 0
+        opening = _fence_opening(stripped)
+        if opening is not None:
+            kinds[idx] = FENCE
+            fence = opening
+            fence_line = idx + 1
+            continue
+        if _is_rule(stripped):
+            kinds[idx] = RULE
+            continue
+        heading = _parse_heading(line)
+        if heading is not None:
+            level, text = heading
+            label = _parse_label(text, True) if text else None
+            if label is not None:
+                kinds[idx] = LABEL
+                info[idx] = (*label, level, strip_emphasis(text))
+                continue
+            number = _parse_number(text) if text else None
+            kinds[idx] = QHEAD if number is not None or ends_with_question_mark(text) else HEAD
+            info[idx] = (level, strip_emphasis(text), number)
+            continue
+        number = _parse_number(stripped)
+        if number is not None:
+            kinds[idx] = QNUM if number[0] == "q" else BNUM
+            info[idx] = (number[1], number[2], indent_width(line))
+            continue
+        label = _parse_label(stripped, False)
+        if label is not None:
+            kinds[idx] = LABEL
+            info[idx] = (*label, None, stripped)
+            continue
+        kinds[idx] = TEXT
+    if fence is not None:
+        raise DocumentError(f"Code fence opened at line {fence_line} is never closed", line=fence_line)
+
+    # "## Evaluation" can be a topic as well as a section label. A label heading is a section
+    # title when plain section titles use the same level and no question heading is shallower.
+    title_levels = set()
+    question_level = 7
+    for idx, details in info.items():
+        if kinds[idx] == HEAD:
+            title_levels.add(details[0])
+        elif kinds[idx] == QHEAD:
+            question_level = min(question_level, details[0])
+    if title_levels:
+        for idx, details in info.items():
+            if kinds[idx] == LABEL and details[3] is not None:
+                level = details[3]
+                if level in title_levels and question_level >= level:
+                    kinds[idx] = HEAD
+                    info[idx] = (level, details[4], None)
+    return kinds, info

@@ -1,0 +1,38 @@
+"""The document parser's limits and public types: ``ParsedQuestion`` (one question read from a
+document) and ``DocumentError`` (a document that cannot be read). ``questionbank.docparser``
+is the entry point and states the format."""
+
+from dataclasses import dataclass, field
+
+TITLE_MAX = 200
+LONG_QUESTION = 1000
+MAX_DOCUMENT_WARNINGS = 200
+MAX_QUESTIONS = 2000
+BINARY_RATIO = 0.30
+
+NO_QUESTIONS = "No questions found: number them (Q1., 1.) or use headings ending in '?'"
+
+
+@dataclass
+class ParsedQuestion:
+    title: str
+    prompt: str
+    why_we_ask: str = ""
+    model_answer: str = ""
+    evaluation: str = ""
+    key_points: list[str] = field(default_factory=list)
+    follow_ups: list[str] = field(default_factory=list)
+    line: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class DocumentError(ValueError):
+    """The document cannot be read. ``str(err)`` is ``"Line N: message"`` when the line is known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        self.message = message
+        self.line = line
+        super().__init__(f"Line {line}: {message}" if line is not None else message)
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.line))

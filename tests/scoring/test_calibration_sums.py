@@ -16,20 +16,9 @@ from scoring import calibration_sums
 from scoring.models import CalibrationQuestionSums, CalibrationSlice, QuestionScore, Scorecard
 from scoring.services import scorecard_amend
 from tests.conftest import make_user
-from tests.factories import make_candidate, make_interview, make_plan, make_position
+from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
 pytestmark = pytest.mark.django_db
-
-
-def submitted(interview, user, scores, *, recommendation="yes"):
-    """A submitted scorecard with one score per pinned question, in order (None = skipped)."""
-    card = Scorecard.objects.create(interview=interview, interviewer=user, started_at=timezone.now())
-    for question, score in zip(interview.questions.order_by("order"), scores):
-        QuestionScore.objects.create(scorecard=card, question=question, score=score, skipped=score is None,
-                                     skip_reason="Ran out of time" if score is None else "")
-    Scorecard.objects.filter(pk=card.pk).update(status="submitted", recommendation=recommendation, summary="Summary",
-                                                submitted_at=timezone.now())
-    return card
 
 
 def history():
@@ -50,7 +39,7 @@ def history():
             if n == 11 and k == 1:
                 Scorecard.objects.create(interview=interview, interviewer=person)  # a draft: left out
             else:
-                submitted(interview, person, scores, recommendation=("no", "yes", "strong_yes")[(n + k) % 3])
+                make_scorecard(interview, person, scores, recommendation=("no", "yes", "strong_yes")[(n + k) % 3])
         if n % 4 != 3:
             candidate.decisions.create(decision=("hire", "no_hire", "hold")[n % 3], rationale="Because", by=hm)
         interviews.append(interview)

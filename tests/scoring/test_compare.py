@@ -15,26 +15,13 @@ from interviews.models import Stage
 from interviews.roles import Role
 from interviews.services import interview_cancel
 from scoring import charts
-from scoring.models import AuditEvent, Decision, QuestionScore, Scorecard
+from scoring.models import AuditEvent, Decision
 from tests.conftest import make_user
-from tests.factories import make_candidate, make_interview, make_plan, make_position
+from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
 pytestmark = pytest.mark.django_db
 
 FOUR = ("bias-variance", "precision", "code-bigrams", "pca")
-
-
-def score_card(interview, user, scores, recommendation="yes", summary="Summary", submit=True, skip_reason="Not reached"):
-    """A scorecard of ``user`` on ``interview`` with one score per question in order (None:
-    skipped with ``skip_reason``), submitted unless ``submit`` is False."""
-    card = Scorecard.objects.create(interview=interview, interviewer=user, started_at=timezone.now())
-    for question, score in zip(interview.questions.order_by("order"), scores):
-        QuestionScore.objects.create(scorecard=card, question=question, score=score, skipped=score is None,
-                                     skip_reason="" if score is not None else skip_reason)
-    if submit:
-        Scorecard.objects.filter(pk=card.pk).update(status="submitted", recommendation=recommendation, summary=summary,
-                                                    submitted_at=timezone.now())
-    return card
 
 
 class TableCells(HTMLParser):
@@ -100,10 +87,10 @@ def trio(position, interviewer, interviewer2, hiring_manager):
         candidate.save(update_fields=["stage"])
     ada_interview = make_interview(candidate=ada, plan=plan, interviewers=[interviewer, interviewer2])
     bob_interview = make_interview(candidate=bob, plan=plan, interviewers=[interviewer, interviewer2])
-    score_card(ada_interview, interviewer, [4, 3, 2], "strong_yes")
-    score_card(ada_interview, interviewer2, [2, 3, 4], "yes")
-    score_card(bob_interview, interviewer, [2, 2, 1], "no")
-    score_card(bob_interview, interviewer2, [4, 4, 4], "strong_yes", submit=False)  # a draft: never counts
+    make_scorecard(ada_interview, interviewer, [4, 3, 2], recommendation="strong_yes")
+    make_scorecard(ada_interview, interviewer2, [2, 3, 4], recommendation="yes")
+    make_scorecard(bob_interview, interviewer, [2, 2, 1], recommendation="no")
+    make_scorecard(bob_interview, interviewer2, [4, 4, 4], recommendation="strong_yes", submit=False)  # a draft: never counts
     Decision.objects.create(candidate=ada, decision="hold", rationale="Wait for references", by=hiring_manager)
     Decision.objects.create(candidate=ada, decision="hire", rationale="References fine", by=hiring_manager)
     return {"ada": ada, "bob": bob, "cy": cy, "plan": plan, "ada_interview": ada_interview, "bob_interview": bob_interview}
@@ -153,7 +140,7 @@ def test_it_weights_questions_and_competencies(as_user, hiring_manager, position
     plan.items.filter(order=1).update(weight=3)  # the first Theory question counts three times
     candidate = make_candidate(position)
     interview = make_interview(candidate=candidate, plan=plan, interviewers=[interviewer])
-    score_card(interview, interviewer, [4, 1, 2])
+    make_scorecard(interview, interviewer, [4, 1, 2])
     row = as_user(hiring_manager).get(url(position)).context["table"].rows[0]
     # Theory: (3*4 + 1*1) / 4 = 3.25; overall: (3*4 + 1*1 + 1*2) / 5 = 3.00
     assert row.competency_scores == {"Coding": 2.0, "Theory": 3.25}
@@ -167,7 +154,7 @@ def test_it_counts_interviews_done_and_planned(as_user, hiring_manager, position
     interview_cancel(interview=cancelled, reason="Candidate ill")
     rows = by_name(as_user(hiring_manager).get(url(position)))
     assert (rows["Ada"]["done"], rows["Ada"]["planned"]) == ("1", "2")
-    score_card(extra, interviewer, [3, 3, 3])
+    make_scorecard(extra, interviewer, [3, 3, 3])
     rows = by_name(as_user(hiring_manager).get(url(position)))
     assert (rows["Ada"]["done"], rows["Ada"]["planned"]) == ("2", "2")
 
@@ -228,7 +215,7 @@ def test_it_compares_only_the_competencies_everyone_shares_and_says_so(as_user, 
     other = make_plan(position=position, slugs=FOUR, competencies=["ML fundamentals", "Evaluation", "Coding", "Research"])
     for name, plan, scores in (("Alice", wider, [4, 4, 4, 4]), ("Bob", base, [3, 3, 3]), ("Carol", other, [2, 2, 2, 1])):
         interview = make_interview(candidate=make_candidate(position, name), plan=plan, interviewers=[interviewer])
-        score_card(interview, interviewer, scores)
+        make_scorecard(interview, interviewer, scores)
     make_candidate(position, "Dan")  # not scored: does not narrow the comparison
     response = as_user(hiring_manager).get(url(position))
     table = response.context["table"]
@@ -246,7 +233,7 @@ def test_it_says_so_when_no_competency_is_shared(as_user, hiring_manager, positi
     for name, competencies in (("Alice", ["Theory", "Coding"]), ("Bob", ["Research", "Design"])):
         plan = make_plan(position=position, slugs=FOUR[:2], competencies=competencies)
         interview = make_interview(candidate=make_candidate(position, name), plan=plan, interviewers=[interviewer])
-        score_card(interview, interviewer, [3, 4])
+        make_scorecard(interview, interviewer, [3, 4])
     response = as_user(hiring_manager).get(url(position))
     table = response.context["table"]
     assert table.competencies == [] and [r.overall for r in table.rows] == [None, None]
@@ -289,7 +276,7 @@ def test_it_shows_normalised_scores_beside_the_raw_overall(as_user, hiring_manag
 def test_an_interviewer_without_spread_is_left_out_of_the_normalised_score(as_user, hiring_manager, position, interviewer):
     plan = make_plan(position=position)
     candidate = make_candidate(position)
-    score_card(make_interview(candidate=candidate, plan=plan, interviewers=[interviewer]), interviewer, [3, 3, 3])
+    make_scorecard(make_interview(candidate=candidate, plan=plan, interviewers=[interviewer]), interviewer, [3, 3, 3])
     row = as_user(hiring_manager).get(url(position, normalise=1)).context["table"].rows[0]
     assert row.overall == 3.0 and row.normalised is None
 
@@ -307,7 +294,7 @@ def test_it_counts_only_scorecards_the_viewer_may_see(as_user, position, intervi
     rows = by_name(client.get(url(position)))
     assert list(rows) == ["Ada"]
     assert rows["Ada"]["overall"] == "—"  # has not submitted: sees nobody's scores
-    score_card(interview, colleague, [1, 1, 1], "strong_no")
+    make_scorecard(interview, colleague, [1, 1, 1], recommendation="strong_no")
     rows = by_name(client.get(url(position)))
     assert rows["Ada"]["strong_no"] == "1" and rows["Ada"]["strong_yes"] == "1"
 
@@ -338,7 +325,7 @@ def test_the_charts_draw_at_most_twenty_candidates(as_user, hiring_manager, posi
     plan = make_plan(position=position)
     for n in range(22):
         interview = make_interview(candidate=make_candidate(position, f"Cand {n:02}"), plan=plan, interviewers=[interviewer])
-        score_card(interview, interviewer, [1 + n % 4, 2, 3])
+        make_scorecard(interview, interviewer, [1 + n % 4, 2, 3])
     response = as_user(hiring_manager).get(url(position))
     assert len(response.context["bar_chart"].groups) == 20
     assert len(response.context["heat_map"].rows) == 20
@@ -418,7 +405,7 @@ def _many(position, panel, n):
         interview = make_interview(candidate=make_candidate(position, f"Candidate {i:02}", f"c{i}@example.com"), plan=plan,
                                    interviewers=panel, starts_at=timezone.now() - timedelta(days=1))
         for person in panel:
-            score_card(interview, person, [1 + (i + person.pk) % 4, 1 + i % 4, 3], ["no", "yes"][i % 2])
+            make_scorecard(interview, person, [1 + (i + person.pk) % 4, 1 + i % 4, 3], recommendation=["no", "yes"][i % 2])
 
 
 @pytest.mark.parametrize("normalise", [False, True])

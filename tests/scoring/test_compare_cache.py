@@ -16,8 +16,8 @@ from scoring import comparison
 from scoring.models import Decision, QuestionScore, Scorecard
 from scoring.services import scorecard_amend
 from tests.conftest import make_user
-from tests.factories import make_candidate, make_interview, make_plan, make_position
-from tests.scoring.test_compare import page_cells, position, score_card, trio, url  # noqa: F401 (fixtures)
+from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
+from tests.scoring.test_compare import page_cells, position, trio, url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_the_normalised_score_follows_the_interviewers_scores_on_other_positions
     plan = make_plan(position=other)
     interview = make_interview(candidate=make_candidate(other, "Eve", "eve@example.com"), plan=plan,
                                interviewers=[interviewer])
-    score_card(interview, interviewer, [1, 1, 1], "strong_no")
+    make_scorecard(interview, interviewer, [1, 1, 1], recommendation="strong_no")
     after = rows(client.get(url(position, normalise=1)))
     assert after["Ada"][:5] == before["Ada"][:5]  # the raw scores are the same
     assert after != before
@@ -172,7 +172,7 @@ def test_the_sums_are_exact_decimals(hiring_manager, position, interviewer):
     plan = make_plan(position=position, slugs=("bias-variance", "precision"), competencies=["Theory", "Theory"])
     plan.items.filter(order=1).update(weight=Decimal("0.33"))
     interview = make_interview(candidate=make_candidate(position), plan=plan, interviewers=[interviewer])
-    score_card(interview, interviewer, [4, 3])
+    make_scorecard(interview, interviewer, [4, 3])
     (group,) = comparison.competency_sums(position, hiring_manager)
     assert (group["weighted_sum"], group["weight_sum"], group["n"]) == (Decimal("4.32"), Decimal("1.33"), 2)
 

@@ -6,21 +6,11 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from interviews.roles import Role
-from scoring.models import AuditEvent, Decision, QuestionScore, Scorecard
+from scoring.models import AuditEvent, Decision, Scorecard
 from tests.conftest import make_user
-from tests.factories import make_candidate, make_interview, make_plan, make_position
+from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
 pytestmark = pytest.mark.django_db
-
-
-def score_card(interview, user, scores, recommendation="yes", summary="Summary", submit=True):
-    card = Scorecard.objects.create(interview=interview, interviewer=user, started_at=timezone.now())
-    for question, score in zip(interview.questions.order_by("order"), scores):
-        QuestionScore.objects.create(scorecard=card, question=question, score=score, notes=f"{user.username} notes")
-    if submit:
-        Scorecard.objects.filter(pk=card.pk).update(status="submitted", recommendation=recommendation, summary=summary,
-                                                    submitted_at=timezone.now())
-    return card
 
 
 @pytest.fixture
@@ -37,8 +27,10 @@ def url(candidate):
 
 
 def test_it_shows_submitted_scorecards_side_by_side_with_disagreements(as_user, hiring_manager, interviewer, interviewer2, setup):
-    score_card(setup["interview"], interviewer, [4, 3, 2], recommendation="strong_yes", summary="Strong on theory")
-    score_card(setup["interview"], interviewer2, [2, 3, 2], recommendation="no", summary="Shaky on basics")
+    make_scorecard(setup["interview"], interviewer, [4, 3, 2], recommendation="strong_yes", summary="Strong on theory",
+                   notes=f"{interviewer.username} notes")
+    make_scorecard(setup["interview"], interviewer2, [2, 3, 2], recommendation="no", summary="Shaky on basics",
+                   notes=f"{interviewer2.username} notes")
     response = as_user(hiring_manager).get(url(setup["candidate"]))
     body = response.content.decode()
     assert response.status_code == 200
@@ -54,8 +46,8 @@ def test_it_shows_submitted_scorecards_side_by_side_with_disagreements(as_user, 
 
 
 def test_it_names_missing_scorecards_and_how_overdue(as_user, hiring_manager, interviewer, interviewer2, setup):
-    score_card(setup["interview"], interviewer, [3, 3, 3])
-    score_card(setup["interview"], interviewer2, [3, 3, 3], submit=False)
+    make_scorecard(setup["interview"], interviewer, [3, 3, 3], notes=f"{interviewer.username} notes")
+    make_scorecard(setup["interview"], interviewer2, [3, 3, 3], submit=False, notes=f"{interviewer2.username} notes")
     body = as_user(hiring_manager).get(url(setup["candidate"])).content.decode()
     assert "Missing scorecards" in body and "int2" in body and "overdue by 2 days" in body
     assert "int2 notes" not in body  # a draft stays private
@@ -82,8 +74,9 @@ def test_only_the_hiring_manager_decides(request, as_user, setup, role):
 
 
 def test_an_interviewer_sees_colleagues_only_after_submitting(as_user, interviewer, interviewer2, setup):
-    score_card(setup["interview"], interviewer2, [1, 1, 1], summary="Colleagues view")
-    mine = score_card(setup["interview"], interviewer, [3, 3, 3], submit=False)
+    make_scorecard(setup["interview"], interviewer2, [1, 1, 1], summary="Colleagues view",
+                   notes=f"{interviewer2.username} notes")
+    mine = make_scorecard(setup["interview"], interviewer, [3, 3, 3], submit=False, notes=f"{interviewer.username} notes")
     client = as_user(interviewer)
     assert "Colleagues view" not in client.get(url(setup["candidate"])).content.decode()
     Scorecard.objects.filter(pk=mine.pk).update(status="submitted", recommendation="yes", summary="Mine", submitted_at=timezone.now())
@@ -101,7 +94,8 @@ def test_anonymous_is_sent_to_login_and_get_on_decision_is_405(client, as_user, 
 
 
 def test_the_pdf_export_is_a_pdf_and_is_audited(as_user, hiring_manager, interviewer, setup):
-    score_card(setup["interview"], interviewer, [4, 3, 2], summary="Clear — “quoted” words")
+    make_scorecard(setup["interview"], interviewer, [4, 3, 2], summary="Clear — “quoted” words",
+                   notes=f"{interviewer.username} notes")
     response = as_user(hiring_manager).get(url(setup["candidate"]), {"format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -118,7 +112,7 @@ def test_the_debrief_query_count_does_not_grow_with_the_panel_or_candidates(
         candidate = make_candidate(position, name=f"Candidate {n}", email=f"c{n}@example.com")
         interview = make_interview(candidate=candidate, plan=plan, interviewers=panel)
         for person in panel:
-            score_card(interview, person, [3, 2, 4])
+            make_scorecard(interview, person, [3, 2, 4], notes=f"{person.username} notes")
     client = as_user(hiring_manager)
     client.get(url(candidate))  # the first request after sign-in stamps the session (a write)
     cache.clear()

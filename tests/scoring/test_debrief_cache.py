@@ -9,21 +9,11 @@ from django.utils import timezone
 
 from interviews.roles import Role
 from interviews.services import interview_cancel, interview_reschedule
-from scoring.models import QuestionScore, Scorecard
 from scoring.services import scorecard_amend
 from tests.conftest import make_user
-from tests.factories import make_candidate, make_interview, make_plan, make_position
+from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def submitted_card(interview, user, scores, summary):
-    card = Scorecard.objects.create(interview=interview, interviewer=user, started_at=timezone.now())
-    for question, score in zip(interview.questions.order_by("order"), scores):
-        QuestionScore.objects.create(scorecard=card, question=question, score=score, notes=f"{user.username} notes")
-    Scorecard.objects.filter(pk=card.pk).update(status="submitted", recommendation="yes", summary=summary,
-                                                submitted_at=timezone.now())
-    return card
 
 
 @pytest.fixture
@@ -37,8 +27,8 @@ def cast(bank):
     first = make_interview(candidate=candidate, plan=plan, interviewers=[ivan, jo], starts_at=started)
     second = make_interview(candidate=candidate, plan=plan, interviewers=[ivan],
                             starts_at=started + timezone.timedelta(days=1))
-    card = submitted_card(first, ivan, [3, 3, 3], "Ivan's summary")
-    submitted_card(second, ivan, [2, 2, 2], "Second round")
+    card = make_scorecard(first, ivan, [3, 3, 3], summary="Ivan's summary", notes="ivan notes")
+    make_scorecard(second, ivan, [2, 2, 2], summary="Second round", notes="ivan notes")
     cache.clear()
     return {"hm": hm, "ivan": ivan, "jo": jo, "candidate": candidate, "first": first, "second": second, "card": card}
 
@@ -62,7 +52,7 @@ def test_every_change_shows_on_the_next_view(cast):
                     changes={f"notes:{question.pk}": "Amended note"})
     assert "Amended note" in page(hm, candidate)
 
-    submitted_card(cast["first"], cast["jo"], [1, 1, 1], "Jo's late summary")
+    make_scorecard(cast["first"], cast["jo"], [1, 1, 1], summary="Jo's late summary", notes="jo notes")
     body = page(hm, candidate)
     assert "late summary" in body and "Missing scorecards" not in body
 
@@ -91,5 +81,5 @@ def test_each_viewer_sees_only_what_they_may_see(cast):
     assert "Ivan&#x27;s summary" in page(cast["hm"], candidate)
     # Jo has not submitted: the hiring manager's cached debrief is not Jo's.
     assert "Ivan&#x27;s summary" not in page(cast["jo"], candidate)
-    submitted_card(cast["first"], cast["jo"], [2, 2, 2], "Jo's summary")
+    make_scorecard(cast["first"], cast["jo"], [2, 2, 2], summary="Jo's summary", notes="jo notes")
     assert "Ivan&#x27;s summary" in page(cast["jo"], candidate)

@@ -23,8 +23,7 @@ from scoring.comparison import Options, compare, competency_sums, interviewer_ba
 from scoring.scores import competency_scores
 from scoring.selectors import debrief
 from tests.conftest import make_user
-from tests.factories import make_candidate, make_interview, make_position
-from tests.scoring.test_compare import score_card
+from tests.factories import make_candidate, make_interview, make_position, make_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -135,8 +134,7 @@ def example(hiring_manager, recruiter):
     # The scorecards exactly as the doc's table gives them.
     for name, person, *cells, recommendation in scorecard_rows:
         scores = [None if c == "skipped" else int(c) for c in cells[: len(PLANS[name])]]
-        score_card(interviews[name], people[person], scores, RECOMMENDATIONS[recommendation],
-                   skip_reason="Ran out of time")
+        make_scorecard(interviews[name], people[person], scores, recommendation=RECOMMENDATIONS[recommendation])
     return {"position": position, "candidates": candidates, "people": people, "interviews": interviews}
 
 

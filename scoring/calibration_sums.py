@@ -124,28 +124,31 @@ def fetch(sql, params):
         return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
+# A candidate's decision is their latest Decision row (served by scoring_decision_latest).
+LATEST_DECISION = """
+latest AS (
+    SELECT DISTINCT ON (candidate_id) candidate_id, id, decision FROM {decision} ORDER BY candidate_id, at DESC, id DESC
+)"""
+
 # Each slice's version, from what its sums are computed from: its submitted scorecards (how
 # many, the latest change), their amendments (the only way a submitted score changes) and
 # the latest decision of each of their candidates (point-biserial reads it). Interviews'
 # pins, candidates and revisions never change under a submitted scorecard. {where} narrows
 # it to some slices. (A write that bypasses the services, such as raw SQL on the scores, is
 # not seen until the slice's next submission, amendment or decision.)
-VERSIONS = """
-latest_id AS (
-    SELECT DISTINCT ON (candidate_id) candidate_id, id FROM {{decision}} ORDER BY candidate_id, at DESC, id DESC
-),
+VERSIONS = LATEST_DECISION + """,
 cards AS (
     SELECT sc.interview_id / %(size)s AS slice_no, COUNT(*) AS n,
            (EXTRACT(EPOCH FROM MAX(sc.updated_at)) * 1000000)::bigint AS changed, COALESCE(SUM(l.id), 0) AS decisions
-    FROM {{card}} sc
-    JOIN {{interview}} iv ON iv.id = sc.interview_id
-    LEFT JOIN latest_id l ON l.candidate_id = iv.candidate_id
+    FROM {card} sc
+    JOIN {interview} iv ON iv.id = sc.interview_id
+    LEFT JOIN latest l ON l.candidate_id = iv.candidate_id
     WHERE sc.status = %(submitted)s {where}
     GROUP BY 1
 ),
 amended AS (
     SELECT sc.interview_id / %(size)s AS slice_no, COUNT(*) AS n, MAX(a.id) AS last
-    FROM {{amendment}} a JOIN {{card}} sc ON sc.id = a.scorecard_id
+    FROM {amendment} a JOIN {card} sc ON sc.id = a.scorecard_id
     WHERE sc.status = %(submitted)s {where}
     GROUP BY 1
 ),
@@ -156,7 +159,7 @@ current_version AS (
 
 # The slices to rebuild: no stored sums yet, stored from other data, or left over (no
 # submitted scorecard any more: the candidate was deleted).
-STALE_SQL = "WITH" + VERSIONS.format(where="") + """
+STALE_SQL = "WITH" + VERSIONS.replace("{where}", "") + """
 SELECT COALESCE(v.slice_no, s.number) AS slice_no
 FROM current_version v FULL JOIN {slice} s ON s.number = v.slice_no
 WHERE v.version IS DISTINCT FROM s.version
@@ -199,10 +202,7 @@ def _write(name, table, keys, columns):
 # Per unit, one GROUP BY gives the sums Krippendorff's alpha needs, the raters and their
 # scores (for the ICC panels) and, unnested, each score beside its co-panelists' mean for
 # leniency. The rest of a scorecard is its total (a GROUP BY joined back) minus the score.
-REFRESH_SQL = "WITH" + VERSIONS.format(where="AND sc.interview_id / %(size)s = ANY(%(slices)s)") + """,
-latest AS (
-    SELECT DISTINCT ON (candidate_id) candidate_id, decision FROM {decision} ORDER BY candidate_id, at DESC, id DESC
-),
+REFRESH_SQL = "WITH" + VERSIONS.replace("{where}", "AND sc.interview_id / %(size)s = ANY(%(slices)s)") + """,
 scorecards AS MATERIALIZED (
     -- hired: 1 hire, 0 no hire, NULL otherwise (hold, undecided)
     SELECT sc.id, sc.interviewer_id, sc.interview_id / %(size)s AS slice_no,

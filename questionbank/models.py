@@ -256,6 +256,7 @@ class RubricCriterion(models.Model):
 
     class Meta:
         ordering = ["revision", "position"]
+        verbose_name_plural = "rubric criteria"
         constraints = [
             models.UniqueConstraint(fields=["revision", "position"], name="qb_criterion_unique_position"),
         ]
@@ -294,6 +295,7 @@ class PlanCriterion(models.Model):
 
     class Meta:
         ordering = ["position", "title"]
+        verbose_name_plural = "plan criteria"
 
     def __str__(self):
         return self.title

@@ -41,13 +41,28 @@ class ScorecardAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-@admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
-    list_display = ["candidate", "decision", "by", "at"]
-    readonly_fields = ["candidate", "decision", "rationale", "by", "at"]
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """Read-only: these rows are the history (docs/security.md). They are written by the app's
+    own audited views, and never changed or deleted, not even by an admin (the bulk delete
+    action goes too, as it needs the delete permission)."""
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-admin.site.register(Amendment)
+
+@admin.register(Decision)
+class DecisionAdmin(AppendOnlyAdmin):
+    list_display = ["candidate", "decision", "by", "at"]
+    list_select_related = ["candidate", "by"]
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(AppendOnlyAdmin):
+    list_display = ["scorecard", "field", "by", "at"]
+    list_select_related = ["scorecard__interview__candidate", "scorecard__interviewer", "by"]

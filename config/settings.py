@@ -171,6 +171,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind N trusted proxies that each append to X-Forwarded-For (docs/operations.md), throttling
+# and the audit log take the client's address from that header, N entries from the right, so a
+# client cannot pick its own; 0 (the default) means direct connections: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.network.client_ip"
 
 # Two-factor sign-in (django-otp, TOTP devices; docs/two-factor.md): the name authenticator apps show.
 OTP_TOTP_ISSUER = "Panelist"

@@ -1,0 +1,52 @@
+"""Behind a TLS proxy (TRUSTED_PROXY_COUNT=1), sign-in throttling keys on the client's address
+from X-Forwarded-For, counted from the right, not on the proxy's address that every request
+shares, and a client cannot escape a lockout by writing its own X-Forwarded-For."""
+
+import pytest
+
+from config.network import client_ip
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+PROXY = "10.0.0.5"
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def sign_in(client, password, forwarded_for):
+    return client.post("/login/", {"username": "hm", "password": password},
+                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def test_one_clients_failures_do_not_lock_out_another_behind_the_same_proxy(client, behind_one_proxy, hiring_manager):
+    for _ in range(5):
+        sign_in(client, "wrong-password", "203.0.113.9")
+
+    assert sign_in(client, PASSWORD, "203.0.113.9").status_code == 429
+    assert sign_in(client, PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_a_client_cannot_escape_its_lockout_by_forging_x_forwarded_for(client, behind_one_proxy, hiring_manager):
+    for _ in range(5):
+        sign_in(client, "wrong-password", "203.0.113.9")
+    # The proxy appends the address it saw; what the client wrote stays on the left.
+    assert sign_in(client, PASSWORD, "198.51.100.200, 203.0.113.9").status_code == 429
+
+
+def test_without_a_trusted_proxy_the_header_is_ignored(client, hiring_manager):
+    for _ in range(5):
+        sign_in(client, "wrong-password", "203.0.113.9")
+    assert sign_in(client, PASSWORD, "198.51.100.7").status_code == 429  # same REMOTE_ADDR: locked
+
+
+def test_the_client_address_is_counted_from_the_right(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9, 10.0.0.4")
+    assert client_ip(request) == "203.0.113.9"
+    assert client_ip(rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="10.0.0.4")) == PROXY
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == PROXY

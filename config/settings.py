@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Role changes made in a request are audited with its user as actor (scoring/signals.py).
+    "config.middleware.AuditActorMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,6 +186,10 @@ OTP_TOTP_ISSUER = "Panelist"
 # (config/sessions.py). Django gives a new session key at every sign-in.
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 60 * 60)
+if SESSION_IDLE_SECONDS < 60:
+    # The last-seen stamp is written at most once a minute (config/sessions.py), so a shorter
+    # timeout would sign people out mid-page; refuse it rather than behave oddly.
+    raise ImproperlyConfigured(f"SESSION_IDLE_SECONDS={SESSION_IDLE_SECONDS} is below the 60-second minimum.")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -62,3 +62,15 @@ def test_production_refuses_to_start_without_a_secret_key():
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_start_up_refuses_an_idle_timeout_below_a_minute():
+    result = run_check(SESSION_IDLE_SECONDS="30")
+    assert result.returncode != 0
+    assert "SESSION_IDLE_SECONDS=30 is below the 60-second minimum" in result.stderr
+
+
+def test_start_up_names_a_malformed_connection_age():
+    result = run_check(DB_CONN_MAX_AGE="forever")
+    assert result.returncode != 0
+    assert "DB_CONN_MAX_AGE='forever' is not a whole number" in result.stderr

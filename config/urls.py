@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import two_factor, views
+from config.sessions import ThrottledPasswordChangeView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +15,7 @@ urlpatterns = [
     path("account/two-factor/setup/", two_factor.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/confirm/", two_factor.two_factor_confirm, name="two_factor_confirm"),
     path("account/two-factor/disable/", two_factor.two_factor_disable, name="two_factor_disable"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", ThrottledPasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("questions/", include("questionbank.urls")),
     path("", include("interviews.urls")),

@@ -152,3 +152,61 @@ def test_admins_read_the_audit_log_and_cannot_edit_it(client, admin_user):
     assert client.get("/admin/scoring/auditevent/").status_code == 200
     assert "probe" in client.get("/admin/scoring/auditevent/").content.decode()
     assert client.post(f"/admin/scoring/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_a_failed_sign_in_is_audited_with_the_account_id_never_the_typed_username(client, hiring_manager):
+    from scoring.models import AuditEvent
+    from scoring.signals import UNKNOWN_USER
+
+    client.post("/login/", {"username": "hm", "password": "wrong"})
+    # Someone typed their password into the username box.
+    client.post("/login/", {"username": "correct-horse-battery-staple", "password": "wrong"})
+    failures = AuditEvent.objects.filter(action="auth.sign_in_failed").order_by("pk")
+    assert [event.target for event in failures] == [f"user {hiring_manager.pk}", UNKNOWN_USER]
+    for event in failures:
+        assert "correct-horse" not in str(event.detail) and event.actor is None
+
+
+def test_wrong_current_passwords_on_the_change_password_page_sign_the_session_out(client, hiring_manager):
+    from scoring.models import AuditEvent
+
+    client.post("/login/", {"username": "hm", "password": PASSWORD})
+    wrong = {"old_password": "a-guess-at-it-0", "new_password1": "a-new-long-password-7",
+             "new_password2": "a-new-long-password-7"}
+    for attempt in range(1, 5):
+        response = client.post("/password/", wrong)
+        assert response.status_code == 200 and "_auth_user_id" in client.session, attempt
+        assert "Your old password was entered incorrectly" in response.content.decode()
+    assert "One more wrong password signs you out." in response.content.decode()
+    response = client.post("/password/", wrong, follow=True)
+    assert response.redirect_chain[0][0] == "/login/"
+    assert "wrong current password too many times, so you were signed out" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get("/password/").status_code == 302  # signed out: back to the sign-in page
+    hiring_manager.refresh_from_db()
+    assert hiring_manager.check_password(PASSWORD)
+    events = AuditEvent.objects.filter(action="auth.password_change_failed").order_by("pk")
+    assert [(e.actor, e.detail["failures"], e.detail["signed_out"]) for e in events] == [
+        (hiring_manager, n, n == 5) for n in range(1, 6)]
+
+
+def test_a_right_current_password_changes_it_and_clears_the_count(client, hiring_manager):
+    client.post("/login/", {"username": "hm", "password": PASSWORD})
+    new = "a-new-long-password-7"
+    for _ in range(4):
+        client.post("/password/", {"old_password": "a-guess-at-it-0", "new_password1": new, "new_password2": new})
+    response = client.post("/password/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    assert response.status_code == 302 and response["Location"] == "/password/done/"
+    hiring_manager.refresh_from_db()
+    assert hiring_manager.check_password(new)
+    # The count starts again: one more wrong password does not sign the session out.
+    client.post("/password/", {"old_password": "a-guess-at-it-0", "new_password1": "x" * 12, "new_password2": "x" * 12})
+    assert client.get("/password/").status_code == 200
+
+
+def test_a_weak_new_password_is_not_counted_as_a_wrong_current_one(client, hiring_manager):
+    client.post("/login/", {"username": "hm", "password": PASSWORD})
+    for _ in range(6):
+        response = client.post("/password/", {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"})
+        assert response.status_code == 200
+    assert "_auth_user_id" in client.session

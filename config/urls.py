@@ -4,11 +4,13 @@ from django.urls import include, path
 
 from config import two_factor, views
 from config.sessions import ThrottledPasswordChangeView
+from config.forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("help/scoring/", views.help_scoring, name="help_scoring"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/verify/", two_factor.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/", two_factor.two_factor_status, name="two_factor_status"),

@@ -1,4 +1,4 @@
-"""Project-wide pages: home, health check, error pages."""
+"""Project-wide pages: home, health check, help, error pages."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from config.helpdoc import scoring_help
 from interviews.selectors import home_dashboards
 from questionbank.models import Question, Status
 
@@ -14,6 +15,11 @@ def home(request):
     """The question bank cards, and each role's dashboard (interviews.selectors)."""
     counts = {"published": Question.objects.filter(status=Status.PUBLISHED).count()}
     return render(request, "home.html", {"counts": counts, **home_dashboards(request.user)})
+
+
+def help_scoring(request):
+    """How every score is computed: docs/scoring.md, rendered (config/helpdoc.py)."""
+    return render(request, "help/scoring.html", {"doc": scoring_help()})
 
 
 @login_not_required

@@ -1,4 +1,11 @@
-"""Word-level differences between two revisions, for the revision page."""
+"""Differences between two revisions, for the revision page.
+
+Prose (prompt, model answer…) is diffed word by word. Lists (key points, follow-ups, rubric
+criteria, anchors) are diffed item by item, one line each: an unchanged item stays one plain
+line, a changed item shows as its old line removed and its new line added, so an edit of one
+key point never seems to spill into the next. Anchors are compared level by level and each
+line names its level ("3 · Good").
+"""
 
 import difflib
 import json
@@ -15,21 +22,24 @@ FIELD_LABELS = {
     "follow_ups": "Follow-ups",
     "minutes": "Suggested minutes",
     "criteria": "Rubric criteria",
-    "anchors": "Score anchors (1-4)",
+    "anchors": "Score anchors",
     "reference_solution": "Reference solution",
     "coding_tests": "Test cases",
 }
+LIST_FIELDS = {"key_points", "follow_ups", "criteria"}
+ANCHOR_NAMES = {1: "Poor", 2: "Weak", 3: "Good", 4: "Excellent"}
 
 
 def _as_text(value):
-    if isinstance(value, list):
-        return "\n".join(
-            f"{item.get('question', '')} | {item.get('good_answer', '')}" if isinstance(item, dict) else str(item)
-            for item in value
-        )
     if isinstance(value, dict):
         return json.dumps(value, indent=1, sort_keys=True) if value else ""
     return str(value)
+
+
+def _item_text(item):
+    if isinstance(item, dict):  # a follow-up
+        return f"{item.get('question', '')} | {item.get('good_answer', '')}"
+    return str(item)
 
 
 def word_diff(old, new):
@@ -47,11 +57,49 @@ def word_diff(old, new):
     return mark_safe(" ".join(out))
 
 
+def line_diff(old, new):
+    """Lines of a list field: ``{"op": "same" | "removed" | "added", "text": ...}``, in order,
+    each removed block before the block that replaced it."""
+    a, b = [_item_text(i) for i in old], [_item_text(i) for i in new]
+    lines = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            lines += [{"op": "same", "text": text} for text in a[i1:i2]]
+            continue
+        lines += [{"op": "removed", "text": text} for text in a[i1:i2]]
+        lines += [{"op": "added", "text": text} for text in b[j1:j2]]
+    return lines
+
+
+def anchor_diff(old, new):
+    """Lines of the four anchors, level by level, each labelled with its level."""
+    lines = []
+    for level, (before, after) in enumerate(zip(old, new), 1):
+        label = f"{level} · {ANCHOR_NAMES.get(level, '')}"
+        if before == after:
+            lines.append({"op": "same", "label": label, "text": after})
+            continue
+        if before:
+            lines.append({"op": "removed", "label": label, "text": before})
+        if after:
+            lines.append({"op": "added", "label": label, "text": after})
+    return lines
+
+
 def revision_diff(old, new):
-    """Fields that differ between two revisions, each with the word diff from old to new."""
+    """Fields that differ between two revisions: prose with ``html`` (the word diff from old
+    to new), lists and anchors with ``lines`` (see line_diff)."""
     a, b = old.text_fields(), new.text_fields()
-    return [
-        {"field": field, "label": label, "html": word_diff(a[field], b[field])}
-        for field, label in FIELD_LABELS.items()
-        if a[field] != b[field]
-    ]
+    changes = []
+    for field, label in FIELD_LABELS.items():
+        if a[field] == b[field]:
+            continue
+        change = {"field": field, "label": label}
+        if field == "anchors":
+            change["lines"] = anchor_diff(a[field], b[field])
+        elif field in LIST_FIELDS:
+            change["lines"] = line_diff(a[field], b[field])
+        else:
+            change["html"] = word_diff(a[field], b[field])
+        changes.append(change)
+    return changes

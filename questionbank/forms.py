@@ -43,10 +43,10 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Follow-up questions",
         help_text="One per line as: question || what a good reply mentions",
     )
-    anchor_1 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="1 — what a poor answer sounds like")
-    anchor_2 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="2 — a weak answer")
-    anchor_3 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="3 — a good answer")
-    anchor_4 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="4 — an excellent answer")
+    anchor_1 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="1 · Poor: what a poor answer sounds like")
+    anchor_2 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="2 · Weak: what a weak answer sounds like")
+    anchor_3 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="3 · Good: what a good answer sounds like")
+    anchor_4 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="4 · Excellent: what an excellent answer sounds like")
     reference_solution = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6, "class": "font-monospace"}), required=False,
         help_text="Coding questions only: a Python solution.",
@@ -111,6 +111,12 @@ class QuestionForm(forms.Form):
     def anchors(self):
         return [self.cleaned_data.get(f"anchor_{level}", "").strip() for level in SCORE_LEVELS]
 
+    def title_changed(self):
+        """A new question, or an edit that gave the question another title: only then is the
+        near-duplicate warning worth a second submit. An edit of the prompt or the rubric
+        under the same title was already checked when that title was written."""
+        return self.instance is None or self.cleaned_data["title"] != self.instance.current_revision.title
+
     def clean(self):
         data = super().clean()
         anchors = [data.get(f"anchor_{level}", "") for level in SCORE_LEVELS]
@@ -138,12 +144,20 @@ class QuestionForm(forms.Form):
 
 class CriterionForm(forms.Form):
     text = forms.CharField(
-        max_length=400, required=False, label="",
+        max_length=400, required=False, label="Criterion",
         widget=forms.TextInput(attrs={"placeholder": "e.g. Names two resampling methods and when each backfires"}),
     )
 
+    def __init__(self, *args, number=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if number:  # "Criterion 3": the row's number, for screen readers (shown as the list's number)
+            self.fields["text"].label = f"Criterion {number}"
+
 
 class BaseCriterionFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "number": None if index is None else index + 1}
+
     def texts(self):
         return [f.cleaned_data["text"].strip() for f in self.forms if f.cleaned_data.get("text", "").strip()]
 

@@ -38,6 +38,7 @@ L = "login"  # 302 to the login page
 MATRIX = {
     "home":                         ("GET",  [L, 200, 200, 200, 200, 200, 200]),
     "healthz":                      ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    "help_scoring":                 ("GET",  [L, 200, 200, 200, 200, 200, 200]),
     "login":                        ("GET",  [200, 302, 302, 302, 302, 302, 302]),
     "logout":                       ("POST", [L, L, L, L, L, L, L]),  # signs out, then to the login page
     "password_change":              ("GET",  [L, 200, 200, 200, 200, 200, 200]),

@@ -23,6 +23,8 @@ def _content(form, formset):
 
 def _similar_warning(form, exclude_pk=None):
     """Titles close to the new one; the author must confirm once before saving."""
+    if not form.title_changed():
+        return []
     similar = similar_titles(form.cleaned_data["title"], exclude_pk=exclude_pk)
     if similar and not form.cleaned_data.get("confirm_similar"):
         return similar

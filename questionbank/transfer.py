@@ -32,6 +32,35 @@ CSV_COLUMNS = [
 ]
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (tab and carriage return
+# too, and the full-width forms that some spreadsheets read as their ASCII twins).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_safe(value):
+    """A CSV cell that no spreadsheet runs as a formula: text starting with a formula prefix
+    gets a leading apostrophe, as does text that already starts with one (so ``csv_unquote``
+    gives back exactly what was written). Numbers such as -0.53 are left alone. Every CSV this
+    app writes (the bank export, the comparison export) passes every cell through here."""
+    text = str(value)
+    if text[:1] == "'":
+        return "'" + text
+    if text.startswith(FORMULA_PREFIXES):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def csv_unquote(text):
+    """The inverse of ``csv_safe``, applied to every cell of an imported CSV, so exporting the
+    bank and importing the file back is lossless."""
+    if text[:1] == "'" and (text[1:2] == "'" or text[1:].startswith(FORMULA_PREFIXES)):
+        return text[1:]
+    return text
+
+
 class ImportError_(ValueError):
     """A file that cannot be imported; the message names the line where it can."""
 
@@ -89,7 +118,7 @@ def export_csv():
     for q in _questions_for_export():
         rev = _current(q)
         anchors = {a.level: a.text for a in rev.anchors.all()}
-        writer.writerow([
+        writer.writerow(csv_safe(cell) for cell in [
             q.slug, q.area, q.kind, q.level, ";".join(q.roles), q.status, rev.title, rev.prompt, rev.why_we_ask,
             rev.model_answer, "\n".join(rev.key_points),
             json.dumps(rev.follow_ups, ensure_ascii=False) if rev.follow_ups else "",
@@ -239,6 +268,7 @@ def parse_csv(text):
     try:
         for row in reader:
             line = reader.line_num
+            row = {k: csv_unquote(v) if isinstance(v, str) else v for k, v in row.items()}  # as export_csv wrote it
             if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue
             if None in row:

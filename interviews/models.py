@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,12 +31,14 @@ class Stage(models.TextChoices):
 class PositionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """People involved in a position: its hiring manager, its recruiter, and interviewers
-        on a panel for one of its candidates. Admins see all."""
+        on a panel, not cancelled, for one of its candidates. Admins see all."""
         if user.is_superuser:
             return self
-        return self.filter(
-            Q(hiring_manager=user) | Q(recruiter=user) | Q(candidates__interviews__interviewers=user)
-        ).distinct()
+        # EXISTS rather than a join: no duplicate rows, so no DISTINCT.
+        on_panel = Interview.objects.filter(candidate__position=OuterRef("pk"), interviewers=user).exclude(
+            status=InterviewStatus.CANCELLED
+        )
+        return self.filter(Q(hiring_manager=user) | Q(recruiter=user) | Q(Exists(on_panel)))
 
 
 class Position(models.Model):
@@ -72,11 +74,14 @@ class Position(models.Model):
 
 class CandidateQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """The candidates of positions the user runs, and those the user is on a panel for
+        (a cancelled interview grants nothing: not its debrief, PDF or CV). Admins see all."""
         if user.is_superuser:
             return self
-        return self.filter(
-            Q(position__hiring_manager=user) | Q(position__recruiter=user) | Q(interviews__interviewers=user)
-        ).distinct()
+        on_panel = Interview.objects.filter(candidate=OuterRef("pk"), interviewers=user).exclude(
+            status=InterviewStatus.CANCELLED
+        )
+        return self.filter(Q(position__hiring_manager=user) | Q(position__recruiter=user) | Q(Exists(on_panel)))
 
 
 class Candidate(models.Model):

@@ -11,7 +11,8 @@ and with ``normalise``:
 5. each of those interviewers' mean and standard deviation over all their submitted scores.
 
 Only submitted scorecards the viewer may see count (``Scorecard.objects.visible_to(user)``),
-so the independent-scoring rule holds here as on every other page; for those who see them
+so the independent-scoring rule holds here as on every other page, and never those of a
+cancelled interview (as on the debrief); for those who see them
 all (``Position.is_run_by``) the queries skip that filter, whose ORs made PostgreSQL read
 every scorecard and interview of every position (~40 ms of SQL on the bench data). The page
 view caches what it renders from this table (scoring/compare_cache.py).
@@ -253,7 +254,8 @@ def _candidates(position, user, options):
 
 def _visible_cards(position, user):
     cards = Scorecard.objects if position.is_run_by(user) else Scorecard.objects.visible_to(user)
-    return cards.submitted().filter(interview__candidate__position=position)
+    return (cards.submitted().filter(interview__candidate__position=position)
+            .exclude(interview__status=InterviewStatus.CANCELLED))
 
 
 def _scored(position, user):
@@ -274,6 +276,7 @@ ALL_SUMS_SQL = """
     WITH interview AS MATERIALIZED (
         SELECT id, candidate_id FROM interviews_interview
          WHERE candidate_id = ANY(ARRAY(SELECT id FROM interviews_candidate WHERE position_id = %(position)s))
+           AND status <> %(cancelled)s
     ), scored AS MATERIALIZED (
         SELECT interview.candidate_id, card.interviewer_id, qs.question_id, qs.score
           FROM interview
@@ -295,7 +298,8 @@ def _all_sums(position, by_interviewer):
             "weight_sum", "n"]
     with connection.cursor() as cursor:
         cursor.execute(ALL_SUMS_SQL.format(interviewer=", scored.interviewer_id" if by_interviewer else ""),
-                       {"position": position.pk, "submitted": ScorecardStatus.SUBMITTED})
+                       {"position": position.pk, "submitted": ScorecardStatus.SUBMITTED,
+                        "cancelled": InterviewStatus.CANCELLED})
         return [dict(zip(keys, row)) for row in cursor.fetchall()]
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Recommendation
+from .models import Recommendation, score_in_words
 
 
 class SubmitForm(forms.Form):
@@ -26,8 +26,8 @@ class AmendForm(forms.Form):
 
     field = forms.ChoiceField(label="What to change")
     score = forms.TypedChoiceField(
-        choices=[("", "—")] + [(str(n), str(n)) for n in range(1, 5)], coerce=int, empty_value=None, required=False,
-        label="New score",
+        choices=[("", "—")] + [(str(n), score_in_words(n)) for n in range(1, 5)], coerce=int, empty_value=None,
+        required=False, label="New score",
     )
     recommendation = forms.ChoiceField(choices=[("", "—")] + list(Recommendation.choices), required=False,
                                        label="New recommendation")

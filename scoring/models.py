@@ -17,6 +17,15 @@ class Recommendation(models.TextChoices):
 
 
 RECOMMENDATION_POINTS = {"strong_no": 1, "no": 2, "yes": 3, "strong_yes": 4}
+# The words of the 1-4 anchored scale, as the live page labels its anchors.
+SCORE_LABELS = {1: "Poor", 2: "Weak", 3: "Good", 4: "Excellent"}
+
+
+def score_in_words(score):
+    """4 -> "4 (Excellent)"; None -> "no score"."""
+    if score is None:
+        return "no score"
+    return f"{score} ({SCORE_LABELS[score]})" if score in SCORE_LABELS else str(score)
 
 
 class ScorecardStatus(models.TextChoices):
@@ -31,7 +40,8 @@ class ScorecardQuerySet(models.QuerySet):
         - your own scorecards, draft or submitted;
         - other people's *submitted* scorecards, if you are the position's hiring manager or
           recruiter, or an interviewer of that candidate who has submitted your own scorecard
-          for every interview of the candidate you are on;
+          for every interview of the candidate you are on (cancelled interviews grant nothing:
+          a panel seat on one alone does not make you a peer);
         - drafts are private to their author (admins reach them only through
           ``admin_override``, which is logged).
         """
@@ -51,7 +61,9 @@ class ScorecardQuerySet(models.QuerySet):
             .exclude(status="cancelled")
             .exclude(Exists(my_submitted))
         )
-        on_panel = Interview.objects.filter(candidate_id=OuterRef("interview__candidate_id"), interviewers=user)
+        on_panel = Interview.objects.filter(
+            candidate_id=OuterRef("interview__candidate_id"), interviewers=user
+        ).exclude(status="cancelled")
         peer = Q(Exists(on_panel)) & ~Q(Exists(unfinished))
         if user.is_superuser:
             return self.filter(own | Q(status=ScorecardStatus.SUBMITTED))
@@ -178,6 +190,34 @@ class Amendment(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="scoring_amendment_has_reason"),
         ]
+
+    @property
+    def question_id(self):
+        """The question of a "score:<id>" or "notes:<id>" change; None for the scorecard's own fields."""
+        _, _, pk = self.field.partition(":")
+        return int(pk) if pk.isdigit() else None
+
+    @property
+    def kind(self):
+        """"score", "notes", "recommendation" or "summary"."""
+        return self.field.partition(":")[0]
+
+    def change_in_words(self):
+        """Old -> new as people read them: "4 (Excellent) → 3 (Good)", "Strong yes → Yes"."""
+        old, new = self.old_value, self.new_value
+        if self.kind == "score":
+            return f"{score_in_words(old)} → {score_in_words(new)}"
+        if self.kind == "recommendation":
+            labels = dict(Recommendation.choices)
+            return f"{labels.get(old, old or 'none')} → {labels.get(new, new or 'none')}"
+        return f"“{old or ''}” → “{new or ''}”"
+
+    def in_words(self, question_title=""):
+        """The whole change: "score on ‘What AUC measures’: 4 (Excellent) → 3 (Good)",
+        "recommendation: Strong yes → Yes"; never the stored "score:62"."""
+        if self.question_id is not None:
+            return f"{self.kind} on ‘{question_title}’: {self.change_in_words()}"
+        return f"{self.kind}: {self.change_in_words()}"
 
 
 class DecisionChoice(models.TextChoices):

@@ -66,10 +66,12 @@ def debrief_pdf(candidate, data):
         for m in data["missing"]:
             who = m["interviewer"].get_full_name() or m["interviewer"].username
             pdf.cell(0, 6, _t(f"{who} - {m['interview'].plan_name}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    # Empty for a reader still scoring (selectors.debrief hides the decisions from them).
     if data["decisions"]:
         d = data["decisions"][0]
+        who = d.by.get_full_name() or d.by.username
         pdf.set_font("Helvetica", "B", 12)
-        pdf.cell(0, 8, _t(f"Decision: {d.get_decision_display()} ({d.by.username}, {d.at:%Y-%m-%d})"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 8, _t(f"Decision: {d.get_decision_display()} ({who}, {d.at:%Y-%m-%d})"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("Helvetica", "", 10)
         pdf.multi_cell(0, 5, _t(d.rationale), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from interviews.models import Interview, InterviewStatus
 
-from .models import RECOMMENDATION_POINTS, QuestionScore, Scorecard, ScorecardStatus
+from .models import RECOMMENDATION_POINTS, Amendment, QuestionScore, Scorecard, ScorecardStatus
 from .scores import competency_scores
 
 HIRE_SIDE = {"yes", "strong_yes"}
@@ -24,6 +24,7 @@ class DebriefRow:
     question: object  # DebriefQuestion
     cells: list = field(default_factory=list)  # one per scorecard: DebriefCell or None
     disagreement: bool = False
+    amended: list = field(default_factory=list)  # when any: one list of DebriefAmendment per scorecard
 
 
 # The debrief reads plain rows (values_list) into these small records rather than model
@@ -65,23 +66,49 @@ class DebriefCell:
     weight: Decimal
 
 
+@dataclass(slots=True)
+class DebriefAmendment:
+    """A change to a submitted scorecard, in words, with who, when and why; ``after_reading``
+    when it was made after its author could read colleagues' scorecards (after their own
+    submit and after another panellist's scorecard of the candidate was submitted)."""
+
+    scorecard_id: int
+    question_id: int | None
+    kind: str
+    words: str  # the whole change: "score on ‘What AUC measures’: 4 (Excellent) → 3 (Good)"
+    change: str  # old -> new alone: "4 (Excellent) → 3 (Good)"
+    by: str
+    at: datetime
+    reason: str
+    after_reading: bool
+
+
+def person_name(user):
+    """How the pages name people: the full name, else the username."""
+    return user.get_full_name() or user.username
+
+
 def debrief(candidate, user):
     """Everything the debrief page shows, from the scorecards ``user`` may see. Five queries:
     the visible scorecards, their scores, the interviews with their questions, the panellists
-    still to submit, the decisions (and nothing per interview, scorecard or score)."""
-    # The independence rule stays in this queryset (Scorecard.objects.visible_to).
+    still to submit, the decisions (and nothing per interview, scorecard or score); a sixth
+    for the amendments when a scorecard has any; none for the decisions when ``user`` may not
+    see them yet."""
+    # The independence rule stays in this queryset (Scorecard.objects.visible_to). Scorecards
+    # of cancelled interviews are not shown and do not count (docs/scoring.md, "What counts").
     cards = list(
         Scorecard.objects.visible_to(user)
         .submitted()
         .filter(interview__candidate=candidate)
+        .exclude(interview__status=InterviewStatus.CANCELLED)
         .select_related("interviewer")
-        .only("interview", "status", "recommendation", "summary",
+        .only("interview", "status", "recommendation", "summary", "submitted_at",
               "interviewer__username", "interviewer__first_name", "interviewer__last_name")
+        .annotate(amended=Exists(Amendment.objects.filter(scorecard_id=OuterRef("pk"))))
         .order_by("interview__starts_at", "interviewer__username")
     )
-    # The scores as rows, with their question's competency and weight (joined; a scorecard of
-    # a cancelled interview still counts in the totals). order_by() drops Meta.ordering's
-    # joins to the scorecard and interview, which nothing here needs.
+    # The scores as rows, with their question's competency and weight (joined). order_by()
+    # drops Meta.ordering's joins to the scorecard and interview, which nothing here needs.
     cells = {}
     for row in (
         QuestionScore.objects.filter(scorecard_id__in=[c.pk for c in cards]).order_by()
@@ -90,6 +117,7 @@ def debrief(candidate, user):
     ):
         cells[row[0], row[1]] = DebriefCell(*row)
     interviews, questions = _interviews_and_questions(candidate)
+    amendments = _amendments(cards, questions)
     sections = []
     for interview in interviews:
         mine = [c for c in cards if c.interview_id == interview.pk]
@@ -102,8 +130,16 @@ def debrief(candidate, user):
                 continue
             row_cells = [cells.get((card.pk, question.pk)) for card in mine]
             scored = [c.score for c in row_cells if c and c.score]
-            rows.append(DebriefRow(question, row_cells, bool(scored) and max(scored) - min(scored) >= DISAGREEMENT_GAP))
-        sections.append({"interview": interview, "cards": mine, "rows": rows})
+            row = DebriefRow(question, row_cells, bool(scored) and max(scored) - min(scored) >= DISAGREEMENT_GAP)
+            row_amendments = [[a for a in amendments if a.scorecard_id == card.pk and a.question_id == question.pk]
+                              for card in mine] if amendments else []
+            if any(row_amendments):
+                row.amended = row_amendments
+            rows.append(row)
+        section_amendments = [a for a in amendments if a.scorecard_id in mine_ids]
+        sections.append({"interview": interview, "cards": mine, "rows": rows, "amendments": section_amendments,
+                         "amended_recommendations": {a.scorecard_id for a in section_amendments
+                                                     if a.kind == "recommendation"}})
     per_competency, overall = competency_scores((c.competency, c.weight, c.score) for c in cells.values())
     by_card = defaultdict(list)
     for c in cells.values():
@@ -111,13 +147,50 @@ def debrief(candidate, user):
     per_card = {c.pk: competency_scores(by_card[c.pk]) for c in cards}
     recommendations = [c.recommendation for c in cards]
     split = any(r in HIRE_SIDE for r in recommendations) and any(r not in HIRE_SIDE for r in recommendations)
+    missing = _missing(interviews)
+    # Finished scoring: a submitted scorecard of theirs here, and none of their seats missing.
+    finished = any(c.interviewer_id == user.pk for c in cards) and not any(m["interviewer"].pk == user.pk
+                                                                         for m in missing)
+    # Decisions follow the independence rule: the decision and its rationale (which usually
+    # quote the scores) are for those who run the position and for interviewers who have
+    # finished scoring, never for one still forming their view.
+    sees_decisions = finished or candidate.position.is_run_by(user)
+    by_interview = {i.pk: i for i in interviews}
+    amended_recommendation = {a.scorecard_id for a in amendments if a.kind == "recommendation"}
     return {
         "cards": cards, "sections": sections, "per_competency": per_competency, "overall": overall,
-        "per_card": per_card, "recommendation_split": split, "missing": _missing(interviews),
+        "per_card": per_card, "recommendation_split": split, "missing": missing,
         "recommendation_counts": {r: recommendations.count(r) for r in RECOMMENDATION_POINTS},
+        # Each recommendation with the interview it came from, and whether it was amended.
+        "recommendations": [{"card": c, "interview": by_interview.get(c.interview_id),
+                             "amended": c.pk in amended_recommendation} for c in cards],
+        "viewer_finished": finished,
+        "decisions_hidden": not sees_decisions,
         # Ordered as Decision.Meta without its leading "candidate" (a join to order by name).
-        "decisions": list(candidate.decisions.select_related("by").order_by("-at", "-pk")),
+        "decisions": list(candidate.decisions.select_related("by").order_by("-at", "-pk")) if sees_decisions else [],
     }
+
+
+def _amendments(cards, questions):
+    """The amendments of the scorecards that have any (one query, none when no scorecard was
+    amended), in time order, each in words (DebriefAmendment)."""
+    amended = [c for c in cards if c.amended]
+    if not amended:
+        return []
+    titles = {q.pk: q.title for rows in questions.values() for q in rows}
+    by_card = {c.pk: c for c in cards}
+    result = []
+    for a in (Amendment.objects.filter(scorecard_id__in=[c.pk for c in amended]).select_related("by")
+              .only("scorecard_id", "at", "reason", "field", "old_value", "new_value",
+                    "by__username", "by__first_name", "by__last_name")
+              .order_by("at", "pk")):
+        card = by_card[a.scorecard_id]
+        # The first time a colleague's scorecard of this candidate could be read.
+        others = [c.submitted_at for c in cards if c.interviewer_id != card.interviewer_id and c.submitted_at]
+        after = bool(others) and card.submitted_at is not None and a.at > card.submitted_at and a.at > min(others)
+        result.append(DebriefAmendment(a.scorecard_id, a.question_id, a.kind, a.in_words(titles.get(a.question_id, "")),
+                                       a.change_in_words(), person_name(a.by), a.at, a.reason, after))
+    return result
 
 
 def _interviews_and_questions(candidate):

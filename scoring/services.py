@@ -1,12 +1,15 @@
-"""Workflows of scorecards: opening, saving a question's score, submitting, amending."""
+"""Workflows of scorecards (opening, saving a question's score, submitting, amending) and of
+decisions."""
 
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from interviews.models import InterviewQuestion
+from interviews.models import Candidate, InterviewQuestion, InterviewStatus, Stage
 
-from .models import Amendment, AutosaveReceipt, QuestionScore, Scorecard, ScorecardStatus, audit
+from .models import (
+    Amendment, AutosaveReceipt, Decision, DecisionChoice, QuestionScore, Scorecard, ScorecardStatus, audit,
+)
 
 MAX_NOTES = 20_000
 MAX_SECONDS = 24 * 3600
@@ -28,9 +31,24 @@ class Submitted(Exception):
     """The scorecard is submitted, so it is read-only."""
 
 
+class InterviewCancelled(ScoreError):
+    """The interview was cancelled: nothing of it is scored (no scorecard opened, saved,
+    submitted or amended)."""
+
+    def __init__(self):
+        super().__init__("this interview was cancelled, so it is not scored")
+
+
+def _refuse_cancelled(interview):
+    if interview.status == InterviewStatus.CANCELLED:
+        raise InterviewCancelled()
+
+
 def scorecard_open(*, interview, interviewer):
     """The interviewer's scorecard for the interview, created with an empty score row per
-    question on first use; records when the interviewer started."""
+    question on first use; records when the interviewer started. Raises InterviewCancelled
+    for a cancelled interview (no scorecard is created for it)."""
+    _refuse_cancelled(interview)
     card, _ = Scorecard.objects.get_or_create(interview=interview, interviewer=interviewer)
     # The card's questions without a score row yet, in one query (NOT EXISTS); usually none.
     missing = list(
@@ -129,12 +147,20 @@ RETURNING version
 
 
 # The autosave lookup (docs/autosave.md, query 3): the row only on the requesting user's
-# scorecard, with its revision's criterion ids and key-point count, the scorecard's status and
+# scorecard, with its revision's criterion ids and key-point count, the scorecard's status, its
+# interview's status, whether the user still holds scoring.add_scorecard (directly or through a
+# group: a user removed from the Interviewers role keeps their panel seat but may not write) and
 # any receipt of this idempotency key. Written once as SQL: built through the ORM (an
 # ArraySubquery, a Subquery and a Coalesce) its compilation cost about 3 ms of Python per
 # request, twice the time the database spent on it (docs/performance.md).
 _LOOKUP_SQL = """
-SELECT qs.id AS pk, qs.scorecard_id, qs.version, sc.status AS card_status,
+SELECT qs.id AS pk, qs.scorecard_id, qs.version, sc.status AS card_status, iv.status AS interview_status,
+       EXISTS (SELECT 1 FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
+                WHERE ct.app_label = 'scoring' AND p.codename = 'add_scorecard'
+                  AND (p.id IN (SELECT up.permission_id FROM auth_user_user_permissions up WHERE up.user_id = %(user)s)
+                       OR p.id IN (SELECT gp.permission_id FROM auth_user_groups ug
+                                     JOIN auth_group_permissions gp ON gp.group_id = ug.group_id
+                                    WHERE ug.user_id = %(user)s))) AS may_score,
        ARRAY(SELECT rc.id FROM questionbank_rubriccriterion rc WHERE rc.revision_id = iq.revision_id) AS criteria_ids,
        COALESCE(jsonb_array_length(rev.key_points), 0) AS key_point_count,
        (SELECT r.version FROM scoring_autosavereceipt r WHERE r.scorecard_id = qs.scorecard_id AND r.key = %(key)s
@@ -142,6 +168,7 @@ SELECT qs.id AS pk, qs.scorecard_id, qs.version, sc.status AS card_status,
        qs.score, qs.skipped, qs.skip_reason, qs.criteria_met, qs.key_points_hit, qs.notes, qs.seconds_spent
   FROM scoring_questionscore qs
   JOIN scoring_scorecard sc ON sc.id = qs.scorecard_id
+  JOIN interviews_interview iv ON iv.id = sc.interview_id
   JOIN interviews_interviewquestion iq ON iq.id = qs.question_id
   LEFT JOIN questionbank_questionrevision rev ON rev.id = iq.revision_id
  WHERE sc.interview_id = %(interview)s AND sc.interviewer_id = %(user)s AND qs.question_id = %(question)s
@@ -185,8 +212,11 @@ def score_write(*, score_row, base, state):
     """Save one question's state through the ORM (the form posts of the page without
     JavaScript). Same rules as autosave: refused when stale or submitted."""
     with transaction.atomic():
-        # Lock the row: two tabs posting at once must not both pass the version check.
-        locked = QuestionScore.objects.select_for_update().select_related("scorecard").get(pk=score_row.pk)
+        # Lock the row: two tabs posting at once must not both pass the version check. (Its
+        # interview is read, not locked: other panelists save to it at the same time.)
+        locked = (QuestionScore.objects.select_for_update(of=("self", "scorecard"))
+                  .select_related("scorecard__interview").get(pk=score_row.pk))
+        _refuse_cancelled(locked.scorecard.interview)
         if locked.scorecard.status == ScorecardStatus.SUBMITTED:
             raise Submitted()
         if locked.version != base:
@@ -232,7 +262,9 @@ SELECT q.id, q.required, b.question_id IS NOT NULL AS has_row, b.score, b.skippe
 def scorecard_submit(*, interview, interviewer, recommendation, summary):
     """Submit the interviewer's draft scorecard of the interview. Returns the required
     questions neither scored nor skipped with a reason (then nothing changes), an empty list
-    once submitted, or None when there is no draft to submit (not opened yet, or submitted)."""
+    once submitted, or None when there is no draft to submit (not opened yet, or submitted).
+    Raises InterviewCancelled for a cancelled interview."""
+    _refuse_cancelled(interview)
     missing = _submit(interview, interviewer, recommendation, summary.strip())
     if not missing:
         return missing
@@ -270,7 +302,8 @@ def scorecard_amend(*, scorecard, by, reason, changes):
     value, who, when and why."""
     if not reason or not reason.strip():
         raise ScoreError("an amendment needs a reason")
-    card = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    card = Scorecard.objects.select_for_update(of=("self",)).select_related("interview").get(pk=scorecard.pk)
+    _refuse_cancelled(card.interview)
     if card.status != ScorecardStatus.SUBMITTED:
         raise ScoreError("only a submitted scorecard is amended; a draft is simply edited")
     made = []
@@ -313,3 +346,27 @@ def adhoc_add(*, scorecard, revision=None, free_text="", competency="Ad hoc"):
     )
     QuestionScore.objects.create(scorecard=scorecard, question=question)
     return question
+
+
+# What a decision does to the candidate's stage (docs/scoring.md, "Decisions and the candidate's stage").
+DECISION_STAGES = {DecisionChoice.HIRE: Stage.OFFER, DecisionChoice.NO_HIRE: Stage.REJECTED}
+
+
+@transaction.atomic
+def decision_record(*, candidate, decision, rationale, by):
+    """Record a hiring decision (a new row: decisions are append-only) and move the candidate's
+    stage by the rule: hire -> offer, no hire -> rejected, hold -> unchanged; a candidate
+    already hired stays hired. Both are saved, or neither."""
+    # Lock the candidate: two decisions recorded at once move the stage one after the other,
+    # so the stage is the one the latest decision gives.
+    locked = Candidate.objects.select_for_update().only("pk", "stage").get(pk=candidate.pk)
+    made = Decision.objects.create(candidate_id=candidate.pk, decision=decision, rationale=rationale, by=by)
+    old_stage, new_stage = locked.stage, DECISION_STAGES.get(decision)
+    if new_stage is None or old_stage == Stage.HIRED:
+        new_stage = old_stage
+    if new_stage != old_stage:
+        Candidate.objects.filter(pk=candidate.pk).update(stage=new_stage)
+    candidate.stage = new_stage
+    audit(actor=by, action="decision.record", target=f"candidate {candidate.pk}", decision=decision,
+          stage_from=old_stage, stage_to=new_stage)
+    return made

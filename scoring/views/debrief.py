@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from interviews.models import Candidate
 
 from .. import debrief_cache
-from ..models import Decision, DecisionChoice, audit
+from ..models import DecisionChoice, audit
 from ..pdf import debrief_pdf
+from ..services import decision_record
 
 
 class DecisionForm(forms.Form):
@@ -57,8 +58,17 @@ def _may_decide(user, candidate):
     return user.is_superuser or candidate.position.hiring_manager_id == user.pk
 
 
+def _check_role(user, *perms):
+    """403 for someone who may see the candidate but no longer holds a role that reads it (a
+    user removed from the Interviewers group keeps their panel seats). Checked after the
+    candidate is found, so other people's candidates stay 404 for everyone."""
+    if not any(user.has_perm(perm) for perm in perms):
+        raise PermissionDenied("Your role no longer gives access to this candidate.")
+
+
 def debrief_view(request, pk):
     candidate = _candidate(request, pk, version=True)
+    _check_role(request.user, "interviews.view_candidate", "scoring.add_scorecard")
     data = debrief_cache.cached_debrief(candidate, request.user)
     audit(actor=request.user, action="debrief.view", target=f"candidate {candidate.pk}", scorecards=len(data["cards"]))
     if request.GET.get("format") == "pdf":
@@ -76,6 +86,7 @@ def debrief_view(request, pk):
 @require_POST
 def decision_view(request, pk):
     candidate = _candidate(request, pk)
+    _check_role(request.user, "interviews.view_candidate")
     if not _may_decide(request.user, candidate):
         raise PermissionDenied("Only the position's hiring manager records the decision.")
     form = DecisionForm(request.POST)
@@ -86,8 +97,10 @@ def decision_view(request, pk):
             "candidate": candidate, **data, "may_decide": True, "decision_form_html": as_crispy_form(form),
             "is_manager": True,
         }, status=400)
-    Decision.objects.create(candidate=candidate, by=request.user, **form.cleaned_data)
-    audit(actor=request.user, action="decision.record", target=f"candidate {candidate.pk}",
-          decision=form.cleaned_data["decision"])
-    messages.success(request, f"Decision recorded: {DecisionChoice(form.cleaned_data['decision']).label}.")
+    old_stage = candidate.get_stage_display()
+    decision_record(candidate=candidate, by=request.user, **form.cleaned_data)
+    text = f"Decision recorded: {DecisionChoice(form.cleaned_data['decision']).label}."
+    if candidate.get_stage_display() != old_stage:
+        text += f" Stage: {old_stage} → {candidate.get_stage_display()}."
+    messages.success(request, text)
     return redirect("scoring:debrief", pk=candidate.pk)

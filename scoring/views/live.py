@@ -33,6 +33,16 @@ def _interview_for_panelist(request, pk):
     )
 
 
+def refuse_cancelled(request, interview, *, typed=""):
+    """A cancelled interview is not scored: back to the interview, saying so, and saying back
+    what was typed so that it is not lost."""
+    text = "This interview was cancelled, so it is not scored: nothing was saved."
+    if typed.strip():
+        text += f" What you typed: “{typed.strip()[:500]}”."
+    messages.error(request, text)
+    return redirect(interview)
+
+
 # Everything the page shows of a scorecard's questions, in one precompiled statement (as the
 # autosave lookup is, services.autosave_lookup): each question's criteria and anchors come as
 # JSON arrays beside its row, and the revision's long texts the page does not show (model
@@ -144,6 +154,8 @@ def _form_state(post):
 def live_save(request, pk):
     """Save one question from a plain form post (the page without JavaScript)."""
     interview = _interview_for_panelist(request, pk)
+    if interview.status == InterviewStatus.CANCELLED:
+        return refuse_cancelled(request, interview, typed=request.POST.get("notes", ""))
     card = scorecard_open(interview=interview, interviewer=request.user)
     row = get_object_or_404(card.scores.select_related("question__revision"), question_id=request.POST.get("question") or 0)
     position = int(request.POST.get("position") or 1) if (request.POST.get("position") or "1").isdigit() else 1
@@ -211,8 +223,12 @@ def autosave(request, pk):
     row = autosave_lookup(interview_id=pk, user_id=request.user.pk, question_id=question, key=key)
     if row is None:
         return _error(404, "not_found", "There is no such question on your scorecard for this interview.")
+    if not row["may_score"] and not request.user.has_perm("scoring.add_scorecard"):  # has_perm: admins
+        return _error(403, "forbidden", "You no longer hold the interviewer role, so nothing can be saved here.")
     if row["replay_version"] is not None:
         return JsonResponse({"ok": True, "version": row["replay_version"], "replayed": True})
+    if row["interview_status"] == InterviewStatus.CANCELLED:
+        return _error(409, "cancelled", "This interview was cancelled, so it is not scored; nothing more can be saved here.")
     if row["card_status"] == "submitted":
         return _error(409, "submitted", "This scorecard is submitted and read-only; nothing more can be saved here.")
     try:
@@ -237,6 +253,8 @@ def autosave(request, pk):
 def adhoc(request, pk):
     """Add a question during the interview: from the bank (slug) or as free text."""
     interview = _interview_for_panelist(request, pk)
+    if interview.status == InterviewStatus.CANCELLED:
+        return refuse_cancelled(request, interview, typed=request.POST.get("free_text", ""))
     card = scorecard_open(interview=interview, interviewer=request.user)
     if card.is_submitted:
         messages.error(request, "This scorecard is submitted; questions can no longer be added.")

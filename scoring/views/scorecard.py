@@ -1,29 +1,47 @@
-"""Submitting a scorecard, and amending it once submitted."""
+"""Submitting a scorecard, and amending it once submitted. Nothing of a cancelled interview is
+submitted or amended; a scorecard it already had is shown read-only."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from interviews.models import InterviewStatus
+
 from ..forms import AmendForm, SubmitForm
+from ..models import Scorecard
 from ..scores import competency_scores
 from ..services import ScoreError, missing_items, scorecard_amend, scorecard_open, scorecard_submit
-from .live import _interview_for_panelist
+from .live import _interview_for_panelist, refuse_cancelled
 
 
 def _context(card):
     scores = list(card.scores.select_related("question__revision").order_by("question__order", "question_id"))
     per_competency, overall = competency_scores((s.question.competency, s.question.weight, s.score) for s in scores)
+    titles = {s.question_id: s.question.title for s in scores}
+    amendments = list(card.amendments.select_related("by")) if card.is_submitted else []
     return {
         "card": card, "scores": scores, "per_competency": per_competency, "overall": overall,
         "missing": missing_items(scores) if not card.is_submitted else [],
-        "amendments": card.amendments.select_related("by") if card.is_submitted else [],
+        # Each change in words, as the debrief says it ("score on ‘…’: 4 (Excellent) → 3 (Good)").
+        "amendments": [(a, a.in_words(titles.get(a.question_id, ""))) for a in amendments],
     }
+
+
+def _cancelled(request, interview):
+    """A cancelled interview: a submit is refused (what was typed is said back); a scorecard
+    it already has is shown read-only, and none is created."""
+    card = Scorecard.objects.filter(interview=interview, interviewer=request.user).first()
+    if request.method == "POST" or card is None:
+        return refuse_cancelled(request, interview, typed=request.POST.get("summary", ""))
+    return render(request, "scoring/scorecard.html", {"interview": interview, **_context(card), "cancelled": True})
 
 
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def scorecard(request, pk):
     interview = _interview_for_panelist(request, pk)
+    if interview.status == InterviewStatus.CANCELLED:
+        return _cancelled(request, interview)
     form = SubmitForm(request.POST) if request.method == "POST" else None
     missing = None
     if form is not None and form.is_valid():
@@ -60,6 +78,9 @@ def scorecard(request, pk):
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def amend(request, pk):
     interview = _interview_for_panelist(request, pk)
+    if interview.status == InterviewStatus.CANCELLED:
+        typed = "; ".join(t for t in (request.POST.get("text", "").strip(), request.POST.get("reason", "").strip()) if t)
+        return refuse_cancelled(request, interview, typed=typed)
     card = scorecard_open(interview=interview, interviewer=request.user)
     context = {"interview": interview, **_context(card)}
     form = AmendForm(request.POST, scores=context["scores"])
@@ -74,8 +95,8 @@ def amend(request, pk):
         else:
             if made:
                 messages.success(request, "Amendment saved; the old value is kept in the history below.")
-            else:
-                messages.info(request, "That is the value already on the scorecard; nothing changed.")
-            return redirect("scoring:scorecard", pk=interview.pk)
+                return redirect("scoring:scorecard", pk=interview.pk)
+            # Refused in place, so the reason typed stays in the form.
+            form.add_error(None, "That is the value already on the scorecard; nothing changed.")
     context.update(form=SubmitForm(), amend_form=form)
     return render(request, "scoring/scorecard.html", context, status=400)

@@ -48,6 +48,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # "Cache-Control: private, no-store" on every response to a signed-in user (static files
+    # never get this far: WhiteNoise answers them above).
+    "config.middleware.PrivatePagesNoStoreMiddleware",
     # Role changes made in a request are audited with its user as actor (scoring/signals.py).
     "config.middleware.AuditActorMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
@@ -55,6 +58,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # 413 for a body over MAX_REQUEST_BYTES, 411 without a length, sign-in first for an anonymous
+    # upload. Its check runs in the request phase, which for every middleware comes before any
+    # process_view, and the first code to read a body is a process_view (CSRF's token check reads
+    # request.POST), so no body is parsed before it. Placed after authentication (it asks who is
+    # signed in) and after the header middleware, so its refusals carry their headers.
+    "config.middleware.RequestBodyLimitMiddleware",
     "config.sessions.SessionTimeoutMiddleware",
     # Two-factor sign-in (config/two_factor.py): decides from the session, no query for most users.
     "config.two_factor.TwoFactorMiddleware",
@@ -164,6 +173,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Imports larger than this are refused with a message (questionbank.forms.ImportForm).
 QUESTION_IMPORT_MAX_BYTES = env_int("QUESTION_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# No request body may be larger (config.middleware.RequestBodyLimitMiddleware answers 413 before
+# reading it): a 5 MB CV plus the form around it. The proxy in front should refuse larger bodies
+# too (docs/operations.md). Uploads within it stay in memory, so none is written to a temporary file.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 6 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 # Sign-in throttling (django-axes): 5 failures for one username from one IP lock that pair
 # out for 15 minutes.

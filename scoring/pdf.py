@@ -19,7 +19,9 @@ def debrief_pdf(candidate, data):
     pdf.set_font("Helvetica", "B", 16)
     pdf.cell(0, 10, _t(f"Debrief: {candidate.name}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 6, _t(f"{candidate.position.title} - stage: {candidate.get_stage_display()}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    # The stage follows the decision (hire -> offer), so it is hidden with it.
+    stage = "" if data["decisions_hidden"] else f" - stage: {candidate.get_stage_display()}"
+    pdf.cell(0, 6, _t(f"{candidate.position.title}{stage}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     overall = data["overall"]
     pdf.cell(0, 6, _t(f"Overall weighted score: {overall:.2f} / 4" if overall is not None else "No scores yet"),
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -16,3 +16,16 @@ def live_client(as_user, interviewer, interview):
     client = as_user(interviewer)
     client.get(f"/interviews/{interview.pk}/live/")  # opens the scorecard
     return client
+
+
+@pytest.fixture
+def plain_pdf(monkeypatch):
+    """The debrief PDF drawn without stream compression, so a test can search its text."""
+    from scoring import pdf
+
+    class PlainPDF(pdf.FPDF):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.set_compression(False)
+
+    monkeypatch.setattr(pdf, "FPDF", PlainPDF)

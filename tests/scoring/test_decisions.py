@@ -94,3 +94,15 @@ def test_the_independence_banner_shows_only_before_you_submit(as_user, interview
     card.status, card.recommendation, card.summary, card.submitted_at = "submitted", "yes", "Done", interview.starts_at
     card.save()
     assert "only once you have submitted your own" not in client.get(url).content.decode()
+
+
+def test_the_stage_a_decision_gave_is_hidden_with_the_decision(as_user, plain_pdf, interview, interviewer,
+                                                               hiring_manager):
+    make_scorecard(interview, interviewer, [3, 3, 3], submit=False)
+    decision_record(candidate=interview.candidate, decision="no_hire", rationale="Weak", by=hiring_manager)
+    client = as_user(interviewer)
+    url = f"/candidates/{interview.candidate.pk}/debrief/"
+    assert "Rejected" not in client.get(url).content.decode()
+    assert b"Rejected" not in client.get(url, {"format": "pdf"}).content
+    assert "stage Rejected" in as_user(hiring_manager).get(url).content.decode()
+    assert b"stage: Rejected" in as_user(hiring_manager).get(url, {"format": "pdf"}).content

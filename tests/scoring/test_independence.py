@@ -12,7 +12,6 @@ from django.urls import reverse
 from interviews.models import Candidate, InterviewQuestion, Position
 from interviews.roles import GROUP_NAMES, Role
 from interviews.services import interview_cancel
-from scoring import pdf as pdf_module
 from scoring.comparison import compare
 from scoring.models import Decision, QuestionScore, Scorecard
 from scoring.selectors import debrief
@@ -170,19 +169,8 @@ def decided(interview, hiring_manager, interviewer, interviewer2):
     return mine
 
 
-def _plain_pdf(monkeypatch):
-    """The debrief PDF without stream compression, so its text can be searched."""
-    class PlainPDF(pdf_module.FPDF):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.set_compression(False)
-
-    monkeypatch.setattr(pdf_module, "FPDF", PlainPDF)
-
-
-def test_decisions_stay_hidden_from_an_interviewer_until_they_submit(as_user, monkeypatch, interview, interviewer,
+def test_decisions_stay_hidden_from_an_interviewer_until_they_submit(as_user, plain_pdf, interview, interviewer,
                                                                    hiring_manager, decided):
-    _plain_pdf(monkeypatch)
     url = f"/candidates/{interview.candidate.pk}/debrief/"
     client = as_user(interviewer)
     body = client.get(url).content.decode()
@@ -200,8 +188,7 @@ def test_decisions_stay_hidden_from_an_interviewer_until_they_submit(as_user, mo
     assert b"Newer rationale" in client.get(url, {"format": "pdf"}).content
 
 
-def test_those_who_run_the_position_see_the_decision(as_user, monkeypatch, interview, hiring_manager, recruiter, decided):
-    _plain_pdf(monkeypatch)
+def test_those_who_run_the_position_see_the_decision(as_user, plain_pdf, interview, hiring_manager, recruiter, decided):
     url = f"/candidates/{interview.candidate.pk}/debrief/"
     for person in (hiring_manager, recruiter):
         assert "Secret rationale of the hold" in as_user(person).get(url).content.decode()

@@ -45,14 +45,16 @@ def refuse_cancelled(request, interview, *, typed=""):
 
 # Everything the page shows of a scorecard's questions, in one precompiled statement (as the
 # autosave lookup is, services.autosave_lookup): each question's criteria and anchors come as
-# JSON arrays beside its row, and the revision's long texts the page does not show (model
-# answer, reference solution) stay in the database. Through the ORM this took three queries
-# (a prefetch per relation) and ~4 ms of building model objects for ~100 rows.
+# JSON arrays beside its row. The model answer, reference solution and test cases are shown
+# folded (<details>), so the interviewer need not open the bank mid-interview. Through the ORM
+# this took three queries (a prefetch per relation) and ~4 ms of building model objects for
+# ~100 rows.
 _LIVE_ROWS_SQL = """
 SELECT s.question_id, s.score, s.skipped, s.skip_reason, s.criteria_met, s.key_points_hit, s.notes,
        s.seconds_spent, s.version,
        q.section, q.competency, q.minutes, q.required, q.added_for_id IS NOT NULL, q.free_text,
        r.id, r.title, r.prompt, r.why_we_ask, r.key_points::json, r.follow_ups::json,
+       r.model_answer, r.reference_solution, r.coding_tests::json,
        (SELECT coalesce(json_agg(json_build_object('pk', c.id, 'text', c.text) ORDER BY c.position), '[]')
           FROM questionbank_rubriccriterion c WHERE c.revision_id = r.id),
        (SELECT coalesce(json_agg(json_build_object('level', a.level, 'text', a.text) ORDER BY a.level), '[]')
@@ -76,7 +78,8 @@ def _question_views(card, overlay=None):
     views = []
     for n, (question_id, score, skipped, skip_reason, criteria_met, key_points_hit, notes, seconds, version,
             section, competency, minutes, required, ad_hoc, free_text,
-            revision_id, title, prompt, why_we_ask, key_points, follow_ups, criteria, anchor_rows) in enumerate(rows, 1):
+            revision_id, title, prompt, why_we_ask, key_points, follow_ups, model_answer, reference_solution, coding_tests,
+            criteria, anchor_rows) in enumerate(rows, 1):
         saved = {"score": score, "skipped": skipped, "skip_reason": skip_reason, "criteria": list(criteria_met or []),
                  "key_points": list(key_points_hit or []), "notes": notes, "seconds": seconds, "version": version}
         state = (overlay or {}).get(question_id) or saved
@@ -88,7 +91,9 @@ def _question_views(card, overlay=None):
             "q": {"pk": question_id, "section": section, "competency": competency, "minutes": minutes,
                   "required": required, "ad_hoc": ad_hoc, "free_text": free_text,
                   "title": title if has_revision else free_text[:80]},
-            "rev": {"prompt": prompt, "why_we_ask": why_we_ask, "follow_ups": follow_ups} if has_revision else None,
+            "rev": {"prompt": prompt, "why_we_ask": why_we_ask, "follow_ups": follow_ups, "model_answer": model_answer,
+                    "reference_solution": reference_solution, "test_cases": _test_cases(coding_tests)}
+            if has_revision else None,
             "criteria": [(c, c["pk"] in state["criteria"]) for c in criteria],
             "key_points": [(i, text, i in state["key_points"]) for i, text in enumerate(key_points or [])],
             "anchors": [(level, anchors.get(level, ""), label, state["score"] == level) for level, label in ANCHOR_LABELS],
@@ -96,6 +101,25 @@ def _question_views(card, overlay=None):
             "answered": score is not None or (skipped and bool(skip_reason.strip())),
         })
     return views
+
+
+def _test_cases(coding_tests):
+    """A coding question's test cases as the live page shows them: the call written out
+    (``bigrams(["Hello."])``) and the expected value, both as JSON."""
+    coding_tests = coding_tests if isinstance(coding_tests, dict) else {}
+    function = coding_tests.get("function") or "solution"
+    cases = []
+    for case in coding_tests.get("test_cases") or []:
+        if not isinstance(case, dict):
+            continue
+        args = case.get("args")
+        args = args if isinstance(args, list) else [args]
+        cases.append({
+            "name": str(case.get("name") or ""),
+            "call": f"{function}({', '.join(json.dumps(a, ensure_ascii=False) for a in args)})",
+            "expected": json.dumps(case.get("expected"), ensure_ascii=False),
+        })
+    return cases
 
 
 def _render_live(request, interview, card, *, current=1, overlay=None, status=200):
@@ -135,6 +159,9 @@ def live(request, pk):
 
 
 def _form_state(post):
+    """One question's state from a plain form post. Ticking "Skipped" drops the score: without
+    JavaScript a chosen radio button cannot be un-chosen, so skipping a question scored by
+    mistake must not need it (the script clears the score the same way)."""
     def ints(name):
         return [int(v) for v in post.getlist(name) if v.strip().lstrip("-").isdigit()]
 
@@ -142,8 +169,9 @@ def _form_state(post):
         seconds = int(post.get("seconds") or 0)
     except ValueError:
         seconds = 0
+    skipped = post.get("skipped") == "on"
     return {
-        "score": post.get("score") or None, "skipped": post.get("skipped") == "on",
+        "score": None if skipped else post.get("score") or None, "skipped": skipped,
         "skip_reason": post.get("skip_reason", ""), "criteria": ints("criteria"), "key_points": ints("key_points"),
         "notes": post.get("notes", ""), "seconds": seconds,
     }

@@ -1,67 +1,24 @@
 // The live interview page: question navigation, timers, keyboard shortcuts and autosave.
 // The page works without this script (each question is a plain form); this script saves every
-// change within about a second and never loses one. Protocol: docs/autosave.md.
+// change within about a second and never loses one. Protocol: docs/autosave.md; the queue of
+// changes is in autosave-queue.js, shared with the review-and-submit page.
+import { openQueue } from "./autosave-queue.js";
+
 (function () {
   "use strict";
 
   var root = document.getElementById("live");
   if (!root) return;
 
-  // Each tab keeps its own queue (its id lives in sessionStorage, so it survives a reload of
-  // that tab); a queue whose tab has stopped beating is adopted by the next tab that opens.
-  var PREFIX = "panelist:autosave:" + root.dataset.interview + ":" + root.dataset.user + ":";
-  var ORPHAN_AFTER_MS = 20000;
-  var url = root.dataset.autosaveUrl;
   var sections = Array.prototype.slice.call(root.querySelectorAll(".live-question"));
   var byQuestion = {};
   sections.forEach(function (s) { byQuestion[s.dataset.question] = s; });
   var current = parseInt(root.dataset.current, 10) || 1;
   var saveState = document.getElementById("save-state");
-  var conflictBox = document.getElementById("conflict");
-  // The CSRF token is read at each send: signing in again (after a timeout) rotates it.
-  function csrf() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value;
-  }
-
-  // --- the queue, kept in localStorage so that a reload, a closed tab or a crash loses nothing
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
-    return Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
-  }
-  function read(key) {
-    try { return JSON.parse(localStorage.getItem(key)) || null; } catch (e) { return null; }
-  }
-  var tabId = null;
-  try { tabId = sessionStorage.getItem(PREFIX + "tab"); } catch (e) { /* private mode */ }
-  if (!tabId) {
-    tabId = newKey();
-    try { sessionStorage.setItem(PREFIX + "tab", tabId); } catch (e) { /* a fresh id each load */ }
-  }
-  var STORAGE_KEY = PREFIX + tabId;
-  var store = read(STORAGE_KEY) || { ops: [], versions: {} };
-  function persist() {
-    store.beat = Date.now();
-    try { localStorage.setItem(STORAGE_KEY, JSON.stringify(store)); } catch (e) { /* storage full: still in memory */ }
-  }
-  (function adoptOrphans() {
-    var keys = [];
-    for (var i = 0; i < localStorage.length; i++) keys.push(localStorage.key(i));
-    keys.forEach(function (key) {
-      if (key.indexOf(PREFIX) !== 0 || key === STORAGE_KEY || key === PREFIX + "tab") return;
-      var other = read(key);
-      if (!other || Date.now() - (other.beat || 0) < ORPHAN_AFTER_MS) return;
-      store.ops = store.ops.concat(other.ops || []);
-      localStorage.removeItem(key);
-    });
-    persist();
-  })();
-  // The server's versions are the truth when the page loads, unless changes are still queued.
-  sections.forEach(function (s) {
-    var q = s.dataset.question;
-    var queued = store.ops.some(function (op) { return String(op.question) === q; });
-    if (!queued) store.versions[q] = parseInt(s.dataset.version, 10);
-  });
+  var banner = document.getElementById("conflict");
+  var timers = {};
+  var typingTimers = {};  // question -> the pending save after a pause in typing
+  sections.forEach(function (s) { timers[s.dataset.question] = parseInt(s.dataset.seconds, 10) || 0; });
 
   // --- reading and writing a question's state from its form
   function stateOf(section) {
@@ -103,161 +60,171 @@
     var el = root.querySelector("[data-rail-state='" + section.dataset.question + "']");
     if (el) el.textContent = state.skipped ? "skipped" : (state.score ? String(state.score) : "");
   }
-
-  // --- status line
-  var lastSaved = null;
-  function pad(n) { return n < 10 ? "0" + n : String(n); }
-  function clock(d) { return pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()); }
-  function renderStatus(text) {
-    var waiting = store.ops.length;
-    var label;
-    if (text) label = text;
-    else if (signedOut && waiting) label = "Signed out: sign in again in a new tab; " + waiting + " change" + (waiting === 1 ? "" : "s") + " waiting";
-    else if (!navigator.onLine || offline) label = "Offline: " + waiting + " change" + (waiting === 1 ? "" : "s") + " waiting";
-    else if (waiting) label = "Saving…";
-    else label = lastSaved ? "Saved " + clock(lastSaved) : "Saved";
-    saveState.textContent = label;
-    saveState.className = "save-state badge border " + (offline || !navigator.onLine ? "text-bg-warning" : "text-bg-light");
+  function setVersion(section, version) {
+    section.dataset.version = version;
+    section.querySelector("input[name=version]").value = version;
+  }
+  function titleOf(section) {
+    return section.querySelector("h2").textContent.trim();
   }
 
-  // --- sending, strictly in order, one request at a time
-  var sending = false, offline = false, signedOut = false, retryDelay = 1000, retryTimer = null, stopped = false;
+  // --- the queue of changes (autosave-queue.js)
+  var queue = openQueue({
+    interview: root.dataset.interview, user: root.dataset.user, url: root.dataset.autosaveUrl,
+    onSaved: function (op, version) {
+      var section = byQuestion[op.question];
+      if (section) setVersion(section, version);
+      render();
+    },
+    onConflict: function (op, current) {
+      var section = byQuestion[op.question];
+      clearTimeout(typingTimers[op.question]);  // what was typed is quoted in the notice instead
+      if (section) { showState(section, current); setVersion(section, current.version); }
+    },
+    formState: function (question) {
+      var section = byQuestion[question];
+      return section ? stateOf(section) : null;
+    },
+    onNotice: render,
+    onSubmitted: function (message) { scorecardMessage = message; render(); },
+    onAdopted: function (ops) { showQueued(ops); render(); },
+    onChange: render
+  });
+  var scorecardMessage = "";
+
+  // The server's values as rendered are the saved state; queued (unsaved) changes, this tab's
+  // or a closed tab's, are then shown over them, so the page displays what was typed.
+  sections.forEach(function (s) { queue.seed(s.dataset.question, parseInt(s.dataset.version, 10), stateOf(s)); });
+  function showQueued(ops) {
+    ops.forEach(function (op) {
+      var section = byQuestion[op.question];
+      if (section) showState(section, op.state);
+    });
+  }
+  showQueued(queue.ops());
 
   function enqueue(section) {
     var state = stateOf(section);
     railState(section, state);
-    store.ops.push({ key: newKey(), question: parseInt(section.dataset.question, 10), state: state });
-    persist();
-    renderStatus();
-    flush();
+    queue.add(parseInt(section.dataset.question, 10), titleOf(section), state);
   }
 
-  function dropOpsFor(question) {
-    store.ops = store.ops.filter(function (op) { return op.question !== question; });
-  }
+  // --- status pill, the notice beside each question, and their list at the top
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  function clock(d) { return pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()); }
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function render() {
+    var waiting = queue.ops().length, trouble = queue.trouble(), notices = queue.notices();
+    var noticed = sections.filter(function (s) { return notices[s.dataset.question]; });
+    var strays = Object.keys(notices).filter(function (q) { return !byQuestion[q]; });
+    var label, tone = "text-bg-light";
+    if (trouble === "signed-out" && waiting) {
+      label = "Signed out: sign in again in a new tab; " + plural(waiting, "change") + " waiting"; tone = "text-bg-warning";
+    } else if (trouble === "offline" || !navigator.onLine) {
+      label = "Offline: " + plural(waiting, "change") + " waiting"; tone = "text-bg-warning";
+    } else if (trouble === "server" && waiting) {
+      label = "Server error: " + plural(waiting, "change") + " waiting, retrying"; tone = "text-bg-warning";
+    } else if (noticed.length || strays.length) {
+      // Never "Saved" while a change of a question was refused and not saved since.
+      var first = noticed[0];
+      var kind = first ? notices[first.dataset.question].kind : notices[strays[0]].kind;
+      label = (kind === "conflict" ? "Conflict" : "Not saved") + (first ? ": question " + first.dataset.n : "");
+      var more = noticed.length + strays.length - 1;
+      if (more > 0) label += " and " + more + " more";
+      tone = "text-bg-danger";
+    } else if (waiting) {
+      label = "Saving…";
+    } else {
+      label = queue.lastSaved() ? "Saved " + clock(queue.lastSaved()) : "Saved";
+    }
+    saveState.textContent = label;
+    saveState.className = "save-state badge border " + tone;
 
-  function flush() {
-    if (sending || stopped || !store.ops.length) { renderStatus(); return; }
-    var op = store.ops[0];
-    // The base version is fixed at the first attempt, so a retry of a request whose answer
-    // was lost carries the same key and base, and the server recognises it.
-    if (typeof op.base !== "number") { op.base = store.versions[op.question]; persist(); }
-    sending = true;
-    fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
-      body: JSON.stringify({ key: op.key, question: op.question, version: op.base, state: op.state })
-    }).then(function (response) {
-      var type = response.headers.get("Content-Type") || "";
-      if (type.indexOf("application/json") < 0) {
-        // Sent to the login page (no session), or a proxy error: keep the change, try later.
-        if (response.redirected && response.url.indexOf("/login/") >= 0) signedOut = true;
-        throw new Error(response.status === 200 ? "signed-out" : "http-" + response.status);
-      }
-      return response.json().then(function (body) { return { status: response.status, body: body }; });
-    }).then(function (result) {
-      sending = false;
-      offline = false;
-      if (result.status !== 401) signedOut = false;
-      retryDelay = 1000;
-      var body = result.body;
-      if (result.status === 200 && body.ok) {
-        store.ops.shift();
-        store.versions[op.question] = body.version;
-        var section = byQuestion[op.question];
-        if (section) {
-          section.dataset.version = body.version;
-          section.querySelector("input[name=version]").value = body.version;
-        }
-        lastSaved = new Date();
-      } else if (result.status === 409 && body.error === "conflict") {
-        // Someone else's change came first: show theirs, never overwrite it silently.
-        dropOpsFor(op.question);
-        store.versions[op.question] = body.current.version;
-        var s = byQuestion[op.question];
-        if (s) {
-          showState(s, body.current);
-          s.dataset.version = body.current.version;
-          s.querySelector("input[name=version]").value = body.current.version;
-        }
-        showConflict(body.message, op.state);
-      } else if (result.status === 409 && body.error === "submitted") {
-        stopped = true;
-        store.ops = [];
-        showConflict(body.message);
-      } else if (result.status === 401) {
-        // Signed out (idle timeout, two-factor needed): keep every change and try again;
-        // once the user signs in again (in another tab) the queue goes through.
-        signedOut = true;
-        throw new Error("signed-out");
-      } else if (result.status >= 500) {
-        throw new Error("server");
-      } else {
-        // 400/404/413: this change can never be saved as it is; say so and go on with the rest.
-        store.ops.shift();
-        showConflict(body.message || "A change could not be saved.");
-      }
-      persist();
-      renderStatus();
-      flush();
-    }).catch(function () {
-      sending = false;
-      offline = true;
-      renderStatus();
-      clearTimeout(retryTimer);
-      retryTimer = setTimeout(flush, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 15000);
+    sections.forEach(function (s) {
+      var box = s.querySelector("[data-notice]"), notice = notices[s.dataset.question];
+      if (!box) return;
+      box.querySelector("[data-notice-text]").textContent = notice ? notice.text : "";
+      box.classList.toggle("d-none", !notice);
     });
-  }
 
-  function showConflict(message, lostState) {
-    var text = message;
-    if (lostState && lostState.notes) text += " Your notes were: “" + lostState.notes.slice(0, 400) + "”";
-    conflictBox.textContent = text;
-    conflictBox.classList.remove("d-none");
-  }
-
-  // Send what is queued when the tab is hidden or closed (keepalive lets the request outlive
-  // the page). Whatever does not make it stays in localStorage and goes on the next visit.
-  function flushOnLeave() {
-    saveTimerState(currentSection());
-    if (!store.ops.length || sending || stopped) return;
-    var op = store.ops[0];
-    if (typeof op.base !== "number") { op.base = store.versions[op.question]; persist(); }
-    try {
-      fetch(url, {
-        method: "POST", credentials: "same-origin", keepalive: true,
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-        body: JSON.stringify({ key: op.key, question: op.question, version: op.base, state: op.state })
+    // The list at the top, so a refusal that comes back after moving on is not missed.
+    banner.textContent = "";
+    if (scorecardMessage) {
+      var p = document.createElement("p");
+      p.className = "mb-1";
+      p.textContent = scorecardMessage;
+      banner.appendChild(p);
+    }
+    if (noticed.length || strays.length) {
+      var intro = document.createElement("p");
+      intro.className = "mb-1";
+      intro.textContent = "Not saved: a change to " + plural(noticed.length + strays.length, "question") +
+        ". The message beside each question says why and what it held.";
+      banner.appendChild(intro);
+      var list = document.createElement("ul");
+      list.className = "mb-0";
+      noticed.forEach(function (s) {
+        var item = document.createElement("li"), link = document.createElement("a");
+        link.href = "?q=" + s.dataset.n;
+        link.dataset.goto = s.dataset.n;
+        link.textContent = "Question " + s.dataset.n + ": " + titleOf(s);
+        item.appendChild(link);
+        list.appendChild(item);
       });
-    } catch (e) { /* the queue keeps it */ }
+      strays.forEach(function (q) {
+        var item = document.createElement("li");
+        item.textContent = (notices[q].title || "A question no longer on this page") + ": " + notices[q].text;
+        list.appendChild(item);
+      });
+      banner.appendChild(list);
+    }
+    banner.classList.toggle("d-none", !banner.childNodes.length);
   }
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") flushOnLeave(); else flush();
+  banner.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-goto]");
+    if (link) { event.preventDefault(); show(parseInt(link.dataset.goto, 10)); }
   });
-  window.addEventListener("pagehide", flushOnLeave);
-  window.addEventListener("online", function () { retryDelay = 1000; flush(); });
-  window.addEventListener("offline", function () { renderStatus(); });
+  sections.forEach(function (section) {
+    var dismiss = section.querySelector("[data-notice-dismiss]");
+    if (dismiss) dismiss.addEventListener("click", function () { queue.dismiss(section.dataset.question); });
+  });
+
+  // Before the tab is hidden or left, the time spent on the current question goes into its form.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") saveTimerState(currentSection());
+  });
+  window.addEventListener("pagehide", function () { saveTimerState(currentSection()); });
 
   // --- changes: clicks save at once, typing after a short pause
-  var typingTimers = {};
+  function clearScore(form) {
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=score]"), function (i) { i.checked = false; });
+  }
   sections.forEach(function (section) {
     var form = section.querySelector("form");
+    var skipped = form.querySelector("input[name=skipped]"), reason = form.querySelector("input[name=skip_reason]");
     form.addEventListener("change", function (event) {
-      if (event.target.name === "skipped" && event.target.checked && !form.querySelector("input[name=skip_reason]").value.trim()) {
-        form.querySelector("input[name=skip_reason]").focus();
-        return; // saved once a reason is typed
+      if (event.target === skipped) {
+        if (skipped.checked) {
+          // A skipped question has no score: ticking "Skipped" clears it (a radio button
+          // cannot be un-chosen with the mouse).
+          clearScore(form);
+          if (!reason.value.trim()) { reason.focus(); return; }  // saved once a reason is typed
+        } else {
+          reason.value = "";  // un-skipping restores no score: the interviewer picks one again
+        }
       }
       if (event.target.name === "score") {
-        form.querySelector("input[name=skipped]").checked = false;
-        form.querySelector("input[name=skip_reason]").value = "";
+        skipped.checked = false;
+        reason.value = "";
       }
+      if (event.target === reason && !skipped.checked) return;  // a reason alone is not saved
+      // Leaving a text box saves at once what the pause after typing would have saved.
+      if (event.target === reason || event.target.name === "notes") clearTimeout(typingTimers[section.dataset.question]);
       enqueue(section);
     });
     form.addEventListener("input", function (event) {
-      if (event.target.name !== "notes" && event.target.name !== "skip_reason") return;
-      if (event.target.name === "skip_reason" && !form.querySelector("input[name=skipped]").checked) return;
+      if (event.target.name !== "notes" && event.target !== reason) return;
+      if (event.target === reason && !skipped.checked) return;
       clearTimeout(typingTimers[section.dataset.question]);
       typingTimers[section.dataset.question] = setTimeout(function () { enqueue(section); }, 600);
     });
@@ -312,15 +279,13 @@
     else if (event.key === "s") {
       var skip = form.querySelector("input[name=skipped]");
       skip.checked = true;
-      Array.prototype.forEach.call(form.querySelectorAll("input[name=score]"), function (i) { i.checked = false; });
+      skip.dispatchEvent(new Event("change", { bubbles: true }));  // clears the score, asks for a reason
       form.querySelector("input[name=skip_reason]").focus();
       event.preventDefault();
     } else if (event.key === "/") { form.querySelector("textarea[name=notes]").focus(); event.preventDefault(); }
   });
 
   // --- timers: per question while it is shown, and the whole interview's clock
-  var timers = {};
-  sections.forEach(function (s) { timers[s.dataset.question] = parseInt(s.dataset.seconds, 10) || 0; });
   var started = root.dataset.started ? new Date(root.dataset.started) : new Date();
   function fmt(seconds) {
     var m = Math.floor(seconds / 60), s = seconds % 60;
@@ -362,21 +327,16 @@
       saveTimerState(section);
     }
     updatePacing();
-    if (Date.now() - (store.beat || 0) > 5000) persist();  // heartbeat: this tab is alive
     // The time spent travels with the next change; if nothing changes, save it every minute.
-    if (Date.now() - lastTimerSave > 60000 && !store.ops.length && section) {
+    if (Date.now() - lastTimerSave > 60000 && !queue.ops().length && section) {
       lastTimerSave = Date.now();
       enqueue(section);
     }
   }, 1000);
   sections.forEach(function (s) { s.querySelector("[data-timer]").textContent = fmt(timers[s.dataset.question]); });
 
-  // --- on load: show queued (unsaved) changes, then send them
-  store.ops.forEach(function (op) {
-    var section = byQuestion[op.question];
-    if (section) showState(section, op.state);
-  });
+  // --- on load: send what is queued
   updatePacing();
-  renderStatus();
-  flush();
+  render();
+  queue.flush();
 })();

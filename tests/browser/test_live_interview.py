@@ -27,6 +27,9 @@ def scores(interview, username):
     )
 
 
+AUTOSAVE = re.compile(r".*/autosave/$")
+
+
 def wait_saved(page):
     # A locator assertion, not wait_for_function: the page's CSP forbids evaluating strings.
     expect(page.locator("#save-state")).to_have_text(re.compile(r"^Saved \d\d:\d\d:\d\d$"), timeout=20_000)
@@ -110,16 +113,36 @@ def test_two_tabs_on_one_scorecard_show_a_conflict_instead_of_overwriting(open_s
 
     first.locator("#question-1 textarea").fill("Notes from the first tab")
     wait_saved(first)
+    # The second tab scores and writes notes while its requests cannot get out, so all of it
+    # reaches the server after the first tab's change, based on the older version.
+    second.route(AUTOSAVE, lambda route: route.abort("internetdisconnected"))
+    second.locator("label[for='score-1-3']").click()
     second.locator("#question-1 textarea").fill("Notes from the second tab")
-    second.wait_for_selector("#conflict:not(.d-none)")
-    message = second.locator("#conflict").inner_text()
-    assert "changed in another tab" in message and "Notes from the second tab" in message
+    expect(second.locator("#save-state")).to_have_text(re.compile(r"^Offline: "))
+    second.unroute(AUTOSAVE)
+    second.evaluate("window.dispatchEvent(new Event('online'))")
+
+    # The refusal is told beside the question, naming the lost score and notes, and the pill
+    # says so instead of "Saved".
+    notice = second.locator("#question-1 [data-notice]")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("changed in another tab")
+    expect(notice).to_contain_text("score 3")
+    expect(notice).to_contain_text("Notes from the second tab")
+    expect(second.locator("#save-state")).to_have_text("Conflict: question 1")
     # The second tab now shows the saved (newer) value, and the server kept it.
     assert second.locator("#question-1 textarea").input_value() == "Notes from the first tab"
-    assert scores(interview, "ivan")[0][3] == "Notes from the first tab"
+    assert not second.locator("#question-1 input[name=score][value='3']").is_checked()
+    assert scores(interview, "ivan")[0] == (None, False, "", "Notes from the first tab")
     s.shot("live-conflict")
     s.page = second
     s.shot("live-conflict-second-tab")
+
+    # Re-applying the change deliberately saves it and clears the message.
+    second.locator("label[for='score-1-3']").click()
+    wait_saved(second)
+    expect(notice).to_be_hidden()
+    assert scores(interview, "ivan")[0] == (3, False, "", "Notes from the first tab")
 
 
 def test_a_change_made_after_the_session_ended_waits_for_a_new_sign_in(open_session, interview):
@@ -149,3 +172,65 @@ def test_a_change_made_after_the_session_ended_waits_for_a_new_sign_in(open_sess
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_saved(page)
     assert scores(interview, "ivan")[0][0] == 3
+
+
+def test_ticking_skipped_with_the_mouse_after_a_score_clears_the_score_and_saves_the_skip(open_session, interview):
+    s = open_session("mouse-skip")
+    s.login("ivan")
+    s.goto(f"/interviews/{interview.pk}/live/")
+    page = s.page
+    page.locator("label[for='score-1-4']").click()
+    wait_saved(page)
+    assert scores(interview, "ivan")[0][:2] == (4, False)
+
+    page.locator("label[for='skip-1']").click()
+    # The score is cleared at once and the reason asked for; nothing is refused.
+    assert not any(page.locator(f"#score-1-{level}").is_checked() for level in range(1, 5))
+    expect(page.locator("#skip-reason-1")).to_be_focused()
+    page.locator("#skip-reason-1").fill("The candidate asked to move on")
+    page.keyboard.press("Escape")  # leaving the box saves at once
+    wait_saved(page)
+    expect(page.locator("#question-1 [data-notice]")).to_be_hidden()
+    assert scores(interview, "ivan")[0] == (None, True, "The candidate asked to move on", "")
+
+    page.reload()
+    expect(page.locator("#skip-1")).to_be_checked()
+    expect(page.locator("#skip-reason-1")).to_have_value("The candidate asked to move on")
+    assert not any(page.locator(f"#score-1-{level}").is_checked() for level in range(1, 5))
+
+    # Unticking it brings no score back: the interviewer picks one again.
+    page.locator("#skip-1").click()
+    wait_saved(page)
+    assert scores(interview, "ivan")[0] == (None, False, "", "")
+    page.locator("label[for='score-1-2']").click()
+    wait_saved(page)
+    assert scores(interview, "ivan")[0] == (2, False, "", "")
+
+
+def test_the_model_answer_reference_solution_and_test_cases_are_folded_under_each_question(open_session, interview):
+    s = open_session("model-answer")
+    s.login("iris")
+    s.goto(f"/interviews/{interview.pk}/live/?q=3")
+    page = s.page
+    coding = page.locator("#question-3")
+    solution = coding.locator("details.reference-solution")
+    expect(solution.locator("code")).to_be_hidden()
+    solution.locator("summary").click()
+    expect(solution.locator("code")).to_contain_text("def bigrams(sentences):")
+    cases = coding.locator("details.test-cases")
+    expect(cases.locator("summary")).to_have_text("Test cases (9)")
+    cases.locator("summary").click()
+    expect(cases.get_by_text('bigrams(["I like tea", "Tea is hot"])')).to_be_visible()
+    answer = coding.locator("details.model-answer")
+    answer.locator("summary").click()
+    expect(answer).to_contain_text("zip(words, words[1:])")
+    s.shot("live-coding-reference")
+
+    page.keyboard.press("p")
+    page.keyboard.press("p")
+    first = page.locator("#question-1 details.model-answer")
+    expect(first.locator("summary")).to_have_text("Model answer")
+    first.locator("summary").click()
+    expect(first.locator("div")).to_be_visible()
+    # A question with no reference solution shows none.
+    assert page.locator("#question-1 details.reference-solution").count() == 0

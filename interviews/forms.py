@@ -2,14 +2,14 @@
 
 import os
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from .models import Candidate, InterviewPlan, Position
+from .models import Candidate, Interview, InterviewPlan, InterviewStage, InterviewStatus, Position, interview_ends_sql
 from .roles import GROUP_NAMES, Role
 from .selectors import STATUS_ORDER
 
@@ -36,6 +36,11 @@ def users_in_role(role, *, include_pk=None):
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
+
+
+class PositionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.title
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
@@ -140,11 +145,11 @@ class CandidateForm(forms.ModelForm):
         data = super().clean()
         cv_file = data.get("cv_file")
         if data.get("cv_url") and cv_file:
-            self.add_error(
-                "cv_url",
-                "Give either a link to the CV or an uploaded file, not both. "
-                "Clear the link, or tick “Remove” by the current file.",
-            )
+            if hasattr(cv_file, "content_type"):  # a new upload: the page cannot keep it
+                fix = "Clear the link to upload the file (choose it again), or keep the link and leave the file out."
+            else:  # the file already stored
+                fix = "Clear the link, or tick “Remove” by the current file."
+            self.add_error("cv_url", f"Give either a link to the CV or an uploaded file, not both. {fix}")
         position, email = data.get("position"), data.get("email")
         if position and email:
             same = Candidate.objects.filter(position=position, email__iexact=email).exclude(pk=self.instance.pk)
@@ -222,13 +227,69 @@ class PanelFields(forms.Form):
         error_messages={"required": "Choose at least one interviewer."},
     )
 
-    def __init__(self, *args, **kwargs):
+    overrun_confirm = forms.BooleanField(required=False, help_text="The panel will have to skip or shorten questions.")
+    confirm_words = "Schedule anyway"
+
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["overrun_confirm"].label = f"{self.confirm_words}: the interview is shorter than its questions"
+        # Shown once the questions are found to need more time than the interview.
+        self.overrun = False
         self.fields["starts_at"].help_text = f"Time zone: {timezone.get_default_timezone_name()}."
         self.fields["interviewers"].queryset = users_in_role(Role.INTERVIEWER)
 
     def starts_in_the_past(self):
         return self.cleaned_data["starts_at"] < timezone.now()
+
+    def check_panel_is_free(self, *, exclude=None):
+        """An error naming each chosen interviewer already on another interview (not
+        cancelled) that overlaps this one, and that interview."""
+        data = self.cleaned_data
+        starts, minutes, people = data.get("starts_at"), data.get("duration_minutes"), data.get("interviewers")
+        if not (starts and minutes and people):
+            return
+        ends = starts + timedelta(minutes=minutes)
+        clashes = list(
+            Interview.interviewers.through.objects.filter(user__in=people)
+            .exclude(interview_id=exclude)
+            .exclude(interview__status=InterviewStatus.CANCELLED)
+            .annotate(ends=interview_ends_sql("interview__"))
+            .filter(interview__starts_at__lt=ends, ends__gt=starts)
+            .select_related("user", "interview__candidate")
+            .order_by("user__first_name", "user__username", "interview__starts_at")
+        )
+        if not clashes:
+            return
+        # A candidate's name only where the recruiter may see that interview.
+        visible = set(
+            Interview.objects.visible_to(self.user).filter(pk__in={c.interview_id for c in clashes})
+            .values_list("pk", flat=True)
+        )
+        zone = timezone.get_default_timezone()
+        for clash in clashes:
+            other = clash.interview
+            start, end = timezone.localtime(other.starts_at, zone), timezone.localtime(other.ends_at, zone)
+            whose = f"{other.candidate.name}’s interview" if other.pk in visible else "another interview"
+            self.add_error(
+                "interviewers",
+                f"{clash.user.get_full_name() or clash.user.username} is already on {whose} "
+                f"{start:%H:%M}–{end:%H:%M} on {start:%a} {start.day} {start:%b}. "
+                "Choose another time or another interviewer.",
+            )
+
+    def check_questions_fit(self, *, minutes_of_questions, what):
+        """Questions that need more minutes than the interview: refused until the recruiter
+        ticks ``overrun_confirm`` (or makes the interview longer)."""
+        minutes = self.cleaned_data.get("duration_minutes")
+        if not minutes or minutes_of_questions <= minutes or self.cleaned_data.get("overrun_confirm"):
+            return
+        self.overrun = True
+        self.add_error(
+            "duration_minutes",
+            f"{what} {minutes_of_questions} minutes, {minutes_of_questions - minutes} more than "
+            f"this {minutes}-minute interview. Make the interview longer, or tick “{self.confirm_words}” below.",
+        )
 
 
 class ScheduleForm(PanelFields):
@@ -244,14 +305,14 @@ class ScheduleForm(PanelFields):
     field_order = ["candidate", "plan", "starts_at", "duration_minutes", "interviewers"]
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["candidate"].queryset = (
             Candidate.objects.filter(pk__in=Candidate.objects.visible_to(user).values("pk"))
             .select_related("position").order_by("name", "pk")
         )
         positions = Position.objects.visible_to(user).values("pk")
         self.fields["plan"].queryset = (
-            InterviewPlan.objects.filter(Q(position__isnull=True) | Q(position__in=positions))
+            InterviewPlan.objects.active().filter(Q(position__isnull=True) | Q(position__in=positions))
             .select_related("position").order_by("position__title", "name", "pk")
         )
 
@@ -269,19 +330,25 @@ class ScheduleForm(PanelFields):
                 self.add_error("plan", f"“{plan.name}” has no questions yet. Add questions to it first.")
         if plan and data.get("duration_minutes") is None and "duration_minutes" not in self.errors:
             data["duration_minutes"] = plan.slot_minutes
+        if plan and "plan" not in self.errors:
+            total = plan.items.aggregate(m=Sum("minutes"))["m"] or 0
+            self.check_questions_fit(minutes_of_questions=total, what=f"“{plan.name}” has questions for")
+        self.check_panel_is_free()
         return data
 
 
 class RescheduleForm(PanelFields):
     """A new time, length or panel for an interview."""
 
-    def __init__(self, *args, interview, **kwargs):
+    confirm_words = "Save anyway"
+
+    def __init__(self, *args, interview, user, **kwargs):
         initial = {
             "starts_at": interview.starts_at,
             "duration_minutes": interview.duration_minutes,
             "interviewers": [u.pk for u in interview.interviewers.all()],
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, initial=initial, user=user, **kwargs)
         self.interview = interview
         self.fields["duration_minutes"].required = True
         self.fields["duration_minutes"].help_text = f"{DURATION_MIN} to {DURATION_MAX}."
@@ -292,6 +359,56 @@ class RescheduleForm(PanelFields):
         self.fields["interviewers"].help_text = (
             "Interviewers who have already started a scorecard stay on the panel, so their work is never lost."
         )
+
+    def clean(self):
+        data = super().clean()
+        pinned = self.interview.questions.filter(added_for__isnull=True).aggregate(m=Sum("minutes"))["m"] or 0
+        self.check_questions_fit(minutes_of_questions=pinned, what="Its pinned questions take")
+        self.check_panel_is_free(exclude=self.interview.pk)
+        return data
+
+
+class InterviewFilterForm(forms.Form):
+    """The filters of the interview list (a GET form): position, status, interviewer and a
+    range of days in the site's time zone. A value that does not fit is named and left out."""
+
+    position = PositionChoiceField(queryset=None, required=False, empty_label="Any position")
+    stage = forms.ChoiceField(choices=[("", "Any status")] + InterviewStage.choices, required=False, label="Status")
+    interviewer = PersonChoiceField(queryset=None, required=False, empty_label="Anyone", label="Interviewer")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        f = self.fields
+        f["position"].queryset = Position.objects.filter(
+            pk__in=Position.objects.visible_to(user).values("pk")
+        ).order_by(STATUS_ORDER, "title", "pk")
+        f["interviewer"].queryset = users_in_role(Role.INTERVIEWER)
+        f["position"].error_messages["invalid_choice"] = "That position is not one of yours; showing every position."
+        f["interviewer"].error_messages["invalid_choice"] = "No such interviewer; showing everyone."
+        f["stage"].error_messages["invalid_choice"] = "Choose a status from the list; showing every status."
+        for name in ("date_from", "date_to"):
+            f[name].error_messages["invalid"] = "Give a date like 2026-12-31; this one is left out."
+        for name, field in f.items():
+            field.widget.attrs["class"] = "form-select" if name in ("position", "stage", "interviewer") else "form-control"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "“To” is before “From”; showing from “From” on.")
+        return data
+
+    def filters(self):
+        """The filters that are valid (none for an unbound form), as keyword arguments of
+        ``selectors.interview_list``."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        return {name: data[name] for name in ("position", "stage", "interviewer", "date_from", "date_to")
+                if data.get(name)}
 
 
 class CancelForm(forms.Form):

@@ -1,11 +1,12 @@
 """Positions, candidates, interview plans and scheduled interviews."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -117,9 +118,17 @@ class PlanQuerySet(models.QuerySet):
     def templates(self):
         return self.filter(position__isnull=True)
 
+    def active(self):
+        """Plans not archived: the ones lists and scheduling offer."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
     def visible_to(self, user):
-        """Templates are shared; a position's plan is visible to those who see the position."""
-        if user.is_superuser or user.has_perm("interviews.change_interviewplan"):
+        """Templates are shared; a position's plan is visible to those who see the position
+        (hiring managers included: editing a plan does not open other positions' plans)."""
+        if user.is_superuser:
             return self
         return self.filter(Q(position__isnull=True) | Q(position__in=Position.objects.visible_to(user)))
 
@@ -136,6 +145,9 @@ class InterviewPlan(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Archived plans leave the lists and the scheduling choices; interviews that used one keep
+    # their pinned questions, and the plan can be unarchived.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     objects = PlanQuerySet.as_manager()
 
@@ -151,6 +163,10 @@ class InterviewPlan(models.Model):
     @property
     def is_template(self):
         return self.position_id is None
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
 
     def get_absolute_url(self):
         return reverse("interviews:plan_builder", args=[self.pk])
@@ -194,12 +210,85 @@ class PlanItem(models.Model):
 
 
 class InterviewStatus(models.TextChoices):
+    """What is stored: scheduled, or cancelled by a recruiter. Where a scheduled interview is
+    now (upcoming, in progress, held, completed) is its ``InterviewStage``, derived on read."""
+
     SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class InterviewStage(models.TextChoices):
+    """Where an interview is, from its status, its time and its panel's scorecards. Never
+    stored, so no job has to move it: ``InterviewQuerySet.with_stage`` computes it in SQL."""
+
+    UPCOMING = "upcoming", "Upcoming"
+    IN_PROGRESS = "in_progress", "In progress"
+    HELD = "held", "Held"
     COMPLETED = "completed", "Completed"
     CANCELLED = "cancelled", "Cancelled"
 
 
+# A scorecard's status once submitted (scoring.ScorecardStatus.SUBMITTED). Scoring sits above
+# interviews, so interviews reads scorecards through the reverse relation name only.
+SCORECARD_SUBMITTED = "submitted"
+
+
+def interview_ends_sql(prefix=""):
+    """The end of an interview in SQL: starts_at + duration_minutes minutes."""
+    return ExpressionWrapper(
+        F(f"{prefix}starts_at") + F(f"{prefix}duration_minutes") * timedelta(minutes=1), output_field=DateTimeField()
+    )
+
+
+def _every_panelist_submitted():
+    """True for an interview with a panel whose every member has a submitted scorecard."""
+    panel = Interview.interviewers.through.objects
+    submitted = Interview.objects.filter(
+        pk=OuterRef("interview_id"), scorecards__interviewer_id=OuterRef("user_id"),
+        scorecards__status=SCORECARD_SUBMITTED,
+    )
+    lacking = panel.filter(interview_id=OuterRef("pk")).exclude(Exists(submitted))
+    return Q(Exists(panel.filter(interview_id=OuterRef("pk")))) & ~Q(Exists(lacking))
+
+
+def stage_conditions(now):
+    """{stage: condition} over interviews annotated with ``ends``; exactly one holds per row."""
+    cancelled = Q(status=InterviewStatus.CANCELLED)
+    done = _every_panelist_submitted()
+    open_ = ~cancelled & ~done
+    return {
+        InterviewStage.CANCELLED: cancelled,
+        InterviewStage.COMPLETED: ~cancelled & done,
+        InterviewStage.UPCOMING: open_ & Q(starts_at__gt=now),
+        InterviewStage.IN_PROGRESS: open_ & Q(starts_at__lte=now, ends__gt=now),
+        InterviewStage.HELD: open_ & Q(ends__lte=now),
+    }
+
+
 class InterviewQuerySet(models.QuerySet):
+    def with_stage(self, now=None):
+        """Each interview with ``stage_code`` (an ``InterviewStage`` value) and ``ends``, in the
+        same query: cancelled; completed once every panelist's scorecard is submitted;
+        otherwise upcoming, in progress or held by the clock."""
+        now = now or timezone.now()
+        qs = self if "ends" in self.query.annotations else self.annotate(ends=interview_ends_sql())
+        # The same rules as stage_conditions, written in CASE order so each is tested once.
+        return qs.annotate(
+            stage_code=Case(
+                When(status=InterviewStatus.CANCELLED, then=Value(InterviewStage.CANCELLED.value)),
+                When(_every_panelist_submitted(), then=Value(InterviewStage.COMPLETED.value)),
+                When(starts_at__gt=now, then=Value(InterviewStage.UPCOMING.value)),
+                When(ends__gt=now, then=Value(InterviewStage.IN_PROGRESS.value)),
+                default=Value(InterviewStage.HELD.value),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def in_stage(self, stage, now=None):
+        """Interviews in one ``InterviewStage`` now."""
+        qs = self if "ends" in self.query.annotations else self.annotate(ends=interview_ends_sql())
+        return qs.filter(stage_conditions(now or timezone.now())[InterviewStage(stage)])
+
     def visible_to(self, user):
         if user.is_superuser:
             return self
@@ -250,6 +339,15 @@ class Interview(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def stage(self):
+        """The ``InterviewStage``: from ``with_stage`` when the interview was read with it,
+        else one query."""
+        code = getattr(self, "stage_code", None)
+        if code is None:
+            code = Interview.objects.with_stage().filter(pk=self.pk).values_list("stage_code", flat=True).first()
+        return InterviewStage(code)
 
 
 class InterviewQuestion(models.Model):

@@ -8,6 +8,7 @@ from django import forms
 from questionbank.models import Question
 
 from .models import InterviewPlan, PlanItem, PlanSection, Position, PositionStatus
+from .services import plan_clone_base_name
 
 # The shared vocabulary of competencies: the starter templates use only these (checked by
 # load_starter_plans), and the builder offers them as suggestions. Plans may use other words.
@@ -190,14 +191,12 @@ class PlanCloneForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.source = source
         self.fields["position"].queryset = positions_for_plans(user)
-        self.fields["name"].widget.attrs["placeholder"] = f"{source.name} — <position>"
+        self.fields["name"].widget.attrs["placeholder"] = f"{plan_clone_base_name(source)} — <position>"
 
     def clean(self):
         data = super().clean()
-        if not (data.get("name") or "").strip() and "position" in data:
-            position = data.get("position")
-            data["name"] = f"{self.source.name} — {position.title}" if position else f"{self.source.name} (copy)"
-        data["name"] = data.get("name", "").strip()[:160]
+        # Left blank, services.plan_clone names the copy (plan_clone_name).
+        data["name"] = " ".join((data.get("name") or "").split())[:160]
         return data
 
 

@@ -1,17 +1,17 @@
 """Reads of positions, candidates and interviews for lists, detail pages and the home
 dashboards. Each function is a fixed number of queries, however many rows there are."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import (
-    Case, Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Value, When,
-)
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from scoring.models import Scorecard, ScorecardStatus
 
-from .models import Candidate, Interview, InterviewStatus, Position, PositionStatus, Stage
+from .models import (
+    Candidate, Interview, InterviewStage, InterviewStatus, Position, PositionStatus, Stage, interview_ends_sql,
+)
 from .roles import Role, roles_of
 
 # Candidates still in the process (the rest are hired, rejected or withdrawn).
@@ -27,11 +27,7 @@ STATUS_ORDER = Case(
 )
 
 
-def _ends_at(prefix=""):
-    """The end of an interview in SQL: starts_at + duration_minutes minutes."""
-    return ExpressionWrapper(
-        F(f"{prefix}starts_at") + F(f"{prefix}duration_minutes") * timedelta(minutes=1), output_field=DateTimeField()
-    )
+_ends_at = interview_ends_sql
 
 
 def _submitted_by(interview_ref, user_ref):
@@ -132,14 +128,43 @@ def with_panel(interviews):
 
 
 def candidate_interviews(candidate):
-    """A candidate's interview history, newest first."""
-    return with_panel(candidate.interviews.select_related("plan").order_by("-starts_at", "-pk"))
+    """A candidate's interview history, newest first, each with its stage."""
+    return with_panel(candidate.interviews.with_stage().select_related("plan").order_by("-starts_at", "-pk"))
+
+
+def interview_list(user, *, position=None, stage="", interviewer=None, date_from=None, date_to=None, now=None):
+    """The interviews a user may see, each with its stage, candidate, position and plan,
+    filtered by position, stage, interviewer and a range of days (inclusive, in the site's
+    time zone). Upcoming interviews come soonest first; any other list newest first."""
+    now = now or timezone.now()
+    qs = Interview.objects.all()
+    if not user.is_superuser:
+        # By id: visible_to joins the panel and needs DISTINCT, which the page's count would carry.
+        qs = qs.filter(pk__in=Interview.objects.visible_to(user).values("pk"))
+    if position:
+        qs = qs.filter(candidate__position=position)
+    if interviewer:
+        qs = qs.filter(pk__in=Interview.interviewers.through.objects.filter(user=interviewer).values("interview_id"))
+    if date_from:
+        qs = qs.filter(starts_at__gte=_midnight(date_from))
+    if date_to:
+        qs = qs.filter(starts_at__lt=_midnight(date_to + timedelta(days=1)))
+    if stage:
+        qs = qs.in_stage(stage, now)
+    order = ("starts_at", "pk") if stage in (InterviewStage.UPCOMING, InterviewStage.IN_PROGRESS) else ("-starts_at", "-pk")
+    return qs.with_stage(now).select_related("candidate__position").order_by(*order)
+
+
+def _midnight(day):
+    """The start of a day in settings.TIME_ZONE."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
 def interview_for_detail(user, pk):
     """An interview the user may see, with its candidate, position and panel; or None."""
     interview = (
         Interview.objects.filter(pk__in=Interview.objects.visible_to(user).values("pk"), pk=pk)
+        .with_stage()
         .select_related("candidate__position", "plan", "created_by")
         .prefetch_related(*_panel_prefetches())
         .first()
@@ -165,10 +190,12 @@ def start_of_today(now=None):
 
 
 def interviewer_upcoming(user, *, now=None, limit=DASHBOARD_ROWS):
-    """The user's scheduled interviews from midnight today on, soonest first (one query)."""
+    """The user's scheduled interviews from midnight today on, soonest first, each with its
+    stage (one query)."""
     return list(
         Interview.objects.for_interviewer(user)
         .filter(status=InterviewStatus.SCHEDULED, starts_at__gte=start_of_today(now))
+        .with_stage(now)
         .select_related("candidate__position")
         .order_by("starts_at", "pk")[:limit]
     )
@@ -238,14 +265,13 @@ def missing_scorecards(user, *, now=None, limit=50):
 
 
 def recruiter_upcoming(user, *, now=None, limit=DASHBOARD_ROWS):
-    """Scheduled interviews of the recruiter's positions that have not ended yet, soonest
-    first, with panel and scorecard states (three queries)."""
+    """Interviews of the recruiter's positions that have not started yet (none in progress,
+    held or cancelled), soonest first, with panel and scorecard states (three queries)."""
     now = now or timezone.now()
     return with_panel(
         Interview.objects.filter(candidate__position__in=recruiter_positions(user).values("pk"))
-        .filter(status=InterviewStatus.SCHEDULED)
-        .annotate(ends=_ends_at())
-        .filter(ends__gte=now)
+        .in_stage(InterviewStage.UPCOMING, now)
+        .with_stage(now)
         .select_related("candidate__position")
         .order_by("starts_at", "pk")[:limit]
     )
@@ -257,7 +283,7 @@ def managed_positions(user):
     return list(
         with_candidate_counts(Position.objects.filter(hiring_manager=user))
         .annotate(
-            plan_count=Count("plans", distinct=True),
+            plan_count=Count("plans", filter=Q(plans__archived_at__isnull=True), distinct=True),
             upcoming_count=Count(
                 "candidates__interviews",
                 filter=Q(

@@ -1,21 +1,59 @@
 """Workflows of interview plans and scheduling."""
 
+import re
 from collections import Counter
 from decimal import Decimal
 
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
+from django.utils import timezone
 
-from questionbank.models import Status
+from questionbank.models import QuestionRevision, Status
 
 from .models import Interview, InterviewPlan, InterviewQuestion, InterviewStatus, PlanItem, PlanSection
+
+NAME_MAX = InterviewPlan._meta.get_field("name").max_length
+# How long the "Undo" of a removed plan item stays usable.
+UNDO_MAX_AGE = 60 * 60
+UNDO_SALT = "interviews.plan_item_restore"
+
+
+def plan_clone_base_name(plan):
+    """The name a clone of ``plan`` starts from: a clone's own automatic ending (“ (copy)”,
+    “ — <its position>”, a number) taken off, so cloning a clone does not stack endings."""
+    name = plan.name
+    if plan.cloned_from_id is None:
+        return name
+    endings = [r" \(\d+\)", r" \(copy\)"]
+    if plan.position_id:
+        endings.append(" — " + re.escape(plan.position.title))
+    pattern = re.compile("(" + "|".join(endings) + ")$")
+    while (shorter := pattern.sub("", name)) != name and shorter:
+        name = shorter
+    return name
+
+
+def plan_clone_name(*, plan, position):
+    """“<name> — <position>” for a position, “<name> (copy)” for a template, from the base
+    name; numbered “(2)”, “(3)”… when that position (or the templates) already has the name."""
+    base = plan_clone_base_name(plan)
+    name = f"{base} — {position.title}" if position else f"{base} (copy)"
+    taken = set(InterviewPlan.objects.filter(position=position).values_list("name", flat=True))
+    candidate, n = name[:NAME_MAX], 2
+    while candidate in taken:
+        suffix = f" ({n})"
+        candidate, n = name[: NAME_MAX - len(suffix)] + suffix, n + 1
+    return candidate
 
 
 @transaction.atomic
 def plan_clone(*, plan, by, position=None, name=None):
-    """Copy a plan (sections and items, same pinned revisions) for a position or as a new template."""
+    """Copy a plan (sections and items, same pinned revisions) for a position or as a new
+    template; unnamed, it is named by ``plan_clone_name``."""
     clone = InterviewPlan.objects.create(
-        name=name or f"{plan.name} (copy)", position=position, description=plan.description,
+        name=name or plan_clone_name(plan=plan, position=position), position=position, description=plan.description,
         slot_minutes=plan.slot_minutes, cloned_from=plan, created_by=by,
     )
     sections = {}
@@ -36,6 +74,76 @@ def plan_add_question(*, plan, section, revision, competency, minutes=None, weig
         plan=plan, section=section, order=(last or 0) + 1, revision=revision,
         minutes=minutes or revision.minutes, competency=competency, weight=weight, required=required,
     )
+
+
+def plan_item_update_revision(*, item):
+    """Point an item at its question's newest revision, keeping its section, place, minutes,
+    competency, weight and required. Returns the new revision, or None when the item already
+    has it."""
+    current_id = item.revision.question.current_revision_id
+    if current_id == item.revision_id:
+        return None
+    item.revision = QuestionRevision.objects.get(pk=current_id)
+    item.save(update_fields=["revision"])
+    return item.revision
+
+
+@transaction.atomic
+def plan_item_remove(*, item):
+    """Remove an item from its plan. Returns a signed token holding what ``plan_item_restore``
+    needs to put it back at the same place with the same settings (the page's "Undo")."""
+    token = signing.dumps({
+        "plan": item.plan_id, "section": item.section_id, "order": item.order, "revision": item.revision_id,
+        "minutes": item.minutes, "competency": item.competency, "weight": str(item.weight),
+        "required": item.required, "title": item.revision.title, "section_title": item.section.title,
+    }, salt=UNDO_SALT, compress=True)
+    item.delete()
+    return token
+
+
+def plan_removal_read(*, plan, token):
+    """What a removal token of this plan holds, or None when it is not one (or has expired)."""
+    try:
+        data = signing.loads(token, salt=UNDO_SALT, max_age=UNDO_MAX_AGE)
+    except signing.BadSignature:  # expired tokens included
+        return None
+    return data if isinstance(data, dict) and data.get("plan") == plan.pk else None
+
+
+@transaction.atomic
+def plan_item_restore(*, plan, token):
+    """Put a removed item back where it was (the items after it move down one place), with its
+    revision, minutes, competency, weight and required. The caller holds the plan's lock."""
+    data = plan_removal_read(plan=plan, token=token)
+    if data is None:
+        raise ValidationError("That undo has expired or is not for this plan. Add the question again from the bank.")
+    # The token was signed here, so its values are the ones the item had.
+    revision = QuestionRevision.objects.get(pk=data["revision"])  # revisions are never deleted
+    if plan.items.filter(revision__question_id=revision.question_id).exists():
+        raise ValidationError(f"“{data['title']}” is already in this plan again, so there is nothing to undo.")
+    # Its section, or the first one if that section is gone.
+    section = plan.sections.filter(pk=data["section"]).first() or plan.sections.order_by("order", "pk").first()
+    if section is None:
+        raise ValidationError("The plan has no section to put that question back in. Add a section first.")
+    section.items.filter(order__gte=data["order"]).update(order=F("order") + 1)
+    return PlanItem.objects.create(
+        plan=plan, section=section, order=data["order"], revision=revision, minutes=data["minutes"],
+        competency=data["competency"], weight=Decimal(data["weight"]), required=data["required"],
+    )
+
+
+def plan_archive(*, plan):
+    """Hide a plan from the lists and from scheduling; interviews that used it are unchanged."""
+    if plan.archived_at is None:
+        plan.archived_at = timezone.now()
+        plan.save(update_fields=["archived_at"])
+    return plan
+
+
+def plan_unarchive(*, plan):
+    plan.archived_at = None
+    plan.save(update_fields=["archived_at"])
+    return plan
 
 
 def plan_summary(plan, items):

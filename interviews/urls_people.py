@@ -14,6 +14,7 @@ urlpatterns = [
     path("candidates/<int:pk>/", candidates.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/edit/", candidates.candidate_edit, name="candidate_edit"),
     path("candidates/<int:pk>/cv/", candidates.candidate_cv, name="candidate_cv"),
+    path("interviews/", scheduling.interview_list, name="interview_list"),
     path("interviews/new/", scheduling.interview_schedule, name="interview_schedule"),
     path("interviews/<int:pk>/", scheduling.interview_detail, name="interview_detail"),
     path("interviews/<int:pk>/edit/", scheduling.interview_edit, name="interview_edit"),

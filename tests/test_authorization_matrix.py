@@ -68,6 +68,7 @@ MATRIX = {
     "interviews:candidate_edit":    ("GET",  [L, 403, 403, 403, 403, 200, 200]),
     "interviews:candidate_cv":      ("GET",  [L, 200, 200, 200, 404, 200, 200]),  # panel may read the CV
     "interviews:interview_schedule": ("GET", [L, 403, 403, 403, 403, 200, 200]),
+    "interviews:interview_list":    ("GET",  [L, 200, 200, 200, 200, 200, 200]),  # each sees the interviews visible to them
     "interviews:interview_detail":  ("GET",  [L, 200, 200, 200, 404, 200, 200]),
     "interviews:interview_edit":    ("GET",  [L, 403, 403, 403, 403, 200, 200]),
     "interviews:interview_cancel":  ("POST", [L, 403, 403, 403, 403, 400, 400]),
@@ -82,6 +83,10 @@ MATRIX = {
     "interviews:plan_item_update":  ("POST", [L, 400, 403, 403, 403, 403, 400]),
     "interviews:plan_item_move":    ("POST", [L, 302, 403, 403, 403, 403, 302]),  # back, "unknown direction"
     "interviews:plan_item_delete":  ("POST", [L, 302, 403, 403, 403, 403, 302]),
+    "interviews:plan_item_restore": ("POST", [L, 302, 403, 403, 403, 403, 302]),  # back, "that undo has expired"
+    "interviews:plan_item_update_revision": ("POST", [L, 302, 403, 403, 403, 403, 302]),  # back, "already the newest"
+    "interviews:plan_archive":      ("POST", [L, 302, 403, 403, 403, 403, 302]),
+    "interviews:plan_unarchive":    ("POST", [L, 302, 403, 403, 403, 403, 302]),
     "scoring:compare":              ("GET",  [L, 200, 403, 403, 403, 200, 200]),
     "scoring:calibration":          ("GET",  [L, 200, 403, 403, 403, 403, 200]),
     "scoring:live":                 ("GET",  [L, 403, 200, 302, 404, 403, 404]),
@@ -106,7 +111,12 @@ OTHERS = {
     "interviews:interview_detail":  [L, 404, 404, 404, 404, 404, 200],
     "interviews:interview_edit":    [L, 403, 403, 403, 403, 404, 200],
     "interviews:interview_cancel":  [L, 403, 403, 403, 403, 404, 400],
-    "interviews:plan_builder":      [L, 200, 403, 403, 403, 404, 200],
+    "interviews:plan_builder":      [L, 404, 403, 403, 403, 404, 200],  # plans of positions they see only
+    "interviews:plan_clone":        [L, 404, 403, 403, 403, 403, 302],
+    "interviews:plan_archive":      [L, 404, 403, 403, 403, 403, 302],
+    "interviews:plan_unarchive":    [L, 404, 403, 403, 403, 403, 302],
+    "interviews:plan_item_restore": [L, 404, 403, 403, 403, 403, 302],
+    "interviews:plan_item_update_revision": [L, 404, 403, 403, 403, 403, 302],
     "interviews:plan_edit":         [L, 404, 403, 403, 403, 403, 200],
     "interviews:plan_item_delete":  [L, 404, 403, 403, 403, 403, 302],
     "interviews:plan_item_update":  [L, 404, 403, 403, 403, 403, 400],
@@ -175,6 +185,7 @@ def url_for(name, objects):
         "interviews:plan_item_update": {"pk": plan.pk, "item_pk": item.pk},
         "interviews:plan_item_move": {"pk": plan.pk, "item_pk": item.pk},
         "interviews:plan_item_delete": {"pk": plan.pk, "item_pk": item.pk},
+        "interviews:plan_item_update_revision": {"pk": plan.pk, "item_pk": item.pk},
     }.get(name)
     if kwargs is None:
         if name.startswith(("interviews:position", "scoring:compare")):
@@ -189,7 +200,7 @@ def url_for(name, objects):
         else:
             kwargs = {}
     for bare in ("interviews:position_list", "interviews:position_create", "interviews:candidate_list",
-                 "interviews:candidate_create", "interviews:interview_schedule"):
+                 "interviews:candidate_create", "interviews:interview_schedule", "interviews:interview_list"):
         if name == bare:
             kwargs = {}
     return reverse(name, kwargs=kwargs)

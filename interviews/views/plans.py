@@ -1,9 +1,10 @@
 """Interview plans: the list, creating and editing a plan, the plan builder (search the bank,
-add, edit, move, drag to reorder, remove), sections, and cloning.
+add, edit, move, drag to reorder, remove and undo, update to a newer revision), sections,
+cloning, and archiving.
 
 Who may do what: everyone with ``view_interviewplan`` (hiring managers, recruiters) sees
 templates and the plans of positions they can see; hiring managers (``add``/``change``) create
-plans, clone them, and edit templates and the plans of their own positions. Starter templates
+plans, clone them, and edit (and archive) templates and the plans of their own positions. Starter templates
 (loaded by ``load_starter_plans``, so they have no creator) are read-only: the YAML file is
 their source, and the way to adapt one is to clone it.
 
@@ -14,7 +15,7 @@ without JavaScript.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import JsonResponse
@@ -158,6 +159,13 @@ def _item_edit(item, form=None):
     return {"id": f"item-{item.pk}", "values": values, "errors": form.errors, "non_field_errors": form.non_field_errors()}
 
 
+def _undo(request, plan):
+    """The "Undo" offer after a removal: the token from ?removed= and the title it holds."""
+    token = request.GET.get("removed", "")
+    data = services.plan_removal_read(plan=plan, token=token) if token else None
+    return {"token": token, "title": data["title"], "section_title": data["section_title"]} if data else None
+
+
 def _builder_context(request, plan, *, item_forms=None, section_form=None, clone_form=None):
     sections = builder_sections(plan)
     items, summary = _summary(plan, sections)
@@ -174,7 +182,7 @@ def _builder_context(request, plan, *, item_forms=None, section_form=None, clone
             LEVEL_LABELS[question.level], AREA_LABELS[question.area], KIND_LABELS[question.kind]
         )
         if editable:
-            # The item's URL; its move/ and delete/ URLs are under it (urls_plans.py). One
+            # The item's URL; its move/, delete/ and revision/ URLs are under it (urls_plans.py). One
             # reverse() per item instead of three, for a row of three forms.
             item.url = reverse("interviews:plan_item_update", args=[plan.pk, item.pk])
             item.edit = _item_edit(item, item_forms.get(item.pk))
@@ -189,6 +197,7 @@ def _builder_context(request, plan, *, item_forms=None, section_form=None, clone
         "search_mode": mode,
         "results": results,
         "limits": ITEM_LIMITS,
+        "undo": _undo(request, plan) if editable else None,
         "competency_suggestions": sorted(
             set(COMPETENCIES) | {label for _, label in Area.choices} | {i.competency for i in items}
         ),
@@ -275,6 +284,8 @@ def _moved(order, item_id, direction):
 
 @permission_required(VIEW, raise_exception=True)
 def plan_list(request):
+    """Plans in use (templates, and plans by position); ``?archived=1`` lists the archived ones."""
+    show_archived = request.GET.get("archived") == "1"
     plans = list(
         InterviewPlan.objects.visible_to(request.user)
         .select_related("position")
@@ -284,9 +295,13 @@ def plan_list(request):
     for plan in plans:
         plan.is_starter = is_starter(plan)
         plan.over_time = (plan.used_minutes or 0) > plan.slot_minutes
+    archived_count = sum(1 for p in plans if p.is_archived)
+    plans = [p for p in plans if p.is_archived == show_archived]
     return render(request, "interviews/plans/plan_list.html", {
         "templates": [p for p in plans if p.position_id is None],
         "position_plans": sorted((p for p in plans if p.position_id), key=lambda p: (p.position.title, p.name)),
+        "show_archived": show_archived,
+        "archived_count": archived_count,
     })
 
 
@@ -429,11 +444,70 @@ def plan_reorder(request, pk):
 @permission_required(CHANGE, raise_exception=True)
 @transaction.atomic
 def plan_item_delete(request, pk, item_pk):
+    """Remove an item; the builder then offers "Undo" (the removed item's data, signed, in
+    ?removed=), so a slip costs one click."""
     plan = _plan_for_edit(request, pk)
     item = get_object_or_404(plan.items.select_related("revision", "section"), pk=item_pk)
-    item.delete()
-    messages.success(request, f"Removed “{item.revision.title}” from {item.section.title}.")
-    return redirect(f"{plan.get_absolute_url()}#section-{item.section_id}")
+    section_id = item.section_id
+    token = services.plan_item_remove(item=item)
+    return redirect(f"{plan.get_absolute_url()}?{urlencode({'removed': token})}#section-{section_id}")
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+@transaction.atomic
+def plan_item_restore(request, pk):
+    """Undo a removal: the item comes back at its place with its settings."""
+    plan = _plan_for_edit(request, pk)
+    try:
+        item = services.plan_item_restore(plan=plan, token=request.POST.get("token", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(plan)
+    messages.success(request, f"Put “{item.revision.title}” back in {item.section.title}.")
+    return redirect(_builder_url(plan, item=item))
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+@transaction.atomic
+def plan_item_update_revision(request, pk, item_pk):
+    """Point an item at its question's newest revision, keeping minutes, competency, weight."""
+    plan = _plan_for_edit(request, pk)
+    item = get_object_or_404(plan.items.select_related("revision__question"), pk=item_pk)
+    old_number = item.revision.number
+    revision = services.plan_item_update_revision(item=item)
+    if revision is None:
+        messages.info(request, f"“{item.revision.title}” already uses the newest revision.")
+    else:
+        messages.success(
+            request, f"“{revision.title}” now uses revision {revision.number} (was {old_number}); "
+            "its minutes, competency and weight are unchanged.",
+        )
+    return redirect(_builder_url(plan, item=item))
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+@transaction.atomic
+def plan_archive(request, pk):
+    plan = _plan_for_edit(request, pk)
+    services.plan_archive(plan=plan)
+    messages.success(
+        request, f"Archived “{plan.name}”. It is no longer listed or offered for scheduling; "
+        "interviews that used it are unchanged.",
+    )
+    return redirect(plan)
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+@transaction.atomic
+def plan_unarchive(request, pk):
+    plan = _plan_for_edit(request, pk)
+    services.plan_unarchive(plan=plan)
+    messages.success(request, f"“{plan.name}” is back in the plan list and offered for scheduling.")
+    return redirect(plan)
 
 
 @require_POST

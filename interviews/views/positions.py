@@ -1,5 +1,7 @@
 """Positions: the list, a position with its candidates, and creating and editing one."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
@@ -9,7 +11,7 @@ from questionbank.models import Level
 
 from .. import selectors
 from ..forms import PositionForm
-from ..models import PositionStatus
+from ..models import PositionStatus, Stage
 from ..roles import GROUP_NAMES, Role
 
 PAGE_SIZE = 20
@@ -51,17 +53,16 @@ def position_detail(request, pk):
         selectors.visible_positions(request.user).select_related("hiring_manager", "recruiter"), pk=pk
     )
     candidates = list(selectors.position_candidates(position))
-    stage_counts = {}
-    for candidate in candidates:
-        stage_counts[candidate.get_stage_display()] = stage_counts.get(candidate.get_stage_display(), 0) + 1
+    stages = Counter(candidate.stage for candidate in candidates)
     return render(
         request,
         "interviews/position_detail.html",
         {
             "position": position,
             "candidates": candidates,
-            "stage_counts": sorted(stage_counts.items()),
-            "plans": list(position.plans.order_by("name").values("pk", "name", "slot_minutes")),
+            # The pipeline in its own order (Stage's), stages with no candidate left out.
+            "stage_counts": [(label, stages[value]) for value, label in Stage.choices if stages[value]],
+            "plans": list(position.plans.active().order_by("name").values("pk", "name", "slot_minutes")),
         },
     )
 

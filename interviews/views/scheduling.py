@@ -1,22 +1,44 @@
-"""Scheduling: a new interview, an interview's page, rescheduling and cancelling."""
+"""Scheduling: the list of interviews, a new interview, an interview's page, rescheduling
+and cancelling."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..forms import CancelForm, RescheduleForm, ScheduleForm
-from ..models import Interview, InterviewStatus
+from ..forms import CancelForm, InterviewFilterForm, RescheduleForm, ScheduleForm
+from ..models import Interview, InterviewStage, InterviewStatus
 
+PAGE_SIZE = 25
 PAST_WARNING = "Note: this interview starts in the past ({when}). If that was a typing slip, reschedule it."
 
 
 def _past_warning(request, starts_at):
     when = timezone.localtime(starts_at, timezone.get_default_timezone())
     messages.warning(request, PAST_WARNING.format(when=f"{when:%d %b %Y %H:%M}"))
+
+
+@permission_required("interviews.view_interview", raise_exception=True)
+def interview_list(request):
+    """Every interview the user may see, filtered and paginated."""
+    form = InterviewFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    page = Paginator(selectors.interview_list(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "interviews/interview_list.html", {
+        "form": form,
+        "page": page,
+        "interviews": selectors.with_panel(page.object_list),
+        "filtered": bool(filters),
+        "soonest_first": filters.get("stage") in (InterviewStage.UPCOMING, InterviewStage.IN_PROGRESS),
+        "querystring": query.urlencode(),
+        "TIME_ZONE_NAME": timezone.get_default_timezone_name(),
+    })
 
 
 @permission_required("interviews.add_interview", raise_exception=True)
@@ -39,7 +61,7 @@ def interview_schedule(request):
         return _render_form(request, form)
     form = ScheduleForm(user=request.user)
     candidate = request.GET.get("candidate", "")
-    if candidate.isdigit() and form.fields["candidate"].queryset.filter(pk=candidate).exists():
+    if candidate.isdecimal() and form.fields["candidate"].queryset.filter(pk=candidate).exists():
         form.initial["candidate"] = int(candidate)
     return _render_form(request, form)
 
@@ -93,7 +115,7 @@ def interview_edit(request, pk):
         messages.error(request, "This interview is cancelled, so it cannot be rescheduled. Schedule a new interview instead.")
         return redirect(interview)
     if request.method == "POST":
-        form = RescheduleForm(request.POST, interview=interview)
+        form = RescheduleForm(request.POST, interview=interview, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             services.interview_reschedule(
@@ -110,7 +132,7 @@ def interview_edit(request, pk):
                 _past_warning(request, interview.starts_at)
             return redirect(interview)
         return _render_form(request, form, interview)
-    return _render_form(request, RescheduleForm(interview=interview), interview)
+    return _render_form(request, RescheduleForm(interview=interview, user=request.user), interview)
 
 
 @require_POST

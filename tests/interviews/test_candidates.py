@@ -247,6 +247,25 @@ def test_it_refuses_both_a_cv_link_and_a_file(as_user, recruiter, position):
     assert "not both" in response.content.decode()
 
 
+def test_the_link_plus_file_error_of_a_new_candidate_mentions_no_current_file(as_user, recruiter, position):
+    data = {**form_data(position, cv_url="https://example.com/cv"), "cv_file": SimpleUploadedFile("cv.pdf", PDF)}
+    [error] = as_user(recruiter).post("/candidates/new/", data).context["form"].errors["cv_url"]
+    assert error == ("Give either a link to the CV or an uploaded file, not both. Clear the link to upload the file "
+                     "(choose it again), or keep the link and leave the file out.")
+    assert "Remove" not in error and "current file" not in error
+
+
+def test_the_link_plus_file_error_points_to_remove_when_a_file_is_stored(as_user, recruiter, position):
+    client = as_user(recruiter)
+    client.post("/candidates/new/", {**form_data(position), "cv_file": SimpleUploadedFile("cv.pdf", PDF)})
+    candidate = Candidate.objects.get()
+    response = client.post(f"/candidates/{candidate.pk}/edit/", form_data(position, cv_url="https://example.com/cv"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["cv_url"] == [
+        "Give either a link to the CV or an uploaded file, not both. Clear the link, or tick “Remove” by the current file."
+    ]
+
+
 def test_it_replaces_a_cv_and_deletes_the_old_file(as_user, recruiter, candidate, media_root):
     with_cv(candidate)
     old = media_root / candidate.cv_file.name

@@ -220,7 +220,16 @@ def test_it_says_how_long_ago_and_how_overdue(as_user, recruiter, interviewer, p
     assert "3 days ago" in html and "overdue by 2 days" in html
 
 
-def test_it_leaves_ended_interviews_out_of_the_recruiters_upcoming_list(recruiter, interviewer, position, plan):
+def test_it_leaves_ended_and_running_interviews_out_of_the_recruiters_upcoming_list(recruiter, interviewer, position, plan):
     interview(position, [interviewer], plan, at(hours=-2))
-    running = interview(position, [interviewer], plan, at(minutes=-30))
-    assert selectors.recruiter_upcoming(recruiter) == [running]
+    interview(position, [interviewer], plan, at(minutes=-30))
+    coming = interview(position, [interviewer], plan, at(minutes=30))
+    assert selectors.recruiter_upcoming(recruiter) == [coming]
+
+
+def test_the_admins_upcoming_list_leaves_out_an_interview_in_progress(as_user, admin_user, interviewer, position, plan):
+    interview(position, [interviewer], plan, at(minutes=-20), name="Running Now")
+    interview(position, [interviewer], plan, at(days=1), name="Tomorrow Person")
+    upcoming = as_user(admin_user).get("/").context["recruiter_dash"]["upcoming"]
+    assert [i.candidate.name for i in upcoming] == ["Tomorrow Person"]
+    assert [i.stage for i in upcoming] == ["upcoming"]

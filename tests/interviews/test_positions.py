@@ -5,8 +5,9 @@ from django.core.management import call_command
 
 from interviews.models import Candidate, Position
 from interviews.roles import Role
+from interviews.services import plan_archive
 from tests.conftest import make_user
-from tests.interviews.people_helpers import make_candidate, make_interview, make_position
+from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +151,22 @@ def test_it_lists_a_positions_candidates_with_stage_and_interview_counts(as_user
     html = response.content.decode()
     assert "Interviewing" in html and "Screen" in html
     assert f"/candidates/new/?position={position.pk}" in html
+
+
+def test_the_pipeline_box_lists_stages_in_pipeline_order(as_user, recruiter, position):
+    for stage in ["withdrawn", "applied", "offer", "screen", "interviewing", "screen", "hired", "rejected"]:
+        make_candidate(position, stage=stage)
+    response = as_user(recruiter).get(f"/positions/{position.pk}/")
+    assert response.context["stage_counts"] == [
+        ("Applied", 1), ("Screen", 2), ("Interviewing", 1), ("Offer", 1), ("Hired", 1), ("Rejected", 1), ("Withdrawn", 1),
+    ]
+
+
+def test_the_position_page_leaves_out_archived_plans(as_user, recruiter, position):
+    make_plan(position, name="Current onsite")
+    plan_archive(plan=make_plan(position, name="Old onsite"))
+    html = as_user(recruiter).get(f"/positions/{position.pk}/").content.decode()
+    assert "Current onsite" in html and "Old onsite" not in html
 
 
 # --- Create and edit --------------------------------------------------------------------

@@ -243,7 +243,7 @@ def test_it_shows_time_panel_questions_status_and_scorecard_states(as_user, recr
     for q in questions:
         assert q.revision.title in html
     assert "ML fundamentals" in html
-    assert "Priya Raman" in html and "Ranking onsite" in html and "Scheduled" in html
+    assert "Priya Raman" in html and "Ranking onsite" in html and ">Upcoming</span>" in html
     assert {p.username: s for p, s in response.context["interview"].panel} == {"int1": "submitted", "int2": "missing"}
     assert "PRIVATE SUMMARY" not in html
     assert f"/interviews/{interview.pk}/edit/" in html and f"/interviews/{interview.pk}/cancel/" in html
@@ -354,3 +354,120 @@ def test_the_detail_query_count_is_constant(as_user, recruiter, candidate, posit
     client = as_user(recruiter)
     with django_assert_num_queries(DETAIL_QUERIES):
         assert client.get(f"/interviews/{interview.pk}/").status_code == 200
+
+
+# --- Double-booking and plans longer than the interview ------------------------------------
+
+
+@pytest.fixture
+def ivan(db):
+    return make_user("ivan", Role.INTERVIEWER, first_name="Ivan", last_name="Petrov")
+
+
+@pytest.fixture
+def daniels_interview(position, plan, ivan):
+    """Daniel Kim's interview with Ivan, 14:48-15:48 two days from now."""
+    starts = later(hour=14).replace(minute=48)
+    return make_interview(make_candidate(position, name="Daniel Kim"), [ivan], plan=plan, starts_at=starts, duration=60)
+
+
+def test_it_refuses_a_panelist_already_on_an_overlapping_interview_and_names_it(
+        as_user, recruiter, candidate, plan, ivan, interviewer, daniels_interview):
+    data = schedule_data(candidate, plan, [ivan, interviewer], later(hour=14))  # 14:30-15:30
+    response = as_user(recruiter).post("/interviews/new/", data)
+    assert response.status_code == 400
+    day = daniels_interview.starts_at
+    assert response.context["form"].errors["interviewers"] == [
+        f"Ivan Petrov is already on Daniel Kim’s interview 14:48–15:48 on {day:%a} {day.day} {day:%b}. "
+        "Choose another time or another interviewer."
+    ]
+    assert "Daniel Kim’s interview 14:48–15:48" in response.content.decode()
+    assert Interview.objects.count() == 1
+
+
+def test_it_keeps_what_was_typed_when_it_refuses_a_double_booking(as_user, recruiter, candidate, plan, ivan, daniels_interview):
+    data = schedule_data(candidate, plan, [ivan], later(hour=15), duration_minutes="50")
+    form = as_user(recruiter).post("/interviews/new/", data).context["form"]
+    assert (form["starts_at"].value(), form["duration_minutes"].value()) == (data["starts_at"], "50")
+    assert form["interviewers"].value() == [str(ivan.pk)]
+    assert form["candidate"].value() == str(candidate.pk) and form["plan"].value() == str(plan.pk)
+
+
+@pytest.mark.parametrize("hour, minute", [(13, 48), (15, 48)])
+def test_it_allows_an_interview_that_ends_or_starts_when_the_other_one_does(
+        as_user, recruiter, candidate, plan, ivan, daniels_interview, hour, minute):
+    starts = later(hour=hour).replace(minute=minute)
+    response = as_user(recruiter).post("/interviews/new/", schedule_data(candidate, plan, [ivan], starts))
+    assert response.status_code == 302
+    assert Interview.objects.count() == 2
+
+
+def test_a_cancelled_interview_does_not_block_its_panel(as_user, recruiter, candidate, plan, ivan, daniels_interview):
+    daniels_interview.status = "cancelled"
+    daniels_interview.save()
+    response = as_user(recruiter).post("/interviews/new/", schedule_data(candidate, plan, [ivan], later(hour=14)))
+    assert response.status_code == 302
+
+
+def test_it_does_not_name_a_candidate_the_recruiter_cannot_see(as_user, recruiter, candidate, plan, other_interview):
+    hidden_panelist = other_interview.interviewers.get()
+    starts = timezone.localtime(other_interview.starts_at)
+    response = as_user(recruiter).post("/interviews/new/", schedule_data(candidate, plan, [hidden_panelist], starts))
+    assert response.status_code == 400
+    [error] = response.context["form"].errors["interviewers"]
+    assert error.startswith("int9 is already on another interview ")
+    assert "Hidden Person" not in response.content.decode()
+
+
+def test_rescheduling_checks_the_panel_but_not_against_the_interview_itself(as_user, recruiter, interview, ivan, daniels_interview):
+    interview.interviewers.add(ivan)
+    booked = interview.starts_at
+    client = as_user(recruiter)
+    same_time = {"starts_at": timezone.localtime(interview.starts_at).strftime("%Y-%m-%dT%H:%M"),
+                 "duration_minutes": 45, "interviewers": [ivan.pk]}
+    assert client.post(f"/interviews/{interview.pk}/edit/", same_time).status_code == 302
+    onto_daniel = dict(same_time, starts_at=later(hour=15).strftime("%Y-%m-%dT%H:%M"))
+    response = client.post(f"/interviews/{interview.pk}/edit/", onto_daniel)
+    assert response.status_code == 400
+    assert "Ivan Petrov is already on Daniel Kim’s interview 14:48–15:48" in response.content.decode()
+    interview.refresh_from_db()
+    assert interview.starts_at == booked.replace(second=0, microsecond=0)
+
+
+def test_a_plan_longer_than_the_interview_needs_a_tick_to_schedule(as_user, recruiter, candidate, plan, interviewer):
+    total = sum(plan.items.values_list("minutes", flat=True))
+    client = as_user(recruiter)
+    data = schedule_data(candidate, plan, [interviewer], duration_minutes=str(total - 5))
+    response = client.post("/interviews/new/", data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["duration_minutes"] == [
+        f"“Ranking onsite” has questions for {total} minutes, 5 more than this {total - 5}-minute interview. "
+        "Make the interview longer, or tick “Schedule anyway” below."
+    ]
+    html = response.content.decode()
+    assert 'name="overrun_confirm"' in html and f'value="{total - 5}"' in html
+    assert Interview.objects.count() == 0
+    response = client.post("/interviews/new/", dict(data, overrun_confirm="on"))
+    assert response.status_code == 302
+    assert Interview.objects.get().duration_minutes == total - 5
+
+
+def test_the_schedule_anyway_box_is_not_shown_when_the_plan_fits(as_user, recruiter, candidate, plan, interviewer):
+    assert 'name="overrun_confirm"' not in as_user(recruiter).get("/interviews/new/").content.decode()
+    total = sum(plan.items.values_list("minutes", flat=True))
+    response = as_user(recruiter).post("/interviews/new/", schedule_data(candidate, plan, [], duration_minutes=str(total)))
+    assert response.status_code == 400
+    assert 'name="overrun_confirm"' not in response.content.decode()
+
+
+def test_shortening_an_interview_below_its_pinned_questions_needs_a_tick(as_user, recruiter, interview, interviewer):
+    total = sum(interview.questions.values_list("minutes", flat=True))
+    data = {"starts_at": later(days=3).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": total - 1,
+            "interviewers": [interviewer.pk]}
+    client = as_user(recruiter)
+    response = client.post(f"/interviews/{interview.pk}/edit/", data)
+    assert response.status_code == 400
+    assert "Its pinned questions take" in response.content.decode() and "“Save anyway”" in response.content.decode()
+    assert client.post(f"/interviews/{interview.pk}/edit/", dict(data, overrun_confirm="on")).status_code == 302
+    interview.refresh_from_db()
+    assert interview.duration_minutes == total - 1

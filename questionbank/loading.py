@@ -1,5 +1,6 @@
 """Loading the built-in bank (questionbank/bank/*.yaml) into the database, idempotently."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .bankfiles import BANK_DIR, check_bank, read_plan_criteria
@@ -33,24 +34,32 @@ def load_bank(bank_dir=BANK_DIR):
     counts = {"created": 0, "revised": 0, "unchanged": 0}
     existing = {q.slug: q for q in Question.objects.select_related("current_revision")}
     for data in questions:
-        identity = {"area": data["area"], "kind": data["kind"], "level": data["level"], "roles": data["roles"]}
-        question = existing.get(data["slug"])
-        if question is None:
-            question_create(slug=data["slug"], content=_content(data), status=Status.PUBLISHED,
-                            note="Built-in bank", **identity)
-            counts["created"] += 1
-            continue
-        if any(getattr(question, k) != v for k, v in identity.items()):
-            for k, v in identity.items():
-                setattr(question, k, v)
-            question.save(update_fields=[*identity, "updated_at"])
-        revision = revision_publish(question=question, content=_content(data), note="Built-in bank updated")
-        if question.status == Status.DRAFT:
-            question_set_status(question=question, status=Status.PUBLISHED)
-        counts["revised" if revision else "unchanged"] += 1
+        try:
+            _load_question(data, existing.get(data["slug"]), counts)
+        except ValidationError as exc:  # the publish rule, should a file ever pass check_bank without a rubric
+            raise BankFileError(f"{data['slug']}: {' '.join(exc.messages)}") from None
     for item in read_plan_criteria(bank_dir):
         PlanCriterion.objects.update_or_create(
             slug=item["slug"],
             defaults={k: item[k] for k in ("title", "description", "red_flag", "position")},
         )
     return counts
+
+
+def _load_question(data, question, counts):
+    """Create or update one bank question, published through the services (which keep to the
+    publish rule)."""
+    identity = {"area": data["area"], "kind": data["kind"], "level": data["level"], "roles": data["roles"]}
+    if question is None:
+        question_create(slug=data["slug"], content=_content(data), status=Status.PUBLISHED,
+                        note="Built-in bank", **identity)
+        counts["created"] += 1
+        return
+    if any(getattr(question, k) != v for k, v in identity.items()):
+        for k, v in identity.items():
+            setattr(question, k, v)
+        question.save(update_fields=[*identity, "updated_at"])
+    revision = revision_publish(question=question, content=_content(data), note="Built-in bank updated")
+    if question.status == Status.DRAFT:
+        question_set_status(question=question, status=Status.PUBLISHED)
+    counts["revised" if revision else "unchanged"] += 1

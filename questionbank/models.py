@@ -11,6 +11,21 @@ from django.urls import reverse
 
 SEARCH_CONFIG = "english"
 SCORE_LEVELS = (1, 2, 3, 4)
+# The publish rule: a question is published only when its current revision has at least this
+# many rubric criteria and an anchor for every score level (rubric_problems).
+MIN_PUBLISH_CRITERIA = 2
+
+
+def rubric_problems(*, criteria, anchors):
+    """What stops words with these rubric criteria and anchors (texts) from being published;
+    empty when nothing does. The one publish rule: the publish button, the services that
+    create questions or change their status, the import preview and the admin all ask it."""
+    problems = []
+    if sum(1 for text in criteria if text and text.strip()) < MIN_PUBLISH_CRITERIA:
+        problems.append(f"it needs at least {MIN_PUBLISH_CRITERIA} rubric criteria")
+    if sum(1 for text in anchors if text and text.strip()) < len(SCORE_LEVELS):
+        problems.append("it needs an anchor for every level 1-4")
+    return problems
 
 
 class Area(models.TextChoices):
@@ -131,6 +146,20 @@ class Question(models.Model):
     def get_absolute_url(self):
         return reverse("questionbank:detail", args=[self.slug])
 
+    def publish_problems(self):
+        """What stops this question from being published (empty when it can be): the publish
+        rule (``rubric_problems``) applied to its current revision."""
+        if self.current_revision is None:
+            return ["it has no revision yet"]
+        return self.current_revision.publish_problems()
+
+    def clean(self):
+        # Forms that set the status directly (the admin's) get the publish rule in words.
+        if self.status == Status.PUBLISHED:
+            problems = self.publish_problems()
+            if problems:
+                raise ValidationError({"status": "This question cannot be published yet: " + "; ".join(problems) + "."})
+
     @property
     def role_labels(self):
         return [RoleTrack(r).label for r in self.roles if r in RoleTrack.values]
@@ -226,6 +255,12 @@ class QuestionRevision(models.Model):
     @property
     def is_current(self):
         return self.question.current_revision_id == self.pk
+
+    def publish_problems(self):
+        """What stops a question with this revision as its current one from being published."""
+        return rubric_problems(
+            criteria=[c.text for c in self.criteria.all()], anchors=[a.text for a in self.anchors.all()]
+        )
 
     def text_fields(self):
         """The fields compared when deciding whether an edit changed anything, and shown in

@@ -1,9 +1,10 @@
 """Workflows of the question bank: creating questions and publishing revisions."""
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import SCORE_LEVELS, Question, QuestionRevision, RubricCriterion, ScoreAnchor, Status
+from .models import SCORE_LEVELS, Question, QuestionRevision, RubricCriterion, ScoreAnchor, Status, rubric_problems
 
 # A title at least this similar (pg_trgm) to another question's gets a warning naming it.
 SIMILAR_TITLE_THRESHOLD = 0.5
@@ -44,7 +45,9 @@ def revision_publish(*, question, content, by=None, note=""):
     """Make ``content`` the question's current revision.
 
     Returns the new revision, or None when the content equals the current revision's (an
-    unchanged save never makes a revision). Earlier revisions are left untouched."""
+    unchanged save never makes a revision). Earlier revisions are left untouched. A published
+    question keeps to the publish rule: content without a full rubric raises ValidationError
+    (make the question a draft first)."""
     content = normalise_content(content)
     caller_copy = question
     # Lock the question so two editors saving at once get consecutive revision numbers.
@@ -52,6 +55,8 @@ def revision_publish(*, question, content, by=None, note=""):
     current = question.current_revision
     if current is not None and normalise_content(current.text_fields()) == content:
         return None
+    if question.status == Status.PUBLISHED:
+        _refuse_unpublishable(rubric_problems(criteria=content["criteria"], anchors=content["anchors"]))
     last = question.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     revision = QuestionRevision.objects.create(
         question=question,
@@ -80,21 +85,30 @@ def revision_publish(*, question, content, by=None, note=""):
 
 @transaction.atomic
 def question_create(*, slug, area, kind, level, roles, content, status=Status.DRAFT, by=None, note="Created"):
-    """Create a question with its first revision."""
+    """Create a question with its first revision. Raises ValidationError (and creates
+    nothing) when asked to publish content that the publish rule refuses."""
     question = Question.objects.create(
         slug=slug, area=area, kind=kind, level=level, roles=list(roles), status=Status.DRAFT
     )
     revision_publish(question=question, content=content, by=by, note=note)
     if status != Status.DRAFT:
-        question.status = status
-        question.save(update_fields=["status", "updated_at"])
+        question_set_status(question=question, status=status)
     return question
 
 
 def question_set_status(*, question, status):
+    """Draft, publish or retire a question. Publishing follows the publish rule
+    (``Question.publish_problems``): ValidationError names what is missing."""
+    if status == Status.PUBLISHED:
+        _refuse_unpublishable(question.publish_problems())
     question.status = status
     question.save(update_fields=["status", "updated_at"])
     return question
+
+
+def _refuse_unpublishable(problems):
+    if problems:
+        raise ValidationError([f"This question cannot be published yet: {'; '.join(problems)}."])
 
 
 def similar_titles(title, *, exclude_pk=None, threshold=SIMILAR_TITLE_THRESHOLD, limit=5):

@@ -21,7 +21,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import SCORE_LEVELS, Area, Kind, Level, PlanCriterion, Question, QuestionRevision, RoleTrack, Status
-from .services import CONTENT_FIELDS, normalise_content, question_create, revision_publish, similar_titles
+from .models import rubric_problems
+from .services import (
+    CONTENT_FIELDS, normalise_content, question_create, question_set_status, revision_publish, similar_titles,
+)
 
 JSON_FORMAT = "panelist-questions"
 JSON_VERSION = 1
@@ -411,7 +414,10 @@ def build_preview(*, name, text, defaults):
             item["action"] = "unchanged" if same else "update"
             if same:
                 item["include"] = False
+            else:
+                _apply_publish_rule(item, current)
             continue
+        _apply_publish_rule(item, None)
         if current is not None:  # a document's made-up slug clashes: find a free one
             base, k = item["slug"], 2
             while item["slug"] in taken_slugs:
@@ -425,6 +431,24 @@ def build_preview(*, name, text, defaults):
     return {"format": fmt, "items": items, "warnings": warnings}
 
 
+def _publish_problems(content):
+    return rubric_problems(criteria=content["criteria"], anchors=content["anchors"])
+
+
+def _apply_publish_rule(item, current):
+    """The publish rule, told in the preview: a new question the file marks published without
+    a full rubric is imported as a draft; an update that leaves a published question (``current``)
+    without one makes it a draft. ``apply_import`` does the same."""
+    problems = _publish_problems(item["content"])
+    if not problems:
+        return
+    if current is None and item["status"] == Status.PUBLISHED:
+        item["status"] = Status.DRAFT
+        item["warnings"].append(f"marked published, but {'; '.join(problems)}: imported as a draft")
+    elif current is not None and current.status == Status.PUBLISHED:
+        item["warnings"].append(f"this version has no full rubric ({'; '.join(problems)}): the published question becomes a draft")
+
+
 # --- import: writing -----------------------------------------------------------------------
 
 @transaction.atomic
@@ -434,17 +458,23 @@ def apply_import(preview, *, include, by=None):
     for item in preview["items"]:
         if item["index"] not in include:
             continue
-        question = Question.objects.filter(slug=item["slug"]).first()
+        question = Question.objects.filter(slug=item["slug"]).select_related("current_revision").first()
+        # The publish rule (see _apply_publish_rule): never a published question without a rubric.
+        unpublishable = bool(_publish_problems(item["content"]))
         if question is None:
+            status = Status.DRAFT if unpublishable and item["status"] == Status.PUBLISHED else item["status"]
             if item.get("revisions"):
-                _create_with_history(item, by=by)
+                _create_with_history(item | {"status": status}, by=by)
             else:
                 question_create(
                     slug=item["slug"], area=item["area"], kind=item["kind"], level=item["level"],
-                    roles=item["roles"], content=item["content"], status=item["status"], by=by, note="Imported",
+                    roles=item["roles"], content=item["content"], status=status, by=by, note="Imported",
                 )
             counts["created"] += 1
         else:
+            if (unpublishable and question.status == Status.PUBLISHED
+                    and normalise_content(question.current_revision.text_fields()) != item["content"]):
+                question_set_status(question=question, status=Status.DRAFT)
             revision = revision_publish(question=question, content=item["content"], by=by, note="Imported")
             counts["updated" if revision else "unchanged"] += 1
     return counts
@@ -468,7 +498,9 @@ def _create_with_history(item, *, by):
     current = question.revisions.get(number=max(r["number"] for r in item["revisions"]))
     wanted = normalise_content(item["content"])
     match = next((r for r in question.revisions.all() if normalise_content(r.text_fields()) == wanted), current)
-    Question.objects.filter(pk=question.pk).update(current_revision=match, status=item["status"])
+    Question.objects.filter(pk=question.pk).update(current_revision=match)
     question.refresh_from_db()
+    if item["status"] != Status.DRAFT:
+        question_set_status(question=question, status=item["status"])
     question.refresh_search_vector()
     return question

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -105,22 +106,10 @@ def question_status_view(request, slug):
     if target not in Status.values:
         messages.error(request, "Unknown status.")
         return redirect(question)
-    if target == Status.PUBLISHED:
-        problems = publish_problems(question)
-        if problems:
-            messages.error(request, "This question cannot be published yet: " + "; ".join(problems) + ".")
-            return redirect(question)
-    question_set_status(question=question, status=target)
+    try:
+        question_set_status(question=question, status=target)
+    except ValidationError as exc:  # the publish rule (Question.publish_problems)
+        messages.error(request, " ".join(exc.messages))
+        return redirect(question)
     messages.success(request, f"“{question.title}” is now {Status(target).label.lower()}.")
     return redirect(question)
-
-
-def publish_problems(question):
-    """What stops a question from being published (empty when it can be)."""
-    rev = question.current_revision
-    problems = []
-    if rev.criteria.count() < 2:
-        problems.append("it needs at least 2 rubric criteria")
-    if rev.anchors.exclude(text="").count() < 4:
-        problems.append("it needs an anchor for every level 1-4")
-    return problems

@@ -39,6 +39,7 @@ from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from config.network import client_ip
 from scoring.models import audit
 
 # Admins require two-factor sign-in by adding users to this group in the Django admin. It is
@@ -208,7 +209,7 @@ def readable_secret(device):
 
 
 def _ip(request):
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def _record_failure(request, *, stage):

@@ -8,6 +8,10 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
+# The client's address as sign-in throttling sees it (AXES_CLIENT_IP_CALLABLE: behind a trusted
+# proxy, from X-Forwarded-For; config/network.py).
+from axes.helpers import get_client_ip_address
+
 from .models import audit
 
 # Who is acting in the current request, for the role-change receiver below: Django's m2m
@@ -32,7 +36,7 @@ def acting_as(user):
 
 @receiver(user_logged_in)
 def audit_sign_in(sender, request, user, **kwargs):
-    audit(actor=user, action="auth.sign_in", target=f"user {user.pk}", ip=request.META.get("REMOTE_ADDR", "") if request else "")
+    audit(actor=user, action="auth.sign_in", target=f"user {user.pk}", ip=get_client_ip_address(request) or "" if request else "")
 
 
 def _failed_sign_in_target(typed):
@@ -49,7 +53,7 @@ def _failed_sign_in_target(typed):
 def audit_failed_sign_in(sender, credentials, request=None, **kwargs):
     audit(actor=None, action="auth.sign_in_failed",
           target=_failed_sign_in_target(credentials.get(get_user_model().USERNAME_FIELD)),
-          ip=request.META.get("REMOTE_ADDR", "") if request else "")
+          ip=get_client_ip_address(request) or "" if request else "")
 
 
 @receiver(m2m_changed, sender=get_user_model().groups.through)

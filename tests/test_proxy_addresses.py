@@ -50,3 +50,12 @@ def test_the_client_address_is_counted_from_the_right(rf, settings):
     assert client_ip(rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="10.0.0.4")) == PROXY
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == PROXY
+
+
+def test_the_audit_log_records_the_clients_address_behind_the_proxy(client, behind_one_proxy, hiring_manager):
+    from scoring.models import AuditEvent
+
+    sign_in(client, "wrong-password", "198.51.100.200, 203.0.113.9")
+    sign_in(client, PASSWORD, "203.0.113.9")
+    events = AuditEvent.objects.filter(action__in=["auth.sign_in_failed", "auth.sign_in"]).order_by("at")
+    assert [e.detail["ip"] for e in events] == ["203.0.113.9", "203.0.113.9"]

@@ -1,13 +1,17 @@
 """The plan builder in a browser: editing a question's minutes in place (a refused value is
-marked and nothing is saved), and reordering by keyboard and by dragging, each saved at once
-and still there after a reload."""
+marked and nothing is saved), reordering by keyboard and by dragging, each saved at once
+and still there after a reload; taking a question's newest revision, and undoing a removal."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from interviews.models import PlanItem
+from questionbank.models import Question
+from questionbank.services import revision_publish
+from tests.conftest import revision_content
 from tests.factories import make_plan, make_position
 
 pytestmark = pytest.mark.browser
@@ -68,3 +72,46 @@ def test_a_hiring_manager_edits_minutes_in_place_and_reorders_by_keyboard_and_by
     assert shown_order(page) == [titles["code-bigrams"], titles["precision"], titles["bias-variance"]]
     expect(page.locator(".plan-item").nth(2).get_by_label("Minutes")).to_have_value("17")
     hm.shot("reordered")
+
+
+def test_a_hiring_manager_updates_an_item_to_the_newest_revision_and_undoes_a_removal(open_session, people):
+    position = make_position(hiring_manager=people["hm"], title="Applied scientist")
+    plan = make_plan(position=position, slugs=("bias-variance", "precision", "code-bigrams"))
+    PlanItem.objects.filter(plan=plan, revision__question__slug="bias-variance").update(minutes=13, weight=Decimal("2"))
+    PlanItem.objects.filter(plan=plan, revision__question__slug="precision").update(minutes=11, competency="Metrics")
+    question = Question.objects.get(slug="bias-variance")
+    revision_publish(question=question, content=revision_content(title="Bias and variance, revised"))
+    question.refresh_from_db()
+    last_title = PlanItem.objects.get(plan=plan, revision__question__slug="code-bigrams").revision.title
+    hm = open_session("plan-builder-housekeeping")
+    hm.login("hannah")
+    hm.goto(f"/plans/{plan.pk}/")
+    page = hm.page
+
+    # The outdated item offers the update; taking it keeps minutes and weight.
+    first = page.locator(".plan-item").first
+    expect(first).to_contain_text("Newer revision in the bank")
+    first.get_by_role("button", name=re.compile("to the newest revision")).click()
+    expect(page.locator(".alert-success")).to_contain_text(f"now uses revision {question.current_revision.number}")
+    first = page.locator(".plan-item").first
+    expect(first).to_have_attribute("data-title", "Bias and variance, revised")
+    expect(first).not_to_contain_text("Newer revision in the bank")
+    expect(first.get_by_label("Minutes")).to_have_value("13")
+    hm.shot("updated-revision")
+    updated = PlanItem.objects.get(plan=plan, revision__question__slug="bias-variance")
+    assert (updated.revision_id, updated.minutes, updated.weight) == (question.current_revision_id, 13, Decimal("2"))
+
+    # Removing the second question offers Undo, which puts it back in its place with its settings.
+    second_title = page.locator(".plan-item").nth(1).get_attribute("data-title")
+    page.locator(".plan-item").nth(1).get_by_role("button", name=re.compile("^Remove")).click()
+    undo = page.locator(".plan-undo")
+    expect(undo).to_contain_text(f"Removed “{second_title}”")
+    assert saved_order(plan) == ["bias-variance", "code-bigrams"]
+    hm.shot("removed-with-undo")
+    undo.get_by_role("button", name="Undo").click()
+    expect(page.locator(".alert-success")).to_contain_text(f"Put “{second_title}” back")
+    assert shown_order(page) == ["Bias and variance, revised", second_title, last_title]
+    expect(page.locator(".plan-item").nth(1).get_by_label("Minutes")).to_have_value("11")
+    expect(page.locator(".plan-item").nth(1).get_by_label("Competency")).to_have_value("Metrics")
+    assert saved_order(plan) == ["bias-variance", "precision", "code-bigrams"]
+    hm.shot("undone")

@@ -209,9 +209,8 @@ class ImportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("file") and not (data.get("text") or "").strip():
-            raise forms.ValidationError("Choose a file to upload or paste the text of your questions.")
-        return data
+        if "file" in self.errors:  # a file was given (too large): its own message says it all
+            return data
 
     def source(self):
         """(name, text) of what was submitted."""

@@ -312,3 +312,45 @@ def test_the_comparison_csv_defuses_formulas_in_its_header_too(as_user, hiring_m
         assert "'" + label in header
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in header + row)
     assert row[0] == "'+Ada"
+
+
+# --- The import form and preview ------------------------------------------------------------
+
+
+def test_a_file_and_pasted_text_together_are_refused_and_the_text_is_kept(hm_client):
+    upload = io.BytesIO(b"title,prompt\nQuantisation,When?\n")
+    upload.name = "q.csv"
+    count = Question.objects.count()
+    response = hm_client.post("/questions/import/", {"file": upload, "text": "1. What is overfitting?", **DEFAULTS})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose one: a file or pasted text, not both." in body
+    assert "1. What is overfitting?</textarea>" in body
+    assert Question.objects.count() == count
+
+
+def test_an_oversized_file_gets_only_the_size_message(hm_client, settings):
+    settings.QUESTION_IMPORT_MAX_BYTES = 1024
+    upload = io.BytesIO(b"x" * 4096)
+    upload.name = "big.md"
+    body = hm_client.post("/questions/import/", {"file": upload, **DEFAULTS}).content.decode()
+    assert "The file is 4 KB; imports are limited to 1 KB." in body
+    assert "Choose a file to upload" not in body
+
+
+def test_the_preview_shows_key_points_criteria_and_anchors_in_full(hm_client):
+    text = ("title,prompt,key_points,criteria,anchor_1,anchor_2,anchor_3,anchor_4\n"
+            'Quantisation-aware training,When would you use it?,"Simulates int8 rounding during training\n'
+            'Costs a second training run","Names the accuracy drop that post-training quantisation causes\n'
+            'Says when fake-quantisation nodes are worth their cost",Nothing,Vague,Good,Excellent with numbers\n')
+    body = hm_client.post("/questions/import/", {"text": "", "file": _upload("qat.csv", text), **DEFAULTS}).content.decode()
+    for shown in ("<li>Simulates int8 rounding during training</li>", "<li>Costs a second training run</li>",
+                  "<li>Names the accuracy drop that post-training quantisation causes</li>",
+                  "<li>Says when fake-quantisation nodes are worth their cost</li>", "<li>Excellent with numbers</li>"):
+        assert shown in body
+
+
+def _upload(name, text):
+    upload = io.BytesIO(text.encode())
+    upload.name = name
+    return upload

@@ -211,6 +211,15 @@ class ImportForm(forms.Form):
         data = super().clean()
         if "file" in self.errors:  # a file was given (too large): its own message says it all
             return data
+        has_file, has_text = bool(data.get("file")), bool((data.get("text") or "").strip())
+        if has_file and has_text:
+            raise forms.ValidationError(
+                "Choose one: a file or pasted text, not both. To import the file, empty the text box and "
+                "choose the file again; to import the text, send the form without a file."
+            )
+        if not has_file and not has_text:
+            raise forms.ValidationError("Choose a file to upload or paste the text of your questions.")
+        return data
 
     def source(self):
         """(name, text) of what was submitted."""

@@ -213,6 +213,11 @@ def test_the_hiring_manager_dashboard_query_count_is_constant(
         assert hm_client.get("/").status_code == 200
 
 
+def test_the_hiring_managers_none_yet_plans_cell_does_not_wrap(hm_client, position):
+    html = hm_client.get("/").content.decode()
+    assert '<td class="text-end text-nowrap"><span class="text-warning-emphasis">none yet</span></td>' in html
+
+
 def test_it_says_how_long_ago_and_how_overdue(as_user, recruiter, interviewer, position, plan):
     # Ended 3 days ago (60 minutes long), so overdue by 2 days.
     interview(position, [interviewer], plan, at(days=-3, minutes=-60))

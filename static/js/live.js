@@ -173,6 +173,7 @@ import { openQueue } from "./autosave-queue.js";
       });
       strays.forEach(function (q) {
         var item = document.createElement("li");
+        item.className = "text-break";
         item.textContent = (notices[q].title || "A question no longer on this page") + ": " + notices[q].text;
         list.appendChild(item);
       });

@@ -57,7 +57,7 @@ import { openQueue } from "./autosave-queue.js";
     if (ops.length) seen = true;
     box.textContent = "";
     if (ops.length) {
-      box.appendChild(element("p", plural(ops.length, "change") + " still waiting to be saved, to:", "mb-1 fw-semibold"));
+      box.appendChild(element("p", plural(ops.length, "change") + " still waiting to be saved:", "mb-1 fw-semibold"));
       var counts = {}, order = [];
       ops.forEach(function (op) {
         var title = op.title || "question " + op.question;
@@ -79,7 +79,7 @@ import { openQueue } from "./autosave-queue.js";
       box.appendChild(element("p", "Not saved:", "mb-1 mt-2 fw-semibold"));
       var refused = element("ul", "", "mb-0");
       noticed.forEach(function (q) {
-        var item = element("li", (notices[q].title || "question " + q) + ": " + notices[q].text + " ");
+        var item = element("li", (notices[q].title || "question " + q) + ": " + notices[q].text + " ", "text-break");
         var dismiss = element("button", "Dismiss", "btn btn-link btn-sm p-0 align-baseline");
         dismiss.type = "button";
         dismiss.addEventListener("click", function () { queue.dismiss(q); });

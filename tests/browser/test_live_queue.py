@@ -47,6 +47,8 @@ def test_a_refused_change_is_explained_beside_its_question_and_later_changes_sti
     expect(notice).to_contain_text("What was not saved: notes “xxx")
     expect(page.locator("#save-state")).to_have_text("Not saved: question 1")
     expect(page.locator("#conflict")).to_contain_text("Question 1: Bias-variance")
+    # The quoted notes (one 400-character word here) wrap instead of widening the page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     s.shot("live-refused")
 
     # The refused change does not hold back the next one, and the pill still does not say "Saved".

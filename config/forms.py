@@ -1,6 +1,7 @@
 """The sign-in form: Django's, with messages that say what to do."""
 
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 
 class SignInForm(AuthenticationForm):
@@ -16,3 +17,9 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username."
         self.fields["password"].error_messages["required"] = "Enter your password."
+        # Django's form sets max_length after building the field, so no validator checks it; an
+        # over-long username would reach the sign-in throttle's varchar(255) column (a 500).
+        limit = self.fields["username"].max_length
+        self.fields["username"].validators.append(
+            MaxLengthValidator(limit, f"Usernames are at most {limit} characters. Check what you typed.")
+        )

@@ -1,5 +1,7 @@
 """Small project-wide middleware."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
@@ -20,6 +22,54 @@ class AuditActorMiddleware:
     def __call__(self, request):
         with acting_as(getattr(request, "user", None)):
             return self.get_response(request)
+
+
+# NUL cannot be stored in a PostgreSQL text value (psycopg refuses to send it), and a lone
+# surrogate has no UTF-8 form; neither belongs in anything a person types.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_MESSAGE = ("The address or the form contains a character that is not allowed (a NUL or a broken "
+                      "character). Remove it and try again.")
+
+
+class RefuseUnstorableCharactersMiddleware:
+    """Answers 400 with a clear page when the path, a query parameter or a posted form field
+    (name or value) contains NUL (%00) or a lone surrogate, so no view hands one to the
+    database as a search term or a field value. JSON bodies are the views' own to check.
+
+    It works in process_view: the refusal then still passes through every middleware's
+    response handling (security headers, CSP) and renders in the signed-in page frame."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not _has_unstorable(request):
+            return None
+        if request.content_type == "application/json" or "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"ok": False, "error": "bad_characters", "message": UNSTORABLE_MESSAGE}, status=400)
+        return render(request, "errors/400.html", {"message": UNSTORABLE_MESSAGE}, status=400)
+
+
+def _has_unstorable(request):
+    if _UNSTORABLE.search(request.path):
+        return True
+    data = [request.GET]
+    if request.method == "POST":
+        small = int(request.META.get("CONTENT_LENGTH") or 0) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.content_type == "multipart/form-data" and small:
+            # Parsing a multipart form consumes the stream; keep the body first, so that a view
+            # reading request.body (autosave, plan reorder) answers a stray form post with its
+            # own 400 rather than RawPostDataException's 500.
+            request.body  # noqa: B018 (read for its side effect)
+        data.append(request.POST)
+    for query in data:
+        for key, values in query.lists():
+            if _UNSTORABLE.search(key) or any(_UNSTORABLE.search(value) for value in values):
+                return True
+    return False
 
 
 def _megabytes(n):

@@ -204,7 +204,9 @@ class PlanReorderForm(forms.Form):
     """The full new order of a plan after a drag: ``[{"section": id, "items": [id, ...]}, ...]``.
     Every item of the plan must appear exactly once, in sections of this plan."""
 
-    order = forms.JSONField()
+    order = forms.JSONField(error_messages={
+        "required": 'Send the new order as JSON: {"order": [{"section": id, "items": [ids]}, ...]}.',
+    })
 
     def __init__(self, *args, plan_items, plan_sections, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,10 +252,16 @@ def _is_id(value):
 
 
 def reorder_form_from_body(body, **kwargs):
-    """A PlanReorderForm for a JSON request body ``{"order": [...]}``."""
+    """A PlanReorderForm for a JSON request body ``{"order": [...]}``. A body that is not JSON,
+    or nests deeper than the parser's recursion limit, leaves the order empty (the form then
+    says how to send it)."""
     try:
         payload = json.loads(body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         payload = None
     raw = payload.get("order") if isinstance(payload, dict) else None
-    return PlanReorderForm({"order": json.dumps(raw) if raw is not None else ""}, **kwargs)
+    if raw is None:
+        return PlanReorderForm({"order": ""}, **kwargs)
+    # A list or object goes to the form as parsed (forms.JSONField takes it as it is), so a
+    # deep one is never written out and parsed a second time; anything else is a JSON scalar.
+    return PlanReorderForm({"order": raw if isinstance(raw, (list, dict)) else json.dumps(raw)}, **kwargs)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from .models import SCORE_LEVELS, Area, Kind, Level, Question, RoleTrack
+from .transfer import MAX_DEPTH, nesting_depth
 
 MIN_CRITERIA, MAX_CRITERIA = 2, 8
 # Between a follow-up question and its good answer; a single | appears in formulas like P(y | x).
@@ -104,6 +105,10 @@ class QuestionForm(forms.Form):
             value = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(f"Test cases are not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
+        except (ValueError, RecursionError):  # a number too long to read, or nesting past the parser's limit
+            raise forms.ValidationError("Test cases are not valid JSON: a number is too long or the values nest too deeply.") from None
+        if nesting_depth(value) > MAX_DEPTH:
+            raise forms.ValidationError(f"Test cases nest more than {MAX_DEPTH} levels deep; keep them simple.")
         if not isinstance(value, dict) or not isinstance(value.get("test_cases", []), list):
             raise forms.ValidationError('Test cases must be an object like {"function": "f", "test_cases": [...]}.')
         return value

@@ -15,12 +15,16 @@ import csv
 import io
 import json
 import re
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from .models import SCORE_LEVELS, Area, Kind, Level, PlanCriterion, Question, QuestionRevision, RoleTrack, Status
+from .models import (
+    SCORE_LEVELS, Area, Kind, Level, PlanCriterion, Question, QuestionRevision, RoleTrack, RubricCriterion, Status,
+)
 from .models import rubric_problems
 from .services import (
     CONTENT_FIELDS, normalise_content, question_create, question_set_status, revision_publish, similar_titles,
@@ -33,6 +37,15 @@ CSV_COLUMNS = [
     "key_points", "follow_ups", "minutes", "criteria", "anchor_1", "anchor_2", "anchor_3", "anchor_4",
     "reference_solution", "coding_tests",
 ]
+# What the database takes: imported values beyond these are refused with a message, not cut.
+TITLE_MAX = QuestionRevision._meta.get_field("title").max_length
+SLUG_MAX = Question._meta.get_field("slug").max_length
+CRITERION_MAX = RubricCriterion._meta.get_field("text").max_length
+CHANGE_NOTE_MAX = QuestionRevision._meta.get_field("change_note").max_length
+REVISION_NUMBER_MAX = 2**31 - 1  # PositiveIntegerField: a PostgreSQL integer
+# An export nests about eight levels (file, questions, revisions, coding tests, their args);
+# far deeper means a hostile file, refused before anything walks or stores it.
+MAX_DEPTH = 32
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (tab and carriage return
@@ -192,7 +205,98 @@ def _choice(value, choices, field, line, default=None):
     return value
 
 
-def _item(*, line, slug, area, kind, level, roles, status, content, revisions=None, warnings=None):
+def _shown(value, limit=60):
+    """A value for an error message, cut short: a hostile file's values may be huge."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def nesting_depth(value):
+    """How deeply lists and objects nest in a parsed JSON value (iteratively: the value may be
+    deeper than Python's recursion limit would allow a recursive walk)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (list, dict)):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+def _text_problem(value):
+    """What makes some text in a parsed value (keys included) impossible to store, or None.
+    PostgreSQL refuses NUL, and a lone surrogate (a JSON "\\ud800" escape) has no UTF-8 form."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return "a NUL character"
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "a broken character (a lone surrogate)"
+    return None
+
+
+def _texts(value, *, where, field, line, limit=None):
+    """``value`` as a list of strings (None: empty), each at most ``limit`` characters."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ImportError_(f"{where}: {field} must be a list of texts, not {_shown(value)}", line)
+    if limit and any(len(v.strip()) > limit for v in value):
+        raise ImportError_(f"{where}: each of {field} must be at most {limit} characters", line)
+    return value
+
+
+def _check_content(content, *, where, line=None):
+    """Refuse a question's content whose fields have the wrong type or would not fit the
+    database, naming the question and the field. Titles and prompts must be there."""
+    if nesting_depth(content) > MAX_DEPTH:
+        raise ImportError_(f"{where}: the values nest more than {MAX_DEPTH} levels deep", line)
+    problem = _text_problem(content)
+    if problem:
+        raise ImportError_(f"{where}: the text contains {problem}; remove it and import again", line)
+    for field in ("title", "prompt", "why_we_ask", "model_answer", "reference_solution"):
+        value = content.get(field)
+        if value is not None and not isinstance(value, str):
+            raise ImportError_(f"{where}: {field} must be text, not {_shown(value)}", line)
+    if not (content.get("title") or "").strip() or not (content.get("prompt") or "").strip():
+        raise ImportError_(f"{where}: every question needs a title and a prompt", line)
+    if len(content["title"].strip()) > TITLE_MAX:
+        raise ImportError_(f"{where}: the title is {len(content['title'].strip())} characters; at most {TITLE_MAX} fit", line)
+    _texts(content.get("key_points"), where=where, field="key_points", line=line)
+    _texts(content.get("criteria"), where=where, field="criteria", line=line, limit=CRITERION_MAX)
+    follow_ups = content.get("follow_ups")
+    if follow_ups is not None and not (isinstance(follow_ups, list) and all(
+        isinstance(f, dict) and isinstance(f.get("question"), str) and isinstance(f.get("good_answer", ""), str)
+        for f in follow_ups
+    )):
+        raise ImportError_(f'{where}: follow_ups must be a list of {{"question": text, "good_answer": text}}, '
+                           f"not {_shown(follow_ups)}", line)
+    anchors = content.get("anchors")
+    if isinstance(anchors, dict):
+        if not set(anchors) <= {str(level) for level in SCORE_LEVELS} or not all(
+                isinstance(a, str) for a in anchors.values()):
+            raise ImportError_(f'{where}: anchors must map the levels "1" to "4" to texts, not {_shown(anchors)}', line)
+    elif anchors is not None:
+        _texts(anchors, where=where, field="anchors", line=line)
+        if len(anchors) > len(SCORE_LEVELS):
+            raise ImportError_(f"{where}: there are {len(SCORE_LEVELS)} anchors at most", line)
+    coding_tests = content.get("coding_tests")
+    if coding_tests is not None and not isinstance(coding_tests, dict):
+        raise ImportError_(f'{where}: coding_tests must be an object like {{"function": "f", "test_cases": [...]}}', line)
+
+
+def _item(*, line, slug, area, kind, level, roles, status, content, revisions=None, warnings=None, where=None):
+    _check_content(content, where=where or f"question {slug}", line=line)
     return {
         "line": line, "slug": slug, "area": area, "kind": kind, "level": level, "roles": roles,
         "status": status, "content": normalise_content(content), "revisions": revisions,
@@ -205,10 +309,16 @@ def parse_json(text):
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportError_(f"not valid JSON ({exc.msg}, column {exc.colno})", exc.lineno) from None
+    except RecursionError:
+        raise ImportError_(f"the file nests more than {MAX_DEPTH} levels deep; it is not a Panelist export", 1) from None
+    except ValueError as exc:  # e.g. a number literal with more digits than Python converts
+        raise ImportError_(f"not valid JSON ({exc})", 1) from None
+    if nesting_depth(data) > MAX_DEPTH:
+        raise ImportError_(f"the file nests more than {MAX_DEPTH} levels deep; it is not a Panelist export", 1)
     if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
         raise ImportError_(f'not a Panelist export: expected "format": "{JSON_FORMAT}"', 1)
     if data.get("version") != JSON_VERSION:
-        raise ImportError_(f"unsupported export version {data.get('version')!r} (this Panelist reads {JSON_VERSION})", 1)
+        raise ImportError_(f"unsupported export version {_shown(data.get('version'))} (this Panelist reads {JSON_VERSION})", 1)
     questions = data.get("questions")
     if not isinstance(questions, list):
         raise ImportError_('"questions" must be a list', 1)
@@ -219,43 +329,68 @@ def parse_json(text):
             raise ImportError_(f"{where} is not an object")
         revisions = q.get("revisions")
         if not isinstance(revisions, list) or not revisions or not all(isinstance(r, dict) for r in revisions):
-            raise ImportError_(f"{where} ({q.get('slug')!r}) has no revisions")
-        try:
-            numbers = [int(r["number"]) for r in revisions]
-        except (KeyError, TypeError, ValueError):
-            raise ImportError_(f"{where} ({q.get('slug')!r}) has a revision without a number") from None
+            raise ImportError_(f"{where} ({_shown(q.get('slug'))}) has no revisions")
+        numbers = [_revision_number(r.get("number"), f"{where} ({_shown(q.get('slug'))})") for r in revisions]
         if len(set(numbers)) != len(numbers):
-            raise ImportError_(f"{where} ({q.get('slug')!r}) repeats a revision number")
+            raise ImportError_(f"{where} ({_shown(q.get('slug'))}) repeats a revision number")
         current_no = q.get("current_revision") or max(numbers)
-        current = next((r for r in revisions if int(r["number"]) == current_no), None)
+        current = next((r for r, number in zip(revisions, numbers) if number == current_no), None)
         if current is None:
-            raise ImportError_(f"{where} ({q.get('slug')!r}) names a current revision it does not contain")
-        slug = str(q.get("slug") or "")
-        if not slug or slugify(slug) != slug:
-            raise ImportError_(f"{where} has an invalid slug {slug!r}")
+            raise ImportError_(f"{where} ({_shown(q.get('slug'))}) names a current revision it does not contain")
+        slug = q.get("slug") or ""
+        if not isinstance(slug, str) or not slug or slugify(slug) != slug or len(slug) > SLUG_MAX:
+            raise ImportError_(f"{where} has an invalid slug {_shown(slug)} (letters, digits and hyphens, "
+                               f"at most {SLUG_MAX})")
         roles = q.get("roles") or []
         if not isinstance(roles, list) or any(r not in RoleTrack.values for r in roles):
-            raise ImportError_(f"{where} ({slug}) has unknown role tracks {roles!r}")
-        for r in revisions:
-            if not str(r.get("prompt") or "").strip() or not str(r.get("title") or "").strip():
-                raise ImportError_(f"{where} ({slug}) revision {r['number']} has no title or prompt")
-            _check_minutes(r.get("minutes"), f"{where} ({slug})")
+            raise ImportError_(f"{where} ({slug}) has unknown role tracks {_shown(roles)}")
+        history = []
+        for r, number in sorted(zip(revisions, numbers), key=lambda pair: pair[1]):
+            about = f"{where} ({slug}) revision {number}"
+            _check_content(r, where=about)
+            _check_minutes(r.get("minutes"), about)
+            note = r.get("change_note") or ""
+            if not isinstance(note, str) or len(note) > CHANGE_NOTE_MAX:
+                raise ImportError_(f"{about}: change_note must be text of at most {CHANGE_NOTE_MAX} characters")
+            history.append(normalise_content(r) | {"number": number, "change_note": note,
+                                                   "created_at": _created_at(r.get("created_at"), about)})
         items.append(_item(
-            line=None, slug=slug,
+            line=None, slug=slug, where=f"{where} ({slug})",
             area=_choice(q.get("area"), Area, "area", None), kind=_choice(q.get("kind"), Kind, "kind", None),
             level=_choice(q.get("level"), Level, "level", None), roles=roles,
-            status=_choice(q.get("status"), Status, "status", None), content=current,
-            revisions=[normalise_content(r) | {"number": int(r["number"]), "change_note": str(r.get("change_note") or ""),
-                                                "created_at": r.get("created_at")}
-                       for r in sorted(revisions, key=lambda r: int(r["number"]))],
+            status=_choice(q.get("status"), Status, "status", None), content=current, revisions=history,
         ))
     return items, []
+
+
+def _revision_number(value, where):
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= REVISION_NUMBER_MAX:
+        raise ImportError_(f"{where} has a revision whose number is not a whole number from 1 to "
+                           f"{REVISION_NUMBER_MAX}: {_shown(value)}")
+    return value
+
+
+def _created_at(value, where):
+    """An exported revision's creation time as ISO text (None: now), between 1970 and now."""
+    if value in (None, ""):
+        return None
+    try:
+        when = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed, but no such date (e.g. a 31st of February)
+        when = None
+    if when is None:
+        raise ImportError_(f"{where}: created_at {_shown(value)} is not a date and time like 2026-01-31T09:30:00+00:00")
+    if timezone.is_naive(when):
+        when = when.replace(tzinfo=UTC)
+    if not datetime(1970, 1, 1, tzinfo=UTC) <= when <= timezone.now() + timedelta(days=1):
+        raise ImportError_(f"{where}: created_at {_shown(value)} is not between 1970 and now")
+    return when.isoformat()
 
 
 def _check_minutes(value, where, line=None):
     try:
         minutes = int(value if value not in (None, "") else 10)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity
         raise ImportError_(f"{where}: minutes {value!r} is not a whole number", line) from None
     if not 1 <= minutes <= 120:
         raise ImportError_(f"{where}: minutes {minutes} is outside 1-120", line)
@@ -264,7 +399,11 @@ def _check_minutes(value, where, line=None):
 
 def parse_csv(text):
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("title", "prompt") if c not in (reader.fieldnames or [])]
+    try:
+        header = reader.fieldnames or []  # reads the first row, which can be malformed too
+    except csv.Error as exc:
+        raise ImportError_(f"the CSV is malformed ({exc})", 1) from None
+    missing = [c for c in ("title", "prompt") if c not in header]
     if missing:
         raise ImportError_(f"the header row lacks the column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}", 1)
     items = []
@@ -286,7 +425,7 @@ def parse_csv(text):
             tests = (row.get("coding_tests") or "").strip()
             try:
                 coding_tests = json.loads(tests) if tests else {}
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):
                 raise ImportError_("coding_tests is not valid JSON", line) from None
             follow_ups = _csv_follow_ups(row.get("follow_ups") or "", line)
             content = {
@@ -298,10 +437,10 @@ def parse_csv(text):
                 "reference_solution": row.get("reference_solution"), "coding_tests": coding_tests,
             }
             slug = (row.get("slug") or "").strip() or slugify(title)[:70]
-            if slugify(slug) != slug:
-                raise ImportError_(f"invalid slug {slug!r}", line)
+            if slugify(slug) != slug or len(slug) > SLUG_MAX:
+                raise ImportError_(f"invalid slug {_shown(slug)} (letters, digits and hyphens, at most {SLUG_MAX})", line)
             items.append(_item(
-                line=line, slug=slug,
+                line=line, slug=slug, where="this row",
                 area=_choice(row.get("area"), Area, "area", line, Area.FUNDAMENTALS),
                 kind=_choice(row.get("kind"), Kind, "kind", line, Kind.CONCEPT),
                 level=_choice(row.get("level"), Level, "level", line, Level.MID),
@@ -319,11 +458,14 @@ def _csv_follow_ups(cell, line):
     if cell.startswith("["):
         try:
             items = json.loads(cell)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             raise ImportError_("follow_ups is not valid JSON", line) from None
-        if not isinstance(items, list) or not all(isinstance(i, dict) and "question" in i for i in items):
-            raise ImportError_("follow_ups must be a list of {\"question\", \"good_answer\"}", line)
-        return [{"question": str(i["question"]), "good_answer": str(i.get("good_answer", ""))} for i in items]
+        if not isinstance(items, list) or not all(
+            isinstance(i, dict) and isinstance(i.get("question"), str) and isinstance(i.get("good_answer", ""), str)
+            for i in items
+        ):
+            raise ImportError_("follow_ups must be a list of {\"question\": text, \"good_answer\": text}", line)
+        return [{"question": i["question"], "good_answer": i.get("good_answer", "")} for i in items]
     return [{"question": q.strip(), "good_answer": ""} for q in cell.splitlines() if q.strip()]
 
 
@@ -349,6 +491,8 @@ def _criteria_from_evaluation(evaluation):
         text = text.strip()
         if len(text) < 15 or _NEGATIVE.match(text):
             continue
+        if len(text) > CRITERION_MAX:  # a paragraph, not a checkable criterion: the author writes one
+            continue
         text = _STRONG_PREFIX.sub("", text, count=1).strip()
         criteria.append(text[:1].upper() + text[1:])
     return criteria[:8]
@@ -370,7 +514,7 @@ def parse_document(text, *, defaults):
             warnings.append(f"{len(criteria)} rubric {noun} drafted from the evaluation notes: review them")
         warnings.append("no score anchors: imported as a draft; add anchors before publishing")
         items.append(_item(
-            line=pq.line, slug=slugify(pq.title)[:70] or "imported-question",
+            line=pq.line, slug=slugify(pq.title)[:70] or "imported-question", where="this question",
             area=defaults["area"], kind=defaults["kind"], level=defaults["level"], roles=list(defaults["roles"]),
             status=Status.DRAFT,
             content={

@@ -13,6 +13,9 @@ from .models import (
 
 MAX_NOTES = 20_000
 MAX_SECONDS = 24 * 3600
+# Questions an interviewer may add to one scorecard during the interview (InterviewQuestion.added_for):
+# an interview has a handful at most; without a cap a script could add them without end.
+MAX_AD_HOC_QUESTIONS = 30
 
 
 class ScoreError(ValueError):
@@ -94,6 +97,8 @@ def clean_state(raw, *, criteria_ids, key_point_count):
         raise ScoreError(f"notes must be text of at most {MAX_NOTES} characters")
     if "\x00" in notes or "\x00" in reason:
         raise ScoreError("text must not contain NUL characters")
+    if not _encodable(notes) or not _encodable(reason):
+        raise ScoreError("text must not contain a broken character (a lone surrogate): delete it and type it again")
     seconds = raw.get("seconds", 0)
     if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= MAX_SECONDS:
         raise ScoreError("seconds must be a whole number from 0 to 86400")
@@ -112,6 +117,16 @@ def clean_state(raw, *, criteria_ids, key_point_count):
         "criteria_met": sorted(set(criteria)), "key_points_hit": sorted(set(points)), "notes": notes,
         "seconds_spent": seconds,
     }
+
+
+def _encodable(text):
+    """Whether ``text`` has a UTF-8 form. A JSON "\\ud800" escape decodes to a lone surrogate,
+    which has none, so PostgreSQL could not be sent it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 STATE_FIELDS = ("score", "skipped", "skip_reason", "criteria_met", "key_points_hit", "notes", "seconds_spent")
@@ -335,8 +350,14 @@ def scorecard_amend(*, scorecard, by, reason, changes):
     return made
 
 
+@transaction.atomic
 def adhoc_add(*, scorecard, revision=None, free_text="", competency="Ad hoc"):
-    """Add a question during the interview, for this interviewer's scorecard only."""
+    """Add a question during the interview, for this interviewer's scorecard only. Raises
+    ScoreError once the scorecard has MAX_AD_HOC_QUESTIONS of them."""
+    # Lock the scorecard, so two adds sent at once cannot both pass the cap.
+    Scorecard.objects.select_for_update().filter(pk=scorecard.pk).values_list("pk").first()
+    if InterviewQuestion.objects.filter(added_for=scorecard).count() >= MAX_AD_HOC_QUESTIONS:
+        raise ScoreError(f"a scorecard takes at most {MAX_AD_HOC_QUESTIONS} added questions")
     interview = scorecard.interview
     last = interview.questions.aggregate(m=Max("order"))["m"] or 0
     question = InterviewQuestion.objects.create(

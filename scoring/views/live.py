@@ -17,11 +17,12 @@ from questionbank.models import Question
 from questionbank.selectors import search as bank_search
 
 from ..services import (
-    ScoreError, StaleVersion, Submitted, adhoc_add, autosave_apply, autosave_lookup, clean_state, score_write,
-    scorecard_open, state_of,
+    MAX_AD_HOC_QUESTIONS, ScoreError, StaleVersion, Submitted, adhoc_add, autosave_apply, autosave_lookup, clean_state,
+    score_write, scorecard_open, state_of,
 )
 
-KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# Used with fullmatch: "$" would also match before a trailing newline, letting a 65th character through.
+KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_BODY = 64 * 1024
 
 
@@ -163,7 +164,7 @@ def _form_state(post):
     JavaScript a chosen radio button cannot be un-chosen, so skipping a question scored by
     mistake must not need it (the script clears the score the same way)."""
     def ints(name):
-        return [int(v) for v in post.getlist(name) if v.strip().lstrip("-").isdigit()]
+        return [int(v) for v in post.getlist(name) if v.strip().lstrip("-").isdecimal()]  # int() refuses "²"
 
     try:
         seconds = int(post.get("seconds") or 0)
@@ -185,8 +186,10 @@ def live_save(request, pk):
     if interview.status == InterviewStatus.CANCELLED:
         return refuse_cancelled(request, interview, typed=request.POST.get("notes", ""))
     card = scorecard_open(interview=interview, interviewer=request.user)
-    row = get_object_or_404(card.scores.select_related("question__revision"), question_id=request.POST.get("question") or 0)
-    position = int(request.POST.get("position") or 1) if (request.POST.get("position") or "1").isdigit() else 1
+    # _int_or_none: a question or position that is not a whole number is no question (404) or the first.
+    row = get_object_or_404(card.scores.select_related("question__revision"),
+                            question_id=_int_or_none(request.POST.get("question")) or 0)
+    position = _int_or_none(request.POST.get("position")) or 1
     raw = _form_state(request.POST)
     rev = row.question.revision
     try:
@@ -241,10 +244,12 @@ def autosave(request, pk):
         payload = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         return _error(400, "bad_json", "The request is not valid JSON.")
+    except RecursionError:  # nesting deeper than the parser's recursion limit, well within MAX_BODY
+        return _error(400, "bad_json", "The request nests too deeply to be a change of one question.")
     if not isinstance(payload, dict):
         return _error(400, "bad_request", "The request must be a JSON object.")
     key, question, base = payload.get("key"), payload.get("question"), payload.get("version")
-    if not isinstance(key, str) or not KEY_RE.match(key):
+    if not isinstance(key, str) or not KEY_RE.fullmatch(key):
         return _error(400, "bad_key", "The idempotency key must be 8-64 letters, digits, - or _.")
     if isinstance(question, bool) or not isinstance(question, int) or isinstance(base, bool) or not isinstance(base, int):
         return _error(400, "bad_request", "question and version must be whole numbers.")
@@ -294,14 +299,20 @@ def adhoc(request, pk):
         if question is None:
             messages.error(request, "That question is not in the published bank.")
             return redirect("scoring:live", pk=interview.pk)
-        added = adhoc_add(scorecard=card, revision=question.current_revision, competency=competency)
+        revision = question.current_revision
     elif text:
         if len(text) > 2000:
             messages.error(request, "Keep an ad-hoc question under 2000 characters.")
             return redirect("scoring:live", pk=interview.pk)
-        added = adhoc_add(scorecard=card, free_text=text, competency=competency)
+        revision = None
     else:
         messages.error(request, "Pick a question from the bank or type the question you asked.")
+        return redirect("scoring:live", pk=interview.pk)
+    try:
+        added = adhoc_add(scorecard=card, revision=revision, free_text="" if revision else text, competency=competency)
+    except ScoreError:
+        messages.error(request, f"Not added: a scorecard takes at most {MAX_AD_HOC_QUESTIONS} added questions, and "
+                                "yours has that many. Note the question in the notes of a question you have added.")
         return redirect("scoring:live", pk=interview.pk)
     position = card.scores.filter(question__order__lte=added.order).count()
     messages.success(request, f"Added “{added.title}” to your scorecard.")

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from questionbank import docparser
 from questionbank.models import Question
 from questionbank.transfer import ImportError_, build_preview
+from tests import hostile
 
 pytestmark = pytest.mark.django_db
 DEFAULTS = {"area": "data", "kind": "concept", "level": "mid", "roles": ["ds"]}
@@ -39,7 +40,9 @@ def test_the_document_parser_returns_questions_or_a_document_error(text):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.one_of(markdownish, st.text(max_size=300), st.just('{"format": "panelist-questions", "version": 1, "questions": [{}]}')),
+@given(st.one_of(markdownish, st.text(max_size=300), st.just('{"format": "panelist-questions", "version": 1, "questions": [{}]}'),
+                 hostile.json_anything.map(lambda v: hostile.to_json({"format": "panelist-questions", "version": 1,
+                                                                      "questions": [{"revisions": [v]}]}))),
        st.sampled_from(["x.md", "x.csv", "x.json", "x.txt"]))
 def test_the_import_preview_only_ever_refuses_with_a_message_and_writes_nothing(db, text, name):
     before = Question.objects.count()

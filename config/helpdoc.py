@@ -43,7 +43,8 @@ def _cells(line):
 
 def _table(lines):
     head, body = _cells(lines[0]), [_cells(line) for line in lines[2:]]
-    out = ['<div class="table-responsive"><table class="table table-sm help-table"><thead><tr>']
+    # The box is focusable so that a keyboard can scroll a table wider than the screen.
+    out = ['<div class="table-responsive" tabindex="0"><table class="table table-sm help-table"><thead><tr>']
     out += [f'<th scope="col">{_inline(cell)}</th>' for cell in head]
     out.append("</tr></thead><tbody>")
     for row in body:

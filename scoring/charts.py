@@ -6,6 +6,11 @@ This module computes geometry only (also as ready attribute strings of numbers a
 templates/scoring/includes/chart_*.html turn it into markup, so every label goes through the
 template engine's escaping. Colours are presentation attributes (fill="#..."), never style
 attributes: the content security policy forbids inline styles.
+
+Dark mode: text, grid lines and empty cells carry CSS classes (static/css/panelist.css) whose
+colours are Bootstrap's variables, and the one series drawn in black elsewhere is drawn in
+``currentColor``, so the charts switch with the page's colour mode. The data colours (the
+series and the heat map's scale) read on either background and stay the same.
 """
 
 from dataclasses import dataclass, field
@@ -16,10 +21,11 @@ from django.utils.safestring import mark_safe
 MAX_ROWS = 20  # candidates drawn; the table lists them all
 SCALE_MAX = 4
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+# Its black is currentColor: the page's text colour, so it stays visible in dark mode.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "currentColor", "#F0E442"]
 # Sequential blues for the heat map, one stop per score 1..4.
 HEAT_STOPS = {1: (0xEF, 0xF3, 0xFF), 2: (0xBD, 0xD7, 0xE7), 3: (0x6B, 0xAE, 0xD6), 4: (0x21, 0x71, 0xB5)}
-EMPTY_FILL = "#f1f3f5"
+EMPTY_FILL = "#f1f3f5"  # overridden by the chart-empty class, which follows the colour mode
 # Pure black, not the body text colour: with it, every cell of the scale reaches 4.5:1 contrast.
 DARK_TEXT, LIGHT_TEXT = "#000000", "#ffffff"
 CHAR_WIDTH = 7  # px per character of 12px text, a generous estimate for layout
@@ -209,6 +215,10 @@ class HeatCell:
     text_y: float
 
     @property
+    def empty(self):
+        return self.fill == EMPTY_FILL
+
+    @property
     def rect(self):
         return _attrs(x=self.x, y=self.y, width=self.width, height=self.height, fill=self.fill)
 
@@ -254,7 +264,7 @@ def _wrap(text, width=12, lines=2):
 
 def _swatch(x, y, fill, label):
     return {"x": x, "y": y, "fill": fill, "label": label, "text_fill": text_colour(fill), "text_x": x + 20,
-            "text_y": y + 14}
+            "text_y": y + 14, "empty": fill == EMPTY_FILL}
 
 
 def heat_map(rows, competencies, *, total=None):

@@ -1,0 +1,203 @@
+"""Accessibility: axe-core (from npm, node_modules/axe-core; never served by the app) run by
+Playwright on every page each role can reach, in the light and the dark colour mode. No
+violation of impact "serious" or "critical" may remain.
+
+The pages come from the URL resolver: every named route gets its arguments from the demo data
+(tests/browser/demo_data.py) and is opened as each role; what answers 200 with HTML is a page
+that role can reach, and is checked. A new route is therefore checked without being listed
+here. POST-only routes answer 405 and are left out; pages reached only by posting a form (the
+import preview, the two-factor set-up and code pages) are driven to below. The 403 and 404
+pages and the Django admin (index and a change page) are checked too.
+
+Each page is checked in full in the light mode, then the system setting is switched to dark
+(theme.js follows it without a reload) and the rules that depend on colours are run again.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from interviews.roles import Role
+from tests.browser.demo_data import demo, sign_in  # noqa: F401 (the fixture)
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+# The rules whose outcome depends on the colours: all that can change in the dark mode.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+ROLES = {"hiring manager": "hannah", "interviewer": "ivan", "recruiter": "rita", "admin": "admin"}
+
+
+def named_routes(patterns=None, prefix="", namespace=None):
+    """(name, route) of every named URL pattern outside the Django admin."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                yield from named_routes(pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), prefix + str(pattern.pattern)
+
+
+def page_paths(demo):
+    """The path of every named route, its arguments taken from the demo: the position with the
+    scored candidates, a candidate Ivan scored, his interview (the live page: the interview he
+    has not held yet), a plan of the position and its first item, a bank question."""
+    item = demo.plan.items.order_by("pk").first()
+    objects = {
+        "positions": demo.position.pk, "candidates": demo.candidate.pk, "plans": demo.plan.pk,
+        "interviews": demo.interview.pk,
+    }
+    paths = {}
+    for name, route in named_routes():
+        values = {
+            "pk": objects.get(route.split("/", 1)[0]),
+            "item_pk": item.pk,
+            "slug": demo.question.slug,
+            "number": 1,
+        }
+        if "/live/" in route or route.endswith("/autosave/"):
+            values["pk"] = demo.upcoming.pk
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+        paths[name] = "/" + path
+    return paths
+
+
+def axe_violations(page, rules=None):
+    """axe's violations of impact serious or critical on the page, as readable lines."""
+    page.add_script_tag(path=str(AXE))
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    found = page.evaluate(
+        """async (options) => (await axe.run(document, options)).violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 4).map(n => n.target.join(' ') + (n.failureSummary ? ' — ' + n.failureSummary.split('\\n').slice(1, 2).join('') : ''))
+        }))""",
+        options,
+    )
+    return [f"{v['id']} ({v['impact']}): {v['help']}: " + " | ".join(v["nodes"]) for v in found if v["impact"] in BLOCKING]
+
+
+def check_page(page, where):
+    """Violations in the light mode (every rule), then in the dark mode (colour rules), the
+    dark mode reached by switching the system setting on the open page."""
+    problems = [f"{where} [light] {line}" for line in axe_violations(page)]
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("document.documentElement.getAttribute('data-bs-theme') !== 'light'")
+    problems += [f"{where} [dark] {line}" for line in axe_violations(page, COLOUR_RULES)]
+    page.emulate_media(color_scheme="light")
+    return problems
+
+
+def new_page(browser, live_server, user=None, viewport=None):
+    # bypass_csp: axe is injected as an inline script, which the app's policy rightly forbids.
+    # Reduced motion turns Bootstrap's colour transitions off, so contrast is measured at rest.
+    context = browser.new_context(
+        viewport=viewport or {"width": 1366, "height": 900}, bypass_csp=True, reduced_motion="reduce",
+        color_scheme="light",
+    )
+    if user is not None:
+        sign_in(context, live_server, user)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    return page
+
+
+def visit(page, url):
+    """(status, is_html) of opening ``url``; a download or a failed load counts as no page."""
+    try:
+        response = page.goto(url)
+    except PlaywrightError:
+        return None, False
+    if response is None:
+        return None, False
+    return response.status, "text/html" in (response.headers.get("content-type") or "")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_a_role_can_reach_has_no_serious_accessibility_violation(browser, live_server, demo, role):
+    page = new_page(browser, live_server, demo.users[ROLES[role]])
+    problems, checked, error_pages = [], [], {}
+    for name, path in sorted(page_paths(demo).items()):
+        status, html = visit(page, live_server.url + path)
+        if status in (403, 404) and html and status not in error_pages:
+            error_pages[status] = path
+        if status != 200 or not html or "/login/" in page.url:
+            continue
+        checked.append(name)
+        problems += check_page(page, f"{role} {path} ({name})")
+    extra = {"the 404 page": "/no-such-page/"}
+    if 403 in error_pages:
+        extra["the 403 page"] = error_pages[403]
+    if role == "admin":
+        extra["the admin index"] = "/admin/"
+        extra["an admin change page"] = f"/admin/questionbank/question/{demo.question.pk}/change/"
+    for label, path in extra.items():
+        status, html = visit(page, live_server.url + path)
+        assert html, f"{label} ({path}) did not answer with a page: {status}"
+        checked.append(label)
+        problems += check_page(page, f"{role} {path} ({label})")
+    # Every role reaches a good share of the app; a role that reached almost nothing would
+    # mean the sign-in or the demo data broke, not that the pages are accessible.
+    assert len(checked) >= 12, (role, checked)
+    assert not problems, f"{len(problems)} serious or critical violations:\n" + "\n".join(problems)
+
+
+def test_the_sign_in_and_error_pages_have_no_serious_accessibility_violation(browser, live_server, demo):
+    page = new_page(browser, live_server)
+    problems = []
+    for label, path, expected in (("sign-in", "/login/", 200), ("404", "/no-such-page/", 404)):
+        status, _ = visit(page, live_server.url + path)
+        assert status == expected, (label, status)
+        problems += check_page(page, f"anonymous {path} ({label})")
+    page.goto(live_server.url + "/login/")
+    page.get_by_role("button", name="Sign in").click()  # empty: the form's messages
+    expect(page.get_by_text("Enter your username.")).to_be_visible()
+    problems += check_page(page, "anonymous /login/ (refused empty sign-in)")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_pages_reached_by_posting_a_form_have_no_serious_accessibility_violation(browser, live_server, demo):
+    problems = []
+    # The hiring manager previews an import.
+    page = new_page(browser, live_server, demo.users["hannah"])
+    page.goto(live_server.url + "/questions/import/")
+    page.get_by_label("…or paste the text").fill(
+        "1. What does a learning curve tell you?\nIt shows whether more data would help.\n\n"
+        "2. When does accuracy mislead?\nWhen the classes are imbalanced."
+    )
+    page.get_by_role("button", name="Preview import").click()
+    page.wait_for_load_state()
+    assert "/questions/import/" in page.url and page.locator("h1").count() == 1
+    problems += check_page(page, "hiring manager (import preview)")
+    # The question form refused: its error messages and the near-duplicate warning.
+    page.goto(live_server.url + "/questions/new/")
+    page.get_by_label("Title").fill("Bias-variance decomposition of the prediction error")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    problems += check_page(page, "hiring manager /questions/new/ (refused)")
+    # Setting up two-factor sign-in: the QR code and the code form.
+    page.goto(live_server.url + "/account/two-factor/")
+    page.get_by_role("button", name="Set up two-factor sign-in").click()
+    page.wait_for_load_state()
+    assert "/account/two-factor/confirm/" in page.url
+    problems += check_page(page, "hiring manager /account/two-factor/confirm/")
+    # Someone with a confirmed device signs in: the page asking for the code.
+    tina = make_user("tina", Role.INTERVIEWER, first_name="Tina")
+    TOTPDevice.objects.create(user=tina, name="Phone", confirmed=True)
+    page = new_page(browser, live_server)
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("Username").fill("tina")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/login/verify/"))
+    problems += check_page(page, "tina /login/verify/")
+    assert not problems, "\n".join(problems)

@@ -24,8 +24,8 @@ from django.utils.text import slugify
 
 from .models import (
     SCORE_LEVELS, Area, Kind, Level, PlanCriterion, Question, QuestionRevision, RoleTrack, RubricCriterion, Status,
+    rubric_problems,
 )
-from .models import rubric_problems
 from .services import (
     CONTENT_FIELDS, normalise_content, question_create, question_set_status, revision_publish, similar_titles,
 )

@@ -27,9 +27,6 @@ STATUS_ORDER = Case(
 )
 
 
-_ends_at = interview_ends_sql
-
-
 def _submitted_by(interview_ref, user_ref):
     return Exists(
         Scorecard.objects.filter(interview=interview_ref, interviewer=user_ref, status=ScorecardStatus.SUBMITTED)
@@ -133,9 +130,9 @@ def candidate_interviews(candidate):
 
 
 def interview_list(user, *, position=None, stage="", interviewer=None, date_from=None, date_to=None, now=None):
-    """The interviews a user may see, each with its stage, candidate, position and plan,
-    filtered by position, stage, interviewer and a range of days (inclusive, in the site's
-    time zone). Upcoming interviews come soonest first; any other list newest first."""
+    """The interviews a user may see, each with its stage, candidate and position, filtered
+    by position, stage, interviewer and a range of days (inclusive, in the site's time zone).
+    Upcoming and running interviews come soonest first; any other list newest first."""
     now = now or timezone.now()
     qs = Interview.objects.all()
     if not user.is_superuser:
@@ -151,7 +148,8 @@ def interview_list(user, *, position=None, stage="", interviewer=None, date_from
         qs = qs.filter(starts_at__lt=_midnight(date_to + timedelta(days=1)))
     if stage:
         qs = qs.in_stage(stage, now)
-    order = ("starts_at", "pk") if stage in (InterviewStage.UPCOMING, InterviewStage.IN_PROGRESS) else ("-starts_at", "-pk")
+    soonest_first = stage in (InterviewStage.UPCOMING, InterviewStage.IN_PROGRESS)
+    order = ("starts_at", "pk") if soonest_first else ("-starts_at", "-pk")
     return qs.with_stage(now).select_related("candidate__position").order_by(*order)
 
 
@@ -218,7 +216,7 @@ def interviewer_overdue(user, *, now=None, limit=DASHBOARD_ROWS):
     rows = list(
         Interview.objects.for_interviewer(user)
         .exclude(status=InterviewStatus.CANCELLED)
-        .annotate(ends=_ends_at())
+        .annotate(ends=interview_ends_sql())
         .filter(ends__lt=now - SCORECARD_GRACE)
         .exclude(_submitted_by(OuterRef("pk"), user))
         .select_related("candidate__position")
@@ -247,7 +245,7 @@ def missing_scorecards(user, *, now=None, limit=50):
         )
         .exclude(interview__status=InterviewStatus.CANCELLED)
         .annotate(
-            ends=_ends_at("interview__"),
+            ends=interview_ends_sql("interview__"),
             has_draft=Exists(
                 Scorecard.objects.filter(interview=OuterRef("interview_id"), interviewer=OuterRef("user_id"))
             ),

@@ -31,7 +31,10 @@ def candidate_list(request):
     stage = stage if stage in Stage.values else ""
     positions = list(selectors.visible_positions(request.user).order_by("title").values("pk", "title"))
     position = request.GET.get("position", "")
-    position = int(position) if position.isdecimal() and any(p["pk"] == int(position) for p in positions) else None
+    # isdecimal: only digits int() reads ("²" is a digit it refuses); an id has at most 19 of
+    # them, and int() refuses a string of thousands.
+    is_id = position.isdecimal() and len(position) <= 19
+    position = int(position) if is_id and any(p["pk"] == int(position) for p in positions) else None
     rows = selectors.candidate_list(request.user, text=text, position=position, stage=stage)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -90,7 +93,7 @@ def candidate_create(request):
         return _render_form(request, form)
     form = CandidateForm(user=request.user)
     position = request.GET.get("position", "")
-    if position.isdecimal() and form.fields["position"].queryset.filter(pk=position).exists():
+    if position.isdecimal() and len(position) <= 19 and form.fields["position"].queryset.filter(pk=position).exists():
         form.initial["position"] = int(position)
     return _render_form(request, form)
 

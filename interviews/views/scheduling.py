@@ -61,7 +61,8 @@ def interview_schedule(request):
         return _render_form(request, form)
     form = ScheduleForm(user=request.user)
     candidate = request.GET.get("candidate", "")
-    if candidate.isdecimal() and form.fields["candidate"].queryset.filter(pk=candidate).exists():
+    # isdecimal: only digits int() reads; at most 19 (an id), as int() refuses a string of thousands.
+    if candidate.isdecimal() and len(candidate) <= 19 and form.fields["candidate"].queryset.filter(pk=candidate).exists():
         form.initial["candidate"] = int(candidate)
     return _render_form(request, form)
 

@@ -164,7 +164,8 @@ def _form_state(post):
     JavaScript a chosen radio button cannot be un-chosen, so skipping a question scored by
     mistake must not need it (the script clears the score the same way)."""
     def ints(name):
-        return [int(v) for v in post.getlist(name) if v.strip().lstrip("-").isdecimal()]  # int() refuses "²"
+        # _int_or_none: "²" passes isdigit() but not int(), nor do thousands of digits.
+        return [n for n in map(_int_or_none, post.getlist(name)) if n is not None]
 
     try:
         seconds = int(post.get("seconds") or 0)

@@ -31,9 +31,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
-    "axes",
+    "config.apps.SignInThrottlingConfig",  # axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "config.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
     "questionbank",
     "scoring",
     # Last: its post_migrate handler gives the role groups permissions of every app.

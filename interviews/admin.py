@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +26,8 @@ class CandidateAdmin(admin.ModelAdmin):
     search_fields = ["name", "email"]
     list_select_related = ["position"]
     actions = ["erase_personal_data"]
+    # A CV link typed without a scheme is https, as on the app's candidate form.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.erase_view)

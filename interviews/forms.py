@@ -78,6 +78,8 @@ class CandidateForm(forms.ModelForm):
     """A candidate for one of the positions the user can see. The CV is a link or an
     uploaded file (PDF, DOC, DOCX or TXT up to 5 MB), never both."""
 
+    cv_max_bytes = CV_MAX_BYTES  # for the page's file-size check (static/js/file-limit.js)
+
     cv_url = forms.URLField(
         required=False, label="CV link", assume_scheme="https",
         help_text="A link to the CV (LinkedIn, a shared drive…), or upload a file instead.",

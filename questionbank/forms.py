@@ -203,6 +203,12 @@ class ImportForm(forms.Form):
         label="Role tracks",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page refuses a larger file before sending it (static/js/file-limit.js).
+        limit = settings.QUESTION_IMPORT_MAX_BYTES
+        self.fields["file"].widget.attrs.update({"data-max-bytes": limit, "data-limit": f"{limit // 1024} KB"})
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and upload.size > settings.QUESTION_IMPORT_MAX_BYTES:

@@ -5,12 +5,10 @@ confirms first; a failure changes nothing."""
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.cache import cache, caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,9 +18,7 @@ from interviews.models import Candidate, Interview
 from interviews.services import interview_cancel
 from scoring.models import Amendment, AuditEvent, Decision, QuestionScore, Scorecard
 from scoring.services import scorecard_amend
-from interviews.roles import Role
-from tests.browser.conftest import browser, open_session  # noqa: F401, F811 (the browser test's fixtures)
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -400,29 +396,3 @@ def test_the_service_is_idempotent(hiring_manager, admin_user):
     candidate_erase(candidate=candidate, by=admin_user)
     candidate.refresh_from_db()
     assert candidate.name == f"Erased candidate {candidate.pk}"
-
-
-@pytest.mark.browser
-def test_an_admin_erases_a_candidate_in_the_browser_after_confirming(open_session, bank):
-    get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
-    candidate = make_candidate(make_position(hiring_manager=make_user("hm", Role.HIRING_MANAGER)), name=ZYX, email=ZYX_EMAIL)
-    session = open_session("erasure-admin")
-    errors = []
-    session.page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    session.login("boss")
-    session.goto("/admin/interviews/candidate/")
-    page = session.page
-    page.get_by_role("row", name=ZYX).get_by_role("checkbox").check()
-    page.get_by_label("Action:").select_option("erase_personal_data")
-    page.get_by_role("button", name="Go").click()
-
-    expect(page.get_by_role("heading", name=ZYX)).to_be_visible()
-    expect(page.get_by_role("row", name="Email address yes")).to_be_visible()
-    session.shot("confirmation")
-    assert Candidate.objects.get(pk=candidate.pk).name == ZYX
-    page.get_by_role("button", name="Yes, erase the personal data of 1 candidate").click()
-
-    expect(page.locator(".messagelist")).to_contain_text(f"they now read: Erased candidate {candidate.pk}")
-    session.shot("erased")
-    assert Candidate.objects.get(pk=candidate.pk).name == f"Erased candidate {candidate.pk}"
-    assert [error for error in errors if "Content Security Policy" in error] == []

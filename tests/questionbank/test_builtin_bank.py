@@ -3,7 +3,6 @@ no near-duplicates, working reference solutions, and an idempotent loader."""
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml

@@ -332,10 +332,11 @@ class ScheduleForm(PanelFields):
                 self.add_error("plan", f"“{plan.name}” has no questions yet. Add questions to it first.")
         if plan and data.get("duration_minutes") is None and "duration_minutes" not in self.errors:
             data["duration_minutes"] = plan.slot_minutes
+        # The panel first: an error on the length takes it out of cleaned_data.
+        self.check_panel_is_free()
         if plan and "plan" not in self.errors:
             total = plan.items.aggregate(m=Sum("minutes"))["m"] or 0
             self.check_questions_fit(minutes_of_questions=total, what=f"“{plan.name}” has questions for")
-        self.check_panel_is_free()
         return data
 
 
@@ -364,9 +365,9 @@ class RescheduleForm(PanelFields):
 
     def clean(self):
         data = super().clean()
+        self.check_panel_is_free(exclude=self.interview.pk)  # first, as in ScheduleForm.clean
         pinned = self.interview.questions.filter(added_for__isnull=True).aggregate(m=Sum("minutes"))["m"] or 0
         self.check_questions_fit(minutes_of_questions=pinned, what="Its pinned questions take")
-        self.check_panel_is_free(exclude=self.interview.pk)
         return data
 
 

@@ -452,6 +452,25 @@ def test_a_plan_longer_than_the_interview_needs_a_tick_to_schedule(as_user, recr
     assert Interview.objects.get().duration_minutes == total - 5
 
 
+def test_a_double_booking_is_named_even_when_the_plan_is_also_too_long(
+        as_user, recruiter, candidate, plan, ivan, daniels_interview):
+    # The walkthrough's case: both problems at once. The length error takes the length out of
+    # cleaned_data, which once silenced the panel check.
+    data = schedule_data(candidate, plan, [ivan], later(hour=15), duration_minutes="10")
+    errors = as_user(recruiter).post("/interviews/new/", data).context["form"].errors
+    assert errors["interviewers"][0].startswith("Ivan Petrov is already on Daniel Kim’s interview 14:48–15:48")
+    assert "more than this 10-minute interview" in errors["duration_minutes"][0]
+
+
+def test_rescheduling_names_a_double_booking_even_when_the_interview_is_also_too_short(
+        as_user, recruiter, interview, ivan, daniels_interview):
+    interview.interviewers.add(ivan)
+    data = {"starts_at": later(hour=15).strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 5, "interviewers": [ivan.pk]}
+    errors = as_user(recruiter).post(f"/interviews/{interview.pk}/edit/", data).context["form"].errors
+    assert errors["interviewers"][0].startswith("Ivan Petrov is already on Daniel Kim’s interview 14:48–15:48")
+    assert "Its pinned questions take" in errors["duration_minutes"][0]
+
+
 def test_the_schedule_anyway_box_is_not_shown_when_the_plan_fits(as_user, recruiter, candidate, plan, interviewer):
     assert 'name="overrun_confirm"' not in as_user(recruiter).get("/interviews/new/").content.decode()
     total = sum(plan.items.values_list("minutes", flat=True))

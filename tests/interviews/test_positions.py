@@ -263,3 +263,17 @@ def test_the_demo_command_is_idempotent():
     assert Position.objects.filter(title="Data Scientist, Growth").exists()
     assert Candidate.objects.count() == 7
     assert all(c.email.endswith("@example.com") for c in Candidate.objects.all())
+
+
+def test_the_demo_decisions_move_their_candidates_stage_as_the_app_does():
+    # The walkthrough saw "Hire" beside a candidate still at "Screen" in the demo data.
+    from scoring.models import Decision
+
+    for command in ("seed_demo", "load_starter_plans", "seed_demo_interviews", "seed_demo_scores"):
+        call_command(command, verbosity=0)
+    decided = {d.candidate: d.decision for d in Decision.objects.select_related("candidate")}
+    assert decided
+    expected = {"hire": "offer", "no_hire": "rejected"}
+    for candidate, decision in decided.items():
+        assert candidate.stage == expected.get(decision, candidate.stage), (candidate.name, decision, candidate.stage)
+    assert {"offer", "rejected"} & {c.stage for c in decided}

@@ -15,7 +15,8 @@ from django.utils import timezone
 from interviews.models import Candidate, InterviewPlan, Position, Stage
 from interviews.roles import Role, assign_role
 from interviews.services import interview_schedule, plan_clone
-from scoring.models import Decision, QuestionScore, Scorecard, ScorecardStatus
+from scoring.models import QuestionScore, Scorecard, ScorecardStatus
+from scoring.services import decision_record
 
 EXTRA_CANDIDATES = [
     ("Hiroshi Tanaka", "hiroshi.tanaka@example.com", "Referral"),
@@ -92,8 +93,9 @@ class Command(BaseCommand):
                     self._scorecard(interview, person, ability + leniency.get(person.username, 0), rng, submitted, now, days_ago)
             if n < 3:
                 decision = "hire" if ability > 3 else "no_hire" if ability < 2.3 else "hold"
-                Decision.objects.create(candidate=candidate, decision=decision, by=hannah,
-                                        rationale="Decided at the debrief from the panel's scorecards.")
+                # Through the service, so the stage follows the decision as it does in the app.
+                decision_record(candidate=candidate, decision=decision, by=hannah,
+                                rationale="Decided at the debrief from the panel's scorecards.")
             made += 1
         # Today's interview for the interviewer demo: the live page is ready to run.
         first = position.candidates.filter(email="daniel.kim@example.com").first()

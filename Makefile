@@ -85,7 +85,7 @@ restore: install
 	$(PY) -m config.backup restore "$(FILE)"
 
 db-stop:
-	@$(PY) -c "import config.database as d; print(d.embedded_stop('.pgdata'))"
+	@$(PY) -c "import os, config.database as d; print(d.embedded_stop(os.environ.get('PANELIST_PGDATA') or '.pgdata'))"
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

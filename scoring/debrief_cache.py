@@ -38,7 +38,7 @@ from .models import ScorecardStatus
 from .row_versions import CACHE_SECONDS, SIGNATURE
 from .selectors import debrief, overdue
 
-CODE_VERSION = 1  # bump when what selectors.debrief returns changes shape
+CODE_VERSION = 2  # bump when what selectors.debrief returns changes shape
 
 # ``= ANY(array)`` on the foreign-key indexes: one index scan per table, a few dozen rows.
 VERSION_SQL = """

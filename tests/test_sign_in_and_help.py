@@ -32,8 +32,9 @@ def test_the_scoring_help_page_shows_the_formulas_from_docs_scoring(hm_client):
     body = hm_client.get("/help/scoring/").content.decode()
     assert '<h1 id="scoring-the-formulas">Scoring: the formulas</h1>' in body
     assert '<h2 id="competency-score">Competency score</h2>' in body
-    assert "<pre class=\"code-block\"><code>score(c) = Σ w_i × s_i / Σ w_i" in body
-    assert '<th scope="col">Candidate</th>' in body  # the worked example's tables
+    assert "<pre><code>score(c) = Σ w_i × s_i / Σ w_i" in body
+    assert '<div class="table-responsive" tabindex="0"><table class="table table-sm">' in body
+    assert "<th>Candidate</th>" in body  # the worked example's tables
     assert "<strong>Normalise per interviewer</strong>" in body
     assert "<!--" not in body.split('<article class="help-doc">')[1]  # the test markers are dropped
 

@@ -187,9 +187,11 @@ export function openQueue(options) {
   function answered(op, answer) {
     var status = answer.status, body = answer.body || {}, q = op.question;
     // Sent to the login page (no session), signed out (idle timeout, two-factor needed) or a
-    // refused CSRF token: keep every change; once the user signs in again (in another tab)
-    // the queue goes through.
-    if (answer.login || status === 401 || status === 403 || (status === 200 && !answer.body)) {
+    // refused CSRF token (Django's HTML 403): keep every change; once the user signs in again
+    // (in another tab) the queue goes through. A 403 in JSON with an error code is the
+    // endpoint's own refusal (the user lost the interviewer role): set aside below, like a 400.
+    var refusal403 = status === 403 && !!answer.body && typeof answer.body.error === "string";
+    if (answer.login || status === 401 || (status === 403 && !refusal403) || (status === 200 && !answer.body)) {
       trouble = "signed-out";
       retryLater();
       return;
@@ -238,8 +240,8 @@ export function openQueue(options) {
       });
       call("onSubmitted", body.message);
     } else {
-      // 400, 404, 413, …: this change can never be saved as it is. Set it aside with a notice
-      // saying why and what it held, and go on with the rest.
+      // 400, 403 (JSON), 404, 413, …: this change can never be saved as it is. Set it aside
+      // with a notice saying why and what it held, and go on with the rest.
       removeOp(op.key);
       var reason = status === 413
         ? "this change is over " + MAX_BODY_KB + " KB, the most one save can carry (notes hold at most " +

@@ -5,8 +5,10 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from interviews.roles import GROUP_NAMES, Role
 from scoring.models import QuestionScore
 from tests.browser.test_live_interview import AUTOSAVE, interview, scores, wait_saved  # noqa: F401 (fixture)
 
@@ -169,3 +171,30 @@ def test_the_review_page_sends_the_changes_still_waiting_before_submit(open_sess
     expect(waiting).to_be_hidden()
     expect(submit).to_be_enabled()
     assert scores(interview, "iris")[0] == (4, False, "", "Typed offline, then went to review")
+
+
+def test_a_change_refused_because_the_interviewer_role_was_taken_away_says_so_beside_the_question(
+        open_session, interview, people):
+    s = open_session("role-removed")
+    s.login("ivan")
+    s.goto(f"/interviews/{interview.pk}/live/")
+    page = s.page
+    page.keyboard.press("2")
+    wait_saved(page)
+
+    # An admin takes Ivan out of the Interviewers group while the page is open: the server answers
+    # the next save with a JSON 403 ("forbidden"), a refusal, not a lost session.
+    people["ivan"].groups.remove(Group.objects.get(name=GROUP_NAMES[Role.INTERVIEWER]))
+    answers = []
+    page.on("response", lambda response: answers.append(response.status) if AUTOSAVE.match(response.url) else None)
+    page.keyboard.press("4")
+    notice = page.locator("#question-1 [data-notice]")
+    expect(notice).to_contain_text("Not saved: You no longer hold the interviewer role, so nothing can be saved here.")
+    expect(notice).to_contain_text("What was not saved: score 4.")
+    expect(page.locator("#save-state")).to_have_text("Not saved: question 1")
+    s.shot("live-role-removed")
+    # Set aside, not retried: after the back-off a lost session would have used, nothing more is sent.
+    page.wait_for_timeout(2_500)
+    assert answers == [403]
+    expect(page.locator("#save-state")).not_to_contain_text("Signed out")
+    assert scores(interview, "ivan")[0][0] == 2

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from questionbank.models import Question
+from questionbank.models import Area, Kind, Question
 
 from .models import InterviewPlan, PlanItem, PlanSection, Position, PositionStatus
 from .services import plan_clone_base_name
@@ -23,6 +23,31 @@ COMPETENCIES = [
     "System design",
     "Communication",
 ]
+# The competency a question probes unless the plan says otherwise, by the question's area: the
+# vocabulary's names, which the starter templates use, so a question added by hand counts with
+# the templates' questions in the comparison (tests/interviews/test_competencies.py checks the
+# templates agree, listing where one deliberately differs and why).
+COMPETENCY_FOR_AREA = {
+    Area.FUNDAMENTALS: "ML fundamentals",
+    Area.DATA: "Data",
+    Area.ALGORITHMS: "Modelling",
+    Area.EVALUATION: "Evaluation",
+    Area.DEEP_LEARNING: "Deep learning",
+    Area.DOMAINS: "Modelling",
+    Area.PRODUCTION: "Production",
+    Area.CODING_DESIGN: "Coding",
+    Area.EXPERIENCE: "Communication",
+}
+
+
+def default_competency(question):
+    """COMPETENCY_FOR_AREA of the question's area; "System design" for a system-design
+    question, whatever its area (the vocabulary's one name that no area stands for)."""
+    if question.kind == Kind.DESIGN:
+        return "System design"
+    return COMPETENCY_FOR_AREA[question.area]
+
+
 DEFAULT_SECTIONS = ["Warm-up", "Fundamentals", "Coding", "System design", "Wrap-up"]
 MIN_ITEM_MINUTES, MAX_ITEM_MINUTES = 1, 120
 MIN_WEIGHT, MAX_WEIGHT = Decimal("0.25"), Decimal("10")
@@ -134,7 +159,7 @@ class PlanItemAddForm(forms.Form):
         error_messages={"invalid_choice": "That question is not in the bank, or is not published."},
     )
     section = forms.ModelChoiceField(queryset=PlanSection.objects.none())
-    # Optional: the question's area label and the revision's minutes when left out.
+    # Optional: default_competency(question) and the revision's minutes when left out.
     competency = forms.CharField(max_length=80, required=False)
     minutes = forms.IntegerField(min_value=MIN_ITEM_MINUTES, max_value=MAX_ITEM_MINUTES, required=False)
 
@@ -150,7 +175,7 @@ class PlanItemAddForm(forms.Form):
         if question and self.plan.items.filter(revision__question=question).exists():
             raise forms.ValidationError(f"“{question.title}” is already in this plan.")
         if question:
-            data["competency"] = " ".join((data.get("competency") or "").split()) or question.get_area_display()
+            data["competency"] = " ".join((data.get("competency") or "").split()) or default_competency(question)
             data["minutes"] = data.get("minutes") or question.current_revision.minutes
         return data
 

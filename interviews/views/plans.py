@@ -166,6 +166,17 @@ def _undo(request, plan):
     return {"token": token, "title": data["title"], "section_title": data["section_title"]} if data else None
 
 
+def _competency_suggestions(plan):
+    """What the competency inputs offer (a datalist), so people pick a name already in use
+    rather than type a variant that splits the comparison: the shared vocabulary and the
+    competencies of the plans of this plan's position and of templates. One query."""
+    same_ground = Q(plan__position__isnull=True)
+    if plan.position_id:
+        same_ground |= Q(plan__position_id=plan.position_id)
+    used = PlanItem.objects.filter(same_ground).order_by().values_list("competency", flat=True).distinct()
+    return sorted(set(COMPETENCIES) | set(used), key=lambda name: (name.lower(), name))
+
+
 def _builder_context(request, plan, *, item_forms=None, section_form=None, clone_form=None):
     sections = builder_sections(plan)
     items, summary = _summary(plan, sections)
@@ -198,9 +209,7 @@ def _builder_context(request, plan, *, item_forms=None, section_form=None, clone
         "results": results,
         "limits": ITEM_LIMITS,
         "undo": _undo(request, plan) if editable else None,
-        "competency_suggestions": sorted(
-            set(COMPETENCIES) | {label for _, label in Area.choices} | {i.competency for i in items}
-        ),
+        "competency_suggestions": _competency_suggestions(plan) if editable else [],
     }
     if editable:
         context["section_form"] = section_form or PlanSectionForm(plan=plan)

@@ -229,7 +229,7 @@ def test_the_partial_search_is_refused_to_read_only_users(as_user, recruiter, pl
 # --- Adding ---------------------------------------------------------------------------------
 
 
-def test_it_adds_the_current_revision_with_area_competency_and_its_minutes(hm_client, plan):
+def test_it_adds_the_current_revision_with_its_areas_competency_and_its_minutes(hm_client, plan):
     question = Question.objects.select_related("current_revision").get(slug="data-leakage")
     section = plan.sections.get(title="Fundamentals")
     response = hm_client.post(f"/plans/{plan.pk}/items/add/",
@@ -239,7 +239,7 @@ def test_it_adds_the_current_revision_with_area_competency_and_its_minutes(hm_cl
     assert response["Location"] == f"/plans/{plan.pk}/?q=leak#item-{added.pk}"
     assert added.revision_id == question.current_revision_id
     assert added.section == section and added.order == 3
-    assert added.competency == "Data and features" and added.minutes == question.current_revision.minutes
+    assert added.competency == "Data" and added.minutes == question.current_revision.minutes
     assert "Added “" in hm_client.get(response["Location"]).content.decode()
 
 
@@ -439,11 +439,12 @@ def test_it_refuses_a_blank_or_duplicate_section_title(hm_client, plan, title, m
 
 # Session, user, the user's permissions and groups (1), the plan with its position and source
 # plan, its sections, their items with revision and question (prefetch), the positions offered
-# by the clone form.
-BUILDER_QUERIES = 7
+# by the clone form, the competencies used in the position's plans and in templates (the
+# competency inputs' datalist).
+BUILDER_QUERIES = 8
 # ...plus the search: "any full-text match?" and the 10 results with their current revision.
-BUILDER_SEARCH_QUERIES = 9
-# A recruiter: no clone form.
+BUILDER_SEARCH_QUERIES = 10
+# A recruiter: no clone form, no competency inputs (so no datalist).
 READ_ONLY_QUERIES = 6
 
 

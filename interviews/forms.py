@@ -22,6 +22,14 @@ CV_TYPES = {
     ".txt": None,
 }
 DURATION_MIN, DURATION_MAX = 5, 480
+# Interviews start, and list filters range, within these years: a date far outside them is a
+# typo, and one near the ends of what Python can hold overflows once a length or a day is added.
+YEAR_MIN, YEAR_MAX = 2000, 2099
+
+
+def in_scheduling_years(value):
+    """Whether a date or datetime (as typed, in the site's time zone) is within YEAR_MIN to YEAR_MAX."""
+    return YEAR_MIN <= value.year <= YEAR_MAX
 
 
 def users_in_role(role, *, include_pk=None):
@@ -241,6 +249,13 @@ class PanelFields(forms.Form):
         self.fields["starts_at"].help_text = f"Time zone: {timezone.get_default_timezone_name()}."
         self.fields["interviewers"].queryset = users_in_role(Role.INTERVIEWER)
 
+    def clean_starts_at(self):
+        starts = self.cleaned_data["starts_at"]
+        # As typed, in the site's time zone, before any arithmetic on it (the panel check adds the length).
+        if not in_scheduling_years(starts):
+            raise forms.ValidationError(f"Choose a start in the years {YEAR_MIN} to {YEAR_MAX}.")
+        return starts
+
     def starts_in_the_past(self):
         return self.cleaned_data["starts_at"] < timezone.now()
 
@@ -393,6 +408,7 @@ class InterviewFilterForm(forms.Form):
         f["stage"].error_messages["invalid_choice"] = "Choose a status from the list; showing every status."
         for name in ("date_from", "date_to"):
             f[name].error_messages["invalid"] = "Give a date like 2026-12-31; this one is left out."
+            f[name].validators.append(_filter_date_in_years)
         for name, field in f.items():
             field.widget.attrs["class"] = "form-select" if name in ("position", "stage", "interviewer") else "form-control"
 
@@ -412,6 +428,11 @@ class InterviewFilterForm(forms.Form):
         data = self.cleaned_data
         return {name: data[name] for name in ("position", "stage", "interviewer", "date_from", "date_to")
                 if data.get(name)}
+
+
+def _filter_date_in_years(day):
+    if not in_scheduling_years(day):
+        raise forms.ValidationError(f"Give a date in the years {YEAR_MIN} to {YEAR_MAX}; this one is left out.")
 
 
 class CancelForm(forms.Form):

@@ -141,6 +141,25 @@ def test_it_names_a_filter_that_does_not_fit_and_leaves_it_out(as_user, recruite
         assert names(response) == ["Still Listed"]
 
 
+@pytest.mark.parametrize("query", ["date_to=9999-12-31", "date_from=9999-12-31", "date_from=0001-01-01",
+                                   "date_to=0001-01-01", "date_from=1999-12-31", "date_to=2100-01-01"])
+def test_it_names_a_date_outside_the_years_2000_to_2099_and_leaves_it_out(settings, as_user, recruiter, interviewer,
+                                                                          position, plan, query):
+    settings.TIME_ZONE = "Asia/Tokyo"  # east of UTC: midnight of year 1 is year 0 in UTC
+    interview(position, [interviewer], days=1, name="Still Listed", plan=plan)
+    response = as_user(recruiter).get(f"/interviews/?{query}")
+    assert response.status_code == 200
+    assert "Give a date in the years 2000 to 2099; this one is left out." in response.content.decode()
+    assert names(response) == ["Still Listed"]
+
+
+def test_it_filters_on_the_first_and_last_days_of_the_years_2000_to_2099(as_user, recruiter, interviewer, position, plan):
+    interview(position, [interviewer], days=1, name="Still Listed", plan=plan)
+    response = as_user(recruiter).get("/interviews/?date_from=2000-01-01&date_to=2099-12-31")
+    assert "this one is left out" not in response.content.decode()
+    assert names(response) == ["Still Listed"]
+
+
 def test_it_does_not_let_a_filter_reach_another_recruiters_position(as_user, recruiter, interviewer, position, plan,
                                                                      other_position):
     interview(other_position, [interviewer], days=1, name="Hidden Person")

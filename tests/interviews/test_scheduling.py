@@ -212,6 +212,38 @@ def test_it_refuses_a_missing_or_malformed_start(as_user, recruiter, candidate, 
         assert response.context["form"].errors["starts_at"]
 
 
+@pytest.mark.parametrize("value", ["9999-12-31T23:59", "0001-01-01T00:00", "1999-12-31T23:59", "2100-01-01T00:00"])
+def test_it_refuses_a_start_outside_the_years_2000_to_2099_with_a_message(settings, as_user, recruiter, candidate, plan,
+                                                                          interviewer, value):
+    settings.TIME_ZONE = "Asia/Tokyo"  # east of UTC: year 1 at midnight is year 0 in UTC
+    response = as_user(recruiter).post("/interviews/new/", schedule_data(candidate, plan, [interviewer], starts_at=value))
+    assert response.status_code == 400
+    assert response.context["form"].errors["starts_at"] == ["Choose a start in the years 2000 to 2099."]
+    assert f'value="{value}"' in response.content.decode()
+    assert Interview.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_it_refuses_to_reschedule_outside_the_years_2000_to_2099_with_a_message(settings, as_user, recruiter, interview,
+                                                                                interviewer, value):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    starts = interview.starts_at
+    data = {"starts_at": value, "duration_minutes": "60", "interviewers": [interviewer.pk]}
+    response = as_user(recruiter).post(f"/interviews/{interview.pk}/edit/", data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["starts_at"] == ["Choose a start in the years 2000 to 2099."]
+    interview.refresh_from_db()
+    assert interview.starts_at == starts
+
+
+def test_it_schedules_at_the_edges_of_the_years_2000_to_2099(as_user, recruiter, candidate, plan, interviewer):
+    client = as_user(recruiter)
+    for value in ["2000-01-01T00:00", "2099-12-31T23:59"]:
+        response = client.post("/interviews/new/", schedule_data(candidate, plan, [interviewer], starts_at=value))
+        assert response.status_code == 302
+    assert Interview.objects.count() == 2
+
+
 def test_it_reads_the_start_in_the_sites_time_zone(settings, as_user, recruiter, candidate, plan, interviewer):
     settings.TIME_ZONE = "America/New_York"
     data = schedule_data(candidate, plan, [interviewer], starts_at="2031-07-01T09:30")

@@ -61,8 +61,10 @@ def _has_unstorable(request):
         small = int(request.META.get("CONTENT_LENGTH") or 0) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if request.content_type == "multipart/form-data" and small:
             # Parsing a multipart form consumes the stream; keep the body first, so that a view
-            # reading request.body (autosave, plan reorder) answers a stray form post with its
-            # own 400 rather than RawPostDataException's 500.
+            # reading request.body can still read it. A larger body cannot be kept (request.body
+            # refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE) and is parsed from the stream, so the
+            # views that read request.body (autosave, plan reorder) refuse any content type but
+            # JSON with 415 before touching it.
             request.body  # noqa: B018 (read for its side effect)
         data.append(request.POST)
     for query in data:

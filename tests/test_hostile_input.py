@@ -705,9 +705,27 @@ def test_it_refuses_a_csv_whose_header_row_is_malformed(client, world):
 
 
 @pytest.mark.parametrize("route, role", [("interviews:plan_reorder", "hm"), ("scoring:autosave", "int")])
-def test_it_answers_a_multipart_form_sent_to_a_json_endpoint_with_400(client, world, route, role):
-    """A form post reads the body as a stream; the JSON views read request.body after that."""
+def test_it_answers_a_multipart_form_sent_to_a_json_endpoint_with_415(client, world, route, role):
+    """A form post reads the body as a stream; the JSON views refuse any body that is not JSON."""
     client.force_login(world.users[role])
     url = reverse(route, kwargs=EXERCISES[route].kwargs(world))
     response = client.post(url, {"order": "[]", "file": SimpleUploadedFile("a.txt", b"x")})
-    assert response.status_code == 400
+    assert response.status_code == 415
+
+
+@pytest.mark.parametrize("route, role", [("interviews:plan_reorder", "hm"), ("scoring:autosave", "int")])
+def test_it_refuses_a_form_of_five_and_a_half_megabytes_sent_to_a_json_endpoint_with_a_message(
+        client, world, route, role):
+    """Over DATA_UPLOAD_MAX_MEMORY_SIZE (under MAX_REQUEST_BYTES) the NUL check parses the form
+    from the stream without keeping the body; the view must not then read request.body."""
+    client.force_login(world.users[role])
+    url = reverse(route, kwargs=EXERCISES[route].kwargs(world))
+    big = SimpleUploadedFile("big.bin", b"x" * (5 * 1024 * 1024 + 512 * 1024))
+    response = client.post(url, {"order": "[]", "file": big}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 415
+    assert "JSON" in json.dumps(response.json())
+
+
+def test_it_refuses_an_autosave_change_of_five_and_a_half_megabytes_with_a_message(client, world):
+    response = autosave(client, world, change(world, state={"notes": "x" * (5 * 1024 * 1024 + 512 * 1024)}))
+    assert response.status_code == 413 and response.json()["message"] == "The change is too large to save."

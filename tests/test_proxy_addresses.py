@@ -59,3 +59,30 @@ def test_the_audit_log_records_the_clients_address_behind_the_proxy(client, behi
     sign_in(client, PASSWORD, "203.0.113.9")
     events = AuditEvent.objects.filter(action__in=["auth.sign_in_failed", "auth.sign_in"]).order_by("at")
     assert [e.detail["ip"] for e in events] == ["203.0.113.9", "203.0.113.9"]
+
+
+@pytest.mark.parametrize("forwarded_for, expected", [
+    ("203.0.113.9:4711", "203.0.113.9"),
+    ("[2001:db8::7]:4711", "2001:db8::7"),
+    ("2001:db8::7", "2001:db8::7"),
+    ("1.1.1.1, 203.0.113.9:80", "203.0.113.9"),
+    ("unknown", PROXY),
+    ("garbage", PROXY),
+    ("203.0.113.9:port", PROXY),
+    ("999.1.1.1", PROXY),
+    ("[2001:db8::7", PROXY),
+    ("203.0.113.9:4711:1", PROXY),
+    ("fe80::1%eth0", PROXY),
+])
+def test_the_client_address_is_an_ip_address_or_the_proxys(rf, behind_one_proxy, forwarded_for, expected):
+    assert client_ip(rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)) == expected
+
+
+def test_a_failed_sign_in_with_a_forwarded_for_that_is_not_an_address_shows_the_form_again(
+        client, behind_one_proxy, hiring_manager):
+    from scoring.models import AuditEvent
+
+    response = sign_in(client, "wrong-password", "unknown")
+    assert response.status_code == 200
+    assert "form" in response.context and response.context["form"].errors
+    assert AuditEvent.objects.get(action="auth.sign_in_failed").detail["ip"] == PROXY

@@ -435,6 +435,11 @@ def plan_item_move(request, pk, item_pk):
 def plan_reorder(request, pk):
     """The whole new order after a drag, as JSON: {"order": [{"section": id, "items": [ids]}]}."""
     plan = _plan_for_edit(request, pk)
+    # Only a JSON body is read: a form post over DATA_UPLOAD_MAX_MEMORY_SIZE has already been
+    # parsed from the stream by RefuseUnstorableCharactersMiddleware, so request.body would raise.
+    if request.content_type != "application/json":
+        return JsonResponse({"ok": False, "error": 'Send the new order as JSON (Content-Type: application/json): '
+                             '{"order": [{"section": id, "items": [ids]}]}.'}, status=415)
     form = reorder_form_from_body(
         request.body, plan_items=plan.items.only("pk"), plan_sections=plan.sections.only("pk")
     )

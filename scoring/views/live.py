@@ -239,7 +239,13 @@ def autosave(request, pk):
     Four queries: session, user, one lookup (row, ownership, rubric, receipt) and one
     statement that applies the change and writes the idempotency receipt. See
     docs/autosave.md for the protocol."""
-    if len(request.body) > MAX_BODY:
+    # Only a JSON body is read. A form post (multipart) over DATA_UPLOAD_MAX_MEMORY_SIZE has
+    # already been parsed from the stream by RefuseUnstorableCharactersMiddleware, which cannot
+    # keep a body that large, so request.body would raise (a 500); refuse it before touching it.
+    if request.content_type != "application/json":
+        return _error(415, "not_json", "Send the change as JSON (Content-Type: application/json).")
+    # The length first: request.body itself raises (a bare 400 page) over DATA_UPLOAD_MAX_MEMORY_SIZE.
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY or len(request.body) > MAX_BODY:
         return _error(413, "too_large", "The change is too large to save.")
     try:
         payload = json.loads(request.body)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from interviews.models import Interview, InterviewStatus
+from interviews.plan_forms import default_competency
 from questionbank.models import Question
 from questionbank.selectors import search as bank_search
 
@@ -307,6 +308,9 @@ def adhoc(request, pk):
             messages.error(request, "That question is not in the published bank.")
             return redirect("scoring:live", pk=interview.pk)
         revision = question.current_revision
+        # The name plans give a question of its kind (interviews/plan_forms.py), so the debrief
+        # and the comparison group it with the plan's competencies.
+        competency = request.POST.get("competency", "").strip()[:80] or default_competency(question)
     elif text:
         if len(text) > 2000:
             messages.error(request, "Keep an ad-hoc question under 2000 characters.")

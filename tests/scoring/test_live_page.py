@@ -96,6 +96,15 @@ def test_an_ad_hoc_question_from_the_bank_is_added_to_my_scorecard_only(as_user,
     assert Scorecard.objects.get(interview=interview, interviewer=interviewer2).scores.count() == 3
 
 
+def test_a_bank_question_added_live_takes_the_competency_plans_give_it(live_client, interview):
+    # Walkthrough defect 11: the page sent the area's label ("Fundamentals"), a name no plan
+    # uses ("ML fundamentals"), so the comparison could not group the two.
+    body = live_client.get(url(interview), {"add": "overfitting"}).content.decode()
+    assert 'name="slug" value="overfitting"' in body and 'value="Fundamentals"' not in body
+    live_client.post(url(interview, "live/adhoc/"), {"slug": "overfitting"})
+    assert interview.questions.get(revision__question__slug="overfitting").competency == "ML fundamentals"
+
+
 def test_a_free_text_ad_hoc_question_and_an_empty_one(live_client, interview, interviewer):
     live_client.post(url(interview, "live/adhoc/"), {"free_text": "Tell me about a time a model failed in production."})
     assert interview.questions.filter(free_text__startswith="Tell me").exists()

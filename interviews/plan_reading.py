@@ -64,6 +64,12 @@ class BuilderItem:
     def is_outdated(self):
         return self.revision.question.current_revision_id != self.revision.pk
 
+    @property
+    def can_take_newest(self):
+        """Offer "Update to the newest revision": only while the question is published (this
+        row's mirror of ``Question.objects.published()``; the service enforces the rule)."""
+        return self.is_outdated and self.revision.question.status == Status.PUBLISHED
+
 
 _ITEMS_SQL = """
 SELECT i.id, i.section_id, i.minutes, i.competency, i.weight, i.required,

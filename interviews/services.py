@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from questionbank.models import QuestionRevision, Status
+from questionbank.models import Question, QuestionRevision, Status
 
 from .models import Interview, InterviewPlan, InterviewQuestion, InterviewStatus, PlanItem, PlanSection
 
@@ -79,8 +79,16 @@ def plan_add_question(*, plan, section, revision, competency, minutes=None, weig
 def plan_item_update_revision(*, item):
     """Point an item at its question's newest revision, keeping its section, place, minutes,
     competency, weight and required. Returns the new revision, or None when the item already
-    has it."""
-    current_id = item.revision.question.current_revision_id
+    has it. Raises ValidationError when the question is not published (a draft's newest
+    revision may have no rubric yet): plans take published questions only, as when adding."""
+    # The question as it is now, through the same rule as PlanItemAddForm's choices.
+    current_id = (Question.objects.published().filter(pk=item.revision.question_id)
+                  .values_list("current_revision_id", flat=True).first())
+    if current_id is None:
+        raise ValidationError(
+            f"“{item.revision.title}” is not published in the bank, so its newest revision cannot go into a plan; "
+            f"the item keeps revision {item.revision.number}. Publish the question first."
+        )
     if current_id == item.revision_id:
         return None
     item.revision = QuestionRevision.objects.get(pk=current_id)
@@ -121,6 +129,9 @@ def plan_item_restore(*, plan, token):
     revision = QuestionRevision.objects.get(pk=data["revision"])  # revisions are never deleted
     if plan.items.filter(revision__question_id=revision.question_id).exists():
         raise ValidationError(f"“{data['title']}” is already in this plan again, so there is nothing to undo.")
+    # Plans take published questions only (PlanItemAddForm's rule); it may have changed since.
+    if not Question.objects.published().filter(pk=revision.question_id).exists():
+        raise ValidationError(f"“{data['title']}” is no longer published in the bank, so it cannot go back in the plan.")
     # Its section, or the first one if that section is gone.
     section = plan.sections.filter(pk=data["section"]).first() or plan.sections.order_by("order", "pk").first()
     if section is None:
@@ -159,7 +170,11 @@ def plan_summary(plan, items):
         if item.revision.question.status == Status.RETIRED:
             warnings.append(f"“{item.revision.title}” is retired from the bank; consider replacing it.")
         elif item.revision.question.current_revision_id != item.revision_id:
-            warnings.append(f"“{item.revision.title}” has a newer revision in the bank.")
+            if item.revision.question.status == Status.DRAFT:
+                warnings.append(f"“{item.revision.title}” has a newer revision in the bank, but the question is "
+                                "a draft again; the plan can take it once it is published.")
+            else:
+                warnings.append(f"“{item.revision.title}” has a newer revision in the bank.")
     if not items:
         warnings.append("The plan has no questions yet.")
     return {

@@ -490,7 +490,11 @@ def plan_item_update_revision(request, pk, item_pk):
     plan = _plan_for_edit(request, pk)
     item = get_object_or_404(plan.items.select_related("revision__question"), pk=item_pk)
     old_number = item.revision.number
-    revision = services.plan_item_update_revision(item=item)
+    try:
+        revision = services.plan_item_update_revision(item=item)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_builder_url(plan, item=item))
     if revision is None:
         messages.info(request, f"“{item.revision.title}” already uses the newest revision.")
     else:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from interviews import selectors
 from interviews.models import InterviewPlan, PlanItem
 from interviews.services import UNDO_SALT, plan_archive, plan_clone, plan_item_remove
-from questionbank.models import Question
-from questionbank.services import revision_publish
+from questionbank.models import Question, Status
+from questionbank.services import question_set_status, revision_publish
 from tests.conftest import make_user, revision_content
 from tests.interviews.people_helpers import make_candidate, make_interview
 from tests.interviews.plan_helpers import make_plan, make_position, order_of
@@ -259,3 +259,50 @@ def test_a_hiring_manager_sees_templates_and_plans_of_positions_they_can_see(as_
     # On a panel of that position, the manager sees the position, and so its plans.
     make_interview(make_candidate(theirs.position), [hiring_manager], plan=theirs)
     assert client.get(f"/plans/{theirs.pk}/").status_code == 200
+
+
+# --- Only published questions go into plans, by update or by undo -----------------------------
+
+
+def draft_revision_without_rubric(slug):
+    """The author takes the question back to draft and saves words with no rubric or anchors."""
+    question = Question.objects.get(slug=slug)
+    question_set_status(question=question, status=Status.DRAFT)
+    revision_publish(question=question, content=revision_content(title="Bias and variance, half written",
+                                                                 criteria=[], anchors={}))
+    question.refresh_from_db()
+    return question.current_revision
+
+
+def test_an_item_whose_question_went_back_to_draft_is_not_offered_nor_moved_to_its_newest_revision(hm_client, plan):
+    bv = item(plan, "bias-variance")
+    draft = draft_revision_without_rubric("bias-variance")
+    assert not draft.criteria.exists()
+    page = hm_client.get(f"/plans/{plan.pk}/").content.decode()
+    assert f'action="/plans/{plan.pk}/items/{bv.pk}/revision/"' not in page
+    assert "Update to the newest revision" not in page
+    assert "but the question is a draft again; the plan can take it once it is published" in page
+    response = hm_client.post(f"/plans/{plan.pk}/items/{bv.pk}/revision/", follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "is not published in the bank" in html and f"keeps revision {bv.revision.number}" in html
+    assert item(plan, "bias-variance").revision_id == bv.revision_id
+
+
+def test_a_retired_question_is_not_moved_to_its_newest_revision_either(hm_client, plan):
+    bv = item(plan, "bias-variance")
+    question = newer_revision("bias-variance").question
+    question_set_status(question=question, status=Status.RETIRED)
+    response = hm_client.post(f"/plans/{plan.pk}/items/{bv.pk}/revision/", follow=True)
+    assert "is not published in the bank" in response.content.decode()
+    assert item(plan, "bias-variance").revision_id == bv.revision_id
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.RETIRED])
+def test_undo_refuses_to_put_back_a_question_that_is_no_longer_published(hm_client, plan, status):
+    token, _ = remove(hm_client, plan, "precision")
+    question_set_status(question=Question.objects.get(slug="precision"), status=status)
+    response = hm_client.post(f"/plans/{plan.pk}/items/restore/", {"token": token}, follow=True)
+    assert response.status_code == 200
+    assert "is no longer published in the bank, so it cannot go back in the plan" in response.content.decode()
+    assert not plan.items.filter(revision__question__slug="precision").exists()

@@ -33,7 +33,7 @@ Question numbers
 
 Which lines start a question
     1. Headings (``#`` ... ``######``): a heading is a question if its text is numbered as
-       above or ends with ``?``. Other headings (``## Fundamentals``) are section titles: they
+       above, ends with ``?`` or starts with ``Question:``/``Q:`` (which is dropped). Other headings (``## Fundamentals``) are section titles: they
        are ignored, and they end the question before them when their level is the same as or
        shallower than that question's heading (any section title ends a question that was not
        a heading). Deeper non-question headings inside a question are kept as its text.
@@ -47,10 +47,32 @@ Which lines start a question
        continues the question sequence *and* ends in ``?``; otherwise the next question
        number (last + 1) is a question; a larger number is a question (numbering gap) only if
        the line ends in ``?``; anything else is a list item inside the answer.
-    4. If nothing above matched, every heading of the deepest heading level used (section
+    4. Unnumbered question lines, in any mix with the layouts above:
+
+       * ``Question: text`` / ``Q: text`` (optionally bold: ``**Question:** text``); the text
+         may also be on the next non-empty line. It starts a question anywhere except directly
+         under a numbered or heading question that has nothing under it yet (there it is that
+         question's text, as before).
+       * A plain line ending in ``?`` standing alone: a blank line, a heading, a rule or the
+         start of the document before it.
+       * A wholly bold line (``**What is X?**``, ``__What is X?__``) that ends in ``?`` and
+         stands alone, or that has a section label on the next non-blank line (then the ``?``
+         is optional: ``**Overfitting**`` above ``Why interviewers ask this:``).
+
+       A plain or bold line is never a question when it is a list item, is indented more than
+       three columns or under a list item, or follows a line ending in ``:`` (it is being
+       introduced). It is answer text when it is inside a numbered or heading question
+       (their answers keep their paragraphs, as before), when nothing but another question or
+       the end follows it and the question before it already has text, and, in a follow-ups
+       section written one per line (no bullets), when the line after it also ends in ``?``.
+       The first such question turns bare numbers (rule 3) into list items, unless a
+       bare-numbered question came first. A line ending in ``?`` right under other text (no
+       blank line before it) in such a question's answer stays there, with a document warning
+       saying a blank line would make it a question.
+    5. If nothing above matched, every heading of the deepest heading level used (section
        labels such as ``### Expected Answer`` excluded) is a question, and a document warning
        says so.
-    5. Otherwise the document has no questions: an error.
+    6. Otherwise the document has no questions: an error.
 
 Labelled sections
     At the start of a line (indentation allowed), case-insensitive, optionally bold/italic
@@ -97,7 +119,7 @@ Warnings
     characters); a labelled section that is empty or given twice. Per document: duplicate
     questions (same text, ignoring case, markup and final punctuation) naming both lines,
     jumps in question numbering, ignored sections, removed control characters, and the
-    heading fallback of rule 4.
+    heading fallback of rule 5, a line ending in '?' read as answer text (rule 4).
 
 Limits
     More than 2000 questions is an error (split the file); at most 200 document warnings are
@@ -108,7 +130,7 @@ import re
 
 from .docparser_drafts import Assembler
 from .docparser_finish import duplicate_key, finish
-from .docparser_lines import BNUM, HEAD, QHEAD, QNUM, scan
+from .docparser_lines import BNUM, HEAD, LABEL, QHEAD, QNUM, TEXT, scan
 from .docparser_types import BINARY_RATIO, MAX_DOCUMENT_WARNINGS, NO_QUESTIONS, DocumentError, ParsedQuestion
 
 __all__ = ["DocumentError", "ParsedQuestion", "parse_document"]
@@ -158,7 +180,7 @@ def _parse(text):
     lines, warnings = _prepare(text)
     kinds, info = scan(lines)
 
-    has_q_numbers = has_question_headings = has_bare_candidates = False
+    has_q_numbers = has_question_headings = has_bare_candidates = has_unnumbered = False
     deepest = 0
     for idx, details in info.items():
         kind = kinds[idx]
@@ -173,9 +195,11 @@ def _parse(text):
                 has_bare_candidates = True
         elif kind == HEAD and details[1]:
             deepest = max(deepest, details[0])
+        elif kind == TEXT or (kind == LABEL and details[0] == "prompt"):
+            has_unnumbered = True  # a plain or bold question line, or "Question: ..."
     bare_numbers = not has_q_numbers and not has_question_headings
     fallback_level = None
-    if bare_numbers and not has_bare_candidates and deepest:
+    if bare_numbers and not has_bare_candidates and not has_unnumbered and deepest:
         fallback_level = deepest
 
     assembler = Assembler(lines, kinds, info)

@@ -14,6 +14,7 @@ from .docparser_lines import (
     RULE,
     TEXT,
     ends_with_question_mark,
+    indent_width,
     strip_emphasis,
 )
 from .docparser_types import MAX_QUESTIONS, DocumentError
@@ -65,12 +66,27 @@ class Assembler:
         while i < n:
             kind = kinds[i]
             cur = self.current
-            if kind == TEXT or kind == FENCE:
+            if kind == TEXT and i in info and self._unnumbered_starts(i):
+                if self.last_number is None:
+                    bare_numbers = False  # "1." lists in these questions' answers are not questions
+                i = self._start(i, None, None, info[i][1])
+                list_next = None
+            elif kind == TEXT or kind == FENCE:
                 if cur is not None:
+                    if kind == TEXT:
+                        self._note_question_in_paragraph(i)
                     cur.add(lines[i], kind == FENCE)
             elif kind == BLANK or kind == RULE:
                 if cur is not None:
                     cur.add("")
+            elif kind == LABEL and info[i][0] == "prompt":  # "Question: ..." / "Q: ..."
+                if cur is None or not _numbered(cur) or _has_body(cur):
+                    if self.last_number is None:
+                        bare_numbers = False
+                    i = self._start(i, None, None, info[i][2])
+                else:  # just under "## 3. Overfitting": part of that question's text, as before
+                    cur.add(lines[i])
+                list_next = None
             elif kind == LABEL:
                 self._label(i)
                 list_next = None
@@ -116,6 +132,52 @@ class Assembler:
             i += 1
         self._close()
 
+    def _unnumbered_starts(self, i):
+        """Whether the plain or bold candidate line ``i`` (see ``docparser_lines._mark_unnumbered``)
+        starts a question here."""
+        how, _text, after = self.info[i]
+        cur = self.current
+        if cur is None:
+            return True
+        if _numbered(cur):
+            return False  # a paragraph of a numbered or heading question's answer
+        kinds = self.kinds
+        followed = after is not None and (
+            kinds[after] in (TEXT, FENCE, BNUM) or (kinds[after] == LABEL and self.info[after][0] != "prompt")
+        )
+        if not followed:  # nothing of its own under it: a question only after an empty one
+            return not _has_body(cur)
+        section = cur.sections[-1] if cur.sections and cur.target is cur.sections[-1].lines else None
+        if (
+            section is not None
+            and section.kind == "follow_ups"
+            and how == "plain"
+            and not any(BULLET.match(raw) for raw, fenced in section.lines if not fenced)
+        ):
+            # follow-up questions one per line: a new question has a label or an answer under it
+            return kinds[after] == LABEL or (kinds[after] == TEXT and not ends_with_question_mark(self.lines[after]))
+        return True
+
+    def _note_question_in_paragraph(self, i):
+        """Warn about a line ending in '?' read as text because no blank line comes before it."""
+        cur, lines = self.current, self.lines
+        line = lines[i]
+        if (
+            _numbered(cur)
+            or i == 0
+            or self.kinds[i - 1] != TEXT
+            or indent_width(line) > 3
+            or not ends_with_question_mark(line)
+            or BULLET.match(line) is not None
+            or BULLET.match(lines[i - 1]) is not None
+            or lines[i - 1].rstrip(" \t*_").endswith((":", "\uff1a"))
+        ):
+            return
+        self.warnings.append(
+            f"Line {i + 1} ends in '?' but follows other text without a blank line, so it was read as "
+            f"text under the question at line {cur.line}; put a blank line before it if it is a new question"
+        )
+
     def _close(self):
         if self.current is not None:
             if len(self.drafts) >= MAX_QUESTIONS:
@@ -156,6 +218,9 @@ class Assembler:
             if j < n and kinds[j] == TEXT and BULLET.match(lines[j]) is None:
                 text = strip_emphasis(lines[j])
                 last = j
+            elif j < n and kinds[j] == LABEL and self.info[j][0] == "prompt" and self.info[j][2]:
+                text = self.info[j][2]  # "Q1." then "Question: What is X?"
+                last = j
         parts = [text] if text else []
         if parts and level is None:  # hard-wrapped question text
             while (
@@ -176,3 +241,12 @@ class Assembler:
         self.current = _Draft(i + 1, number, level, " ".join(parts))
         self.closing_heading = None
         return last
+
+
+def _numbered(draft):
+    """A question opened by a number or a heading: its paragraphs never start questions."""
+    return draft.number is not None or draft.level is not None
+
+
+def _has_body(draft):
+    return bool(draft.sections) or any(raw.strip() for raw, _fenced in draft.pre)

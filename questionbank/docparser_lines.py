@@ -1,6 +1,7 @@
 """Pass 1 of the document parser: the line kinds, the patterns and small helpers that read one
 line (headings, question numbers, section labels, bullets, code fences), and ``scan``, which
-gives every line of a document its kind. Used by ``questionbank.docparser``."""
+gives every line of a document its kind and marks the unnumbered lines that may start a question
+(plain or bold lines, see ``_mark_unnumbered``). Used by ``questionbank.docparser``."""
 
 import re
 
@@ -40,6 +41,8 @@ _LABEL_PATTERNS = {
     ],
     "key_points": [rf"key{_S}(?:points|point|ideas|takeaways|concepts)"],
     "follow_ups": [rf"follow(?:-|{_S})?ups?(?:{_S}questions?)?"],
+    # not a section: "Question: ..." / "Q: ..." starts a question (docparser_drafts decides)
+    "prompt": [r"question", r"q"],
 }
 _LABEL = re.compile(
     "(?:" + "|".join(f"(?P<{kind}>{'|'.join(alts)})" for kind, alts in _LABEL_PATTERNS.items()) + r")(?![\w-])",
@@ -257,6 +260,12 @@ def scan(lines):
         if heading is not None:
             level, text = heading
             label = _parse_label(text, True) if text else None
+            if label is not None and label[0] == "prompt":  # "## Question: What is X" asks
+                if label[2]:
+                    kinds[idx] = QHEAD
+                    info[idx] = (level, strip_emphasis(label[2]), None)
+                    continue
+                label = None
             if label is not None:
                 kinds[idx] = LABEL
                 info[idx] = (*label, level, strip_emphasis(text))
@@ -278,6 +287,7 @@ def scan(lines):
         kinds[idx] = TEXT
     if fence is not None:
         raise DocumentError(f"Code fence opened at line {fence_line} is never closed", line=fence_line)
+    _mark_unnumbered(lines, kinds, info)
 
     # "## Evaluation" can be a topic as well as a section label. A label heading is a section
     # title when plain section titles use the same level and no question heading is shallower.
@@ -296,3 +306,64 @@ def scan(lines):
                     kinds[idx] = HEAD
                     info[idx] = (level, details[4], None)
     return kinds, info
+
+
+# --- unnumbered question lines ---------------------------------------------------------------------
+
+def _wholly_bold(stripped):
+    """The text of a line that is bold from end to end (``**What is X?**``), else None."""
+    for marker in ("**", "__"):
+        if len(stripped) > 4 and stripped.startswith(marker) and stripped.endswith(marker):
+            inner = stripped[2:-2].strip()
+            if inner and marker not in inner:
+                return inner
+    return None
+
+
+def _is_list_line(line, kind):
+    return kind == BNUM or (kind == TEXT and BULLET.match(line) is not None)
+
+
+def _mark_unnumbered(lines, kinds, info):
+    """Mark the TEXT lines that may start a question without a number: ``info[idx]`` becomes
+    ``(how, text, next_idx)``, ``how`` being ``"plain"`` or ``"bold"`` and ``next_idx`` the index of
+    the next non-blank line (None at the end). A candidate is not a list item, indented at most
+    three columns, not inside a list (indented under a list item) and does not follow a line
+    ending in ``:`` (an introduction); then either it ends in ``?`` and stands alone (a blank
+    line, a heading, a rule or the start of the document before it), or it is wholly bold and
+    the next non-blank line is a section label. Whether a candidate does start a question
+    depends on where it is, which ``docparser_drafts`` decides."""
+    n = len(lines)
+    previous = None  # index of the last non-blank line
+    in_list = False
+    next_idx = None
+    following = [None] * n  # index of the next non-blank line after each line
+    for idx in range(n - 1, -1, -1):
+        following[idx] = next_idx
+        if kinds[idx] != BLANK:
+            next_idx = idx
+    for idx, line in enumerate(lines):
+        kind = kinds[idx]
+        if kind == BLANK:
+            continue
+        indent = indent_width(line)
+        listed = _is_list_line(line, kind)
+        if kind == TEXT and not listed and indent <= 3 and not (in_list and indent > 0):
+            stripped = line.strip()
+            bold = _wholly_bold(stripped)
+            text = bold if bold is not None else stripped
+            after = following[idx]
+            label_next = (
+                after is not None and kinds[after] == LABEL and info[after][0] != "prompt"
+            )
+            alone = idx == 0 or kinds[idx - 1] in (BLANK, RULE, HEAD, QHEAD)
+            introduced = previous is not None and lines[previous].rstrip(" \t*_").endswith((":", "\uff1a"))
+            if not introduced and (
+                (ends_with_question_mark(text) and alone) or (bold is not None and label_next)
+            ):
+                info[idx] = ("bold" if bold is not None else "plain", text, after)
+        if listed:
+            in_list = True
+        elif indent == 0:
+            in_list = False
+        previous = idx

@@ -10,7 +10,10 @@ MAX_DOCUMENT_WARNINGS = 200
 MAX_QUESTIONS = 2000
 BINARY_RATIO = 0.30
 
-NO_QUESTIONS = "No questions found: number them (Q1., 1.) or use headings ending in '?'"
+NO_QUESTIONS = (
+    "No questions found: number them (Q1., 1.), start them with 'Question:', "
+    "or put each question on its own line ending in '?' after a blank line (plain, bold or as a heading)"
+)
 
 
 @dataclass

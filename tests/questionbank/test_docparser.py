@@ -558,6 +558,218 @@ def test_it_warns_about_jumps_in_numbering_and_repeated_sections():
     assert questions[0].warnings == ["'Answer' section appears 2 times (lines 2, 3); merged"]
 
 
+# --- unnumbered questions: plain lines, bold lines, "Question:" prefixes -------------------------
+
+PLAIN_LINES_DOC = """\
+What is overfitting?
+It is when a model learns the noise in its training data and does worse on new data.
+
+What is regularisation?
+Adding a penalty on model complexity so that simpler fits are preferred.
+
+Why do we need a validation set?
+To choose hyperparameters without wearing out the test set.
+"""
+
+
+def test_it_reads_plain_lines_ending_in_a_question_mark_as_questions():
+    questions, warnings = parse(PLAIN_LINES_DOC)
+    assert warnings == []
+    assert titles(questions) == [
+        "What is overfitting?", "What is regularisation?", "Why do we need a validation set?",
+    ]
+    assert [q.line for q in questions] == [1, 4, 7]
+    assert [q.model_answer for q in questions] == [
+        "It is when a model learns the noise in its training data and does worse on new data.",
+        "Adding a penalty on model complexity so that simpler fits are preferred.",
+        "To choose hyperparameters without wearing out the test set.",
+    ]
+    assert all(q.warnings == [] for q in questions)
+
+
+def test_it_reads_plain_questions_under_a_title_heading_and_numbered_lists_in_their_answers():
+    text = "# Interview questions\n\nWhat are the steps of k-fold cross-validation?\n1. Split the data into k folds.\n2. Train on k-1, score on the rest.\n\nWhat is a learning curve?\nScores against training set size.\n"
+    questions, warnings = parse(text)
+    assert warnings == []
+    assert titles(questions) == ["What are the steps of k-fold cross-validation?", "What is a learning curve?"]
+    assert questions[0].key_points == ["Split the data into k folds.", "Train on k-1, score on the rest."]
+
+
+def test_it_reads_a_list_of_plain_questions_without_answers():
+    questions, warnings = parse("What is a tensor?\n\nWhat is a gradient?\n\nWhat is an epoch?\n")
+    assert titles(questions) == ["What is a tensor?", "What is a gradient?", "What is an epoch?"]
+    assert all(q.warnings == ["no model answer found"] for q in questions)
+    assert warnings == []
+
+
+def test_it_reads_bold_question_lines_with_or_without_a_question_mark():
+    text = """\
+**What is overfitting?**
+
+It is when a model memorises noise.
+
+**Tip**
+Plot a learning curve.
+
+__What does dropout do?__
+It randomly zeroes activations during training.
+
+**Bias and variance**
+Why interviewers ask this: it shows how the candidate reasons about error.
+Expected Answer: Bias is error from wrong assumptions; variance is sensitivity to the sample.
+"""
+    questions, warnings = parse(text)
+    assert warnings == []
+    assert titles(questions) == ["What is overfitting?", "What does dropout do?", "Bias and variance"]
+    assert [q.line for q in questions] == [1, 8, 11]
+    # a bold line that neither asks nor has labelled parts under it is answer text
+    assert questions[0].model_answer == "It is when a model memorises noise.\n\n**Tip**\nPlot a learning curve."
+    assert questions[1].model_answer == "It randomly zeroes activations during training."
+    assert questions[2].why_we_ask == "it shows how the candidate reasons about error."
+    assert questions[2].model_answer.startswith("Bias is error from wrong assumptions")
+
+
+def test_it_reads_question_prefixes_followed_by_labelled_sections():
+    text = """\
+Question: What is overfitting?
+
+Why interviewers ask this: It shows whether the candidate evaluates models honestly.
+Expected Answer: Training error keeps falling while validation error rises.
+Evaluating Responses: Names a held-out set.
+
+Q: How do you choose k in k-means?
+**Why interviewers ask this:** Tests practical model selection.
+**Expected Answer:** Look for an elbow in the within-cluster error, or use silhouette scores.
+
+**Question:** What is early stopping?
+Answer: Stopping when the validation score stops improving.
+"""
+    questions, warnings = parse(text)
+    assert warnings == []
+    assert titles(questions) == [
+        "What is overfitting?", "How do you choose k in k-means?", "What is early stopping?",
+    ]
+    assert [q.line for q in questions] == [1, 7, 11]
+    q1, q2, q3 = questions
+    assert q1.prompt == "What is overfitting?"
+    assert q1.why_we_ask == "It shows whether the candidate evaluates models honestly."
+    assert q1.model_answer == "Training error keeps falling while validation error rises."
+    assert q1.evaluation == "Names a held-out set."
+    assert q2.why_we_ask == "Tests practical model selection."
+    assert q3.model_answer == "Stopping when the validation score stops improving."
+    assert all(q.warnings == [] for q in questions)
+
+
+def test_it_reads_a_question_prefix_on_a_heading_without_the_prefix():
+    questions, _ = parse("## Question: Explain the bias-variance trade-off\nError splits into bias and variance.\n")
+    assert titles(questions) == ["Explain the bias-variance trade-off"]
+    assert questions[0].model_answer == "Error splits into bias and variance."
+
+
+def test_it_reads_every_question_layout_mixed_in_one_document():
+    text = """\
+# Mixed questions
+
+Q1. What is a p-value?
+Answer: The chance of data at least this extreme under the null hypothesis.
+
+## Modelling
+
+What is overfitting?
+Fitting noise instead of signal.
+
+**What does dropout do?**
+Why we ask: regularisation in neural networks.
+Answer: It randomly zeroes activations.
+
+Question: What is early stopping?
+Answer: Stopping when the validation score stops improving.
+Follow-ups:
+- How do you pick the patience?
+
+## Why standardise features before k-means?
+Because k-means uses Euclidean distance.
+
+2. What is a confusion matrix?
+A table of predicted against actual classes.
+"""
+    questions, warnings = parse(text)
+    assert warnings == []
+    assert titles(questions) == [
+        "What is a p-value?", "What is overfitting?", "What does dropout do?", "What is early stopping?",
+        "Why standardise features before k-means?",
+    ]
+    assert [q.line for q in questions] == [3, 8, 11, 15, 20]
+    assert questions[1].model_answer == "Fitting noise instead of signal."
+    assert questions[2].why_we_ask == "regularisation in neural networks."
+    assert questions[3].follow_ups == ["How do you pick the patience?"]
+    # "2." follows a Q-numbered document, so it is a list item of the heading question's answer
+    assert questions[4].model_answer.endswith("2. What is a confusion matrix?\nA table of predicted against actual classes.")
+
+
+def test_it_keeps_a_question_mark_line_inside_an_answer_as_answer_text():
+    text = """\
+What is overfitting?
+It is when a model memorises noise.
+Is that always bad?
+Usually, because it generalises poorly.
+
+What is a validation set?
+Data held out for choosing models:
+
+Why hold it out?
+So that the score is not tuned on the training data.
+
+- It catches overfitting early.
+
+  Does it replace a test set?
+  No, it is spent on model choices.
+"""
+    questions, warnings = parse(text)
+    assert titles(questions) == ["What is overfitting?", "What is a validation set?"]
+    assert questions[0].model_answer == (
+        "It is when a model memorises noise.\nIs that always bad?\nUsually, because it generalises poorly."
+    )
+    assert questions[1].model_answer == (
+        "Data held out for choosing models:\n\nWhy hold it out?\nSo that the score is not tuned on the training data.\n\n"
+        "- It catches overfitting early.\n\n  Does it replace a test set?\n  No, it is spent on model choices."
+    )
+    assert warnings == [(
+        "Line 3 ends in '?' but follows other text without a blank line, so it was read as text under "
+        "the question at line 1; put a blank line before it if it is a new question"
+    )]
+
+
+def test_it_keeps_question_mark_paragraphs_inside_numbered_questions_as_answer_text():
+    text = "Q1. What is overfitting?\nAnswer: Fitting noise.\n\nWhy does it matter?\nBecause it generalises poorly.\n\nQ2. What is underfitting?\n"
+    questions, warnings = parse(text)
+    assert warnings == []
+    assert titles(questions) == ["What is overfitting?", "What is underfitting?"]
+    assert questions[0].model_answer == "Fitting noise.\n\nWhy does it matter?\nBecause it generalises poorly."
+
+
+def test_it_keeps_follow_up_questions_and_a_closing_question_in_their_section():
+    text = """\
+Question: What is dropout?
+Answer: Randomly zeroing activations.
+
+Any questions?
+
+Question: What is batch normalisation?
+Answer: Normalising layer inputs over the mini-batch.
+Follow-ups:
+
+How does it interact with dropout?
+
+Where would you not use it?
+"""
+    questions, warnings = parse(text)
+    assert warnings == []
+    assert titles(questions) == ["What is dropout?", "What is batch normalisation?"]
+    assert questions[0].model_answer == "Randomly zeroing activations.\n\nAny questions?"
+    assert questions[1].follow_ups == ["How does it interact with dropout?", "Where would you not use it?"]
+
+
 # --- malformed documents and edge cases ----------------------------------------------------------
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t \n", "\ufeff", "\r\n\r\n"])
@@ -609,7 +821,10 @@ def test_it_rejects_an_unclosed_code_fence_naming_where_it_opened():
 def test_it_rejects_a_document_without_questions():
     err = error_of("Some notes about interviewing.\n\nBe kind to candidates.\n")
     assert err.line == 1
-    assert str(err) == "Line 1: No questions found: number them (Q1., 1.) or use headings ending in '?'"
+    assert str(err) == (
+        "Line 1: No questions found: number them (Q1., 1.), start them with 'Question:', "
+        "or put each question on its own line ending in '?' after a blank line (plain, bold or as a heading)"
+    )
 
 
 def test_it_returns_a_question_with_an_empty_body_with_a_warning():

@@ -354,3 +354,18 @@ def _upload(name, text):
     upload = io.BytesIO(text.encode())
     upload.name = name
     return upload
+
+
+def test_pasted_plain_question_lines_each_with_an_answer_line_preview_as_three_questions(hm_client):
+    text = ("What is overfitting?\nIt is when a model learns the noise in its training data.\n\n"
+            "What is regularisation?\nAdding a penalty on model complexity.\n\n"
+            "Why do we need a validation set?\nTo choose hyperparameters without touching the test set.\n")
+    count = Question.objects.count()
+    response = hm_client.post("/questions/import/", {"text": text, **DEFAULTS})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Found 3 questions (document)." in body
+    for title in ("What is overfitting?", "What is regularisation?", "Why do we need a validation set?"):
+        assert f">{title}</label>" in body
+    assert "It is when a model learns the noise in its training data." in body
+    assert Question.objects.count() == count

@@ -62,13 +62,15 @@ class Assembler:
         n = len(lines)
         list_next = None  # next number of an ordered list running inside an answer
         first_indent = None
+        plain_first = False  # an unnumbered question came before any numbered one
         i = 0
         while i < n:
             kind = kinds[i]
             cur = self.current
             if kind == TEXT and i in info and self._unnumbered_starts(i):
                 if self.last_number is None:
-                    bare_numbers = False  # "1." lists in these questions' answers are not questions
+                    # "1." lists in these questions' answers are not questions, unless they ask.
+                    plain_first = True
                 i = self._start(i, None, None, info[i][1])
                 list_next = None
             elif kind == TEXT or kind == FENCE:
@@ -82,7 +84,7 @@ class Assembler:
             elif kind == LABEL and info[i][0] == "prompt":  # "Question: ..." / "Q: ..."
                 if cur is None or not _numbered(cur) or _has_body(cur):
                     if self.last_number is None:
-                        bare_numbers = False
+                        plain_first = True
                     i = self._start(i, None, None, info[i][2])
                 else:  # just under "## 3. Overfitting": part of that question's text, as before
                     cur.add(lines[i])
@@ -114,8 +116,8 @@ class Assembler:
                     asks = ends_with_question_mark(text)
                     last = self.last_number
                     if last is None:
-                        is_question = True
-                        first_indent = indent
+                        is_question = asks or not plain_first
+                        first_indent = indent if is_question else None
                     elif list_next is not None and number == list_next:
                         is_question = number == last + 1 and asks
                     elif number == last + 1:

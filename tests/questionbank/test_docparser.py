@@ -937,3 +937,17 @@ def test_it_parses_a_two_megabyte_document_and_hostile_inputs():
             assert str(exc).startswith("Line ")
         else:
             assert isinstance(result, tuple)
+
+
+def test_a_plain_question_before_numbered_ones_does_not_swallow_them():
+    questions, _ = parse("Ready?\n\n1. What is overfitting?\nWhen a model memorises.\n\n"
+                         "2. What is dropout?\nRandomly zeroing units.\n")
+    assert [q.title for q in questions][-2:] == ["What is overfitting?", "What is dropout?"]
+    assert questions[-1].model_answer == "Randomly zeroing units."
+
+
+def test_a_numbered_list_in_a_plain_questions_answer_stays_in_the_answer():
+    questions, _ = parse("What is overfitting?\nCheck it in three steps:\n\n1. Split the data\n2. Compare curves\n\n"
+                         "What is dropout?\nRandomly zeroing units.\n")
+    assert [q.title for q in questions] == ["What is overfitting?", "What is dropout?"]
+    assert "Split the data" in questions[0].model_answer + " ".join(questions[0].key_points)

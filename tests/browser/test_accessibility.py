@@ -7,7 +7,8 @@ The pages come from the URL resolver: every named route gets its arguments from 
 that role can reach, and is checked. A new route is therefore checked without being listed
 here. POST-only routes answer 405 and are left out; pages reached only by posting a form (the
 import preview, the two-factor set-up and code pages) are driven to below. The 403 and 404
-pages and the Django admin (index and a change page) are checked too.
+pages are checked too, and the Django admin's list, add and change page of every registered
+model (less three faults of Django's own markup, named at the end of this file).
 
 Each page is checked in full in the light mode, then the system setting is switched to dark
 (theme.js follows it without a reload) and the rules that depend on colours are run again.
@@ -224,3 +225,43 @@ def test_the_pages_reached_by_posting_a_form_have_no_serious_accessibility_viola
     page.wait_for_url(re.compile(r"/login/verify/"))
     problems += check_page(page, "tina /login/verify/")
     assert not problems, "\n".join(problems)
+
+
+def test_every_admin_page_has_no_serious_accessibility_violation(browser, live_server, demo):
+    """The admin's list, add and change page of every registered model, with the demo's records
+    (the admin index and one change page are in the admin role's walk above)."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+    from django.urls import reverse
+
+    superuser = demo.users["admin"]
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    pages = {}
+    for model, model_admin in admin.site._registry.items():
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        pages[f"{model._meta.verbose_name_plural} list"] = reverse(f"{name}_changelist")
+        if model_admin.has_add_permission(request):
+            pages[f"new {model._meta.verbose_name}"] = reverse(f"{name}_add")
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            pages[f"{model._meta.verbose_name} {first.pk}"] = reverse(f"{name}_change", args=[first.pk])
+    assert len(pages) > 30  # 16 models: lists, add and change pages
+    page = new_page(browser, live_server, superuser)
+    problems = []
+    for label, path in sorted(pages.items()):
+        visit(page, live_server.url + path)
+        problems += [p for p in check_page(page, f"admin {path} ({label})") if not _djangos_own(p)]
+    assert not problems, f"{len(problems)} serious or critical violations:\n" + "\n".join(problems)
+
+
+# Markup of Django's admin itself, which this project does not render and would have to fork to
+# change, so it is named here and any other violation still fails: the date and time inputs of
+# its split date-time widget (ids ending _0 and _1) have no <label> of their own; its search box
+# is labelled by an image's alt text only; its filter widget's script puts aria-label on <span>s.
+def _djangos_own(problem):
+    if "label (critical): Form elements must have labels:" in problem:
+        targets = problem.split("must have labels:", 1)[1].split(" | ")
+        return all(re.match(r"\s*#id_\w+_[01]\b", target) for target in targets)
+    return ("label-title-only (serious)" in problem and "#searchbar" in problem) or (
+        "aria-prohibited-attr (serious)" in problem and ".help-tooltip.search-label-icon" in problem)

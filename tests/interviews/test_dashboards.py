@@ -14,21 +14,6 @@ from tests.interviews.people_helpers import make_candidate, make_interview, make
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager, recruiter, title="Senior ML Engineer, Ranking")
-
-
-@pytest.fixture
-def plan(position):
-    return make_plan(position, name="Ranking onsite")
-
-
-@pytest.fixture
-def other_position(db):
-    return make_position(make_user("hm2", Role.HIRING_MANAGER), make_user("rec2", Role.RECRUITER), title="Hidden Role")
-
-
 def at(**delta):
     return timezone.now() + timedelta(**delta)
 

@@ -9,19 +9,9 @@ from django.utils import timezone
 
 from interviews import selectors
 from interviews.models import Interview, InterviewStage
-from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position, make_scorecard
+from tests.interviews.people_helpers import make_candidate, make_interview, make_scorecard
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager, recruiter, title="Senior ML Engineer, Ranking")
-
-
-@pytest.fixture
-def plan(position):
-    return make_plan(position, name="Ranking onsite")
 
 
 def interview_at(position, plan, panel, minutes_from_now, name=None):

@@ -23,6 +23,11 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     readonly_fields = ["current_revision", "title", "created_at", "updated_at"]
 
+    def has_delete_permission(self, request, obj=None):
+        # Retire, never delete: interviews and plans pin the question's revisions (and the
+        # database refuses anyway: current_revision is PROTECT).
+        return False
+
 
 @admin.register(QuestionRevision)
 class QuestionRevisionAdmin(admin.ModelAdmin):

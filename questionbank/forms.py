@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from .models import SCORE_LEVELS, Area, Kind, Level, Question, RoleTrack
-from .transfer import MAX_DEPTH, nesting_depth
+from .importing import MAX_DEPTH, nesting_depth
 
 MIN_CRITERIA, MAX_CRITERIA = 2, 8
 # Between a follow-up question and its good answer; a single | appears in formulas like P(y | x).

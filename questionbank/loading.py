@@ -1,11 +1,10 @@
 """Loading the built-in bank (questionbank/bank/*.yaml) into the database, idempotently."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .bankfiles import BANK_DIR, check_bank, read_plan_criteria
 from .models import PlanCriterion, Question, Status
-from .services import question_create, question_set_status, revision_publish
+from .services import QuestionNotPublishable, question_create, question_set_status, question_update
 
 
 class BankFileError(Exception):
@@ -36,8 +35,8 @@ def load_bank(bank_dir=BANK_DIR):
     for data in questions:
         try:
             _load_question(data, existing.get(data["slug"]), counts)
-        except ValidationError as exc:  # the publish rule, should a file ever pass check_bank without a rubric
-            raise BankFileError(f"{data['slug']}: {' '.join(exc.messages)}") from None
+        except QuestionNotPublishable as exc:  # the publish rule, should a file ever pass check_bank without a rubric
+            raise BankFileError(f"{data['slug']}: {exc.messages[0]}") from None
     for item in read_plan_criteria(bank_dir):
         PlanCriterion.objects.update_or_create(
             slug=item["slug"],
@@ -55,11 +54,7 @@ def _load_question(data, question, counts):
                         note="Built-in bank", **identity)
         counts["created"] += 1
         return
-    if any(getattr(question, k) != v for k, v in identity.items()):
-        for k, v in identity.items():
-            setattr(question, k, v)
-        question.save(update_fields=[*identity, "updated_at"])
-    revision = revision_publish(question=question, content=_content(data), note="Built-in bank updated")
+    revision, _ = question_update(question=question, content=_content(data), note="Built-in bank updated", **identity)
     if question.status == Status.DRAFT:
         question_set_status(question=question, status=Status.PUBLISHED)
     counts["revised" if revision else "unchanged"] += 1

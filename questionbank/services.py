@@ -9,6 +9,18 @@ from .models import SCORE_LEVELS, Question, QuestionRevision, RubricCriterion, S
 # A title at least this similar (pg_trgm) to another question's gets a warning naming it.
 SIMILAR_TITLE_THRESHOLD = 0.5
 
+
+
+class QuestionNotPublishable(ValidationError):
+    """Publishing was asked for content the publish rule (``rubric_problems``) refuses.
+    ``problems`` lists what is missing; the message says it in one sentence. A
+    ValidationError, so forms and views that show validation messages show this one too."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(f"This question cannot be published yet: {'; '.join(self.problems)}.", code="unpublishable")
+
+
 CONTENT_FIELDS = (
     "title", "prompt", "why_we_ask", "model_answer", "key_points", "follow_ups", "minutes",
     "reference_solution", "coding_tests",
@@ -46,8 +58,8 @@ def revision_publish(*, question, content, by=None, note=""):
 
     Returns the new revision, or None when the content equals the current revision's (an
     unchanged save never makes a revision). Earlier revisions are left untouched. A published
-    question keeps to the publish rule: content without a full rubric raises ValidationError
-    (make the question a draft first)."""
+    question keeps to the publish rule: content without a full rubric raises
+    QuestionNotPublishable (make the question a draft first)."""
     content = normalise_content(content)
     caller_copy = question
     # Lock the question so two editors saving at once get consecutive revision numbers.
@@ -85,7 +97,7 @@ def revision_publish(*, question, content, by=None, note=""):
 
 @transaction.atomic
 def question_create(*, slug, area, kind, level, roles, content, status=Status.DRAFT, by=None, note="Created"):
-    """Create a question with its first revision. Raises ValidationError (and creates
+    """Create a question with its first revision. Raises QuestionNotPublishable (and creates
     nothing) when asked to publish content that the publish rule refuses."""
     question = Question.objects.create(
         slug=slug, area=area, kind=kind, level=level, roles=list(roles), status=Status.DRAFT
@@ -96,9 +108,25 @@ def question_create(*, slug, area, kind, level, roles, content, status=Status.DR
     return question
 
 
+@transaction.atomic
+def question_update(*, question, area, kind, level, roles, content, by=None, note=""):
+    """Save an edit of a question: its identity (area, kind, level, roles) in place, its words
+    and rubric as a new revision when they changed (``revision_publish``). Returns
+    ``(revision or None, identity_changed)``. A published question keeps to the publish rule
+    (QuestionNotPublishable, nothing saved)."""
+    identity = {"area": area, "kind": kind, "level": level, "roles": list(roles)}
+    identity_changed = any(getattr(question, k) != v for k, v in identity.items())
+    if identity_changed:
+        for k, v in identity.items():
+            setattr(question, k, v)
+        question.save(update_fields=[*identity, "updated_at"])
+    revision = revision_publish(question=question, content=content, by=by, note=note)
+    return revision, identity_changed
+
+
 def question_set_status(*, question, status):
     """Draft, publish or retire a question. Publishing follows the publish rule
-    (``Question.publish_problems``): ValidationError names what is missing."""
+    (``Question.publish_problems``): QuestionNotPublishable names what is missing."""
     if status == Status.PUBLISHED:
         _refuse_unpublishable(question.publish_problems())
     question.status = status
@@ -108,7 +136,7 @@ def question_set_status(*, question, status):
 
 def _refuse_unpublishable(problems):
     if problems:
-        raise ValidationError([f"This question cannot be published yet: {'; '.join(problems)}."])
+        raise QuestionNotPublishable(problems)
 
 
 def similar_titles(title, *, exclude_pk=None, threshold=SIMILAR_TITLE_THRESHOLD, limit=5):

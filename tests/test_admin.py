@@ -15,10 +15,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config import two_factor
 from interviews.roles import GROUP_NAMES, Role
-from questionbank.models import QuestionRevision
+from questionbank.models import Question, QuestionRevision
+from questionbank.services import question_create
 from scoring.models import Amendment, AuditEvent, Decision
 from scoring.services import scorecard_amend
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, revision_content
 from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,8 @@ REFUSED = {
     "scoring.amendment": {"add", "delete"},
     # A new revision is made by editing the question in the app.
     "questionbank.questionrevision": {"add"},
+    # Questions are retired, never deleted: interviews and plans pin their revisions.
+    "questionbank.question": {"delete"},
     # django-axes writes these itself.
     "axes.accessattempt": {"add"},
     "axes.accesslog": {"add"},
@@ -240,6 +243,22 @@ def test_it_lets_an_admin_edit_a_two_factor_device(client, admin_user, interview
 
 
 # --- Append-only records ---------------------------------------------------------------------
+
+def test_it_retires_questions_and_never_deletes_them(client, admin_user):
+    question = question_create(slug="kept", area="data", kind="concept", level="mid", roles=["ds"],
+                               content=revision_content(), status="published")
+    client.force_login(admin_user)
+    assert client.post(admin_url(Question, "delete", question.pk), {"post": "yes"}).status_code == 403
+    changelist = client.get(admin_url(Question, "changelist"))
+    assert changelist.status_code == 200 and "delete_selected" not in changelist.content.decode()
+    client.post(admin_url(Question, "changelist"), {"action": "delete_selected", "_selected_action": [question.pk],
+                                                    "post": "yes"})
+    assert Question.objects.filter(pk=question.pk).exists()
+    # What the admin offers instead: the status.
+    form = {"slug": "kept", "area": "data", "kind": "concept", "level": "mid", "roles": "ds", "status": "retired"}
+    assert client.post(admin_url(Question, "change", question.pk), form).status_code == 302
+    assert Question.objects.get(pk=question.pk).status == "retired"
+
 
 @pytest.mark.parametrize("model", [Decision, Amendment], ids=["decision", "amendment"])
 def test_it_keeps_decisions_and_amendments_out_of_reach_of_change_and_delete(client, admin_user, every_kind_of_record,

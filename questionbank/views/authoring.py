@@ -2,14 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ..forms import QuestionForm, criterion_formset
 from ..models import Question, Status
-from ..services import question_create, question_set_status, revision_publish, similar_titles
+from ..services import QuestionNotPublishable, question_create, question_set_status, question_update, similar_titles
 
 
 def _content(form, formset):
@@ -74,17 +72,15 @@ def question_edit_view(request, slug):
             similar = _similar_warning(form, exclude_pk=question.pk)
             if not similar:
                 data = form.cleaned_data
-                with transaction.atomic():
-                    identity = {k: data[k] for k in ("area", "kind", "level", "roles")}
-                    changed_identity = any(getattr(question, k) != v for k, v in identity.items())
-                    if changed_identity:
-                        for k, v in identity.items():
-                            setattr(question, k, v)
-                        question.save(update_fields=[*identity, "updated_at"])
-                    revision = revision_publish(
-                        question=question, content=_content(form, formset), by=request.user,
+                try:
+                    revision, changed_identity = question_update(
+                        question=question, area=data["area"], kind=data["kind"], level=data["level"],
+                        roles=data["roles"], content=_content(form, formset), by=request.user,
                         note=data["change_note"],
                     )
+                except QuestionNotPublishable as exc:
+                    form.add_error(None, exc.messages[0] + " Make it a draft first, or complete the rubric.")
+                    return _render_form(request, form, formset, question)
                 if revision:
                     messages.success(request, f"Saved revision {revision.number}. Earlier revisions are unchanged.")
                 elif changed_identity:
@@ -108,8 +104,8 @@ def question_status_view(request, slug):
         return redirect(question)
     try:
         question_set_status(question=question, status=target)
-    except ValidationError as exc:  # the publish rule (Question.publish_problems)
-        messages.error(request, " ".join(exc.messages))
+    except QuestionNotPublishable as exc:  # the publish rule (Question.publish_problems)
+        messages.error(request, exc.messages[0])
         return redirect(question)
     messages.success(request, f"“{question.title}” is now {Status(target).label.lower()}.")
     return redirect(question)

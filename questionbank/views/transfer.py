@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..forms import ImportForm
-from ..transfer import EXPORTERS, ImportError_, apply_import, build_preview
+from ..exporting import EXPORTERS
+from ..importing import ImportRefused, apply_import, build_preview
 
 SESSION_KEY = "question_import_preview"
 
@@ -42,7 +43,7 @@ def import_view(request):
             )
         except django_forms.ValidationError as exc:
             error = exc.messages[0]
-        except ImportError_ as exc:
+        except ImportRefused as exc:
             error = f"Could not read {name}: {exc}"
         else:
             token = secrets.token_urlsafe(12)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
 from interviews.models import Position, Stage
-from questionbank.transfer import csv_safe
+from questionbank.exporting import csv_safe
 
 from .. import charts, compare_cache
 from ..comparison import Options, compare

@@ -10,7 +10,7 @@ from django.db import connection
 
 from questionbank import bankfiles
 from questionbank.loading import load_bank
-from questionbank.models import Question, Status
+from questionbank.models import Area, Kind, Level, Question, RoleTrack, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,14 @@ def topic_rows():
             roles = set(bankfiles.ROLES) if "all" in raw_roles else {ROLE_CODES[r] for r in raw_roles}
             rows.append((cells[0], area, cells[2], cells[3], roles))
     return rows
+
+
+def test_the_bank_files_vocabulary_is_the_models():
+    """bankfiles.py runs without Django, so it restates the choices; they must not drift."""
+    assert bankfiles.AREAS == dict(Area.choices)
+    assert list(bankfiles.KINDS) == Kind.values
+    assert list(bankfiles.LEVELS) == Level.values
+    assert list(bankfiles.ROLES) == RoleTrack.values
 
 
 def test_the_topic_list_parses():

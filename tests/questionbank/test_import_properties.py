@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from questionbank import docparser
 from questionbank.models import Question
-from questionbank.transfer import ImportError_, build_preview
+from questionbank.importing import ImportRefused, build_preview
 from tests import hostile
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_the_import_preview_only_ever_refuses_with_a_message_and_writes_nothing(
     before = Question.objects.count()
     try:
         preview = build_preview(name=name, text=text, defaults=DEFAULTS)
-    except ImportError_ as exc:
+    except ImportRefused as exc:
         assert str(exc)
     else:
         assert preview["items"]

@@ -10,8 +10,11 @@ from django.core.exceptions import ValidationError
 from questionbank import loading
 from questionbank.bankfiles import check_bank
 from questionbank.models import Question, rubric_problems
-from questionbank.services import question_create, question_set_status, revision_publish
-from questionbank.transfer import JSON_FORMAT, apply_import, build_preview, export_json
+from questionbank.exporting import JSON_FORMAT, export_json
+from questionbank.importing import apply_import, build_preview
+from questionbank.services import (
+    QuestionNotPublishable, question_create, question_set_status, question_update, revision_publish,
+)
 from tests.conftest import revision_content
 
 pytestmark = pytest.mark.django_db
@@ -53,18 +56,65 @@ def test_the_publish_button_publishes_a_question_with_a_full_rubric(hm_client):
 
 
 def test_the_services_refuse_to_publish_without_a_full_rubric():
-    with pytest.raises(ValidationError, match="it needs an anchor for every level 1-4"):
+    with pytest.raises(QuestionNotPublishable, match="it needs an anchor for every level 1-4") as refused:
         question_create(slug="straight-to-published", area="data", kind="concept", level="mid", roles=["ds"],
                         status="published", content=revision_content(anchors=NO_ANCHORS))
+    assert refused.value.problems == ["it needs an anchor for every level 1-4"]
     assert not Question.objects.filter(slug="straight-to-published").exists()
     question = draft(anchors=NO_ANCHORS)
-    with pytest.raises(ValidationError):
+    with pytest.raises(QuestionNotPublishable):
         question_set_status(question=question, status="published")
     question_set_status(question=question, status="retired")  # retiring needs no rubric
     published = Question.objects.get(slug="bias-variance")
-    with pytest.raises(ValidationError, match="at least 2 rubric criteria"):
+    with pytest.raises(QuestionNotPublishable, match="at least 2 rubric criteria"):
         revision_publish(question=published, content={**published.current_revision.text_fields(), "criteria": []})
     assert published.revisions.count() == 1
+
+
+def test_the_refusal_is_a_validation_error_so_forms_show_its_words():
+    assert issubclass(QuestionNotPublishable, ValidationError)
+    assert QuestionNotPublishable(["it needs at least 2 rubric criteria"]).messages == [
+        "This question cannot be published yet: it needs at least 2 rubric criteria."
+    ]
+
+
+def test_question_update_changes_the_identity_in_place_and_the_words_as_a_new_revision(hiring_manager):
+    question = Question.objects.select_related("current_revision").get(slug="bias-variance")
+    content = question.current_revision.text_fields()
+    revision, identity_changed = question_update(
+        question=question, area=question.area, kind=question.kind, level="senior", roles=question.roles,
+        content=content, by=hiring_manager, note="",
+    )
+    assert (revision, identity_changed) == (None, True)
+    assert Question.objects.get(pk=question.pk).level == "senior"
+    revision, identity_changed = question_update(
+        question=question, area=question.area, kind=question.kind, level="senior", roles=question.roles,
+        content={**content, "title": "Bias, variance and the error"}, by=hiring_manager, note="Clearer title",
+    )
+    assert identity_changed is False and revision.number == 2 and revision.created_by == hiring_manager
+    assert Question.objects.get(pk=question.pk).title == "Bias, variance and the error"
+
+
+def test_question_update_of_a_published_question_without_a_rubric_saves_nothing():
+    question = Question.objects.select_related("current_revision").get(slug="bias-variance")
+    with pytest.raises(QuestionNotPublishable, match="it needs an anchor for every level 1-4"):
+        question_update(question=question, area="data", kind=question.kind, level=question.level, roles=question.roles,
+                        content={**question.current_revision.text_fields(), "anchors": ["", "", "", ""]})
+    question = Question.objects.get(slug="bias-variance")
+    assert question.area != "data" and question.revisions.count() == 1 and question.status == "published"
+
+
+def test_an_import_whose_preview_was_tampered_to_published_still_creates_a_draft():
+    """The bug the review found (a CSV row marked published with no rubric became a published
+    question with 0 criteria) was fixed in the preview and in apply_import; here the preview's
+    downgrade is undone, as a forged session could, and the write still keeps to the rule."""
+    text = "slug,status,title,prompt\nno-rubric,published,A bare question,Why?\n"
+    preview = build_preview(name="q.csv", text=text, defaults=DEFAULTS)
+    preview["items"][0]["status"] = "published"
+    apply_import(preview, include={0})
+    question = Question.objects.get(slug="no-rubric")
+    assert question.status == "draft"
+    assert question.current_revision.criteria.count() == 0
 
 
 def test_a_json_import_marked_published_without_a_rubric_arrives_as_a_draft_with_a_warning():

@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 from questionbank.models import Question, QuestionRevision
 from questionbank.services import revision_publish
-from questionbank.transfer import ImportError_, apply_import, build_preview, export_csv, export_json, parse_csv, parse_json
+from questionbank.exporting import export_csv, export_json
+from questionbank.importing import ImportRefused, apply_import, build_preview, parse_csv, parse_json
 
 pytestmark = pytest.mark.django_db
 DEFAULTS = {"area": "data", "kind": "concept", "level": "mid", "roles": ["ds"]}
@@ -61,23 +62,23 @@ def test_csv_export_imports_back_as_updates_of_changed_rows():
 
 
 def test_a_malformed_json_file_names_the_line():
-    with pytest.raises(ImportError_, match=r"Line 3: not valid JSON"):
+    with pytest.raises(ImportRefused, match=r"Line 3: not valid JSON"):
         parse_json('{\n"format": "panelist-questions",\n"version": 1,,\n}')
 
 
 def test_json_from_another_tool_is_refused():
-    with pytest.raises(ImportError_, match="not a Panelist export"):
+    with pytest.raises(ImportRefused, match="not a Panelist export"):
         parse_json('{"questions": []}')
 
 
 def test_a_csv_row_with_an_unknown_area_names_its_line():
     text = "title,prompt,area\nA,Why?,fundamentals\nB,How?,astrology\n"
-    with pytest.raises(ImportError_, match=r"Line 3: area 'astrology' is not one of"):
+    with pytest.raises(ImportRefused, match=r"Line 3: area 'astrology' is not one of"):
         parse_csv(text)
 
 
 def test_a_csv_without_the_needed_columns_is_refused():
-    with pytest.raises(ImportError_, match="lacks the column\\(s\\) prompt"):
+    with pytest.raises(ImportRefused, match="lacks the column\\(s\\) prompt"):
         parse_csv("title,answer\nA,B\n")
 
 
@@ -216,7 +217,7 @@ def test_a_markdown_document_of_ten_questions_imports_through_the_preview(hm_cli
 
 
 def test_criteria_are_drafted_from_evaluation_notes_without_the_weak_answer_lines():
-    from questionbank.transfer import _criteria_from_evaluation
+    from questionbank.importing import _criteria_from_evaluation
 
     assert _criteria_from_evaluation("- Names two metrics\n- Weak answers ignore costs\n* Says when accuracy misleads") == [
         "Names two metrics", "Says when accuracy misleads",

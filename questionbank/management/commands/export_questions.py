@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from questionbank.transfer import EXPORTERS
+from questionbank.exporting import EXPORTERS
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from questionbank.models import Area, Kind, Level, RoleTrack
-from questionbank.transfer import ImportError_, apply_import, build_preview
+from questionbank.importing import ImportRefused, apply_import, build_preview
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         defaults = {"area": options["area"], "kind": options["kind"], "level": options["level"], "roles": roles}
         try:
             preview = build_preview(name=path.name, text=text, defaults=defaults)
-        except ImportError_ as exc:
+        except ImportRefused as exc:
             raise CommandError(f"{path}: {exc}") from None
         warnings = list(preview["warnings"]) + [
             f"{item['content']['title']}: {w}" for item in preview["items"] for w in item["warnings"]

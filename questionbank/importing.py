@@ -1,14 +1,9 @@
-"""Export and import of the question bank.
-
-Formats:
-- JSON (``panelist-questions`` v1): lossless, every revision of every question; exporting and
-  importing into an empty bank gives an identical bank.
-- CSV: one row per question with its current revision, for spreadsheets; importable.
-- Markdown: a readable document for people (export only; documents are imported through
-  ``docparser``).
+"""Import of questions from a file: a Panelist JSON export, a CSV (as exported, or written by
+hand) or a document (read by ``docparser``).
 
 Importing is two steps: ``build_preview`` parses and checks and writes nothing; the preview is
-shown to the user; ``apply_import`` writes the chosen items in one transaction.
+shown to the user; ``apply_import`` writes the chosen items in one transaction. A file that
+cannot be imported raises ``ImportRefused`` naming the line.
 """
 
 import csv
@@ -22,21 +17,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from .exporting import CSV_COLUMNS, JSON_FORMAT, JSON_VERSION, csv_unquote
 from .models import (
-    SCORE_LEVELS, Area, Kind, Level, PlanCriterion, Question, QuestionRevision, RoleTrack, RubricCriterion, Status,
-    rubric_problems,
+    SCORE_LEVELS, Area, Kind, Level, Question, QuestionRevision, RoleTrack, RubricCriterion, Status, rubric_problems,
 )
-from .services import (
-    CONTENT_FIELDS, normalise_content, question_create, question_set_status, revision_publish, similar_titles,
-)
+from .services import normalise_content, question_create, question_set_status, revision_publish, similar_titles
 
-JSON_FORMAT = "panelist-questions"
-JSON_VERSION = 1
-CSV_COLUMNS = [
-    "slug", "area", "kind", "level", "roles", "status", "title", "prompt", "why_we_ask", "model_answer",
-    "key_points", "follow_ups", "minutes", "criteria", "anchor_1", "anchor_2", "anchor_3", "anchor_4",
-    "reference_solution", "coding_tests",
-]
 # What the database takes: imported values beyond these are refused with a message, not cut.
 TITLE_MAX = QuestionRevision._meta.get_field("title").max_length
 SLUG_MAX = Question._meta.get_field("slug").max_length
@@ -48,141 +34,12 @@ REVISION_NUMBER_MAX = 2**31 - 1  # PositiveIntegerField: a PostgreSQL integer
 MAX_DEPTH = 32
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (tab and carriage return
-# too, and the full-width forms that some spreadsheets read as their ASCII twins).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def csv_safe(value):
-    """A CSV cell that no spreadsheet runs as a formula: text starting with a formula prefix
-    gets a leading apostrophe, as does text that already starts with one (so ``csv_unquote``
-    gives back exactly what was written). Numbers such as -0.53 are left alone. Every CSV this
-    app writes (the bank export, the comparison export) passes every cell through here."""
-    text = str(value)
-    if text[:1] == "'":
-        return "'" + text
-    if text.startswith(FORMULA_PREFIXES):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
-
-
-def csv_unquote(text):
-    """The inverse of ``csv_safe``, applied to every cell of an imported CSV, so exporting the
-    bank and importing the file back is lossless."""
-    if text[:1] == "'" and (text[1:2] == "'" or text[1:].startswith(FORMULA_PREFIXES)):
-        return text[1:]
-    return text
-
-
-class ImportError_(ValueError):
+class ImportRefused(ValueError):
     """A file that cannot be imported; the message names the line where it can."""
 
     def __init__(self, message, line=None):
         self.line = line
         super().__init__(f"Line {line}: {message}" if line else message)
-
-
-# --- export -----------------------------------------------------------------------------
-
-def _questions_for_export():
-    return Question.objects.prefetch_related("revisions__criteria", "revisions__anchors").order_by("area", "slug")
-
-
-def _revision_dict(rev):
-    return {
-        "number": rev.number,
-        **{field: getattr(rev, field) for field in CONTENT_FIELDS},
-        "criteria": [c.text for c in rev.criteria.all()],
-        "anchors": {str(a.level): a.text for a in rev.anchors.all()},
-        "change_note": rev.change_note,
-        "created_at": rev.created_at.isoformat(),
-    }
-
-
-def export_json():
-    questions = []
-    for q in _questions_for_export():
-        revisions = sorted(q.revisions.all(), key=lambda r: r.number)
-        questions.append({
-            "slug": q.slug, "area": q.area, "kind": q.kind, "level": q.level, "roles": q.roles,
-            "status": q.status,
-            "current_revision": next((r.number for r in revisions if r.pk == q.current_revision_id), None),
-            "revisions": [_revision_dict(r) for r in revisions],
-        })
-    plan_criteria = [
-        {"slug": c.slug, "title": c.title, "description": c.description, "red_flag": c.red_flag, "position": c.position}
-        for c in PlanCriterion.objects.all()
-    ]
-    return json.dumps(
-        {"format": JSON_FORMAT, "version": JSON_VERSION, "exported_at": timezone.now().isoformat(),
-         "questions": questions, "plan_criteria": plan_criteria},
-        indent=2, ensure_ascii=False,
-    )
-
-
-def _current(q):
-    return next(r for r in q.revisions.all() if r.pk == q.current_revision_id)
-
-
-def export_csv():
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for q in _questions_for_export():
-        rev = _current(q)
-        anchors = {a.level: a.text for a in rev.anchors.all()}
-        writer.writerow(csv_safe(cell) for cell in [
-            q.slug, q.area, q.kind, q.level, ";".join(q.roles), q.status, rev.title, rev.prompt, rev.why_we_ask,
-            rev.model_answer, "\n".join(rev.key_points),
-            json.dumps(rev.follow_ups, ensure_ascii=False) if rev.follow_ups else "",
-            rev.minutes, "\n".join(c.text for c in rev.criteria.all()),
-            *[anchors.get(level, "") for level in SCORE_LEVELS],
-            rev.reference_solution, json.dumps(rev.coding_tests) if rev.coding_tests else "",
-        ])
-    return out.getvalue()
-
-
-def export_markdown():
-    lines = ["# Panelist question bank", "", f"Exported {timezone.now():%Y-%m-%d %H:%M} UTC.", ""]
-    for n, q in enumerate(_questions_for_export(), 1):
-        rev = _current(q)
-        roles = ", ".join(RoleTrack(r).label for r in q.roles)
-        lines += [
-            f"## {n}. {rev.title}", "",
-            f"*{Area(q.area).label} · {Kind(q.kind).label} · {Level(q.level).label} · {roles} · "
-            f"{Status(q.status).label} · {rev.minutes} min · `{q.slug}` rev. {rev.number}*", "",
-            f"**Question:** {rev.prompt}", "",
-        ]
-        if rev.why_we_ask:
-            lines += [f"**Why we ask:** {rev.why_we_ask}", ""]
-        if rev.model_answer:
-            lines += ["**Model answer:**", "", rev.model_answer, ""]
-        if rev.key_points:
-            lines += ["**Key points:**", ""] + [f"- {k}" for k in rev.key_points] + [""]
-        if rev.follow_ups:
-            lines += ["**Follow-ups:**", ""] + [
-                f"- {f['question']}" + (f" — *{f['good_answer']}*" if f.get("good_answer") else "")
-                for f in rev.follow_ups
-            ] + [""]
-        criteria = list(rev.criteria.all())
-        if criteria:
-            lines += ["**Rubric criteria:**", ""] + [f"- {c.text}" for c in criteria] + [""]
-        anchors = list(rev.anchors.all())
-        if anchors:
-            lines += ["**Score anchors:**", ""] + [f"{a.level}. {a.text}" for a in anchors] + [""]
-        if rev.reference_solution:
-            lines += ["**Reference solution:**", "", "```python", rev.reference_solution, "```", ""]
-    return "\n".join(lines)
-
-
-EXPORTERS = {
-    "json": (export_json, "application/json", "json"),
-    "csv": (export_csv, "text/csv", "csv"),
-    "md": (export_markdown, "text/markdown", "md"),
-}
 
 
 # --- import: parsing into preview items --------------------------------------------------
@@ -201,7 +58,7 @@ def _choice(value, choices, field, line, default=None):
     if value in (None, "") and default is not None:
         return default
     if value not in choices.values:
-        raise ImportError_(f"{field} {value!r} is not one of: {', '.join(choices.values)}", line)
+        raise ImportRefused(f"{field} {value!r} is not one of: {', '.join(choices.values)}", line)
     return value
 
 
@@ -250,9 +107,9 @@ def _texts(value, *, where, field, line, limit=None):
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ImportError_(f"{where}: {field} must be a list of texts, not {_shown(value)}", line)
+        raise ImportRefused(f"{where}: {field} must be a list of texts, not {_shown(value)}", line)
     if limit and any(len(v.strip()) > limit for v in value):
-        raise ImportError_(f"{where}: each of {field} must be at most {limit} characters", line)
+        raise ImportRefused(f"{where}: each of {field} must be at most {limit} characters", line)
     return value
 
 
@@ -260,18 +117,18 @@ def _check_content(content, *, where, line=None):
     """Refuse a question's content whose fields have the wrong type or would not fit the
     database, naming the question and the field. Titles and prompts must be there."""
     if nesting_depth(content) > MAX_DEPTH:
-        raise ImportError_(f"{where}: the values nest more than {MAX_DEPTH} levels deep", line)
+        raise ImportRefused(f"{where}: the values nest more than {MAX_DEPTH} levels deep", line)
     problem = _text_problem(content)
     if problem:
-        raise ImportError_(f"{where}: the text contains {problem}; remove it and import again", line)
+        raise ImportRefused(f"{where}: the text contains {problem}; remove it and import again", line)
     for field in ("title", "prompt", "why_we_ask", "model_answer", "reference_solution"):
         value = content.get(field)
         if value is not None and not isinstance(value, str):
-            raise ImportError_(f"{where}: {field} must be text, not {_shown(value)}", line)
+            raise ImportRefused(f"{where}: {field} must be text, not {_shown(value)}", line)
     if not (content.get("title") or "").strip() or not (content.get("prompt") or "").strip():
-        raise ImportError_(f"{where}: every question needs a title and a prompt", line)
+        raise ImportRefused(f"{where}: every question needs a title and a prompt", line)
     if len(content["title"].strip()) > TITLE_MAX:
-        raise ImportError_(f"{where}: the title is {len(content['title'].strip())} characters; at most {TITLE_MAX} fit", line)
+        raise ImportRefused(f"{where}: the title is {len(content['title'].strip())} characters; at most {TITLE_MAX} fit", line)
     _texts(content.get("key_points"), where=where, field="key_points", line=line)
     _texts(content.get("criteria"), where=where, field="criteria", line=line, limit=CRITERION_MAX)
     follow_ups = content.get("follow_ups")
@@ -279,20 +136,20 @@ def _check_content(content, *, where, line=None):
         isinstance(f, dict) and isinstance(f.get("question"), str) and isinstance(f.get("good_answer", ""), str)
         for f in follow_ups
     )):
-        raise ImportError_(f'{where}: follow_ups must be a list of {{"question": text, "good_answer": text}}, '
+        raise ImportRefused(f'{where}: follow_ups must be a list of {{"question": text, "good_answer": text}}, '
                            f"not {_shown(follow_ups)}", line)
     anchors = content.get("anchors")
     if isinstance(anchors, dict):
         if not set(anchors) <= {str(level) for level in SCORE_LEVELS} or not all(
                 isinstance(a, str) for a in anchors.values()):
-            raise ImportError_(f'{where}: anchors must map the levels "1" to "4" to texts, not {_shown(anchors)}', line)
+            raise ImportRefused(f'{where}: anchors must map the levels "1" to "4" to texts, not {_shown(anchors)}', line)
     elif anchors is not None:
         _texts(anchors, where=where, field="anchors", line=line)
         if len(anchors) > len(SCORE_LEVELS):
-            raise ImportError_(f"{where}: there are {len(SCORE_LEVELS)} anchors at most", line)
+            raise ImportRefused(f"{where}: there are {len(SCORE_LEVELS)} anchors at most", line)
     coding_tests = content.get("coding_tests")
     if coding_tests is not None and not isinstance(coding_tests, dict):
-        raise ImportError_(f'{where}: coding_tests must be an object like {{"function": "f", "test_cases": [...]}}', line)
+        raise ImportRefused(f'{where}: coding_tests must be an object like {{"function": "f", "test_cases": [...]}}', line)
 
 
 def _item(*, line, slug, area, kind, level, roles, status, content, revisions=None, warnings=None, where=None):
@@ -308,42 +165,42 @@ def parse_json(text):
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportError_(f"not valid JSON ({exc.msg}, column {exc.colno})", exc.lineno) from None
+        raise ImportRefused(f"not valid JSON ({exc.msg}, column {exc.colno})", exc.lineno) from None
     except RecursionError:
-        raise ImportError_(f"the file nests more than {MAX_DEPTH} levels deep; it is not a Panelist export", 1) from None
+        raise ImportRefused(f"the file nests more than {MAX_DEPTH} levels deep; it is not a Panelist export", 1) from None
     except ValueError as exc:  # e.g. a number literal with more digits than Python converts
-        raise ImportError_(f"not valid JSON ({exc})", 1) from None
+        raise ImportRefused(f"not valid JSON ({exc})", 1) from None
     if nesting_depth(data) > MAX_DEPTH:
-        raise ImportError_(f"the file nests more than {MAX_DEPTH} levels deep; it is not a Panelist export", 1)
+        raise ImportRefused(f"the file nests more than {MAX_DEPTH} levels deep; it is not a Panelist export", 1)
     if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
-        raise ImportError_(f'not a Panelist export: expected "format": "{JSON_FORMAT}"', 1)
+        raise ImportRefused(f'not a Panelist export: expected "format": "{JSON_FORMAT}"', 1)
     if data.get("version") != JSON_VERSION:
-        raise ImportError_(f"unsupported export version {_shown(data.get('version'))} (this Panelist reads {JSON_VERSION})", 1)
+        raise ImportRefused(f"unsupported export version {_shown(data.get('version'))} (this Panelist reads {JSON_VERSION})", 1)
     questions = data.get("questions")
     if not isinstance(questions, list):
-        raise ImportError_('"questions" must be a list', 1)
+        raise ImportRefused('"questions" must be a list', 1)
     items = []
     for n, q in enumerate(questions, 1):
         where = f"question {n}"
         if not isinstance(q, dict):
-            raise ImportError_(f"{where} is not an object")
+            raise ImportRefused(f"{where} is not an object")
         revisions = q.get("revisions")
         if not isinstance(revisions, list) or not revisions or not all(isinstance(r, dict) for r in revisions):
-            raise ImportError_(f"{where} ({_shown(q.get('slug'))}) has no revisions")
+            raise ImportRefused(f"{where} ({_shown(q.get('slug'))}) has no revisions")
         numbers = [_revision_number(r.get("number"), f"{where} ({_shown(q.get('slug'))})") for r in revisions]
         if len(set(numbers)) != len(numbers):
-            raise ImportError_(f"{where} ({_shown(q.get('slug'))}) repeats a revision number")
+            raise ImportRefused(f"{where} ({_shown(q.get('slug'))}) repeats a revision number")
         current_no = q.get("current_revision") or max(numbers)
         current = next((r for r, number in zip(revisions, numbers) if number == current_no), None)
         if current is None:
-            raise ImportError_(f"{where} ({_shown(q.get('slug'))}) names a current revision it does not contain")
+            raise ImportRefused(f"{where} ({_shown(q.get('slug'))}) names a current revision it does not contain")
         slug = q.get("slug") or ""
         if not isinstance(slug, str) or not slug or slugify(slug) != slug or len(slug) > SLUG_MAX:
-            raise ImportError_(f"{where} has an invalid slug {_shown(slug)} (letters, digits and hyphens, "
+            raise ImportRefused(f"{where} has an invalid slug {_shown(slug)} (letters, digits and hyphens, "
                                f"at most {SLUG_MAX})")
         roles = q.get("roles") or []
         if not isinstance(roles, list) or any(r not in RoleTrack.values for r in roles):
-            raise ImportError_(f"{where} ({slug}) has unknown role tracks {_shown(roles)}")
+            raise ImportRefused(f"{where} ({slug}) has unknown role tracks {_shown(roles)}")
         history = []
         for r, number in sorted(zip(revisions, numbers), key=lambda pair: pair[1]):
             about = f"{where} ({slug}) revision {number}"
@@ -351,7 +208,7 @@ def parse_json(text):
             _check_minutes(r.get("minutes"), about)
             note = r.get("change_note") or ""
             if not isinstance(note, str) or len(note) > CHANGE_NOTE_MAX:
-                raise ImportError_(f"{about}: change_note must be text of at most {CHANGE_NOTE_MAX} characters")
+                raise ImportRefused(f"{about}: change_note must be text of at most {CHANGE_NOTE_MAX} characters")
             history.append(normalise_content(r) | {"number": number, "change_note": note,
                                                    "created_at": _created_at(r.get("created_at"), about)})
         items.append(_item(
@@ -365,7 +222,7 @@ def parse_json(text):
 
 def _revision_number(value, where):
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= REVISION_NUMBER_MAX:
-        raise ImportError_(f"{where} has a revision whose number is not a whole number from 1 to "
+        raise ImportRefused(f"{where} has a revision whose number is not a whole number from 1 to "
                            f"{REVISION_NUMBER_MAX}: {_shown(value)}")
     return value
 
@@ -379,11 +236,11 @@ def _created_at(value, where):
     except ValueError:  # well formed, but no such date (e.g. a 31st of February)
         when = None
     if when is None:
-        raise ImportError_(f"{where}: created_at {_shown(value)} is not a date and time like 2026-01-31T09:30:00+00:00")
+        raise ImportRefused(f"{where}: created_at {_shown(value)} is not a date and time like 2026-01-31T09:30:00+00:00")
     if timezone.is_naive(when):
         when = when.replace(tzinfo=UTC)
     if not datetime(1970, 1, 1, tzinfo=UTC) <= when <= timezone.now() + timedelta(days=1):
-        raise ImportError_(f"{where}: created_at {_shown(value)} is not between 1970 and now")
+        raise ImportRefused(f"{where}: created_at {_shown(value)} is not between 1970 and now")
     return when.isoformat()
 
 
@@ -391,9 +248,9 @@ def _check_minutes(value, where, line=None):
     try:
         minutes = int(value if value not in (None, "") else 10)
     except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity
-        raise ImportError_(f"{where}: minutes {value!r} is not a whole number", line) from None
+        raise ImportRefused(f"{where}: minutes {value!r} is not a whole number", line) from None
     if not 1 <= minutes <= 120:
-        raise ImportError_(f"{where}: minutes {minutes} is outside 1-120", line)
+        raise ImportRefused(f"{where}: minutes {minutes} is outside 1-120", line)
     return minutes
 
 
@@ -402,10 +259,10 @@ def parse_csv(text):
     try:
         header = reader.fieldnames or []  # reads the first row, which can be malformed too
     except csv.Error as exc:
-        raise ImportError_(f"the CSV is malformed ({exc})", 1) from None
+        raise ImportRefused(f"the CSV is malformed ({exc})", 1) from None
     missing = [c for c in ("title", "prompt") if c not in header]
     if missing:
-        raise ImportError_(f"the header row lacks the column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}", 1)
+        raise ImportRefused(f"the header row lacks the column(s) {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}", 1)
     items = []
     try:
         for row in reader:
@@ -414,19 +271,19 @@ def parse_csv(text):
             if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue
             if None in row:
-                raise ImportError_("this row has more cells than the header", line)
+                raise ImportRefused("this row has more cells than the header", line)
             title, prompt = (row.get("title") or "").strip(), (row.get("prompt") or "").strip()
             if not title or not prompt:
-                raise ImportError_("every row needs a title and a prompt", line)
+                raise ImportRefused("every row needs a title and a prompt", line)
             roles = [r.strip() for r in (row.get("roles") or "").replace(",", ";").split(";") if r.strip()]
             bad = [r for r in roles if r not in RoleTrack.values]
             if bad:
-                raise ImportError_(f"unknown role track(s) {', '.join(bad)}", line)
+                raise ImportRefused(f"unknown role track(s) {', '.join(bad)}", line)
             tests = (row.get("coding_tests") or "").strip()
             try:
                 coding_tests = json.loads(tests) if tests else {}
             except (ValueError, RecursionError):
-                raise ImportError_("coding_tests is not valid JSON", line) from None
+                raise ImportRefused("coding_tests is not valid JSON", line) from None
             follow_ups = _csv_follow_ups(row.get("follow_ups") or "", line)
             content = {
                 "title": title, "prompt": prompt, "why_we_ask": row.get("why_we_ask"),
@@ -438,7 +295,7 @@ def parse_csv(text):
             }
             slug = (row.get("slug") or "").strip() or slugify(title)[:70]
             if slugify(slug) != slug or len(slug) > SLUG_MAX:
-                raise ImportError_(f"invalid slug {_shown(slug)} (letters, digits and hyphens, at most {SLUG_MAX})", line)
+                raise ImportRefused(f"invalid slug {_shown(slug)} (letters, digits and hyphens, at most {SLUG_MAX})", line)
             items.append(_item(
                 line=line, slug=slug, where="this row",
                 area=_choice(row.get("area"), Area, "area", line, Area.FUNDAMENTALS),
@@ -448,7 +305,7 @@ def parse_csv(text):
                 content=content,
             ))
     except csv.Error as exc:
-        raise ImportError_(f"the CSV is malformed ({exc})", reader.line_num) from None
+        raise ImportRefused(f"the CSV is malformed ({exc})", reader.line_num) from None
     return items, []
 
 
@@ -459,12 +316,12 @@ def _csv_follow_ups(cell, line):
         try:
             items = json.loads(cell)
         except (ValueError, RecursionError):
-            raise ImportError_("follow_ups is not valid JSON", line) from None
+            raise ImportRefused("follow_ups is not valid JSON", line) from None
         if not isinstance(items, list) or not all(
             isinstance(i, dict) and isinstance(i.get("question"), str) and isinstance(i.get("good_answer", ""), str)
             for i in items
         ):
-            raise ImportError_("follow_ups must be a list of {\"question\": text, \"good_answer\": text}", line)
+            raise ImportRefused("follow_ups must be a list of {\"question\": text, \"good_answer\": text}", line)
         return [{"question": i["question"], "good_answer": i.get("good_answer", "")} for i in items]
     return [{"question": q.strip(), "good_answer": ""} for q in cell.splitlines() if q.strip()]
 
@@ -504,7 +361,7 @@ def parse_document(text, *, defaults):
     try:
         parsed, doc_warnings = docparser.parse_document(text)
     except docparser.DocumentError as exc:
-        raise ImportError_(str(exc)) from None
+        raise ImportRefused(str(exc)) from None
     items = []
     for pq in parsed:
         criteria = _criteria_from_evaluation(pq.evaluation) if pq.evaluation else []
@@ -532,7 +389,7 @@ def build_preview(*, name, text, defaults):
     """Parse a file and check every question against the bank. Writes nothing."""
     fmt = detect_format(name, text)
     if not text.strip():
-        raise ImportError_("the file is empty", 1)
+        raise ImportRefused("the file is empty", 1)
     if fmt == "json":
         items, warnings = parse_json(text)
     elif fmt == "csv":
@@ -540,7 +397,7 @@ def build_preview(*, name, text, defaults):
     else:
         items, warnings = parse_document(text, defaults=defaults)
     if not items:
-        raise ImportError_("no questions were found in the file", 1)
+        raise ImportRefused("no questions were found in the file", 1)
     existing = {q.slug: q for q in Question.objects.filter(slug__in=[i["slug"] for i in items]).select_related("current_revision")}
     seen_titles = {}
     taken_slugs = set(existing)

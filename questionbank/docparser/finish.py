@@ -1,9 +1,9 @@
-"""The document parser's last step: ``finish`` turns a draft question (``docparser_drafts``)
+"""The document parser's last step: ``finish`` turns a draft question (``drafts``)
 into a ``ParsedQuestion`` (section text rendered, key points and follow-ups listed, title made,
 per-question warnings); ``duplicate_key`` is what duplicate questions are compared by."""
 
-from .docparser_lines import BULLET, collapse, indent_width
-from .docparser_types import LONG_QUESTION, TITLE_MAX, ParsedQuestion
+from .lines import BULLET, collapse, indent_width
+from .types import LONG_QUESTION, TITLE_MAX, ParsedQuestion
 
 
 # --- turning drafts into questions -------------------------------------------------------------

@@ -5,7 +5,7 @@ gives every line of a document its kind and marks the unnumbered lines that may 
 
 import re
 
-from .docparser_types import DocumentError
+from .types import DocumentError
 
 # --- line kinds ------------------------------------------------------------------------------
 
@@ -41,14 +41,13 @@ _LABEL_PATTERNS = {
     ],
     "key_points": [rf"key{_S}(?:points|point|ideas|takeaways|concepts)"],
     "follow_ups": [rf"follow(?:-|{_S})?ups?(?:{_S}questions?)?"],
-    # not a section: "Question: ..." / "Q: ..." starts a question (docparser_drafts decides)
+    # not a section: "Question: ..." / "Q: ..." starts a question (drafts.py decides)
     "prompt": [r"question", r"q"],
 }
 _LABEL = re.compile(
     "(?:" + "|".join(f"(?P<{kind}>{'|'.join(alts)})" for kind, alts in _LABEL_PATTERNS.items()) + r")(?![\w-])",
     re.IGNORECASE,
 )
-_TEXT_KINDS = ("why", "answer", "evaluation")
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -332,7 +331,7 @@ def _mark_unnumbered(lines, kinds, info):
     ending in ``:`` (an introduction); then either it ends in ``?`` and stands alone (a blank
     line, a heading, a rule or the start of the document before it), or it is wholly bold and
     the next non-blank line is a section label. Whether a candidate does start a question
-    depends on where it is, which ``docparser_drafts`` decides."""
+    depends on where it is, which ``drafts`` decides."""
     n = len(lines)
     previous = None  # index of the last non-blank line
     in_list = False

@@ -1,8 +1,8 @@
 """Pass 2 of the document parser: ``Assembler`` walks the classified lines (from
-``docparser_lines.scan``) and groups them into draft questions (``_Draft``), each with the
+``lines.scan``) and groups them into draft questions (``_Draft``), each with the
 text under it and its labelled sections (``_Section``)."""
 
-from .docparser_lines import (
+from .lines import (
     BLANK,
     BNUM,
     BULLET,
@@ -17,7 +17,7 @@ from .docparser_lines import (
     indent_width,
     strip_emphasis,
 )
-from .docparser_types import MAX_QUESTIONS, DocumentError
+from .types import MAX_QUESTIONS, DocumentError
 
 
 # --- pass 2: questions and their sections -------------------------------------------------------
@@ -135,7 +135,7 @@ class Assembler:
         self._close()
 
     def _unnumbered_starts(self, i):
-        """Whether the plain or bold candidate line ``i`` (see ``docparser_lines._mark_unnumbered``)
+        """Whether the plain or bold candidate line ``i`` (see ``lines._mark_unnumbered``)
         starts a question here."""
         how, _text, after = self.info[i]
         cur = self.current

@@ -1,7 +1,7 @@
 """Read interview questions out of a Markdown or plain-text document.
 
 Teams keep their questions in documents, not in databases. This module turns such a
-document into :class:`ParsedQuestion` records that the importer (``transfer.py``) shows in a
+document into :class:`ParsedQuestion` records that the importer (``questionbank.importing``) shows in a
 preview. It uses the standard library only and has no Django dependency.
 
 ``parse_document(text)`` returns ``(questions, document_warnings)`` or raises
@@ -128,10 +128,10 @@ Limits
 
 import re
 
-from .docparser_drafts import Assembler
-from .docparser_finish import duplicate_key, finish
-from .docparser_lines import BNUM, HEAD, LABEL, QHEAD, QNUM, TEXT, scan
-from .docparser_types import BINARY_RATIO, MAX_DOCUMENT_WARNINGS, NO_QUESTIONS, DocumentError, ParsedQuestion
+from .drafts import Assembler
+from .finish import duplicate_key, finish
+from .lines import BNUM, HEAD, LABEL, QHEAD, QNUM, TEXT, scan
+from .types import BINARY_RATIO, MAX_DOCUMENT_WARNINGS, NO_QUESTIONS, DocumentError, ParsedQuestion
 
 __all__ = ["DocumentError", "ParsedQuestion", "parse_document"]
 

@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from .models import Candidate, Interview, InterviewPlan, InterviewStage, InterviewStatus, Position, interview_ends_sql
+from .models import (
+    SLOT_MINUTES, Candidate, Interview, InterviewPlan, InterviewStage, InterviewStatus, Position, interview_ends_sql,
+)
 from .roles import GROUP_NAMES, Role
 from .selectors import STATUS_ORDER
 
@@ -21,7 +23,7 @@ CV_TYPES = {
     ".doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
     ".txt": None,
 }
-DURATION_MIN, DURATION_MAX = 5, 480
+DURATION_MIN, DURATION_MAX = SLOT_MINUTES
 # Interviews start, and list filters range, within these years: a date far outside them is a
 # typo, and one near the ends of what Python can hold overflows once a length or a day is added.
 YEAR_MIN, YEAR_MAX = 2000, 2099
@@ -153,13 +155,7 @@ class CandidateForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        cv_file = data.get("cv_file")
-        if data.get("cv_url") and cv_file:
-            if hasattr(cv_file, "content_type"):  # a new upload: the page cannot keep it
-                fix = "Clear the link to upload the file (choose it again), or keep the link and leave the file out."
-            else:  # the file already stored
-                fix = "Clear the link, or tick “Remove” by the current file."
-            self.add_error("cv_url", f"Give either a link to the CV or an uploaded file, not both. {fix}")
+        # "A link or a file, not both" is Candidate.clean's rule (ModelForm runs it).
         position, email = data.get("position"), data.get("email")
         if position and email:
             same = Candidate.objects.filter(position=position, email__iexact=email).exclude(pk=self.instance.pk)

@@ -4,13 +4,24 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Case, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from questionbank.models import Level, QuestionRevision
+from questionbank.models import QUESTION_MINUTES, Level, QuestionRevision
+from questionbank.models import Status as QuestionStatus
+
+# Limits, each (lowest, highest) inclusive, stated once: the database constraints below, the
+# forms (interviews/forms.py, plan_forms.py), the builder's inputs and load_starter_plans use them.
+SLOT_MINUTES = (5, 480)  # a plan's slot and an interview's length
+ITEM_MINUTES = QUESTION_MINUTES  # a question of a plan takes what a question of the bank may take
+WEIGHT = (Decimal("0.25"), Decimal("10"))  # a question's weight in the score; 1 is normal
+
+
+def _between(field, limits):
+    return Q(**{f"{field}__gte": limits[0]}) & Q(**{f"{field}__lte": limits[1]})
 
 
 class PositionStatus(models.TextChoices):
@@ -106,9 +117,24 @@ class Candidate(models.Model):
             # The candidate list of a position, filtered by stage.
             models.Index(fields=["position", "stage"], name="iv_candidate_position_stage"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cv_url="") | Q(cv_file=""), name="iv_candidate_cv_link_or_file",
+                violation_error_message="Give either a link to the CV or an uploaded file, not both.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # iv_candidate_cv_link_or_file in words, with what to do about it.
+        if self.cv_url and self.cv_file:
+            if self.cv_file._committed:  # the file already stored
+                fix = "Clear the link, or tick “Remove” by the current file."
+            else:  # a new upload: the page cannot keep it
+                fix = "Clear the link to upload the file (choose it again), or keep the link and leave the file out."
+            raise ValidationError({"cv_url": f"Give either a link to the CV or an uploaded file, not both. {fix}"})
 
     def get_absolute_url(self):
         return reverse("interviews:candidate_detail", args=[self.pk])
@@ -132,6 +158,18 @@ class PlanQuerySet(models.QuerySet):
             return self
         return self.filter(Q(position__isnull=True) | Q(position__in=Position.objects.visible_to(user)))
 
+    def editable_by(self, user):
+        """Plans a user may change: templates (not the starter ones) and the plans of positions
+        they are the hiring manager of; admins every plan but the starter templates. Users
+        without the change permission, none. ``InterviewPlan.can_be_edited_by`` is the same rule
+        for one plan already loaded."""
+        if not user.has_perm("interviews.change_interviewplan"):
+            return self.none()
+        plans = self.filter(is_starter=False)
+        if user.is_superuser:
+            return plans
+        return plans.filter(Q(position__isnull=True) | Q(position__hiring_manager=user))
+
 
 class InterviewPlan(models.Model):
     """An ordered set of questions for one interview slot: a reusable template (no position)
@@ -140,7 +178,7 @@ class InterviewPlan(models.Model):
     name = models.CharField(max_length=160)
     position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.CASCADE, related_name="plans")
     description = models.TextField(blank=True)
-    slot_minutes = models.PositiveSmallIntegerField(default=45, validators=[MinValueValidator(5)])
+    slot_minutes = models.PositiveSmallIntegerField(default=45)
     cloned_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -148,17 +186,33 @@ class InterviewPlan(models.Model):
     # Archived plans leave the lists and the scheduling choices; interviews that used one keep
     # their pinned questions, and the plan can be unarchived.
     archived_at = models.DateTimeField(null=True, blank=True)
+    # A template loaded from interviews/starter_plans.yaml by load_starter_plans: read-only in the
+    # app (the YAML file is its source; the way to adapt one is to clone it).
+    is_starter = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(slot_minutes__gte=5) & Q(slot_minutes__lte=480), name="iv_plan_slot_range"),
+            models.CheckConstraint(
+                condition=_between("slot_minutes", SLOT_MINUTES), name="iv_plan_slot_range",
+                violation_error_message=f"A slot is between {SLOT_MINUTES[0]} and {SLOT_MINUTES[1]} minutes.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_starter=False) | Q(position__isnull=True), name="iv_plan_starter_is_template",
+                violation_error_message="A starter plan is a template: it has no position.",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def can_be_edited_by(self, user):
+        """``PlanQuerySet.editable_by`` for this plan (its position loaded or loadable)."""
+        if not user.has_perm("interviews.change_interviewplan") or self.is_starter:
+            return False
+        return user.is_superuser or self.position_id is None or self.position.hiring_manager_id == user.pk
 
     @property
     def is_template(self):
@@ -201,12 +255,33 @@ class PlanItem(models.Model):
     class Meta:
         ordering = ["plan", "section__order", "order", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=10), name="iv_planitem_weight_range"),
-            models.CheckConstraint(condition=Q(minutes__gte=1) & Q(minutes__lte=120), name="iv_planitem_minutes_range"),
+            models.CheckConstraint(
+                condition=_between("weight", WEIGHT), name="iv_planitem_weight_range",
+                violation_error_message=f"Weight must be between {WEIGHT[0]} and {WEIGHT[1]:g}.",
+            ),
+            models.CheckConstraint(
+                condition=_between("minutes", ITEM_MINUTES), name="iv_planitem_minutes_range",
+                violation_error_message=f"Minutes must be between {ITEM_MINUTES[0]} and {ITEM_MINUTES[1]}.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.revision.title} ({self.minutes} min)"
+
+    @property
+    def is_retired(self):
+        return self.revision.question.status == QuestionStatus.RETIRED
+
+    @property
+    def is_outdated(self):
+        """Its question has a newer revision than the one pinned here."""
+        return self.revision.question.current_revision_id != self.revision_id
+
+    @property
+    def can_take_newest(self):
+        """Whether the builder offers "Update to the newest revision": only while the question
+        is published (the service, plan_item_update_revision, enforces it)."""
+        return self.is_outdated and self.revision.question.status == QuestionStatus.PUBLISHED
 
 
 class InterviewStatus(models.TextChoices):
@@ -326,7 +401,8 @@ class Interview(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480), name="iv_interview_duration_range"
+                condition=_between("duration_minutes", SLOT_MINUTES), name="iv_interview_duration_range",
+                violation_error_message=f"An interview lasts {SLOT_MINUTES[0]} to {SLOT_MINUTES[1]} minutes.",
             ),
         ]
 
@@ -339,6 +415,28 @@ class Interview(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_cancelled(self):
+        return self.status == InterviewStatus.CANCELLED
+
+    @transaction.atomic
+    def cancel(self, *, reason):
+        """Cancel the interview, keeping the reason (the panel and the candidate's history show
+        it). Returns False, changing nothing, when it was already cancelled.
+
+        The row is locked first: a recruiter cancelling while another reschedules
+        (``interview_reschedule`` takes the same lock) would otherwise have the reschedule,
+        which checked the status before the cancel committed, write a new time and panel onto
+        a cancelled interview; and of two cancels at once, the second would overwrite the
+        first's reason."""
+        status = Interview.objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
+        if status == InterviewStatus.CANCELLED:
+            self.status = status
+            return False
+        self.status, self.cancel_reason = InterviewStatus.CANCELLED, reason[:200]
+        self.save(update_fields=["status", "cancel_reason"])
+        return True
 
     @property
     def stage(self):
@@ -372,9 +470,13 @@ class InterviewQuestion(models.Model):
         ordering = ["interview", "order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(revision__isnull=False) | ~Q(free_text=""), name="iv_question_has_revision_or_text"
+                condition=Q(revision__isnull=False) | ~Q(free_text=""), name="iv_question_has_revision_or_text",
+                violation_error_message="A question is from the bank or has its own text.",
             ),
-            models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=10), name="iv_question_weight_range"),
+            models.CheckConstraint(
+                condition=_between("weight", WEIGHT), name="iv_question_weight_range",
+                violation_error_message=f"Weight must be between {WEIGHT[0]} and {WEIGHT[1]:g}.",
+            ),
         ]
 
     def __str__(self):

@@ -1,13 +1,12 @@
 """Forms of interview plans and the plan builder. They validate; crispy only renders them."""
 
 import json
-from decimal import Decimal
 
 from django import forms
 
 from questionbank.models import Area, Kind, Question
 
-from .models import InterviewPlan, PlanItem, PlanSection, Position, PositionStatus
+from .models import ITEM_MINUTES, SLOT_MINUTES, WEIGHT, InterviewPlan, PlanItem, PlanSection, Position, PositionStatus
 from .services import plan_clone_base_name
 
 # The shared vocabulary of competencies: the starter templates use only these (checked by
@@ -49,8 +48,6 @@ def default_competency(question):
 
 
 DEFAULT_SECTIONS = ["Warm-up", "Fundamentals", "Coding", "System design", "Wrap-up"]
-MIN_ITEM_MINUTES, MAX_ITEM_MINUTES = 1, 120
-MIN_WEIGHT, MAX_WEIGHT = Decimal("0.25"), Decimal("10")
 
 
 def positions_for_plans(user):
@@ -85,7 +82,7 @@ class PlanEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot_minutes"].widget.attrs.update(min=5, max=480)
+        self.fields["slot_minutes"].widget.attrs.update(min=SLOT_MINUTES[0], max=SLOT_MINUTES[1])
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -95,8 +92,8 @@ class PlanEditForm(forms.ModelForm):
 
     def clean_slot_minutes(self):
         minutes = self.cleaned_data["slot_minutes"]
-        if not 5 <= minutes <= 480:
-            raise forms.ValidationError("A slot is between 5 and 480 minutes.")
+        if not SLOT_MINUTES[0] <= minutes <= SLOT_MINUTES[1]:
+            raise forms.ValidationError(f"A slot is between {SLOT_MINUTES[0]} and {SLOT_MINUTES[1]} minutes.")
         return minutes
 
 
@@ -134,14 +131,14 @@ class PlanItemForm(forms.ModelForm):
 
     def clean_minutes(self):
         minutes = self.cleaned_data["minutes"]
-        if not MIN_ITEM_MINUTES <= minutes <= MAX_ITEM_MINUTES:
-            raise forms.ValidationError(f"Minutes must be between {MIN_ITEM_MINUTES} and {MAX_ITEM_MINUTES}.")
+        if not ITEM_MINUTES[0] <= minutes <= ITEM_MINUTES[1]:
+            raise forms.ValidationError(f"Minutes must be between {ITEM_MINUTES[0]} and {ITEM_MINUTES[1]}.")
         return minutes
 
     def clean_weight(self):
         weight = self.cleaned_data["weight"]
-        if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
-            raise forms.ValidationError(f"Weight must be between {MIN_WEIGHT} and {MAX_WEIGHT:g}.")
+        if not WEIGHT[0] <= weight <= WEIGHT[1]:
+            raise forms.ValidationError(f"Weight must be between {WEIGHT[0]} and {WEIGHT[1]:g}.")
         return weight
 
     def clean_competency(self):
@@ -161,7 +158,7 @@ class PlanItemAddForm(forms.Form):
     section = forms.ModelChoiceField(queryset=PlanSection.objects.none())
     # Optional: default_competency(question) and the revision's minutes when left out.
     competency = forms.CharField(max_length=80, required=False)
-    minutes = forms.IntegerField(min_value=MIN_ITEM_MINUTES, max_value=MAX_ITEM_MINUTES, required=False)
+    minutes = forms.IntegerField(min_value=ITEM_MINUTES[0], max_value=ITEM_MINUTES[1], required=False)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,9 +15,91 @@ from questionbank.models import Question, QuestionRevision, Status
 from .models import Interview, InterviewPlan, InterviewQuestion, InterviewStatus, PlanItem, PlanSection
 
 NAME_MAX = InterviewPlan._meta.get_field("name").max_length
+# The sections a new plan starts with (plan_create); the builder adds, fills and reorders them.
+DEFAULT_SECTIONS = ["Warm-up", "Fundamentals", "Coding", "System design", "Wrap-up"]
 # How long the "Undo" of a removed plan item stays usable.
 UNDO_MAX_AGE = 60 * 60
 UNDO_SALT = "interviews.plan_item_restore"
+RESCHEDULE_CANCELLED = "This interview is cancelled, so it cannot be rescheduled. Schedule a new interview instead."
+
+
+@transaction.atomic
+def plan_create(*, name, by, position=None, slot_minutes=45, description=""):
+    """A new plan (for a position, or a template when ``position`` is None) with the default
+    sections, empty."""
+    plan = InterviewPlan.objects.create(
+        name=name, position=position, slot_minutes=slot_minutes, description=description, created_by=by,
+    )
+    PlanSection.objects.bulk_create(
+        PlanSection(plan=plan, title=title, order=n) for n, title in enumerate(DEFAULT_SECTIONS, 1)
+    )
+    return plan
+
+
+def plan_add_section(*, plan, title):
+    """Append a section to a plan (after its last one). The caller holds the plan's lock."""
+    last = plan.sections.aggregate(m=Max("order"))["m"] or 0
+    return PlanSection.objects.create(plan=plan, title=title, order=last + 1)
+
+
+def _plan_order(plan):
+    """[(section_id, [item ids])] in the order the builder shows them."""
+    order = {pk: [] for pk in plan.sections.order_by("order", "pk").values_list("pk", flat=True)}
+    for section_id, item_id in plan.items.order_by("order", "pk").values_list("section_id", "pk"):
+        order[section_id].append(item_id)
+    return list(order.items())
+
+
+def _write_order(plan, order):
+    """Give every item its section and 1-based position from [(section_id, [item ids])],
+    writing only the rows that changed."""
+    items = {item.pk: item for item in plan.items.only("pk", "section_id", "order")}
+    changed = []
+    for section_id, item_ids in order:
+        for n, item_id in enumerate(item_ids, 1):
+            item = items[item_id]
+            if item.section_id != section_id or item.order != n:
+                item.section_id, item.order = section_id, n
+                changed.append(item)
+    PlanItem.objects.bulk_update(changed, ["section", "order"])
+
+
+def plan_move_item(*, plan, item, direction):
+    """Move an item one place "up" or "down"; past the edge of its section it goes to the end
+    (up) or the start (down) of the neighbouring section. Returns ``(section_id, index)``, its
+    new place (0-based), or None when it is already first or last of the plan (nothing
+    changes). The caller holds the plan's lock (two editors moving at once would otherwise
+    interleave their renumbering)."""
+    if direction not in ("up", "down"):
+        raise ValueError(f"direction must be up or down, not {direction!r}")
+    order = [(section_id, list(ids)) for section_id, ids in _plan_order(plan)]
+    at = next(n for n, (_, ids) in enumerate(order) if item.pk in ids)
+    ids = order[at][1]
+    i = ids.index(item.pk)
+    if direction == "up" and i > 0:
+        ids[i - 1], ids[i] = ids[i], ids[i - 1]
+    elif direction == "down" and i < len(ids) - 1:
+        ids[i + 1], ids[i] = ids[i], ids[i + 1]
+    elif direction == "up" and at > 0:
+        ids.remove(item.pk)
+        order[at - 1][1].append(item.pk)
+    elif direction == "down" and at < len(order) - 1:
+        ids.remove(item.pk)
+        order[at + 1][1].insert(0, item.pk)
+    else:
+        return None
+    _write_order(plan, order)
+    section_id, ids = next((section_id, ids) for section_id, ids in order if item.pk in ids)
+    return section_id, ids.index(item.pk)
+
+
+def plan_reorder(*, plan, order):
+    """Put the plan's items in a new order, ``[(section_id, [item ids])]`` (as a drag in the
+    builder sends it, checked by PlanReorderForm: every item listed once, sections of this
+    plan). Sections left out keep no items. The caller holds the plan's lock."""
+    listed = {section_id for section_id, _ in order}
+    unlisted = plan.sections.exclude(pk__in=listed).values_list("pk", flat=True)
+    _write_order(plan, [*order, *((pk, []) for pk in unlisted)])
 
 
 def plan_clone_base_name(plan):
@@ -208,9 +290,15 @@ def interview_schedule(*, candidate, plan, starts_at, duration_minutes, intervie
     return interview
 
 
+@transaction.atomic
 def interview_reschedule(*, interview, starts_at, duration_minutes, interviewers):
     """Move an interview or change its panel. Interviewers who already started a scorecard
-    stay on the panel (their work is never dropped)."""
+    stay on the panel (their work is never dropped). Raises ValidationError when the interview
+    is cancelled: the row is locked first, as ``Interview.cancel`` does, so a cancel that
+    commits while this runs cannot be overwritten by the new time and panel."""
+    status = Interview.objects.select_for_update().values_list("status", flat=True).get(pk=interview.pk)
+    if status == InterviewStatus.CANCELLED:
+        raise ValidationError(RESCHEDULE_CANCELLED)
     interview.starts_at = starts_at
     interview.duration_minutes = duration_minutes
     interview.save(update_fields=["starts_at", "duration_minutes"])
@@ -220,7 +308,7 @@ def interview_reschedule(*, interview, starts_at, duration_minutes, interviewers
 
 
 def interview_cancel(*, interview, reason):
-    interview.status = InterviewStatus.CANCELLED
-    interview.cancel_reason = reason[:200]
-    interview.save(update_fields=["status", "cancel_reason"])
+    """``interview.cancel(reason=...)``, kept for callers outside this app (the scoring tests
+    cancel through it); new code calls the method."""
+    interview.cancel(reason=reason)
     return interview

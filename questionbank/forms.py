@@ -6,8 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.text import slugify
 
-from .models import SCORE_LEVELS, Area, Kind, Level, Question, RoleTrack
 from .importing import MAX_DEPTH, nesting_depth
+from .models import QUESTION_MINUTES, SCORE_LEVELS, Area, Kind, Level, Question, RoleTrack
 
 MIN_CRITERIA, MAX_CRITERIA = 2, 8
 # Between a follow-up question and its good answer; a single | appears in formulas like P(y | x).
@@ -32,7 +32,7 @@ class QuestionForm(forms.Form):
     roles = forms.MultipleChoiceField(
         choices=RoleTrack.choices, widget=forms.CheckboxSelectMultiple, label="Role tracks"
     )
-    minutes = forms.IntegerField(min_value=1, max_value=120, initial=10, label="Suggested minutes")
+    minutes = forms.IntegerField(min_value=QUESTION_MINUTES[0], max_value=QUESTION_MINUTES[1], initial=10, label="Suggested minutes")
     prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="What the interviewer asks, in one or two sentences.")
     why_we_ask = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why we ask it", required=False)
     model_answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)

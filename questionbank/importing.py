@@ -19,7 +19,8 @@ from django.utils.text import slugify
 
 from .exporting import CSV_COLUMNS, JSON_FORMAT, JSON_VERSION, csv_unquote
 from .models import (
-    SCORE_LEVELS, Area, Kind, Level, Question, QuestionRevision, RoleTrack, RubricCriterion, Status, rubric_problems,
+    QUESTION_MINUTES, SCORE_LEVELS, Area, Kind, Level, Question, QuestionRevision, RoleTrack, RubricCriterion, Status,
+    rubric_problems,
 )
 from .services import normalise_content, question_create, question_set_status, revision_publish, similar_titles
 
@@ -249,8 +250,9 @@ def _check_minutes(value, where, line=None):
         minutes = int(value if value not in (None, "") else 10)
     except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity
         raise ImportRefused(f"{where}: minutes {value!r} is not a whole number", line) from None
-    if not 1 <= minutes <= 120:
-        raise ImportRefused(f"{where}: minutes {minutes} is outside 1-120", line)
+    low, high = QUESTION_MINUTES
+    if not low <= minutes <= high:
+        raise ImportRefused(f"{where}: minutes {minutes} is outside {low}-{high}", line)
     return minutes
 
 

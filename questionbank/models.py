@@ -14,6 +14,9 @@ SCORE_LEVELS = (1, 2, 3, 4)
 # The publish rule: a question is published only when its current revision has at least this
 # many rubric criteria and an anchor for every score level (rubric_problems).
 MIN_PUBLISH_CRITERIA = 2
+# The minutes a question takes (first, last), inclusive: its database constraint, the authoring
+# form and the importer use this pair; plans take the same range for their items.
+QUESTION_MINUTES = (1, 120)
 
 
 def rubric_problems(*, criteria, anchors):
@@ -137,6 +140,7 @@ class Question(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(current_revision__isnull=False),
                 name="qb_question_published_has_revision",
+                violation_error_message="A question needs a revision before it can be published or retired.",
             ),
         ]
 
@@ -234,10 +238,18 @@ class QuestionRevision(models.Model):
     class Meta:
         ordering = ["question", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["question", "number"], name="qb_revision_unique_number"),
-            models.CheckConstraint(condition=~Q(prompt=""), name="qb_revision_prompt_not_blank"),
+            models.UniqueConstraint(
+                fields=["question", "number"], name="qb_revision_unique_number",
+                violation_error_message="This question already has a revision with that number.",
+            ),
             models.CheckConstraint(
-                condition=Q(minutes__gte=1) & Q(minutes__lte=120), name="qb_revision_minutes_range"
+                condition=~Q(prompt=""), name="qb_revision_prompt_not_blank",
+                violation_error_message="A question needs a prompt.",
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=QUESTION_MINUTES[0]) & Q(minutes__lte=QUESTION_MINUTES[1]),
+                name="qb_revision_minutes_range",
+                violation_error_message=f"A question takes {QUESTION_MINUTES[0]} to {QUESTION_MINUTES[1]} minutes.",
             ),
         ]
 
@@ -293,7 +305,10 @@ class RubricCriterion(models.Model):
         ordering = ["revision", "position"]
         verbose_name_plural = "rubric criteria"
         constraints = [
-            models.UniqueConstraint(fields=["revision", "position"], name="qb_criterion_unique_position"),
+            models.UniqueConstraint(
+                fields=["revision", "position"], name="qb_criterion_unique_position",
+                violation_error_message="This revision already has a criterion at that position.",
+            ),
         ]
 
     def __str__(self):
@@ -310,8 +325,14 @@ class ScoreAnchor(models.Model):
     class Meta:
         ordering = ["revision", "level"]
         constraints = [
-            models.UniqueConstraint(fields=["revision", "level"], name="qb_anchor_one_per_level"),
-            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=4), name="qb_anchor_level_1_to_4"),
+            models.UniqueConstraint(
+                fields=["revision", "level"], name="qb_anchor_one_per_level",
+                violation_error_message="This revision already has an anchor for that level.",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=4), name="qb_anchor_level_1_to_4",
+                violation_error_message="An anchor's level is 1, 2, 3 or 4.",
+            ),
         ]
 
     def __str__(self):

@@ -4,8 +4,9 @@ cloning, and archiving.
 
 Who may do what: everyone with ``view_interviewplan`` (hiring managers, recruiters) sees
 templates and the plans of positions they can see; hiring managers (``add``/``change``) create
-plans, clone them, and edit (and archive) templates and the plans of their own positions. Starter templates
-(loaded by ``load_starter_plans``, so they have no creator) are read-only: the YAML file is
+plans, clone them, and edit (and archive) templates and the plans of their own positions
+(``PlanQuerySet.editable_by``, ``InterviewPlan.can_be_edited_by``). Starter templates
+(``InterviewPlan.is_starter``, loaded by ``load_starter_plans``) are read-only: the YAML file is
 their source, and the way to adapt one is to clone it.
 
 Mutating views answer a page POST with a redirect, and a ``fetch`` (``Accept:
@@ -17,11 +18,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -29,15 +29,9 @@ from questionbank.models import Area, Kind, Level, Question
 from questionbank.selectors import search
 
 from .. import services
-from ..models import InterviewPlan, PlanItem, PlanSection
-from ..plan_reading import builder_sections
+from ..models import ITEM_MINUTES, WEIGHT, InterviewPlan, PlanItem
 from ..plan_forms import (
     COMPETENCIES,
-    DEFAULT_SECTIONS,
-    MAX_ITEM_MINUTES,
-    MAX_WEIGHT,
-    MIN_ITEM_MINUTES,
-    MIN_WEIGHT,
     PlanCloneForm,
     PlanCreateForm,
     PlanEditForm,
@@ -53,37 +47,15 @@ CHANGE = "interviews.change_interviewplan"
 SEARCH_LIMIT = 10
 # Where a search result is offered first, by the question's kind (else the first section).
 SECTION_FOR_KIND = {Kind.CODING: "coding", Kind.DESIGN: "system design", Kind.EXPERIENCE: "warm-up"}
-STARTER = Q(position__isnull=True, created_by__isnull=True)
 
 
 # --- Scoping -----------------------------------------------------------------------------
 
 
-def is_starter(plan):
-    """A starter template: loaded from interviews/starter_plans.yaml, read-only in the builder."""
-    return plan.position_id is None and plan.created_by_id is None
-
-
-def editable_plans(user):
-    """Plans a user may change: templates (not the starter ones) and the plans of positions
-    they are the hiring manager of; admins may change every plan but the starter templates."""
-    plans = InterviewPlan.objects.exclude(STARTER)
-    if user.is_superuser:
-        return plans
-    return plans.filter(Q(position__isnull=True) | Q(position__hiring_manager=user))
-
-
-def can_edit(user, plan):
-    """The same rule as ``editable_plans`` for a plan already loaded (with its position)."""
-    if not user.has_perm(CHANGE) or is_starter(plan):
-        return False
-    return user.is_superuser or plan.position_id is None or plan.position.hiring_manager_id == user.pk
-
-
 def _plan_for_edit(request, pk):
     """A plan the user may change, locked for the rest of the transaction (two editors moving
     items at once would otherwise interleave their renumbering); 404 otherwise."""
-    plans = editable_plans(request.user).select_related("position", "cloned_from")
+    plans = InterviewPlan.objects.editable_by(request.user).select_related("position", "cloned_from")
     return get_object_or_404(plans.select_for_update(of=("self",)), pk=pk)
 
 
@@ -95,6 +67,21 @@ def _wants_json(request):
 
 
 LEVEL_LABELS, AREA_LABELS, KIND_LABELS = dict(Level.choices), dict(Area.choices), dict(Kind.choices)
+# What the builder shows of an item, its pinned revision and the revision's bank question.
+BUILDER_ITEM_FIELDS = (
+    "section_id", "order", "minutes", "competency", "weight", "required", "revision__title", "revision__number",
+    "revision__question__slug", "revision__question__level", "revision__question__area",
+    "revision__question__kind", "revision__question__status", "revision__question__current_revision_id",
+)
+
+
+def builder_sections(plan):
+    """The plan's sections in order, each with ``plan_items``: its items in order with their
+    revision and question (two queries, whatever the size of the plan)."""
+    items = PlanItem.objects.select_related("revision__question").only(*BUILDER_ITEM_FIELDS).order_by("order", "pk")
+    return list(
+        plan.sections.order_by("order", "pk").prefetch_related(Prefetch("items", queryset=items, to_attr="plan_items"))
+    )
 
 
 def _summary(plan, sections):
@@ -143,7 +130,7 @@ def _search_results(request, sections, items):
 
 
 # The limits the row's inputs state (the form checks them on save).
-ITEM_LIMITS = {"minutes": (MIN_ITEM_MINUTES, MAX_ITEM_MINUTES), "weight": (MIN_WEIGHT, MAX_WEIGHT),
+ITEM_LIMITS = {"minutes": ITEM_MINUTES, "weight": WEIGHT,
                "competency": PlanItem._meta.get_field("competency").max_length}
 
 
@@ -180,7 +167,7 @@ def _competency_suggestions(plan):
 def _builder_context(request, plan, *, item_forms=None, section_form=None, clone_form=None):
     sections = builder_sections(plan)
     items, summary = _summary(plan, sections)
-    editable = can_edit(request.user, plan)
+    editable = plan.can_be_edited_by(request.user)
     item_forms = item_forms or {}
     for section in sections:
         section.minutes = summary["section_minutes"][section.pk]
@@ -193,9 +180,6 @@ def _builder_context(request, plan, *, item_forms=None, section_form=None, clone
             LEVEL_LABELS[question.level], AREA_LABELS[question.area], KIND_LABELS[question.kind]
         )
         if editable:
-            # The item's URL; its move/, delete/ and revision/ URLs are under it (urls_plans.py). One
-            # reverse() per item instead of three, for a row of three forms.
-            item.url = reverse("interviews:plan_item_update", args=[plan.pk, item.pk])
             item.edit = _item_edit(item, item_forms.get(item.pk))
     q, mode, results = _search_results(request, sections, items) if editable else ("", None, [])
     context = {
@@ -203,7 +187,6 @@ def _builder_context(request, plan, *, item_forms=None, section_form=None, clone
         "sections": sections,
         "summary": summary,
         "can_edit": editable,
-        "is_starter": is_starter(plan),
         "q": q,
         "search_mode": mode,
         "results": results,
@@ -241,53 +224,6 @@ def _builder_url(plan, *, q="", item=None):
     return url + (f"#item-{item.pk}" if item else "")
 
 
-# --- Ordering ------------------------------------------------------------------------------
-
-
-def _current_order(plan):
-    """[(section_id, [item ids])] in the order the builder shows them."""
-    order = {pk: [] for pk in plan.sections.order_by("order", "pk").values_list("pk", flat=True)}
-    for section_id, item_id in plan.items.order_by("order", "pk").values_list("section_id", "pk"):
-        order[section_id].append(item_id)
-    return list(order.items())
-
-
-def _apply_order(plan, order):
-    """Give every item its section and 1-based position from [(section_id, [item ids])],
-    writing only the rows that changed."""
-    items = {item.pk: item for item in plan.items.only("pk", "section_id", "order")}
-    changed = []
-    for section_id, item_ids in order:
-        for n, item_id in enumerate(item_ids, 1):
-            item = items[item_id]
-            if item.section_id != section_id or item.order != n:
-                item.section_id, item.order = section_id, n
-                changed.append(item)
-    PlanItem.objects.bulk_update(changed, ["section", "order"])
-
-
-def _moved(order, item_id, direction):
-    """The order after moving one item up or down; past a section edge it goes to the end (up)
-    or start (down) of the neighbouring section. None when it is already first or last."""
-    order = [(section_id, list(ids)) for section_id, ids in order]
-    at = next(n for n, (_, ids) in enumerate(order) if item_id in ids)
-    ids = order[at][1]
-    i = ids.index(item_id)
-    if direction == "up" and i > 0:
-        ids[i - 1], ids[i] = ids[i], ids[i - 1]
-    elif direction == "down" and i < len(ids) - 1:
-        ids[i + 1], ids[i] = ids[i], ids[i + 1]
-    elif direction == "up" and at > 0:
-        ids.remove(item_id)
-        order[at - 1][1].append(item_id)
-    elif direction == "down" and at < len(order) - 1:
-        ids.remove(item_id)
-        order[at + 1][1].insert(0, item_id)
-    else:
-        return None
-    return order
-
-
 # --- Views: list, create, edit -----------------------------------------------------------
 
 
@@ -302,7 +238,6 @@ def plan_list(request):
         .order_by("name", "pk")
     )
     for plan in plans:
-        plan.is_starter = is_starter(plan)
         plan.over_time = (plan.used_minutes or 0) > plan.slot_minutes
     archived_count = sum(1 for p in plans if p.is_archived)
     plans = [p for p in plans if p.is_archived == show_archived]
@@ -318,13 +253,7 @@ def plan_list(request):
 def plan_create(request):
     form = PlanCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            plan = form.save(commit=False)
-            plan.created_by = request.user
-            plan.save()
-            PlanSection.objects.bulk_create(
-                PlanSection(plan=plan, title=title, order=n) for n, title in enumerate(DEFAULT_SECTIONS, 1)
-            )
+        plan = services.plan_create(by=request.user, **form.cleaned_data)
         messages.success(request, f"Created “{plan.name}”. Search the bank to add its questions.")
         return redirect(plan)
     return render(request, "interviews/plans/plan_form.html", {"form": form},
@@ -333,7 +262,7 @@ def plan_create(request):
 
 @permission_required(CHANGE, raise_exception=True)
 def plan_edit(request, pk):
-    plan = get_object_or_404(editable_plans(request.user).select_related("position"), pk=pk)
+    plan = get_object_or_404(InterviewPlan.objects.editable_by(request.user).select_related("position"), pk=pk)
     form = PlanEditForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -351,7 +280,7 @@ def plan_builder(request, pk):
     plan = _load_plan(request, pk)
     if request.GET.get("partial"):
         # The bank search results alone, fetched by plan-builder.js as the user types.
-        if not can_edit(request.user, plan):
+        if not plan.can_be_edited_by(request.user):
             raise PermissionDenied
         sections = builder_sections(plan)
         items = [item for section in sections for item in section.plan_items]
@@ -414,17 +343,16 @@ def plan_item_move(request, pk, item_pk):
             return JsonResponse({"ok": False, "error": "Direction must be up or down."}, status=400)
         messages.error(request, "Direction must be up or down.")
         return redirect(_builder_url(plan, item=item))
-    order = _moved(_current_order(plan), item.pk, direction)
-    if order is None:
+    place = services.plan_move_item(plan=plan, item=item, direction=direction)
+    if place is None:
         message = f"“{item.revision.title}” is already {'first' if direction == 'up' else 'last'}."
         if _wants_json(request):
             return JsonResponse({"ok": False, "error": message}, status=400)
         messages.info(request, message)
         return redirect(_builder_url(plan, item=item))
-    _apply_order(plan, order)
-    section_id, ids = next((s, ids) for s, ids in order if item.pk in ids)
     if _wants_json(request):
-        return _state_json(request, plan, section=section_id, index=ids.index(item.pk))
+        section_id, index = place
+        return _state_json(request, plan, section=section_id, index=index)
     messages.success(request, f"Moved “{item.revision.title}” {direction}.")
     return redirect(_builder_url(plan, item=item))
 
@@ -446,11 +374,8 @@ def plan_reorder(request, pk):
     if not form.is_valid():
         error = " ".join(e for errs in form.errors.values() for e in errs)
         return JsonResponse({"ok": False, "error": error}, status=400)
-    order = form.cleaned_data["order"]
-    listed = {entry["section"] for entry in order}
-    # Sections left out of the list are empty (every item is listed); keep them as they are.
-    _apply_order(plan, [(entry["section"], entry["items"]) for entry in order]
-                 + [(pk, []) for pk in plan.sections.exclude(pk__in=listed).values_list("pk", flat=True)])
+    order = [(entry["section"], entry["items"]) for entry in form.cleaned_data["order"]]
+    services.plan_reorder(plan=plan, order=order)
     return _state_json(request, plan)
 
 
@@ -537,10 +462,7 @@ def plan_section_add(request, pk):
     if not form.is_valid():
         messages.error(request, "Could not add the section: see the form at the bottom of the plan.")
         return _render_builder(request, plan, status=400, section_form=form)
-    last = max(plan.sections.values_list("order", flat=True), default=0)
-    section = form.save(commit=False)
-    section.plan, section.order = plan, last + 1
-    section.save()
+    section = services.plan_add_section(plan=plan, title=form.cleaned_data["title"])
     messages.success(request, f"Added the section “{section.title}”. Search the bank to fill it.")
     return redirect(f"{plan.get_absolute_url()}#section-{section.pk}")
 

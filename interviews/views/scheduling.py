@@ -3,6 +3,7 @@ and cancelling."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..forms import CancelForm, InterviewFilterForm, RescheduleForm, ScheduleForm
-from ..models import Interview, InterviewStage, InterviewStatus
+from ..models import Interview, InterviewStage
 
 PAGE_SIZE = 25
 PAST_WARNING = "Note: this interview starts in the past ({when}). If that was a typing slip, reschedule it."
@@ -112,17 +113,21 @@ def _changeable_interview(request, pk):
 @permission_required("interviews.change_interview", raise_exception=True)
 def interview_edit(request, pk):
     interview = _changeable_interview(request, pk)
-    if interview.status == InterviewStatus.CANCELLED:
-        messages.error(request, "This interview is cancelled, so it cannot be rescheduled. Schedule a new interview instead.")
+    if interview.is_cancelled:
+        messages.error(request, services.RESCHEDULE_CANCELLED)
         return redirect(interview)
     if request.method == "POST":
         form = RescheduleForm(request.POST, interview=interview, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            services.interview_reschedule(
-                interview=interview, starts_at=data["starts_at"], duration_minutes=data["duration_minutes"],
-                interviewers=data["interviewers"],
-            )
+            try:
+                services.interview_reschedule(
+                    interview=interview, starts_at=data["starts_at"], duration_minutes=data["duration_minutes"],
+                    interviewers=data["interviewers"],
+                )
+            except ValidationError as error:  # cancelled since the page was opened
+                messages.error(request, " ".join(error.messages))
+                return redirect(interview)
             messages.success(request, "Saved the new time and panel.")
             chosen = {u.pk for u in data["interviewers"]}
             kept = [u for u in interview.interviewers.all() if u.pk not in chosen]
@@ -140,7 +145,7 @@ def interview_edit(request, pk):
 @permission_required("interviews.change_interview", raise_exception=True)
 def interview_cancel(request, pk):
     interview = _changeable_interview(request, pk)
-    if interview.status == InterviewStatus.CANCELLED:
+    if interview.is_cancelled:
         messages.info(request, "This interview was already cancelled.")
         return redirect(interview)
     form = CancelForm(request.POST)
@@ -148,6 +153,8 @@ def interview_cancel(request, pk):
         interview = selectors.interview_for_detail(request.user, pk)
         context = _detail_context(request, interview, cancel_form=form)
         return render(request, "interviews/interview_detail.html", context, status=400)
-    services.interview_cancel(interview=interview, reason=form.cleaned_data["reason"])
+    if not interview.cancel(reason=form.cleaned_data["reason"]):  # another request cancelled it meanwhile
+        messages.info(request, "This interview was already cancelled.")
+        return redirect(interview)
     messages.success(request, f"Cancelled the interview of {interview.candidate.name}. The panel sees it as cancelled.")
     return redirect(interview)

@@ -12,10 +12,12 @@ def make_position(hiring_manager, *, recruiter=None, title="ML Engineer", status
     )
 
 
-def make_plan(*, by=None, position=None, name="Screen", slot=45,
+def make_plan(*, by=None, position=None, name="Screen", slot=45, starter=False,
               sections=(("Fundamentals", ("bias-variance", "precision")), ("Coding", ("code-bigrams",)))):
-    """A plan with the given sections, each with the current revision of the given slugs."""
-    plan = InterviewPlan.objects.create(name=name, position=position, slot_minutes=slot, created_by=by)
+    """A plan with the given sections, each with the current revision of the given slugs;
+    ``starter``: a starter template, as load_starter_plans makes."""
+    plan = InterviewPlan.objects.create(name=name, position=position, slot_minutes=slot, created_by=by,
+                                        is_starter=starter)
     questions = {q.slug: q for q in Question.objects.select_related("current_revision").filter(
         slug__in=[slug for _, slugs in sections for slug in slugs])}
     for s_order, (title, slugs) in enumerate(sections, 1):

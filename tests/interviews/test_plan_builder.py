@@ -115,7 +115,7 @@ def test_it_returns_404_for_an_item_of_another_plan(hm_client, hiring_manager, p
 
 
 def test_it_refuses_changes_to_a_starter_template(hm_client):
-    starter = make_plan(by=None, name="Starter")
+    starter = make_plan(starter=True, name="Starter")
     before = snapshot(starter)
     for url, data in mutations(starter):
         assert hm_client.post(url, data).status_code == 404, url

@@ -197,7 +197,7 @@ def test_scheduling_refuses_an_archived_plan(as_user, recruiter, plan, interview
 def test_only_someone_who_may_edit_the_plan_can_archive_it(as_user, recruiter, other_manager, plan):
     assert as_user(recruiter).post(f"/plans/{plan.pk}/archive/").status_code == 403
     assert as_user(other_manager).post(f"/plans/{plan.pk}/archive/").status_code == 404
-    starter = make_plan(by=None, name="Starter")
+    starter = make_plan(starter=True, name="Starter")
     assert as_user(plan.position.hiring_manager).post(f"/plans/{starter.pk}/archive/").status_code == 404
     assert InterviewPlan.objects.archived().count() == 0
 
@@ -212,7 +212,7 @@ def clone_via_page(client, source, position=None):
 
 def test_a_clone_of_a_clone_is_named_after_the_original_without_stacking(hm_client, hiring_manager, position):
     other = make_position(hiring_manager, title="Research Scientist")
-    starter = make_plan(by=None, name="ML screen")
+    starter = make_plan(starter=True, name="ML screen")
     first = clone_via_page(hm_client, starter, position)
     assert first.name == "ML screen — Staff ML Engineer, Ads"
     assert clone_via_page(hm_client, first, other).name == "ML screen — Research Scientist"
@@ -222,7 +222,7 @@ def test_a_clone_of_a_clone_is_named_after_the_original_without_stacking(hm_clie
 
 
 def test_a_second_clone_for_the_same_position_is_numbered(hm_client, position):
-    starter = make_plan(by=None, name="ML screen")
+    starter = make_plan(starter=True, name="ML screen")
     first = clone_via_page(hm_client, starter, position)
     again = clone_via_page(hm_client, first, position)
     assert again.name == "ML screen — Staff ML Engineer, Ads (2)"
@@ -237,7 +237,7 @@ def test_a_name_given_for_a_clone_is_kept_and_a_hand_named_plan_is_not_trimmed(h
 
 
 def test_the_clone_form_suggests_the_original_name(hm_client, hiring_manager, position):
-    first = plan_clone(plan=make_plan(by=None, name="ML screen"), by=hiring_manager, position=position)
+    first = plan_clone(plan=make_plan(starter=True, name="ML screen"), by=hiring_manager, position=position)
     assert 'placeholder="ML screen — &lt;position&gt;"' in hm_client.get(f"/plans/{first.pk}/").content.decode()
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from interviews.models import InterviewPlan, PlanItem
-from interviews.plan_forms import DEFAULT_SECTIONS
+from interviews.services import DEFAULT_SECTIONS
 from tests.conftest import make_user
 from tests.interviews.plan_helpers import make_plan, make_position, order_of
 
@@ -192,7 +192,7 @@ def test_it_does_not_let_another_manager_edit_a_position_plan(as_user, other_man
 
 
 def test_it_refuses_to_edit_a_starter_template(hm_client):
-    starter = make_plan(by=None, name="Starter")
+    starter = make_plan(starter=True, name="Starter")
     assert hm_client.get(f"/plans/{starter.pk}/edit/").status_code == 404
 
 
@@ -223,7 +223,7 @@ def test_it_refuses_to_clone_into_another_managers_position(as_user, other_manag
 
 
 def test_it_makes_cloning_obvious_on_a_starter_templates_page(hm_client, position):
-    starter = make_plan(by=None, name="Starter")
+    starter = make_plan(starter=True, name="Starter")
     page = hm_client.get(f"/plans/{starter.pk}/").content.decode()
     assert "Use this template for one of your positions" in page
     assert position.title in page

@@ -42,7 +42,7 @@ def state():
 
 
 def starters():
-    return InterviewPlan.objects.filter(position__isnull=True, created_by__isnull=True)
+    return InterviewPlan.objects.filter(is_starter=True)
 
 
 def write_spec(tmp_path, spec):

@@ -1,7 +1,7 @@
 """Load the starter interview plans (templates) from interviews/starter_plans.yaml.
 
-Idempotent: a template is found by its name among the starter templates (templates with no
-creator), and its sections and items are updated in place, so a rerun changes nothing unless
+Idempotent: a template is found by its name among the starter templates
+(``InterviewPlan.is_starter``), and its sections and items are updated in place, so a rerun changes nothing unless
 the file or the bank changed. Every item pins its question's current revision. An unknown or
 unpublished slug, a competency outside the shared vocabulary or a template longer than its
 slot stops the command before anything is written.
@@ -14,8 +14,8 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from interviews.models import InterviewPlan, PlanItem, PlanSection
-from interviews.plan_forms import COMPETENCIES, MAX_ITEM_MINUTES, MAX_WEIGHT, MIN_ITEM_MINUTES, MIN_WEIGHT
+from interviews.models import ITEM_MINUTES, SLOT_MINUTES, WEIGHT, InterviewPlan, PlanItem, PlanSection
+from interviews.plan_forms import COMPETENCIES
 from questionbank.models import Question, Status
 
 STARTER_FILE = Path(__file__).resolve().parents[2] / "starter_plans.yaml"
@@ -49,8 +49,8 @@ def read_starter_plans(path=STARTER_FILE):
         if set(template) - TEMPLATE_KEYS:
             problems.append(f"{where}: unknown keys {', '.join(sorted(set(template) - TEMPLATE_KEYS))}.")
         slot = template.get("slot_minutes")
-        if not isinstance(slot, int) or not 5 <= slot <= 480:
-            problems.append(f"{where}: slot_minutes must be a whole number from 5 to 480.")
+        if not isinstance(slot, int) or not SLOT_MINUTES[0] <= slot <= SLOT_MINUTES[1]:
+            problems.append(f"{where}: slot_minutes must be a whole number from {SLOT_MINUTES[0]} to {SLOT_MINUTES[1]}.")
         sections = template.get("sections")
         if not isinstance(sections, list) or not sections:
             problems.append(f"{where}: needs a list of sections.")
@@ -86,16 +86,16 @@ def _item_problems(item, where, slugs):
     if set(item) - ITEM_KEYS:
         problems.append(f"{where}: unknown keys {', '.join(sorted(set(item) - ITEM_KEYS))}.")
     minutes = item.get("minutes")
-    if minutes is not None and (not isinstance(minutes, int) or not MIN_ITEM_MINUTES <= minutes <= MAX_ITEM_MINUTES):
-        problems.append(f"{where}: minutes must be a whole number from {MIN_ITEM_MINUTES} to {MAX_ITEM_MINUTES}.")
+    if minutes is not None and (not isinstance(minutes, int) or not ITEM_MINUTES[0] <= minutes <= ITEM_MINUTES[1]):
+        problems.append(f"{where}: minutes must be a whole number from {ITEM_MINUTES[0]} to {ITEM_MINUTES[1]}.")
     if item.get("competency") not in COMPETENCIES:
         problems.append(f"{where}: competency must be one of {', '.join(COMPETENCIES)}.")
     try:
         weight = Decimal(str(item.get("weight", 1)))
-        if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+        if not WEIGHT[0] <= weight <= WEIGHT[1]:
             raise InvalidOperation
     except InvalidOperation:
-        problems.append(f"{where}: weight must be a number from {MIN_WEIGHT} to {MAX_WEIGHT}.")
+        problems.append(f"{where}: weight must be a number from {WEIGHT[0]} to {WEIGHT[1]}.")
     if not isinstance(item.get("required", True), bool):
         problems.append(f"{where}: required must be true or false.")
     return problems
@@ -138,11 +138,11 @@ def _minutes(item, question):
 def _sync_template(template, questions):
     """Create or update one starter template. Returns "created", "updated" or "unchanged"."""
     changed = False
-    plan = InterviewPlan.objects.filter(position__isnull=True, created_by__isnull=True, name=template["name"]).first()
+    plan = InterviewPlan.objects.filter(is_starter=True, name=template["name"]).first()
     description = " ".join(template.get("description", "").split())
     fields = {"slot_minutes": template["slot_minutes"], "description": description}
     if plan is None:
-        plan = InterviewPlan.objects.create(name=template["name"], **fields)
+        plan = InterviewPlan.objects.create(name=template["name"], is_starter=True, **fields)
         outcome = "created"
     else:
         outcome = "unchanged"

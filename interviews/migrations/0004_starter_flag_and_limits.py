@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='candidate',
-            constraint=models.CheckConstraint(condition=models.Q(('cv_url', ''), ('cv_file', ''), _connector='OR'), name='iv_candidate_cv_link_or_file', violation_error_message='Give a CV link or upload a file, not both.'),
+            constraint=models.CheckConstraint(condition=models.Q(('cv_url', ''), ('cv_file', ''), _connector='OR'), name='iv_candidate_cv_link_or_file', violation_error_message='Give either a link to the CV or an uploaded file, not both.'),
         ),
         migrations.AddConstraint(
             model_name='interviewplan',

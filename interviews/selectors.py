@@ -12,7 +12,7 @@ from scoring.models import Scorecard, ScorecardStatus
 from .models import (
     Candidate, Interview, InterviewStage, InterviewStatus, Position, PositionStatus, Stage, interview_ends_sql,
 )
-from .roles import Role, roles_of
+from accounts.roles import Role, roles_of
 
 # Candidates still in the process (the rest are hired, rejected or withdrawn).
 ACTIVE_STAGES = [Stage.APPLIED, Stage.SCREEN, Stage.INTERVIEWING, Stage.OFFER]
@@ -175,7 +175,7 @@ def interview_for_detail(user, pk):
 def pinned_questions(interview):
     """The plan's questions as pinned to the interview (not the ad-hoc ones an interviewer
     added to their own scorecard)."""
-    return interview.questions.filter(added_for__isnull=True).select_related("revision").order_by("order", "pk")
+    return interview.questions.filter(added_by__isnull=True).select_related("revision").order_by("order", "pk")
 
 
 # --- Dashboards -----------------------------------------------------------------------

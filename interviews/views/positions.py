@@ -12,7 +12,7 @@ from questionbank.models import Level
 from .. import selectors
 from ..forms import PositionForm
 from ..models import PositionStatus, Stage
-from ..roles import GROUP_NAMES, Role
+from accounts.roles import GROUP_NAMES, Role
 
 PAGE_SIZE = 20
 

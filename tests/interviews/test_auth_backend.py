@@ -6,7 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 
 from interviews.auth_backend import OneQueryModelBackend
-from interviews.roles import GROUP_NAMES, Role, assign_role, roles_of
+from accounts.roles import GROUP_NAMES, Role, assign_role, roles_of
 
 from ..conftest import make_user
 

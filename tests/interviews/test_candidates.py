@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from interviews.models import Candidate
-from interviews.roles import Role
+from accounts.roles import Role
 from tests.conftest import make_user
 from tests.interviews.people_helpers import make_candidate, make_interview, make_position, make_scorecard
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from interviews.roles import Role
+from accounts.roles import Role
 from tests.conftest import make_user
 from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position, make_scorecard
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from interviews.models import Candidate, Position
-from interviews.roles import Role
+from accounts.roles import Role
 from interviews.services import plan_archive
 from tests.conftest import make_user
 from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from interviews.models import InterviewQuestion
-from interviews.roles import Role
+from accounts.roles import Role
 from interviews.services import interview_cancel
 from scoring import calibration, calibration_sums, stats
 from scoring.models import Decision, QuestionScore
@@ -279,7 +279,7 @@ def test_it_leaves_out_ad_hoc_free_text_questions(position, interviewer):
     iv = interview(position, plan, [interviewer])
     card = make_scorecard(iv, interviewer, [2])
     extra = InterviewQuestion.objects.create(interview=iv, order=9, free_text="Tell me about a hard bug", competency="Debugging",
-                                             added_for=card)
+                                             added_by=interviewer)
     QuestionScore.objects.create(scorecard=card, question=extra, score=4)
     data = report()
     assert [q.slug for q in data["questions"]] == ["precision"]

@@ -12,10 +12,11 @@ import pytest
 from django.utils import timezone
 
 from interviews.models import Stage
-from interviews.roles import Role
+from accounts.roles import Role
 from interviews.services import interview_cancel
 from scoring import charts
-from scoring.models import AuditEvent, Decision
+from accounts.models import AuditEvent
+from scoring.models import Decision
 from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from interviews.models import Candidate, Stage
-from interviews.roles import Role
+from accounts.roles import Role
 from interviews.services import interview_cancel, interview_reschedule
 from scoring import comparison
 from scoring.models import Decision, QuestionScore, Scorecard

@@ -5,8 +5,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from interviews.roles import Role
-from scoring.models import AuditEvent, Decision, Scorecard
+from accounts.roles import Role
+from accounts.models import AuditEvent
+from scoring.models import Decision, Scorecard
 from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 

@@ -41,7 +41,7 @@ def test_other_roles_are_refused(request, as_user, interview, role):
 
 def test_an_interviewer_not_on_the_panel_gets_404(as_user, interview):
     from tests.conftest import make_user
-    from interviews.roles import Role
+    from accounts.roles import Role
 
     stranger = make_user("stranger", Role.INTERVIEWER)
     assert as_user(stranger).get(url(interview)).status_code == 404

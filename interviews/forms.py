@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from .models import Candidate, Interview, InterviewPlan, InterviewStage, InterviewStatus, Position, interview_ends_sql
 from accounts.roles import GROUP_NAMES, Role
+
+from .models import Candidate, Interview, InterviewPlan, InterviewStage, InterviewStatus, Position, interview_ends_sql
 from .selectors import STATUS_ORDER
 
 CV_MAX_BYTES = 5 * 1024 * 1024

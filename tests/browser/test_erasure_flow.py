@@ -8,7 +8,7 @@ from interviews.models import Candidate
 from accounts.roles import Role
 from tests.conftest import PASSWORD, make_user
 from tests.factories import make_candidate, make_position
-from tests.interviews.test_erasure import ZYX, ZYX_EMAIL
+from tests.scoring.test_erasure import ZYX, ZYX_EMAIL
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from interviews import selectors
 from accounts.roles import Role
+from interviews import selectors
+from scoring import dashboards
 from tests.conftest import make_user
 from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
@@ -74,8 +75,8 @@ def test_it_lists_an_interviewers_drafts_and_overdue_scorecards(as_user, intervi
 def test_it_does_not_count_a_colleagues_submission_as_the_interviewers(interviewer, interviewer2, position, plan):
     shared = interview(position, [interviewer, interviewer2], plan, at(days=-3))
     make_scorecard(shared, interviewer2, submitted=True)
-    assert selectors.interviewer_overdue(interviewer) == [shared]
-    assert selectors.interviewer_overdue(interviewer2) == []
+    assert dashboards.interviewer_overdue(interviewer) == [shared]
+    assert dashboards.interviewer_overdue(interviewer2) == []
 
 
 # --- Recruiter --------------------------------------------------------------------------

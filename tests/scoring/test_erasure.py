@@ -13,10 +13,10 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
 
-from interviews.erasure import candidate_erase
+from accounts.models import AuditEvent
 from interviews.models import Candidate, Interview
 from interviews.services import interview_cancel
-from accounts.models import AuditEvent
+from scoring.erasure import candidate_erase
 from scoring.models import Amendment, Decision, QuestionScore, Scorecard
 from scoring.services import scorecard_amend
 from tests.conftest import make_user
@@ -237,7 +237,7 @@ def test_a_failure_during_the_erasure_changes_nothing_and_keeps_the_cv_file(
     def fail(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("interviews.erasure.audit", fail)  # the last write of an erasure
+    monkeypatch.setattr("scoring.erasure.audit", fail)  # the last write of an erasure
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
         candidate_erase(candidate=candidate, by=admin_user)
 

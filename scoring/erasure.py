@@ -12,9 +12,9 @@ from django.db.models.functions import Cast
 from django.utils.text import slugify
 
 from accounts.models import AuditEvent, audit
-from scoring.models import Amendment, Decision, QuestionScore, Scorecard
+from interviews.models import Candidate, Interview, InterviewQuestion
 
-from .models import Candidate, Interview, InterviewQuestion
+from .models import Amendment, Decision, QuestionScore, Scorecard
 
 ERASED = "[erased]"
 # Shorter names are not looked for inside log texts: "Al" would match every "Alert".

@@ -28,6 +28,9 @@ def move_added_for_to_added_by(apps, schema_editor):
             f"UPDATE {quote(questions)} AS q SET added_by_id = card.interviewer_id "
             f"FROM {quote(scorecards)} AS card WHERE card.id = q.{LEGACY_COLUMN}"
         )
+        # The update queued deferred foreign-key checks on the table; PostgreSQL refuses to alter
+        # a table with pending trigger events, so run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         # Its foreign key constraint and index go with it.
         cursor.execute(f"ALTER TABLE {quote(questions)} DROP COLUMN {LEGACY_COLUMN}")
 

@@ -83,7 +83,7 @@ def candidate_list(user, *, text="", position=None, stage=""):
 
 def _panel_prefetches():
     # The scorecards by their reverse name (scoring.Scorecard.interview): the panel shows each
-    # interviewer's scorecard state, and interviews imports nothing from scoring.
+    # interviewer's scorecard state without this app importing the one above it.
     return ("interviewers", "scorecards")
 
 

@@ -33,9 +33,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
-    "config.apps.SignInThrottlingConfig",  # axes
+    "accounts.apps.SignInThrottlingConfig",  # axes
     "django_otp",
-    "config.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
+    "accounts.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
     "accounts",
     "questionbank",
     "scoring",

@@ -63,8 +63,9 @@ def prepare(clients):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from interviews.auth_backend import OneQueryModelBackend
-    from interviews.roles import Role, assign_role
+    from django.contrib.auth.backends import ModelBackend
+
+    from accounts.roles import Role, assign_role
     from scoring.services import scorecard_open
     from tests.factories import make_candidate, make_interview, make_plan, make_position
 
@@ -78,7 +79,7 @@ def prepare(clients):
                      competencies=["Fundamentals", "Evaluation", "Evaluation", "Evaluation"])
     # A session names the backend that signed its user in; one not in AUTHENTICATION_BACKENDS
     # makes every request anonymous (each autosave a redirect to the sign-in page).
-    backend = f"{OneQueryModelBackend.__module__}.{OneQueryModelBackend.__qualname__}"
+    backend = f"{ModelBackend.__module__}.{ModelBackend.__qualname__}"
     if backend not in settings.AUTHENTICATION_BACKENDS:
         raise SystemExit(f"{backend} is not in AUTHENTICATION_BACKENDS: update bench/loadtest.py's sessions")
     result = []

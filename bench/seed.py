@@ -252,7 +252,7 @@ def seed_people(scale):
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
 
-    from interviews.roles import GROUP_NAMES, Role
+    from accounts.roles import GROUP_NAMES, Role
 
     User = get_user_model()
     unusable = make_password(None)

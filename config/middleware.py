@@ -8,21 +8,6 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from scoring.signals import acting_as
-
-
-class AuditActorMiddleware:
-    """Makes the signed-in user the actor of role changes made during the request (the
-    role-change audit receiver in scoring/signals.py cannot see the request). The user is
-    passed lazily, so a request that changes no role costs nothing."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        with acting_as(getattr(request, "user", None)):
-            return self.get_response(request)
-
 
 # NUL cannot be stored in a PostgreSQL text value (psycopg refuses to send it), and a lone
 # surrogate has no UTF-8 form; neither belongs in anything a person types.

@@ -11,9 +11,11 @@ from config.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
+# A production deployment: secure cookies, HSTS, hashed static files, a required SECRET_KEY.
+PRODUCTION = env_bool("PANELIST_PRODUCTION", False)
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
-    if env_bool("PANELIST_PRODUCTION", False):
+    if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set in production (PANELIST_PRODUCTION=1).")
     SECRET_KEY = "panelist-local-development-key-not-for-production-use-0123456789"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -31,12 +33,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
-    "config.apps.SignInThrottlingConfig",  # axes
+    "accounts.apps.SignInThrottlingConfig",  # axes
     "django_otp",
-    "config.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
+    "accounts.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
+    "accounts",
     "questionbank",
     "scoring",
-    # Last: its post_migrate handler gives the role groups permissions of every app.
+    # The role groups get their permissions after the last app's migrate (accounts/roles.py).
     "interviews",
 ]
 
@@ -53,8 +56,8 @@ MIDDLEWARE = [
     # "Cache-Control: private, no-store" on every response to a signed-in user (static files
     # never get this far: WhiteNoise answers them above).
     "config.middleware.PrivatePagesNoStoreMiddleware",
-    # Role changes made in a request are audited with its user as actor (scoring/signals.py).
-    "config.middleware.AuditActorMiddleware",
+    # Role changes made in a request are audited with its user as actor (accounts/signals.py).
+    "accounts.middleware.AuditActorMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -66,9 +69,9 @@ MIDDLEWARE = [
     # request.POST), so no body is parsed before it. Placed after authentication (it asks who is
     # signed in) and after the header middleware, so its refusals carry their headers.
     "config.middleware.RequestBodyLimitMiddleware",
-    "config.sessions.SessionTimeoutMiddleware",
-    # Two-factor sign-in (config/two_factor.py): decides from the session, no query for most users.
-    "config.two_factor.TwoFactorMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    # Two-factor sign-in (accounts/two_factor.py): decides from the session, no query for most users.
+    "accounts.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -76,8 +79,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses sign-ins while a username + IP is locked out.
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend, with permissions and groups read in one query (interviews/auth_backend.py).
-    "interviews.auth_backend.OneQueryModelBackend",
+    # Django's own; it reads a user's permissions once per request and keeps them on the user.
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -156,13 +159,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("PANELIST_PRODUCTION", False)
+            if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
 # Outside production the files are served straight from the finders (no collectstatic).
-WHITENOISE_USE_FINDERS = not env_bool("PANELIST_PRODUCTION", False)
+WHITENOISE_USE_FINDERS = not PRODUCTION
 if WHITENOISE_USE_FINDERS:
     # WhiteNoise expects STATIC_ROOT to exist even when it serves from the finders.
     STATIC_ROOT.mkdir(exist_ok=True)
@@ -199,11 +202,11 @@ AXES_CLIENT_IP_CALLABLE = "config.network.client_ip"
 OTP_TOTP_ISSUER = "Panelist"
 
 # Sessions: an absolute lifetime (the cookie and the server both end it) and an idle timeout
-# (config/sessions.py). Django gives a new session key at every sign-in.
+# (accounts/middleware.py). Django gives a new session key at every sign-in.
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 60 * 60)
 if SESSION_IDLE_SECONDS < 60:
-    # The last-seen stamp is written at most once a minute (config/sessions.py), so a shorter
+    # The last-seen stamp is written at most once a minute (accounts/middleware.py), so a shorter
     # timeout would sign people out mid-page; refuse it rather than behave oddly.
     raise ImproperlyConfigured(f"SESSION_IDLE_SECONDS={SESSION_IDLE_SECONDS} is below the 60-second minimum.")
 SESSION_COOKIE_HTTPONLY = True
@@ -230,7 +233,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-if env_bool("PANELIST_PRODUCTION", False):
+if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

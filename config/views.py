@@ -7,12 +7,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from config.helpdoc import scoring_help
-from interviews.selectors import home_dashboards
 from questionbank.models import Question, Status
+from scoring.dashboards import home_dashboards
 
 
 def home(request):
-    """The question bank cards, and each role's dashboard (interviews.selectors)."""
+    """The question bank cards, and each role's dashboard (scoring.dashboards)."""
     counts = {"published": Question.objects.filter(status=Status.PUBLISHED).count()}
     return render(request, "home.html", {"counts": counts, **home_dashboards(request.user)})
 

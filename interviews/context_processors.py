@@ -1,4 +1,4 @@
-from .roles import roles_of
+from accounts.roles import roles_of
 
 
 def navigation(request):

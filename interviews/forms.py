@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from accounts.roles import GROUP_NAMES, Role
+
 from .models import (
     SLOT_MINUTES, Candidate, Interview, InterviewPlan, InterviewStage, InterviewStatus, Position, interview_ends_sql,
 )
-from .roles import GROUP_NAMES, Role
 from .selectors import STATUS_ORDER
 
 CV_MAX_BYTES = 5 * 1024 * 1024
@@ -377,7 +378,7 @@ class RescheduleForm(PanelFields):
     def clean(self):
         data = super().clean()
         self.check_panel_is_free(exclude=self.interview.pk)  # first, as in ScheduleForm.clean
-        pinned = self.interview.questions.filter(added_for__isnull=True).aggregate(m=Sum("minutes"))["m"] or 0
+        pinned = self.interview.questions.filter(added_by__isnull=True).aggregate(m=Sum("minutes"))["m"] or 0
         self.check_questions_fit(minutes_of_questions=pinned, what="Its pinned questions take")
         return data
 

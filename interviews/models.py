@@ -462,8 +462,10 @@ class InterviewQuestion(models.Model):
     competency = models.CharField(max_length=80)
     weight = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.00"))
     required = models.BooleanField(default=True)
-    added_for = models.ForeignKey(
-        "scoring.Scorecard", null=True, blank=True, on_delete=models.CASCADE, related_name="ad_hoc_questions"
+    # The interviewer who added this question during the interview; empty for the pinned plan.
+    # An interviewer has one scorecard per interview, so these are that scorecard's questions.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="ad_hoc_questions_added"
     )
 
     class Meta:
@@ -488,4 +490,4 @@ class InterviewQuestion(models.Model):
 
     @property
     def ad_hoc(self):
-        return self.added_for_id is not None
+        return self.added_by_id is not None

@@ -1,23 +1,16 @@
 """Reads of positions, candidates and interviews for lists, detail pages and the home
-dashboards. Each function is a fixed number of queries, however many rows there are."""
+dashboards (the parts about scorecards are in scoring/dashboards.py). Each function is a fixed
+number of queries, however many rows there are."""
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
-from django.utils.timesince import timesince
 
-from scoring.models import Scorecard, ScorecardStatus
-
-from .models import (
-    Candidate, Interview, InterviewStage, InterviewStatus, Position, PositionStatus, Stage, interview_ends_sql,
-)
-from .roles import Role, roles_of
+from .models import Candidate, Interview, InterviewStage, InterviewStatus, Position, PositionStatus, Stage
 
 # Candidates still in the process (the rest are hired, rejected or withdrawn).
 ACTIVE_STAGES = [Stage.APPLIED, Stage.SCREEN, Stage.INTERVIEWING, Stage.OFFER]
-# A scorecard is overdue this long after its interview ended.
-SCORECARD_GRACE = timedelta(hours=24)
 DASHBOARD_ROWS = 20
 
 MISSING = "missing"
@@ -25,12 +18,6 @@ MISSING = "missing"
 STATUS_ORDER = Case(
     When(status=PositionStatus.OPEN, then=Value(0)), When(status=PositionStatus.ON_HOLD, then=Value(1)), default=Value(2)
 )
-
-
-def _submitted_by(interview_ref, user_ref):
-    return Exists(
-        Scorecard.objects.filter(interview=interview_ref, interviewer=user_ref, status=ScorecardStatus.SUBMITTED)
-    )
 
 
 def visible_positions(user):
@@ -95,11 +82,9 @@ def candidate_list(user, *, text="", position=None, stage=""):
 
 
 def _panel_prefetches():
-    return (
-        Prefetch("interviewers"),
-        # Only the state of each scorecard: no scores, notes or recommendation are loaded.
-        Prefetch("scorecards", queryset=Scorecard.objects.only("pk", "interview_id", "interviewer_id", "status")),
-    )
+    # The scorecards by their reverse name (scoring.Scorecard.interview): the panel shows each
+    # interviewer's scorecard state without this app importing the one above it.
+    return ("interviewers", "scorecards")
 
 
 def panel_states(interview):
@@ -175,7 +160,7 @@ def interview_for_detail(user, pk):
 def pinned_questions(interview):
     """The plan's questions as pinned to the interview (not the ad-hoc ones an interviewer
     added to their own scorecard)."""
-    return interview.questions.filter(added_for__isnull=True).select_related("revision").order_by("order", "pk")
+    return interview.questions.filter(added_by__isnull=True).select_related("revision").order_by("order", "pk")
 
 
 # --- Dashboards -----------------------------------------------------------------------
@@ -199,67 +184,9 @@ def interviewer_upcoming(user, *, now=None, limit=DASHBOARD_ROWS):
     )
 
 
-def interviewer_drafts(user, *, limit=DASHBOARD_ROWS):
-    """The user's scorecards still in draft, for interviews not cancelled (one query)."""
-    return list(
-        Scorecard.objects.filter(interviewer=user, status=ScorecardStatus.DRAFT)
-        .exclude(interview__status=InterviewStatus.CANCELLED)
-        .select_related("interview__candidate__position")
-        .order_by("interview__starts_at", "pk")[:limit]
-    )
-
-
-def interviewer_overdue(user, *, now=None, limit=DASHBOARD_ROWS):
-    """Interviews of the user that ended more than 24 hours ago with no submitted scorecard
-    from them; cancelled ones excepted. Each has ``.ends`` and ``.ended_ago`` (one query)."""
-    now = now or timezone.now()
-    rows = list(
-        Interview.objects.for_interviewer(user)
-        .exclude(status=InterviewStatus.CANCELLED)
-        .annotate(ends=interview_ends_sql())
-        .filter(ends__lt=now - SCORECARD_GRACE)
-        .exclude(_submitted_by(OuterRef("pk"), user))
-        .select_related("candidate__position")
-        .order_by("starts_at", "pk")[:limit]
-    )
-    for row in rows:
-        row.ended_ago = timesince(row.ends, now, depth=1)
-    return rows
-
-
 def recruiter_positions(user):
     """Positions a recruiter recruits for (all of them for an admin)."""
     return Position.objects.all() if user.is_superuser else Position.objects.filter(recruiter=user)
-
-
-def missing_scorecards(user, *, now=None, limit=50):
-    """Per interviewer, the ended (not cancelled) interviews of the recruiter's positions
-    with no submitted scorecard from that interviewer, longest overdue first. Each row has
-    ``.interview``, ``.user``, ``.ends``, ``.has_draft``, ``.overdue``, and how long ago it
-    ended and how overdue it is as words (one query)."""
-    now = now or timezone.now()
-    Panel = Interview.interviewers.through
-    rows = list(
-        Panel.objects.filter(
-            interview__candidate__position__in=recruiter_positions(user).values("pk"),
-        )
-        .exclude(interview__status=InterviewStatus.CANCELLED)
-        .annotate(
-            ends=interview_ends_sql("interview__"),
-            has_draft=Exists(
-                Scorecard.objects.filter(interview=OuterRef("interview_id"), interviewer=OuterRef("user_id"))
-            ),
-        )
-        .filter(ends__lt=now)
-        .exclude(_submitted_by(OuterRef("interview_id"), OuterRef("user_id")))
-        .select_related("interview__candidate__position", "user")
-        .order_by("ends", "interview_id", "user__username")[:limit]
-    )
-    for row in rows:
-        row.overdue = now - row.ends > SCORECARD_GRACE
-        row.ended_ago = timesince(row.ends, now, depth=1)
-        row.overdue_by = timesince(row.ends + SCORECARD_GRACE, now, depth=1) if row.overdue else ""
-    return rows
 
 
 def recruiter_upcoming(user, *, now=None, limit=DASHBOARD_ROWS):
@@ -294,30 +221,3 @@ def managed_positions(user):
         .select_related("recruiter")
         .order_by(STATUS_ORDER, "title", "pk")
     )
-
-
-def home_dashboards(user, *, now=None):
-    """What the home page shows each role: an interviewer their interviews and scorecards, a
-    recruiter (or an admin, across every position) the scorecards to chase and what is coming,
-    a hiring manager their positions. Constant queries per dashboard."""
-    now = now or timezone.now()
-    roles = set(roles_of(user))
-    context = {}
-    if Role.INTERVIEWER in roles:
-        upcoming = interviewer_upcoming(user, now=now)
-        tomorrow = start_of_today(now) + timedelta(days=1)
-        context["interviewer_dash"] = {
-            "today": [i for i in upcoming if i.starts_at < tomorrow],
-            "later": [i for i in upcoming if i.starts_at >= tomorrow],
-            "drafts": interviewer_drafts(user),
-            "overdue": interviewer_overdue(user, now=now),
-        }
-    if Role.RECRUITER in roles or user.is_superuser:
-        context["recruiter_dash"] = {
-            "missing": missing_scorecards(user, now=now),
-            "upcoming": recruiter_upcoming(user, now=now),
-            "all_positions": user.is_superuser,
-        }
-    if Role.HIRING_MANAGER in roles:
-        context["manager_dash"] = {"positions": managed_positions(user)}
-    return context

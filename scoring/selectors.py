@@ -45,7 +45,7 @@ class DebriefQuestion:
     """A row heading: an interview's question, titled as InterviewQuestion.title."""
 
     pk: int
-    added_for_id: int | None
+    added_by_id: int | None
     title: str
     competency: str
     weight: Decimal
@@ -124,9 +124,10 @@ def debrief(candidate, user):
         if not mine:
             continue
         mine_ids = {c.pk for c in mine}
+        mine_interviewers = {c.interviewer_id for c in mine}
         rows = []
         for question in questions[interview.pk]:
-            if question.added_for_id and question.added_for_id not in mine_ids:
+            if question.added_by_id and question.added_by_id not in mine_interviewers:
                 continue
             row_cells = [cells.get((card.pk, question.pk)) for card in mine]
             scored = [c.score for c in row_cells if c and c.score]
@@ -203,7 +204,7 @@ def _interviews_and_questions(candidate):
         .order_by("starts_at", "pk", "questions__order", "questions__pk")
         # Each title in SQL as InterviewQuestion.title computes it (the revision's title, else
         # the free text's first 80 characters): no revision rows are loaded.
-        .values_list("pk", "plan_name", "starts_at", "duration_minutes", "questions__pk", "questions__added_for_id",
+        .values_list("pk", "plan_name", "starts_at", "duration_minutes", "questions__pk", "questions__added_by_id",
                      Coalesce("questions__revision__title", Left("questions__free_text", 80), output_field=CharField()),
                      "questions__competency", "questions__weight")
     ):

@@ -5,15 +5,16 @@ from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from accounts.models import audit
 from interviews.models import Candidate, InterviewQuestion, InterviewStatus, Stage
 
 from .models import (
-    Amendment, AutosaveReceipt, Decision, DecisionChoice, QuestionScore, Scorecard, ScorecardStatus, audit,
+    Amendment, AutosaveReceipt, Decision, DecisionChoice, QuestionScore, Scorecard, ScorecardStatus,
 )
 
 MAX_NOTES = 20_000
 MAX_SECONDS = 24 * 3600
-# Questions an interviewer may add to one scorecard during the interview (InterviewQuestion.added_for):
+# Questions an interviewer may add to one scorecard during the interview (InterviewQuestion.added_by):
 # an interview has a handful at most; without a cap a script could add them without end.
 MAX_AD_HOC_QUESTIONS = 30
 
@@ -55,7 +56,7 @@ def scorecard_open(*, interview, interviewer):
     card, _ = Scorecard.objects.get_or_create(interview=interview, interviewer=interviewer)
     # The card's questions without a score row yet, in one query (NOT EXISTS); usually none.
     missing = list(
-        interview.questions.filter(Q(added_for__isnull=True) | Q(added_for=card))
+        interview.questions.filter(Q(added_by__isnull=True) | Q(added_by=interviewer))
         .exclude(Exists(QuestionScore.objects.filter(scorecard=card, question=OuterRef("pk"))))
         .values_list("pk", flat=True)
     )
@@ -269,7 +270,7 @@ WITH card AS (
 SELECT q.id, q.required, b.question_id IS NOT NULL AS has_row, b.score, b.skipped, b.skip_reason
   FROM card
   JOIN interviews_interviewquestion q
-    ON q.interview_id = %(interview)s AND (q.added_for_id IS NULL OR q.added_for_id = card.id)
+    ON q.interview_id = %(interview)s AND (q.added_by_id IS NULL OR q.added_by_id = %(interviewer)s)
   LEFT JOIN bumped b ON b.question_id = q.id
 """
 
@@ -356,14 +357,14 @@ def adhoc_add(*, scorecard, revision=None, free_text="", competency="Ad hoc"):
     ScoreError once the scorecard has MAX_AD_HOC_QUESTIONS of them."""
     # Lock the scorecard, so two adds sent at once cannot both pass the cap.
     Scorecard.objects.select_for_update().filter(pk=scorecard.pk).values_list("pk").first()
-    if InterviewQuestion.objects.filter(added_for=scorecard).count() >= MAX_AD_HOC_QUESTIONS:
+    if scorecard.ad_hoc_questions.count() >= MAX_AD_HOC_QUESTIONS:
         raise ScoreError(f"a scorecard takes at most {MAX_AD_HOC_QUESTIONS} added questions")
     interview = scorecard.interview
     last = interview.questions.aggregate(m=Max("order"))["m"] or 0
     question = InterviewQuestion.objects.create(
         interview=interview, order=last + 1, section="Added during the interview", revision=revision,
         free_text=free_text, minutes=revision.minutes if revision else 5, competency=competency or "Ad hoc",
-        required=False, added_for=scorecard,
+        required=False, added_by_id=scorecard.interviewer_id,
     )
     QuestionScore.objects.create(scorecard=scorecard, question=question)
     return question

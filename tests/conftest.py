@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from interviews.roles import Role, assign_role
+from accounts.roles import Role, assign_role
 
 PASSWORD = "a-long-test-password-1"
 
@@ -37,7 +37,7 @@ def bank(transactional_db):
     """For tests on a transactional database (browser tests, tests with other processes): it
     is emptied after each such test, so they load the bank and the role groups here."""
     call_command("load_question_bank", verbosity=0)
-    from interviews.roles import ensure_role_groups
+    from accounts.roles import ensure_role_groups
 
     ensure_role_groups()
 

@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from interviews.models import PlanItem
-from interviews.roles import Role
+from accounts.roles import Role
 from scoring.models import Scorecard
 from scoring.services import scorecard_open
 from tests.conftest import make_user

@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interviews.models import PlanItem, PlanSection
-from interviews.roles import Role
+from accounts.roles import Role
 from questionbank.models import Question
 from scoring.models import QuestionScore
 from scoring.services import scorecard_open

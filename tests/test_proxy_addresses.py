@@ -53,7 +53,7 @@ def test_the_client_address_is_counted_from_the_right(rf, settings):
 
 
 def test_the_audit_log_records_the_clients_address_behind_the_proxy(client, behind_one_proxy, hiring_manager):
-    from scoring.models import AuditEvent
+    from accounts.models import AuditEvent
 
     sign_in(client, "wrong-password", "198.51.100.200, 203.0.113.9")
     sign_in(client, PASSWORD, "203.0.113.9")
@@ -80,7 +80,7 @@ def test_the_client_address_is_an_ip_address_or_the_proxys(rf, behind_one_proxy,
 
 def test_a_failed_sign_in_with_a_forwarded_for_that_is_not_an_address_shows_the_form_again(
         client, behind_one_proxy, hiring_manager):
-    from scoring.models import AuditEvent
+    from accounts.models import AuditEvent
 
     response = sign_in(client, "wrong-password", "unknown")
     assert response.status_code == 200

@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from config import sessions
+from accounts import middleware as sessions
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,7 +124,7 @@ def test_an_active_session_stays_signed_in(client, hiring_manager):
 def test_sign_ins_failures_and_role_changes_are_audited(client, hiring_manager):
     from django.contrib.auth.models import Group
 
-    from scoring.models import AuditEvent
+    from accounts.models import AuditEvent
 
     client.post("/login/", {"username": "hm", "password": "wrong"})
     client.post("/login/", {"username": "hm", "password": PASSWORD})
@@ -134,7 +134,7 @@ def test_sign_ins_failures_and_role_changes_are_audited(client, hiring_manager):
 
 
 def test_the_audit_log_is_append_only(hiring_manager):
-    from scoring.models import AuditEvent, audit
+    from accounts.models import AuditEvent, audit
 
     event = audit(actor=hiring_manager, action="test", target="x")
     with pytest.raises(ValueError):
@@ -145,18 +145,18 @@ def test_the_audit_log_is_append_only(hiring_manager):
 
 
 def test_admins_read_the_audit_log_and_cannot_edit_it(client, admin_user):
-    from scoring.models import audit
+    from accounts.models import audit
 
     event = audit(actor=admin_user, action="probe", target="x")
     client.force_login(admin_user)
-    assert client.get("/admin/scoring/auditevent/").status_code == 200
-    assert "probe" in client.get("/admin/scoring/auditevent/").content.decode()
-    assert client.post(f"/admin/scoring/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/accounts/auditevent/").status_code == 200
+    assert "probe" in client.get("/admin/accounts/auditevent/").content.decode()
+    assert client.post(f"/admin/accounts/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
 def test_a_failed_sign_in_is_audited_with_the_account_id_never_the_typed_username(client, hiring_manager):
-    from scoring.models import AuditEvent
-    from scoring.signals import UNKNOWN_USER
+    from accounts.models import AuditEvent
+    from accounts.signals import UNKNOWN_USER
 
     client.post("/login/", {"username": "hm", "password": "wrong"})
     # Someone typed their password into the username box.
@@ -168,7 +168,7 @@ def test_a_failed_sign_in_is_audited_with_the_account_id_never_the_typed_usernam
 
 
 def test_wrong_current_passwords_on_the_change_password_page_sign_the_session_out(client, hiring_manager):
-    from scoring.models import AuditEvent
+    from accounts.models import AuditEvent
 
     client.post("/login/", {"username": "hm", "password": PASSWORD})
     wrong = {"old_password": "a-guess-at-it-0", "new_password1": "a-new-long-password-7",

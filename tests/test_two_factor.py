@@ -1,4 +1,4 @@
-"""Two-factor sign-in (config/two_factor.py): enrolment, the code at sign-in, the group an admin
+"""Two-factor sign-in (accounts/two_factor.py, middleware.py, views.py): enrolment, the code at sign-in, the group an admin
 uses to require it, turning it off, and that users without it pay nothing for it."""
 
 import base64
@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from config import two_factor
-from scoring.models import AuditEvent
+from accounts import two_factor
+from accounts.models import AuditEvent
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -388,7 +388,7 @@ def test_it_adds_no_query_for_users_without_two_factor(client, settings, hiring_
 
     with_two_factor = count()
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE
-                           if m not in ("django_otp.middleware.OTPMiddleware", "config.two_factor.TwoFactorMiddleware")]
+                           if m not in ("django_otp.middleware.OTPMiddleware", "accounts.middleware.TwoFactorMiddleware")]
     assert count() == with_two_factor
 
 

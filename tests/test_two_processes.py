@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 
-from interviews.roles import Role
+from accounts.roles import Role
 from scoring.services import scorecard_open
 from tests.conftest import PASSWORD, make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position

@@ -5,6 +5,9 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Until December 2026 this also added InterviewQuestion.added_for, a key to scoring.Scorecard,
+# which made interviews depend on scoring (a cycle). Databases migrated before then still have
+# that column: scoring's 0006 moves it into added_by (interviews' 0004) and drops it.
 class Migration(migrations.Migration):
 
     initial = True
@@ -12,16 +15,10 @@ class Migration(migrations.Migration):
     dependencies = [
         ('interviews', '0001_initial'),
         ('questionbank', '0001_initial'),
-        ('scoring', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='interviewquestion',
-            name='added_for',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='ad_hoc_questions', to='scoring.scorecard'),
-        ),
         migrations.AddField(
             model_name='interviewquestion',
             name='interview',

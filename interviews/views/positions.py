@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
+from accounts.roles import Role, roles_of
 from questionbank.models import Level
 
 from .. import selectors
 from ..forms import PositionForm
 from ..models import PositionStatus, Stage
-from ..roles import GROUP_NAMES, Role
 
 PAGE_SIZE = 20
 
@@ -87,7 +87,7 @@ def position_create(request):
             return _redirect_after_save(request, position)
         return _render_form(request, form)
     initial = {}
-    if request.user.groups.filter(name=GROUP_NAMES[Role.RECRUITER]).exists():
+    if Role.RECRUITER in roles_of(request.user):
         initial["recruiter"] = request.user.pk
     return _render_form(request, PositionForm(initial=initial))
 

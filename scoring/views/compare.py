@@ -10,12 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 
+from accounts.models import audit
 from interviews.models import Position, Stage
 from questionbank.exporting import csv_safe
 
 from .. import charts, compare_cache
 from ..comparison import Options, compare
-from ..models import audit
 from ..row_versions import CACHE_SECONDS
 
 

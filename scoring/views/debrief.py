@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from accounts.models import audit
 from interviews.models import Candidate
 
 from .. import debrief_cache
-from ..models import DecisionChoice, audit
+from ..models import DecisionChoice
 from ..pdf import debrief_pdf
 from ..services import decision_record
 

@@ -54,7 +54,7 @@ def refuse_cancelled(request, interview, *, typed=""):
 _LIVE_ROWS_SQL = """
 SELECT s.question_id, s.score, s.skipped, s.skip_reason, s.criteria_met, s.key_points_hit, s.notes,
        s.seconds_spent, s.version,
-       q.section, q.competency, q.minutes, q.required, q.added_for_id IS NOT NULL, q.free_text,
+       q.section, q.competency, q.minutes, q.required, q.added_by_id IS NOT NULL, q.free_text,
        r.id, r.title, r.prompt, r.why_we_ask, r.key_points::json, r.follow_ups::json,
        r.model_answer, r.reference_solution, r.coding_tests::json,
        (SELECT coalesce(json_agg(json_build_object('pk', c.id, 'text', c.text) ORDER BY c.position), '[]')

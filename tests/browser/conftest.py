@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from interviews.roles import Role
+from accounts.roles import Role
 from tests.conftest import PASSWORD, make_user
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make

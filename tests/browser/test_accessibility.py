@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from interviews.roles import Role
+from accounts.roles import Role
 from tests.browser.demo_data import demo, sign_in  # noqa: F401 (the fixture)
 from tests.conftest import PASSWORD, make_user
 

@@ -5,10 +5,10 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from interviews.models import Candidate
-from interviews.roles import Role
+from accounts.roles import Role
 from tests.conftest import PASSWORD, make_user
 from tests.factories import make_candidate, make_position
-from tests.interviews.test_erasure import ZYX, ZYX_EMAIL
+from tests.scoring.test_erasure import ZYX, ZYX_EMAIL
 
 pytestmark = pytest.mark.browser
 

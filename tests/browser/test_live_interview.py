@@ -153,7 +153,7 @@ def test_a_change_made_after_the_session_ended_waits_for_a_new_sign_in(open_sess
     # The session ends on the server (idle timeout): the next save is answered 401.
     from django.contrib.sessions.backends.db import SessionStore
 
-    from config import sessions
+    from accounts import middleware as sessions
 
     key = next(c["value"] for c in s.context.cookies() if c["name"] == "sessionid")
     session = SessionStore(session_key=key)

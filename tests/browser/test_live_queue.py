@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from interviews.roles import GROUP_NAMES, Role
+from accounts.roles import GROUP_NAMES, Role
 from scoring.models import QuestionScore
 from tests.browser.test_live_interview import AUTOSAVE, interview, scores, wait_saved  # noqa: F401 (fixture)
 

@@ -3,7 +3,7 @@ that needs another position or plan defines its own, which takes precedence)."""
 
 import pytest
 
-from interviews.roles import Role
+from accounts.roles import Role
 from tests.conftest import make_user
 from tests.interviews.people_helpers import make_plan, make_position
 

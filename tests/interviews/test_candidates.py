@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from interviews.models import Candidate
-from interviews.roles import Role
+from accounts.roles import Role
 from tests.conftest import make_user
 from tests.interviews.people_helpers import make_candidate, make_interview, make_position, make_scorecard
 
@@ -335,12 +335,12 @@ def test_it_downloads_word_cvs_as_attachments(as_user, recruiter, candidate):
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, permissions and groups (1), the position filter's options, page
+# Session, user, permissions (2: the user's own and its groups', ModelBackend) and group names (1, roles_of), the position filter's options, page
 # count, page rows (with position and interview counts).
-LIST_QUERIES = 6
-# Session, user, permissions and groups (1), candidate with position, interviews with plan,
-# their interviewers, their scorecards (state only).
-DETAIL_QUERIES = 7
+LIST_QUERIES = 8
+# Session, user, permissions and group names (3), candidate with position, interviews with plan,
+# their interviewers, their scorecards.
+DETAIL_QUERIES = 9
 
 
 @pytest.mark.parametrize("n", [2, 20])

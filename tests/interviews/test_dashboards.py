@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.roles import Role
 from interviews import selectors
-from interviews.roles import Role
+from scoring import dashboards
 from tests.conftest import make_user
 from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
@@ -74,8 +75,8 @@ def test_it_lists_an_interviewers_drafts_and_overdue_scorecards(as_user, intervi
 def test_it_does_not_count_a_colleagues_submission_as_the_interviewers(interviewer, interviewer2, position, plan):
     shared = interview(position, [interviewer, interviewer2], plan, at(days=-3))
     make_scorecard(shared, interviewer2, submitted=True)
-    assert selectors.interviewer_overdue(interviewer) == [shared]
-    assert selectors.interviewer_overdue(interviewer2) == []
+    assert dashboards.interviewer_overdue(interviewer) == [shared]
+    assert dashboards.interviewer_overdue(interviewer2) == []
 
 
 # --- Recruiter --------------------------------------------------------------------------
@@ -155,14 +156,14 @@ def test_it_links_positions_candidates_and_scheduling_by_permission(request, as_
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, permissions and groups (1; dashboards, role label and menu), the
+# Session, user, permissions (2: the user's own and its groups', ModelBackend) and group names (1, roles_of); dashboards, role label and menu, the
 # published-question count, today's and upcoming interviews, drafts, overdue interviews.
-INTERVIEWER_QUERIES = 7
-# Session, user, permissions and groups (1), question count, missing scorecards, upcoming
+INTERVIEWER_QUERIES = 9
+# Session, user, permissions and group names (3), question count, missing scorecards, upcoming
 # interviews with their interviewers and scorecards (3).
-RECRUITER_QUERIES = 8
-# Session, user, permissions and groups (1), question count, managed positions with counts.
-MANAGER_QUERIES = 5
+RECRUITER_QUERIES = 10
+# Session, user, permissions and group names (3), question count, managed positions with counts.
+MANAGER_QUERIES = 7
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from interviews.roles import Role
+from accounts.roles import Role
 from tests.conftest import make_user
 from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
@@ -177,11 +177,11 @@ def test_it_says_when_no_interview_matches(as_user, recruiter, interviewer, posi
     assert "No interviews match these filters." in html and "Clear the filters" in html
 
 
-# Session, user, permissions and groups (3); the chosen interviewer, checked (1); the page
+# Session, user, permissions (2: the user's own and its groups', ModelBackend) and group names (1, roles_of); the chosen interviewer, checked (1); the page
 # count (1); the page of interviews with stage, candidate and position (1); their
-# interviewers (1); their scorecards, state only (1); the position and interviewer filters'
+# interviewers (1); their scorecards (1); the position and interviewer filters'
 # options (2).
-LIST_QUERIES = 10
+LIST_QUERIES = 12
 
 
 @pytest.mark.parametrize("n", [2, 30])

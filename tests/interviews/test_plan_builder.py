@@ -437,15 +437,15 @@ def test_it_refuses_a_blank_or_duplicate_section_title(hm_client, plan, title, m
 
 # --- Query counts ---------------------------------------------------------------------------
 
-# Session, user, the user's permissions and groups (1), the plan with its position and source
+# Session, user, the user's permissions (2: the user's own and its groups', ModelBackend) and group names (1, roles_of), the plan with its position and source
 # plan, its sections, their items with revision and question (prefetch), the positions offered
 # by the clone form, the competencies used in the position's plans and in templates (the
 # competency inputs' datalist).
-BUILDER_QUERIES = 8
+BUILDER_QUERIES = 10
 # ...plus the search: "any full-text match?" and the 10 results with their current revision.
-BUILDER_SEARCH_QUERIES = 10
+BUILDER_SEARCH_QUERIES = 12
 # A recruiter: no clone form, no competency inputs (so no datalist).
-READ_ONLY_QUERIES = 6
+READ_ONLY_QUERIES = 8
 
 
 def plan_with(n, hiring_manager, position):

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from interviews.models import Candidate, Position
-from interviews.roles import Role
+from accounts.roles import Role
 from interviews.services import plan_archive
 from tests.conftest import make_user
 from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position
@@ -225,12 +225,12 @@ def test_it_sends_a_recruiter_who_handed_a_position_over_back_to_the_list(as_use
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, the user's permissions and groups (1), page count, page rows (with
+# Session, user, the user's permissions (2: the user's own and its groups', ModelBackend) and group names (1, roles_of), page count, page rows (with
 # hiring manager, recruiter and candidate counts in one query).
-LIST_QUERIES = 5
-# Session, user, permissions and groups (1), position (with people), its candidates with
+LIST_QUERIES = 7
+# Session, user, permissions and group names (3), position (with people), its candidates with
 # interview counts, its plans.
-DETAIL_QUERIES = 6
+DETAIL_QUERIES = 8
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from interviews.models import Interview
-from interviews.roles import Role
+from accounts.roles import Role
 from tests.conftest import make_user
 from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
@@ -291,7 +291,7 @@ def test_it_links_the_live_page_for_panel_interviewers_only(as_user, interview, 
 
 def test_it_leaves_out_questions_an_interviewer_added_to_their_own_scorecard(as_user, recruiter, interview, interviewer):
     card = make_scorecard(interview, interviewer)
-    interview.questions.create(order=99, free_text="A private ad-hoc question", competency="x", added_for=card)
+    interview.questions.create(order=99, free_text="A private ad-hoc question", competency="x", added_by=card.interviewer)
     html = as_user(recruiter).get(f"/interviews/{interview.pk}/").content.decode()
     assert "A private ad-hoc question" not in html
 
@@ -371,10 +371,10 @@ def test_it_requires_a_reason_to_cancel(as_user, recruiter, interview):
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, permissions and groups (1), interview with candidate, position,
-# plan and scheduler, its interviewers, its scorecards (state only), its pinned questions
+# Session, user, permissions (2: the user's own and its groups', ModelBackend) and group names (1, roles_of), interview with candidate, position,
+# plan and scheduler, its interviewers, its scorecards, its pinned questions
 # with revisions.
-DETAIL_QUERIES = 7
+DETAIL_QUERIES = 9
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from interviews.models import InterviewQuestion
-from interviews.roles import Role
+from accounts.roles import Role
 from interviews.services import interview_cancel
 from scoring import calibration, calibration_sums, stats
 from scoring.models import Decision, QuestionScore
@@ -279,7 +279,7 @@ def test_it_leaves_out_ad_hoc_free_text_questions(position, interviewer):
     iv = interview(position, plan, [interviewer])
     card = make_scorecard(iv, interviewer, [2])
     extra = InterviewQuestion.objects.create(interview=iv, order=9, free_text="Tell me about a hard bug", competency="Debugging",
-                                             added_for=card)
+                                             added_by=interviewer)
     QuestionScore.objects.create(scorecard=card, question=extra, score=4)
     data = report()
     assert [q.slug for q in data["questions"]] == ["precision"]
@@ -354,18 +354,18 @@ def test_the_query_count_does_not_grow_with_the_data(django_assert_num_queries, 
             make_scorecard(iv, person, [n % 4 + 1, 2, 3], recommendation="yes" if n % 2 else "no")
         decide(iv, "hire" if n % 3 else "no_hire", hiring_manager)
     hm_client.get("/")  # the first request after sign-in stamps the session (a write)
-    # 13 on the first view after a change: session, user; the user's permissions and groups
-    # (one query); the report: per-interviewer scorecard aggregates, the version of the
+    # 15 on the first view after a change: session, user; the user's permissions (2: its own
+    # and its groups') and group names (1); the report: per-interviewer scorecard aggregates, the version of the
     # scoring data; the slices to rebuild; the rebuild (savepoint, lock, one statement,
     # release); the interviewer sums, the question sums; question usage.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         assert hm_client.get(URL).status_code == 200
-    # 9 in a process that has not cached the figures: no slice to rebuild.
+    # 11 in a process that has not cached the figures: no slice to rebuild.
     cache.clear()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert hm_client.get(URL).status_code == 200
-    # 6 while the data is unchanged: the score figures come from the cache.
-    with django_assert_num_queries(6):
+    # 8 while the data is unchanged: the score figures come from the cache.
+    with django_assert_num_queries(8):
         assert hm_client.get(URL).status_code == 200
 
 

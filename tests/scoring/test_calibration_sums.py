@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from interviews.roles import Role
+from accounts.roles import Role
 from scoring import calibration_sums
 from scoring.models import CalibrationQuestionSums, CalibrationSlice, QuestionScore, Scorecard
 from scoring.services import scorecard_amend

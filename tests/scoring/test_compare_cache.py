@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from interviews.models import Candidate, Stage
-from interviews.roles import Role
+from accounts.roles import Role
 from interviews.services import interview_cancel, interview_reschedule
 from scoring import comparison
 from scoring.models import Decision, QuestionScore, Scorecard
@@ -38,8 +38,9 @@ def test_a_repeated_view_comes_from_the_cache_with_one_query(as_user, hiring_man
     client.get("/")  # the first request of a session stamps its sign-in time (one write)
     first = client.get(url(position, sort="name"))
     monkeypatch.setattr("scoring.views.compare.compare", None)  # computing again would fail
-    # Session, user, the user's permissions and groups, the position with its data version.
-    with django_assert_num_queries(4):
+    # Session, user, the user's permissions (2) and group names (1), the position with its data
+    # version.
+    with django_assert_num_queries(6):
         again = client.get(url(position, sort="name"))
     assert main(again) == main(first)
     assert "Candidates for ML Engineer" in main(again) and "<svg" in main(again)

@@ -5,8 +5,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from interviews.roles import Role
-from scoring.models import AuditEvent, Decision, Scorecard
+from accounts.roles import Role
+from accounts.models import AuditEvent
+from scoring.models import Decision, Scorecard
 from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
@@ -118,12 +119,12 @@ def test_the_debrief_query_count_does_not_grow_with_the_panel_or_candidates(
     cache.clear()
     # Session, user, candidate (with the debrief's data version), scorecards, their scores,
     # interviews with their questions, panellists yet to submit, decisions, audit insert; for
-    # the page header: permissions and groups (1).
-    with django_assert_num_queries(10):
+    # the page header: permissions (2, the user's own and its groups') and group names (1).
+    with django_assert_num_queries(12):
         assert client.get(url(candidate)).status_code == 200
     # The same debrief again, from the cache: session, user, candidate (with the data
-    # version), audit insert, permissions and groups.
-    with django_assert_num_queries(5):
+    # version), audit insert, permissions (2) and group names (1).
+    with django_assert_num_queries(7):
         assert client.get(url(candidate)).status_code == 200
 
 

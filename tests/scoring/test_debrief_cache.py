@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from interviews.roles import Role
+from accounts.roles import Role
 from interviews.services import interview_cancel, interview_reschedule
 from scoring.services import scorecard_amend
 from tests.conftest import make_user

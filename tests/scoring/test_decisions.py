@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from interviews.models import Stage
 from scoring import services
-from scoring.models import AuditEvent, Decision
+from accounts.models import AuditEvent
+from scoring.models import Decision
 from scoring.services import decision_record
 from tests.factories import make_interview, make_plan, make_scorecard
 

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from interviews.models import Candidate, InterviewQuestion, Position
-from interviews.roles import GROUP_NAMES, Role
+from accounts.roles import GROUP_NAMES, Role
 from interviews.services import interview_cancel
 from scoring.comparison import compare
 from scoring.models import Decision, QuestionScore, Scorecard
@@ -84,7 +84,7 @@ def test_it_refuses_every_score_write_on_a_cancelled_interview(as_user, intervie
 
     added = client.post(f"/interviews/{interview.pk}/live/adhoc/", {"free_text": "Tell me about drift"})
     assert added.status_code == 302
-    assert not InterviewQuestion.objects.filter(added_for__isnull=False).exists()
+    assert not InterviewQuestion.objects.filter(added_by__isnull=False).exists()
 
     body = {"key": "cancelled-write-1", "question": row.question_id, "version": row.version, "state": STATE}
     autosave = client.post(f"/interviews/{interview.pk}/autosave/", json.dumps(body), content_type="application/json")

@@ -41,7 +41,7 @@ def test_other_roles_are_refused(request, as_user, interview, role):
 
 def test_an_interviewer_not_on_the_panel_gets_404(as_user, interview):
     from tests.conftest import make_user
-    from interviews.roles import Role
+    from accounts.roles import Role
 
     stranger = make_user("stranger", Role.INTERVIEWER)
     assert as_user(stranger).get(url(interview)).status_code == 404
@@ -131,7 +131,8 @@ def test_the_live_page_query_count_does_not_grow_with_questions(as_user, hiring_
     interview = make_interview(candidate=make_candidate(position), plan=plan, interviewers=[interviewer])
     client = as_user(interviewer)
     client.get(url(interview))  # first visit creates the scorecard
-    # Session, user, permissions and groups (1), interview on my panel, scorecard, questions
+    # Session, user, permissions (2: the user's own and its groups') and group names (1, the
+    # header's role label), interview on my panel, scorecard, questions
     # without a score row (none), scores with questions, revisions, criteria and anchors.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         assert client.get(url(interview)).status_code == 200

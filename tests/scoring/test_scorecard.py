@@ -114,12 +114,13 @@ def test_other_roles_cannot_reach_the_scorecard(request, as_user, interview, rol
 def test_a_successful_submit_takes_a_fixed_number_of_queries_and_loads_no_page(live_client, interview, interviewer,
                                                                              django_assert_num_queries):
     answer_all(interviewer)
-    # Session, user, the user's permissions and groups (1), the interview on my panel, then the
+    # Session, user, the user's permissions (2: its own and its groups', ModelBackend), the
+    # interview on my panel, then the
     # submit: my scorecard updated while still a draft, and its score rows' versions bumped and
     # returned with its questions for the completeness check (one statement), inside a
     # savepoint and its release (the test runs in a transaction). The scorecard is not opened
     # nor the scores the page would show loaded: a successful submit redirects.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = submit(live_client, interview)
     assert response.status_code == 302
     assert Scorecard.objects.get(interviewer=interviewer).status == "submitted"

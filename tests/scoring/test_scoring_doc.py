@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 from interviews.models import InterviewPlan, PlanSection, Stage
-from interviews.roles import Role
+from accounts.roles import Role
 from interviews.services import plan_add_question
 from questionbank.models import Question
 from scoring import stats

@@ -4,7 +4,7 @@ submitting their own; drafts are private; managers see submitted scorecards only
 import pytest
 from django.utils import timezone
 
-from interviews.roles import Role
+from accounts.roles import Role
 from scoring.models import Scorecard
 from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from interviews.roles import Role, assign_role
+from accounts.roles import Role, assign_role
 
 # Demo logins, printed by `make run`. Never use these outside a developer's machine.
 DEMO_USERS = [

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from interviews.models import Candidate, InterviewPlan, Position, Stage
-from interviews.roles import Role, assign_role
+from accounts.roles import Role, assign_role
 from interviews.services import interview_schedule, plan_clone
 from scoring.models import QuestionScore, Scorecard, ScorecardStatus
 from scoring.services import decision_record

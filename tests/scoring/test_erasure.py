@@ -13,10 +13,11 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
 
-from interviews.erasure import candidate_erase
+from accounts.models import AuditEvent
 from interviews.models import Candidate, Interview
 from interviews.services import interview_cancel
-from scoring.models import Amendment, AuditEvent, Decision, QuestionScore, Scorecard
+from scoring.erasure import candidate_erase
+from scoring.models import Amendment, Decision, QuestionScore, Scorecard
 from scoring.services import scorecard_amend
 from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
@@ -167,7 +168,7 @@ def test_it_erases_every_trace_of_a_candidate_touched_by_every_feature_and_keeps
     columns = text_columns()
     for value in ERASED_VALUES:
         assert rows_containing(value, columns), value
-    assert rows_containing(sort, columns) == ["scoring_auditevent.detail"]
+    assert rows_containing(sort, columns) == ["accounts_auditevent.detail"]
     assert "django_admin_log.object_repr" in rows_containing(ZYX, columns)  # the deleted interview's entry
     assert files_containing(ZYX, media_root) and cache_entries_containing(ZYX) and cache_entries_containing(ADHOC_TEXT)
     scores_before = sorted(QuestionScore.objects.filter(scorecard__interview=interview).values_list("pk", "score"))
@@ -236,7 +237,7 @@ def test_a_failure_during_the_erasure_changes_nothing_and_keeps_the_cv_file(
     def fail(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("interviews.erasure.audit", fail)  # the last write of an erasure
+    monkeypatch.setattr("scoring.erasure.audit", fail)  # the last write of an erasure
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
         candidate_erase(candidate=candidate, by=admin_user)
 

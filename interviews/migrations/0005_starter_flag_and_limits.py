@@ -24,7 +24,7 @@ def refuse_light_weights(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interviews', '0003_plan_archive_interview_stage'),
+        ('interviews', '0004_interviewquestion_added_by'),
         ('questionbank', '0006_constraint_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

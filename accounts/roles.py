@@ -5,10 +5,9 @@ below), navigation shows what the user's permissions allow, and querysets scope 
 ``visible_to(user)``. Staff admins are superusers and have every permission.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import TextChoices
-
-from .auth_backend import forget_access, load_access
 
 
 class Role(TextChoices):
@@ -63,9 +62,12 @@ ROLE_PERMISSIONS = {
 }
 
 
-def ensure_role_groups(**kwargs):
+def ensure_role_groups(sender=None, **kwargs):
     """Create the role groups and (re)grant exactly their permissions. Idempotent; runs after
-    every migrate."""
+    every migrate, once the last installed app has its permissions (django.contrib.auth creates
+    them per app, in the same post_migrate signal)."""
+    if sender is not None and sender is not list(apps.get_app_configs())[-1]:
+        return
     for role, group_name in GROUP_NAMES.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         perms = []
@@ -81,10 +83,14 @@ def roles_of(user):
     """The roles a user holds, as Role values (admins hold none of them but see everything)."""
     if not user.is_authenticated:
         return []
-    names = load_access(user)  # with the permissions, in one query per request
-    return [role for role, name in GROUP_NAMES.items() if name in names]
+    if not hasattr(user, "_panelist_roles"):
+        # Read once per request (the user object lives as long as the request): the navbar's
+        # badge, the dashboards and the views ask again.
+        names = set(user.groups.values_list("name", flat=True))
+        user._panelist_roles = [role for role, name in GROUP_NAMES.items() if name in names]
+    return user._panelist_roles
 
 
 def assign_role(user, role):
     user.groups.add(Group.objects.get(name=GROUP_NAMES[Role(role)]))
-    forget_access(user)
+    user.__dict__.pop("_panelist_roles", None)

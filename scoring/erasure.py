@@ -11,9 +11,10 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils.text import slugify
 
-from scoring.models import Amendment, AuditEvent, Decision, QuestionScore, Scorecard, audit
+from accounts.models import AuditEvent, audit
+from interviews.models import Candidate, Interview, InterviewQuestion
 
-from .models import Candidate, Interview, InterviewQuestion
+from .models import Amendment, Decision, QuestionScore, Scorecard
 
 ERASED = "[erased]"
 # Shorter names are not looked for inside log texts: "Al" would match every "Alert".
@@ -60,7 +61,7 @@ class _Rows:
         self.cards = Scorecard.objects.filter(interview__candidate=candidate)
         self.scores = QuestionScore.objects.filter(scorecard__in=self.cards)
         self.questions = InterviewQuestion.objects.filter(interview__candidate=candidate)
-        self.ad_hoc = self.questions.filter(added_for__isnull=False)
+        self.ad_hoc = self.questions.filter(added_by__isnull=False)
         self.decisions = Decision.objects.filter(candidate=candidate)
         self.amendments = Amendment.objects.filter(scorecard__in=self.cards)
         # The comparison's column key of each ad-hoc competency ("Yolanda-specific" gives

@@ -1,0 +1,193 @@
+"""Account pages: the two-factor code at sign-in, setting two-factor up and turning it off
+(docs/two-factor.md), and the throttled change-password page."""
+
+import django_otp
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from config.network import client_ip
+
+from .forms import CodeForm
+from .models import audit
+from .two_factor import (
+    DEVICE_NAME, FAILURES, MAX_FAILURES, STATE, confirmed_device, pending_device, qr_code_svg, readable_secret,
+    two_factor_flags, update_flags,
+)
+
+# Wrong current passwords on the change-password page in this session; at the limit the
+# session is signed out, so a borrowed session cannot be used to guess the password.
+PASSWORD_FAILURES = "panelist_password_failures"
+MAX_PASSWORD_FAILURES = 5
+
+
+def _record_failure(request, *, stage):
+    """Audit a wrong code. At sign-in and when turning two-factor off, the fifth wrong code in a
+    session signs it out; returns that redirect, or None."""
+    user = request.user
+    counted = stage in ("sign_in", "disable")
+    failures = request.session.get(FAILURES, 0) + 1 if counted else 0
+    if counted:
+        request.session[FAILURES] = failures
+    signed_out = counted and failures >= MAX_FAILURES
+    audit(actor=user, action="auth.2fa_failed", target=f"user {user.pk}", stage=stage, failures=failures,
+          signed_out=signed_out, ip=client_ip(request))
+    if not signed_out:
+        return None
+    logout(request)
+    messages.error(request, "You entered a wrong code too many times, so you were signed out. Sign in again "
+                            "and enter the code your authenticator app shows.")
+    return redirect(settings.LOGIN_URL)
+
+
+def _next_url(request):
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@never_cache
+def two_factor_verify(request):
+    """The second sign-in step: a code from the user's authenticator app."""
+    next_url = _next_url(request)
+    if request.user.is_verified():
+        return redirect(next_url)
+    device = confirmed_device(request.user)
+    if device is None:  # no device (any more: an admin may have removed a lost one)
+        update_flags(request, device=False)
+        return redirect(next_url)
+    form = CodeForm(request.POST or None, user=request.user, device=device)
+    if request.method == "POST":
+        if form.is_valid():
+            django_otp.login(request, form.verified_device)
+            request.session.cycle_key()  # the fully signed-in session gets a key of its own
+            request.session.pop(FAILURES, None)
+            return redirect(next_url)
+        if form.checked:
+            signed_out = _record_failure(request, stage="sign_in")
+            if signed_out:
+                return signed_out
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+def _status_page(request, *, disable_form=None):
+    flags = two_factor_flags(request.user)
+    # Visiting the page also refreshes this session's facts (e.g. a requirement added since sign-in).
+    request.session[STATE] = flags
+    device = confirmed_device(request.user)
+    context = {
+        "device": device,
+        "pending": None if device else pending_device(request.user),
+        "required": flags["required"],
+        "disable_form": disable_form or (CodeForm(user=request.user, device=device, autofocus=False) if device else None),
+    }
+    return render(request, "accounts/two_factor_status.html", context)
+
+
+def two_factor_status(request):
+    """Whether two-factor sign-in is on, with the buttons to set it up or turn it off."""
+    return _status_page(request)
+
+
+@require_POST
+def two_factor_setup(request):
+    """Start setting up: a new, unconfirmed device (replacing an unfinished one)."""
+    if confirmed_device(request.user):
+        messages.info(request, "Two-factor sign-in is already on.")
+        return redirect("two_factor_status")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+        TOTPDevice.objects.create(user=request.user, name=DEVICE_NAME, confirmed=False)
+    return redirect("two_factor_confirm")
+
+
+@never_cache
+def two_factor_confirm(request):
+    """The QR code and key of the unconfirmed device, and the code that proves the app has it."""
+    device = pending_device(request.user)
+    if device is None:
+        if confirmed_device(request.user):
+            messages.info(request, "Two-factor sign-in is already on.")
+        else:
+            messages.info(request, "Choose “Set up” to get a new QR code.")
+        return redirect("two_factor_status")
+    form = CodeForm(request.POST or None, user=request.user, device=device)
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                device.refresh_from_db()  # verify_token saved its own copy
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+            django_otp.login(request, device)  # the code just given verifies this session too
+            update_flags(request, device=True)
+            audit(actor=request.user, action="auth.2fa_enrolled", target=f"user {request.user.pk}",
+                  ip=client_ip(request))
+            messages.success(request, "Two-factor sign-in is on. From now on, signing in asks for a code from your app.")
+            return redirect("two_factor_status")
+        if form.checked:
+            _record_failure(request, stage="enrol")
+    context = {"form": form, "qr_svg": qr_code_svg(device.config_url), "secret": readable_secret(device),
+               "account": f"{settings.OTP_TOTP_ISSUER}: {request.user.get_username()}"}
+    return render(request, "accounts/two_factor_confirm.html", context)
+
+
+@require_POST
+def two_factor_disable(request):
+    """Turn two-factor off; needs a current code, so a borrowed session cannot do it."""
+    device = confirmed_device(request.user)
+    if device is None:
+        messages.info(request, "Two-factor sign-in is already off.")
+        return redirect("two_factor_status")
+    form = CodeForm(request.POST, user=request.user, device=device, autofocus=False)
+    if form.is_valid():
+        TOTPDevice.objects.filter(user=request.user).delete()
+        request.session.pop(DEVICE_ID_SESSION_KEY, None)
+        update_flags(request, device=False)
+        audit(actor=request.user, action="auth.2fa_disabled", target=f"user {request.user.pk}",
+              ip=client_ip(request))
+        messages.success(request, "Two-factor sign-in is off. Signing in needs only your password now.")
+        return redirect("two_factor_status")
+    if form.checked:
+        signed_out = _record_failure(request, stage="disable")
+        if signed_out:
+            return signed_out
+    return _status_page(request, disable_form=form)
+
+
+class ThrottledPasswordChangeView(auth_views.PasswordChangeView):
+    """Django's change-password page, whose "current password" check cannot be used to guess
+    the password from a signed-in (say, borrowed) session: every wrong one is audited, and the
+    fifth in a session signs it out. Signing in again needs the password, and django-axes
+    throttles that."""
+
+    def form_invalid(self, form):
+        if not form.has_error("old_password", "password_incorrect"):
+            return super().form_invalid(form)  # e.g. a weak new password: not a guess
+        session, user = self.request.session, self.request.user
+        failures = session.get(PASSWORD_FAILURES, 0) + 1
+        session[PASSWORD_FAILURES] = failures
+        signed_out = failures >= MAX_PASSWORD_FAILURES
+        audit(actor=user, action="auth.password_change_failed", target=f"user {user.pk}", failures=failures,
+              signed_out=signed_out, ip=client_ip(self.request))
+        if signed_out:
+            logout(self.request)
+            messages.error(self.request, "You entered a wrong current password too many times, so you were signed "
+                                         "out. Sign in again to change your password.")
+            return redirect(settings.LOGIN_URL)
+        if failures == MAX_PASSWORD_FAILURES - 1:
+            form.add_error("old_password", "One more wrong password signs you out.")
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        self.request.session.pop(PASSWORD_FAILURES, None)
+        return super().form_valid(form)

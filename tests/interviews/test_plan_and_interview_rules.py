@@ -15,7 +15,7 @@ from django.forms import modelform_factory
 from interviews import services
 from interviews.models import ITEM_MINUTES, SLOT_MINUTES, WEIGHT, Candidate, InterviewPlan, PlanItem
 from interviews.plan_forms import PlanEditForm, PlanItemForm
-from interviews.roles import Role
+from accounts.roles import Role
 from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position
 from tests.interviews.plan_helpers import make_plan as make_plan_with_sections

@@ -140,14 +140,19 @@ FROM (
 JOIN {user} u ON u.id = c.interviewer_id
 """
 
-# The score figures, from every submitted score, in one statement. The scores are read, joined
-# and grouped into units (the scores a panel gave one pinned question) once; the candidate's
-# decision is joined per scorecard, not per score. Per unit, one GROUP BY gives the sums
-# Krippendorff's alpha needs, the raters and their scores (for the ICC panels) and, unnested,
-# each score beside its co-panelists' mean for leniency. The rest of a scorecard is its total
-# (a GROUP BY joined back) minus the score. ICC(2,1) is taken on the exact panel that scored a
-# question most often (ties: the larger panel, then the lower ids). Both sets of rows come back
-# as JSON, one round trip. ~0.75 s of SQL on the bench's 200,000 scores (docs/performance.md).
+# The score figures, from every submitted score, in one statement. Each score is read once,
+# joined to its scorecard (with the candidate's latest decision: hired 1, not hired 0, else
+# NULL) and to its pinned question's bank question, and given by window functions the total
+# and count of its unit (the scores a panel gave one pinned question) and of its scorecard.
+# Then every figure is a sum over those rows: per bank question (mean, SD; discrimination,
+# against the mean of the rest of the scorecard; point-biserial, against hired;
+# Krippendorff's alpha's sums, each unit's spread written per score) and per interviewer
+# (mean, SD; leniency, against the co-panelists' mean of the unit). Only ICC(2,1) groups the
+# units, to find the exact panel that scored a question most often (ties: the larger panel,
+# then the lower ids) and its raters' column totals. Both sets of rows come back as JSON,
+# one round trip. On the bench's 200,000 scores: ~0.75 s of SQL on a quiet machine, 1.5-2 s on
+# a loaded one, most of it the two sorts of the window functions and the grouping of the
+# units (docs/performance.md).
 SCORES_SQL = "WITH" + LATEST_DECISION + """,
 scorecards AS MATERIALIZED (
     SELECT sc.id, sc.interviewer_id,
@@ -158,56 +163,53 @@ scorecards AS MATERIALIZED (
     WHERE sc.status = %(submitted)s
 ),
 s AS MATERIALIZED (
-    SELECT qs.score::float8 AS score, qs.scorecard_id, qs.question_id AS unit_id,
-           rev.question_id AS bank_question_id, c.interviewer_id, c.hired
-    FROM {score} qs
-    JOIN scorecards c ON c.id = qs.scorecard_id
-    JOIN {iq} iq ON iq.id = qs.question_id
-    LEFT JOIN {revision} rev ON rev.id = iq.revision_id
-    WHERE qs.score IS NOT NULL
-),
-totals AS (SELECT scorecard_id, SUM(score) AS total, COUNT(*) AS m FROM s GROUP BY scorecard_id),
-with_rest AS (
-    SELECT s.bank_question_id, s.score, s.hired, (t.total - s.score) / NULLIF(t.m - 1, 0) AS rest
-    FROM s JOIN totals t ON t.scorecard_id = s.scorecard_id
-    WHERE s.bank_question_id IS NOT NULL
-),
-units AS MATERIALIZED (
-    SELECT bank_question_id, COUNT(*) AS m, SUM(score) AS total, SUM(score * score) AS squares,
-           ARRAY_AGG(interviewer_id ORDER BY interviewer_id) AS raters, ARRAY_AGG(score ORDER BY interviewer_id) AS scores
-    FROM s GROUP BY bank_question_id, unit_id
-),
-pairable AS (SELECT * FROM units WHERE bank_question_id IS NOT NULL AND m > 1),
-agreement AS (
-    SELECT bank_question_id, COUNT(*) AS units, SUM(m)::int AS pairable,
-           SUM(2 * m * (squares - total * total / m) / (m - 1)) AS within, SUM(total) AS total, SUM(squares) AS squares
-    FROM pairable GROUP BY bank_question_id
+    SELECT x.*, (x.card_total - x.score) / NULLIF(x.card_m - 1, 0) AS rest,
+           x.score - (x.unit_total - x.score) / NULLIF(x.unit_m - 1, 0) AS gap
+    FROM (
+        SELECT qs.score::float8 AS score, qs.question_id AS unit_id, rev.question_id AS bank_question_id,
+               c.interviewer_id, c.hired,
+               SUM(qs.score::float8) OVER unit AS unit_total, COUNT(*) OVER unit AS unit_m,
+               SUM(qs.score::float8) OVER card AS card_total, COUNT(*) OVER card AS card_m
+        FROM {score} qs
+        JOIN scorecards c ON c.id = qs.scorecard_id
+        JOIN {iq} iq ON iq.id = qs.question_id
+        LEFT JOIN {revision} rev ON rev.id = iq.revision_id
+        WHERE qs.score IS NOT NULL
+        WINDOW unit AS (PARTITION BY qs.question_id), card AS (PARTITION BY qs.scorecard_id)
+    ) x
 ),
 question_rows AS (
-    SELECT q.*, COALESCE(a.units, 0) AS units, COALESCE(a.pairable, 0) AS pairable, COALESCE(a.within, 0) AS within,
-           COALESCE(a.total, 0) AS total, COALESCE(a.squares, 0) AS squares
-    FROM (
-        SELECT bank_question_id AS question_id, COUNT(*) AS n, SUM(score) AS sum_x, SUM(score * score) AS sum_xx,
-               COUNT(rest) AS rest_n, COALESCE(SUM(score) FILTER (WHERE rest IS NOT NULL), 0) AS rest_x,
-               COALESCE(SUM(rest), 0) AS rest_y, COALESCE(SUM(score * rest), 0) AS rest_xy,
-               COALESCE(SUM(score * score) FILTER (WHERE rest IS NOT NULL), 0) AS rest_xx,
-               COALESCE(SUM(rest * rest), 0) AS rest_yy,
-               COUNT(hired) AS hire_n, COALESCE(SUM(score) FILTER (WHERE hired IS NOT NULL), 0) AS hire_x,
-               COALESCE(SUM(hired), 0) AS hire_y, COALESCE(SUM(score * hired), 0) AS hire_xy,
-               COALESCE(SUM(score * score) FILTER (WHERE hired IS NOT NULL), 0) AS hire_xx,
-               COALESCE(SUM(hired * hired), 0) AS hire_yy
-        FROM with_rest GROUP BY bank_question_id
-    ) q
-    LEFT JOIN agreement a ON a.bank_question_id = q.question_id
+    SELECT bank_question_id AS question_id, COUNT(*) AS n, SUM(score) AS sum_x, SUM(score * score) AS sum_xx,
+           COUNT(rest) AS rest_n, COALESCE(SUM(score) FILTER (WHERE rest IS NOT NULL), 0) AS rest_x,
+           COALESCE(SUM(rest), 0) AS rest_y, COALESCE(SUM(score * rest), 0) AS rest_xy,
+           COALESCE(SUM(score * score) FILTER (WHERE rest IS NOT NULL), 0) AS rest_xx,
+           COALESCE(SUM(rest * rest), 0) AS rest_yy,
+           COUNT(hired) AS hire_n, COALESCE(SUM(score) FILTER (WHERE hired IS NOT NULL), 0) AS hire_x,
+           COALESCE(SUM(hired), 0) AS hire_y, COALESCE(SUM(score * hired), 0) AS hire_xy,
+           COALESCE(SUM(score * score) FILTER (WHERE hired IS NOT NULL), 0) AS hire_xx,
+           COALESCE(SUM(hired * hired), 0) AS hire_yy,
+           -- Krippendorff's alpha over the units scored by two or more: a unit of m scores
+           -- with total T adds 2m(sum x^2 - T^2/m)/(m - 1), i.e. 2(m x^2 - x T)/(m - 1) per score
+           ROUND(COALESCE(SUM(1.0 / unit_m) FILTER (WHERE unit_m > 1), 0))::int AS units,
+           COUNT(*) FILTER (WHERE unit_m > 1) AS pairable,
+           COALESCE(SUM(2 * (unit_m * score * score - score * unit_total) / (unit_m - 1)) FILTER (WHERE unit_m > 1), 0)
+               AS within,
+           COALESCE(SUM(score) FILTER (WHERE unit_m > 1), 0) AS total,
+           COALESCE(SUM(score * score) FILTER (WHERE unit_m > 1), 0) AS squares
+    FROM s WHERE bank_question_id IS NOT NULL
+    GROUP BY bank_question_id
 ),
 interviewer_rows AS (
+    -- every unit, ad-hoc and single-score ones included; leniency only where others scored it
     SELECT interviewer_id, COUNT(*) AS n, SUM(score) AS sum_x, SUM(score * score) AS sum_xx,
            COUNT(gap) AS leniency_n, COALESCE(SUM(gap), 0) AS leniency_sum
-    FROM (
-        SELECT interviewer_id, score, score - (total - score) / NULLIF(m - 1, 0) AS gap
-        FROM units, UNNEST(raters, scores) AS r(interviewer_id, score)
-    ) r
-    GROUP BY interviewer_id
+    FROM s GROUP BY interviewer_id
+),
+pairable AS MATERIALIZED (
+    SELECT bank_question_id, SUM(score) AS total, SUM(score * score) AS squares,
+           ARRAY_AGG(interviewer_id ORDER BY interviewer_id) AS raters, ARRAY_AGG(score ORDER BY interviewer_id) AS scores
+    FROM s WHERE bank_question_id IS NOT NULL AND unit_m > 1
+    GROUP BY bank_question_id, unit_id
 ),
 panels AS (
     SELECT bank_question_id, raters, COUNT(*) AS units, SUM(total) AS total, SUM(squares) AS squares,
@@ -235,7 +237,9 @@ SELECT
         SELECT q.*, i.raters, i.units AS icc_units, i.total AS icc_total, i.squares AS icc_squares,
                i.row_squares AS icc_row_squares, i.columns AS icc_columns
         FROM question_rows q LEFT JOIN icc i ON i.bank_question_id = q.question_id) x),
-    (SELECT json_agg(r) FROM interviewer_rows r)\n"""
+    (SELECT json_agg(r) FROM interviewer_rows r)
+"""
+
 
 # Per bank question, the distinct interviews that pinned it (or added it ad hoc), all time and
 # since recent_from. The distinct (question, interview) pairs are taken first, from the

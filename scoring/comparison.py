@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
 from django.utils.text import slugify
 
-from interviews.models import Candidate, Interview, InterviewStatus, Stage
+from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus, Stage
 
 from . import stats
 from .links import link_maker
@@ -271,17 +271,17 @@ HUNDREDTHS = Cast(F("question__weight") * 100, IntegerField())
 # scores' questions by primary key: ~90,000 buffer reads instead of ~16,000, ~25 ms more.
 ALL_SUMS_SQL = """
     WITH interview AS MATERIALIZED (
-        SELECT id, candidate_id FROM interviews_interview
-         WHERE candidate_id = ANY(ARRAY(SELECT id FROM interviews_candidate WHERE position_id = %(position)s))
+        SELECT id, candidate_id FROM {interview}
+         WHERE candidate_id = ANY(ARRAY(SELECT id FROM {candidate} WHERE position_id = %(position)s))
            AND status <> %(cancelled)s
     ), scored AS MATERIALIZED (
         SELECT interview.candidate_id, card.interviewer_id, qs.question_id, qs.score
           FROM interview
-          JOIN scoring_scorecard card ON card.interview_id = interview.id AND card.status = %(submitted)s
-          JOIN scoring_questionscore qs ON qs.scorecard_id = card.id AND qs.score IS NOT NULL
+          JOIN {card} card ON card.interview_id = interview.id AND card.status = %(submitted)s
+          JOIN {score} qs ON qs.scorecard_id = card.id AND qs.score IS NOT NULL
     ), question AS MATERIALIZED (
         SELECT q.id, q.competency, (q.weight * 100)::integer AS hundredths
-          FROM interview JOIN interviews_interviewquestion q ON q.interview_id = interview.id
+          FROM interview JOIN {iq} q ON q.interview_id = interview.id
     )
     SELECT scored.candidate_id, question.competency{interviewer},
            sum(question.hundredths * scored.score), sum(question.hundredths), count(*)
@@ -294,7 +294,10 @@ def _all_sums(position, by_interviewer):
     keys = ["candidate_id", "competency", *(["interviewer_id"] if by_interviewer else []), "weighted_sum",
             "weight_sum", "n"]
     with connection.cursor() as cursor:
-        cursor.execute(ALL_SUMS_SQL.format(interviewer=", scored.interviewer_id" if by_interviewer else ""),
+        tables = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
+            ("interview", Interview), ("candidate", Candidate), ("card", Scorecard), ("score", QuestionScore),
+            ("iq", InterviewQuestion))}
+        cursor.execute(ALL_SUMS_SQL.format(interviewer=", scored.interviewer_id" if by_interviewer else "", **tables),
                        {"position": position.pk, "submitted": ScorecardStatus.SUBMITTED,
                         "cancelled": InterviewStatus.CANCELLED})
         return [dict(zip(keys, row)) for row in cursor.fetchall()]

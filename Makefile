@@ -70,7 +70,7 @@ loadtest: install
 	$(PY) bench/loadtest.py --clients $(LOADTEST_CLIENTS) --seconds $(LOADTEST_SECONDS) --faults --output bench/loadtest-results.jsonl
 
 # Server time of the main pages on 100k questions / 10k interviews / 200k scores against their
-# budgets; its own PostgreSQL in .pgdata-bench/, about 10 minutes; writes bench/results.json
+# budgets; its own PostgreSQL in .pgdata-bench/, about 6 minutes; writes bench/results.json
 # (docs/performance.md).
 bench: install
 	$(PY) bench/bench.py

@@ -106,11 +106,8 @@ TEMPLATES = [
 
 DATABASES = {"default": database_config(BASE_DIR)}
 
-# Each app process's own memory. What the slow pages cache (bank search, the debrief, the
-# comparison, calibration's statistics) is keyed by a version of its data read from the
-# database in the same request, so no process can serve anything older than the data and
-# nothing needs invalidating across processes (docs/performance.md). At most 300 entries
-# (a 200-candidate comparison is ~250 kB), each kept at most 10 minutes.
+# Each app process's own memory. No page caches its data (docs/performance.md: every page
+# meets its budget computed afresh), so there is no setting to turn application caches off.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -128,7 +128,7 @@ class Question(models.Model):
             # Facet filters on the list page.
             models.Index(fields=["status", "area"], name="qb_question_status_area"),
             # The list page without a search: its facet counts and total are one GROUP BY over
-            # these columns (selectors.facet_counts), answered by an index-only scan in group
+            # these columns (selectors.facet_groups), answered by an index-only scan in group
             # order instead of reading every row (rows are wide: they hold the search vector) or
             # hashing every role array. docs/performance.md
             models.Index(fields=["area", "kind", "level", "status", "roles"], name="qb_question_facets"),
@@ -183,33 +183,6 @@ class Question(models.Model):
             if rev
             else None,
         )
-
-
-class BankChange(models.Model):
-    """The bank's data version, kept by database triggers (migration 0004) so that every way
-    of writing questions counts: services, forms, the admin, ``QuerySet.update()`` in imports,
-    raw SQL. Results computed from the bank (facet counts, search pages) are cached under the
-    version they were computed at, so no process serves them once the bank has changed.
-
-    Each statement that writes questions gives its transaction's row a fresh number from a
-    sequence (never handed out twice, even after a rollback) and folds the rows of finished
-    transactions into it. The version is (highest number, number of rows): the highest number
-    moves with every write seen, the row count when a transaction that wrote earlier commits
-    later. No writer ever waits for another: each writes only its own row, and skips rows that
-    another writer is folding."""
-
-    xact = models.BigIntegerField(primary_key=True)
-    number = models.BigIntegerField()
-
-    # Also read as a column of another query (selectors._browse) to save a round trip.
-    VERSION_SQL = "SELECT ARRAY[max(number), count(*)] FROM questionbank_bankchange"
-
-    @classmethod
-    def version(cls):
-        """The version as of now; read it before the data it keys."""
-        with connection.cursor() as cursor:
-            cursor.execute(cls.VERSION_SQL)
-            return tuple(cursor.fetchone()[0])
 
 
 class QuestionRevision(models.Model):

@@ -1,19 +1,16 @@
 """Reads of the question bank: filtered, searched and faceted question lists."""
 
-import hashlib
 import re
 from collections import defaultdict, namedtuple
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Q
-from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import SEARCH_CONFIG, Area, BankChange, Kind, Level, RoleTrack, Status
+from .models import SEARCH_CONFIG, Area, Kind, Level, Question, RoleTrack, Status
 
 FACETS = {
     "area": Area,
@@ -25,9 +22,6 @@ FACETS = {
 FACET_COLUMNS = ("area", "kind", "level", "status", "roles")
 # What a row of the list shows.
 LIST_FIELDS = ("pk", "slug", "title", "area", "kind", "level", "roles", "status")
-# How long a computed list page is kept; it is keyed by the bank's version, so this only
-# bounds the memory held by versions no longer current.
-CACHE_SECONDS = 10 * 60
 # word_similarity between the query and a title word sequence, for the typo fallback.
 TYPO_THRESHOLD = 0.35
 # Sentinels PostgreSQL puts around matches; replaced by <mark> after the text is escaped, so
@@ -82,30 +76,26 @@ def search_query(text):
     return query
 
 
-def search(base_qs, *, text, filters):
-    """Return (queryset, mode, match_q) for the list page.
-
-    mode is "all" without a search, "fulltext" when full-text search found matches, and
-    "similar" when it found none and titles similar to the (perhaps mistyped) words are shown.
-    match_q is the search condition alone, used for the facet counts."""
-    qs = base_qs
-    for name, value in filters.items():
-        qs = qs.filter(facet_q(name, value))
-    text = (text or "").strip()
-    if not text:
-        return qs.order_by("area", "title"), "all", Q()
+def quick_search(text, *, limit):
+    """(questions, mode): up to ``limit`` published questions for ``text``, with their current
+    revision, for the plan builder's and the live page's "add a question" boxes. mode is
+    "fulltext" when full-text search found matches, best first, and "similar" when it found
+    none and titles similar to the (perhaps mistyped) words are shown instead."""
+    published = Question.objects.published().select_related("current_revision")
     query = search_query(text)
-    match_q = Q(search_vector=query)
-    hits = qs.filter(match_q).annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "title")
-    if hits.exists():
-        return hits, "fulltext", match_q
+    hits = list(
+        published.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "title")[:limit]
+    )
+    if hits:
+        return hits, "fulltext"
     similar = (
-        qs.annotate(similarity=TrigramWordSimilarity(text, "title"))
+        published.annotate(similarity=TrigramWordSimilarity(text, "title"))
         .filter(similarity__gte=TYPO_THRESHOLD)
         .order_by("-similarity", "title")
     )
-    ids = list(similar.values_list("pk", flat=True)[:200])
-    return similar, "similar", Q(pk__in=ids)
+    return list(similar[:limit]), "similar"
 
 
 def _has(row, name, value):
@@ -113,11 +103,11 @@ def _has(row, name, value):
     return value in row["roles"] if name == "role" else row[name] == value
 
 
-def facet_groups(base_qs, *, match_q=Q()):
+def facet_groups(base_qs):
     """The questions grouped by all the facet columns at once: a few hundred groups at most
     (areas x kinds x levels x statuses x role sets), each {"area": ..., ..., "n": count}.
     Without a search it is answered from the qb_question_facets index alone."""
-    return list(base_qs.filter(match_q).order_by().values(*FACET_COLUMNS).annotate(n=Count("*")))
+    return list(base_qs.order_by().values(*FACET_COLUMNS).annotate(n=Count("*")))
 
 
 def sum_groups(groups, filters):
@@ -148,38 +138,19 @@ def _marked(text):
 
 # --- the list page ---------------------------------------------------------------------------
 
-# What /questions/ shows: mode ("all", "fulltext" or "similar", as search() says), the facet
+# What /questions/ shows: mode ("all", "fulltext" or "similar"), the facet
 # counts (sum_groups), the Paginator page and the rows as (question, highlights or None).
 Listing = namedtuple("Listing", "mode counts page rows")
 
 
 def list_page(base_qs, *, text, filters, page, per_page):
     """The list page: the questions of base_qs passing the filters, searched for text (when
-    given), with their facet counts, one page of rows and its highlights.
-
-    Searching ranks and counts every match (13k of 100k questions for a common word): a full
-    pass over the matching rows that no index avoids (~20 ms of SQL at best). So the result
-    is cached, keyed by the bank's version (read first, in the same request) and everything
-    it depends on; a search repeated, paged back to or reloaded while the bank is unchanged
-    costs one small query. Without a search, only the facet counts (a pass over all 100k
-    questions' index entries, ~22 ms) are cached; the rows are one cheap index read."""
+    given), with their facet counts, one page of rows and its highlights. Nothing is cached:
+    the bench's cold budget holds without (docs/performance.md)."""
     text = (text or "").strip()
     if not text:
         return _browse(base_qs, filters=filters, page=page, per_page=per_page)
-    key = _cache_key(base_qs, BankChange.version(), "search", text, filters, page, per_page)
-    listing = cache.get(key)
-    if listing is None:
-        listing = _search(base_qs, text=text, filters=filters, page=page, per_page=per_page)
-        cache.set(key, listing, CACHE_SECONDS)
-    return listing
-
-
-def _cache_key(base_qs, version, *request):
-    """The database (tests and the bench use several in one process), the visibility rule
-    (base_qs's SQL), the bank's version and what was asked."""
-    sql, params = base_qs.query.sql_with_params()
-    raw = repr((connection.settings_dict["NAME"], sql, params, version, request))
-    return "questionbank:list:" + hashlib.sha256(raw.encode()).hexdigest()
+    return _search(base_qs, text=text, filters=filters, page=page, per_page=per_page)
 
 
 def _requested_number(page):
@@ -193,7 +164,7 @@ def _requested_number(page):
 
 
 def _counted_page(count, number, per_page):
-    """A Paginator page for count rows fetched separately (nothing lazy: it is cached)."""
+    """A Paginator page for count rows fetched separately."""
     return Paginator(range(count), per_page).page(number)
 
 
@@ -205,26 +176,13 @@ def _filtered(base_qs, filters):
 
 
 def _browse(base_qs, *, filters, page, per_page):
-    """The list without a search, in (area, title) order (index qb_question_area_title).
-    The rows of the page asked for come with the bank's version (same statement), which keys
-    the cached facet counts; so a warm page is one query and a cold one two."""
-    qs = _filtered(base_qs, filters).order_by("area", "title").only(*LIST_FIELDS)
-    number = _requested_number(page)
-    start = (number - 1) * per_page
-    rows = list(qs.annotate(bank_version=RawSQL(BankChange.VERSION_SQL, ()))[start:start + per_page])
-    version = tuple(rows[0].bank_version) if rows else BankChange.version()
-    key = _cache_key(base_qs, version, "facets")
-    groups = cache.get(key)
-    if groups is None:
-        groups = facet_groups(base_qs)
-        cache.set(key, groups, CACHE_SECONDS)
-    counts, total = sum_groups(groups, filters)
-    paginator = Paginator(qs, per_page)
+    """The list without a search, in (area, title) order (index qb_question_area_title): the
+    facet counts and the total from one GROUP BY (facet_groups), then the page's rows."""
+    counts, total = sum_groups(facet_groups(base_qs), filters)
+    paginator = Paginator(_filtered(base_qs, filters).order_by("area", "title").only(*LIST_FIELDS), per_page)
     paginator.count = total  # counted by the facet query: no COUNT(*) over every question
     shown = paginator.get_page(page)
-    if shown.number != number:  # out of range: get_page shows the last page
-        rows = list(shown.object_list)
-    return Listing("all", counts, shown, [(q, None) for q in rows])
+    return Listing("all", counts, shown, [(q, None) for q in shown.object_list])
 
 
 def _search(base_qs, *, text, filters, page, per_page):

@@ -3,8 +3,9 @@
 Only submitted scorecards count, company-wide: calibration is about interviewers and
 questions, so nothing here reads or returns a candidate's name.
 
-Every figure is an aggregate computed by PostgreSQL (``scoring.calibration_queries``, a fixed
-number of queries whatever the amount of data): counts, means, SDs and the median by
+Every figure is an aggregate computed by PostgreSQL from the scores on every view
+(``scoring.calibration_queries``, three queries whatever the amount of data; nothing stored or
+cached): counts, means, SDs and the median by
 ``GROUP BY``; the figures that compare scores within a panel or a scorecard (leniency,
 discrimination, point-biserial, the sums of Krippendorff's alpha) by joining each score to its
 panel's and scorecard's totals, then ``GROUP BY`` again (``CORR`` is Pearson's r). No score
@@ -149,13 +150,12 @@ class QuestionRow(TemplateItems):
 
 def calibration_report(*, now=None):
     """Everything the calibration page shows, in three queries whatever the amount of data
-    (four when the score figures are not cached; see ``scoring.calibration_queries``):
+    (``scoring.calibration_queries``):
 
     1. per interviewer, from submitted scorecards (GROUP BY interviewer): count, median hours
        to submit (percentile_cont), recommendation counts, and agreement with the
        candidate's latest decision;
-    2. the score figures, cached under the version of the data they come from (read first):
-       per interviewer, from their question scores: count, mean, sample SD, and leniency
+    2. the score figures, from every submitted score: per interviewer, from their question scores: count, mean, sample SD, and leniency
        (each score against the co-panelists' mean on the same interview question); per bank
        question: count, mean, sample SD, discrimination and point-biserial (CORR),
        Krippendorff's alpha, and ICC(2,1) on the panel that scored it most often;

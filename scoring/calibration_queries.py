@@ -1,38 +1,43 @@
-"""The calibration page's queries: every figure an aggregate computed by PostgreSQL, one row
-per interviewer or per bank question back to Python, three queries (more when the score
-figures are not cached; ``scoring.calibration_sums``) whatever the amount of data.
-``scoring.calibration`` turns the rows into the page's figures and flags."""
+"""The calibration page's queries: every figure an aggregate computed by PostgreSQL from the
+scores themselves on every view, one row per interviewer or per bank question back to Python,
+three queries whatever the amount of data. Nothing is stored or cached, so a new score,
+amendment or decision shows on the next view. ``scoring.calibration`` turns the rows into the
+page's figures and flags.
 
-from django.core.cache import cache
+The three statements are raw SQL: the ORM cannot say a ``DISTINCT ON``, ``PERCENTILE_CONT``,
+arrays aggregated in rater order and unnested again, or a CTE read by several aggregates, and
+written as several ORM queries the score figures would read the 200,000 scores once per
+figure instead of once. Table names come from ``_meta.db_table`` (``tables()``)."""
 
-from interviews.models import InterviewStatus
+from django.contrib.auth import get_user_model
+from django.db import connection
 
-from . import calibration_sums as sums
-from .models import RECOMMENDATION_POINTS, DecisionChoice, Recommendation, ScorecardStatus
+from interviews.models import Interview, InterviewQuestion, InterviewStatus
+from questionbank.models import Question, QuestionRevision
+
+from . import stats
+from .models import (
+    RECOMMENDATION_POINTS, Decision, DecisionChoice, QuestionScore, Recommendation, Scorecard, ScorecardStatus,
+)
 
 HIRE_SIDE = frozenset({Recommendation.YES, Recommendation.STRONG_YES})
 NO_HIRE_SIDE = frozenset({Recommendation.NO, Recommendation.STRONG_NO})
-SCORES_CACHE_SECONDS = 24 * 60 * 60
 
 
 def interviewer_card_figures():
     """Per interviewer, from their submitted scorecards (CARD_SQL)."""
-    return sums.fetch(CARD_SQL, _params())
+    return fetch(CARD_SQL, _params())
 
 
 def score_figures():
-    """({interviewer id: figures}, {bank question id: figures}) from the stored sums
-    (``scoring.calibration_sums``), cached in this process under the version of the data
-    they come from (SCORES_VERSION_SQL), read first."""
-    version = sums.fetch(SCORES_VERSION_SQL, _params())[0]
-    key = f"calibration-scores:{sums.SUMS_FORMAT}:" + ":".join(
-        v.isoformat() if hasattr(v, "isoformat") else str(v) for v in version.values()
-    )
-    figures = cache.get(key)
-    if figures is None:
-        figures = sums.score_figures()
-        cache.set(key, figures, SCORES_CACHE_SECONDS)
-    return figures
+    """({interviewer id: figures}, {bank question id: figures}) from every submitted score
+    (SCORES_SQL, one statement)."""
+    with connection.cursor() as cursor:
+        cursor.execute(SCORES_SQL.format(**tables()), _params())
+        questions, interviewers = cursor.fetchone()
+    by_interviewer = {row["interviewer_id"]: _interviewer_figures(row) for row in interviewers or []}
+    by_question = {row["question_id"]: _question_figures(row) for row in questions or []}
+    return by_interviewer, by_question
 
 
 def question_usage(now, recent_from):
@@ -40,7 +45,36 @@ def question_usage(now, recent_from):
     (or added to, ad hoc) that have started and were not cancelled: all time and since
     ``recent_from``}."""
     params = {"now": now, "cancelled": InterviewStatus.CANCELLED, "recent_from": recent_from}
-    return {row["question_id"]: row for row in sums.fetch(USAGE_SQL, params)}
+    return {row["question_id"]: row for row in fetch(USAGE_SQL, params)}
+
+
+def _interviewer_figures(row):
+    n = row["n"]
+    return {
+        "n": n, "mean": row["sum_x"] / n, "sd": stats.sd_from_sums(n, row["sum_x"], row["sum_xx"]),
+        "leniency_n": row["leniency_n"],
+        "leniency": row["leniency_sum"] / row["leniency_n"] if row["leniency_n"] else None,
+    }
+
+
+def _question_figures(row):
+    n, raters = row["n"], row["raters"] or []
+    icc_n = row["icc_units"] or 0
+    icc = None
+    if stats.enough(icc_n, "icc"):  # only computed once there are enough interviews for it to be shown
+        icc = stats.icc_2_1_from_sums(icc_n, len(raters), row["icc_total"], row["icc_squares"],
+                                      row["icc_row_squares"], row["icc_columns"])
+    return {
+        "n": n, "mean": row["sum_x"] / n, "sd": stats.sd_from_sums(n, row["sum_x"], row["sum_xx"]),
+        "discrimination_n": row["rest_n"],
+        "discrimination": stats.pearson_from_sums(*(row[f"rest_{s}"] for s in ("n", "x", "y", "xy", "xx", "yy"))),
+        "hire_n": row["hire_n"],
+        "point_biserial": stats.pearson_from_sums(*(row[f"hire_{s}"] for s in ("n", "x", "y", "xy", "xx", "yy"))),
+        "units": row["units"],
+        "alpha": stats.krippendorff_alpha_interval_from_sums(row["pairable"], row["within"], row["total"],
+                                                             row["squares"]),
+        "icc": icc, "icc_n": icc_n, "icc_raters": len(raters),
+    }
 
 
 def _params():
@@ -51,13 +85,37 @@ def _params():
     }
 
 
+def tables():
+    """The quoted table names the statements are written with ({score}, ...)."""
+    quote = connection.ops.quote_name
+    models = {
+        "score": QuestionScore, "card": Scorecard, "iq": InterviewQuestion, "interview": Interview,
+        "revision": QuestionRevision, "decision": Decision, "user": get_user_model(), "question": Question,
+    }
+    return {name: quote(model._meta.db_table) for name, model in models.items()}
+
+
+def fetch(sql, params):
+    """The rows of one statement, as dicts."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(**tables()), params)
+        columns = [c.name for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+# A candidate's decision is their latest Decision row (served by scoring_decision_latest).
+LATEST_DECISION = """
+latest AS (
+    SELECT DISTINCT ON (candidate_id) candidate_id, id, decision FROM {decision} ORDER BY candidate_id, at DESC, id DESC
+)"""
+
 # Per interviewer, from their submitted scorecards. Hours to submit are measured from the
 # interview's scheduled end (starts_at + duration_minutes); percentile_cont(0.5) is the same
 # median as stats.median. A recommendation agrees when its side (yes/strong yes = hire,
 # no/strong no = not) matches a hire/no-hire decision; hold and undecided are left out. Grouped
 # by interviewer before their names are joined, and the hours in float8 (DATE_PART) rather
 # than numeric (EXTRACT): together a third of this query's time (~12 ms of 38 on the bench).
-CARD_SQL = "WITH" + sums.LATEST_DECISION + """
+CARD_SQL = "WITH" + LATEST_DECISION + """
 SELECT c.*, u.username, u.first_name, u.last_name
 FROM (
     SELECT sc.interviewer_id,
@@ -82,20 +140,106 @@ FROM (
 JOIN {user} u ON u.id = c.interviewer_id
 """
 
-# Adding up the stored sums takes ~0.1 s on the bench (more when a slice is rebuilt), so the
-# figures are cached under the version of everything they come from, read first: the submitted
-# scorecards (how many, the latest change: a submission, or a deletion with the candidate),
-# the amendments (the only way a submitted score changes) and the decisions (point-biserial
-# reads the latest). Any of those changes the key, so no process serves figures of other
-# data; nothing per user is cached. Interviews' pins, candidates and revisions never change
-# under a submitted scorecard. (A write that bypasses the services, such as raw SQL on the
-# scores, is not seen until the next submission, amendment or decision.)
-SCORES_VERSION_SQL = """
-SELECT c.n AS scorecards, c.changed, a.n AS amendments, a.last AS last_amendment, d.n AS decisions, d.last AS last_decision
-FROM (SELECT COUNT(*) AS n, MAX(updated_at) AS changed FROM {card} WHERE status = %(submitted)s) c,
-     (SELECT COUNT(*) AS n, MAX(id) AS last FROM {amendment}) a,
-     (SELECT COUNT(*) AS n, MAX(id) AS last FROM {decision}) d
+# The score figures, from every submitted score, in one statement. Each score is read once,
+# joined to its scorecard (with the candidate's latest decision: hired 1, not hired 0, else
+# NULL) and to its pinned question's bank question, and given by window functions the total
+# and count of its unit (the scores a panel gave one pinned question) and of its scorecard.
+# Then every figure is a sum over those rows: per bank question (mean, SD; discrimination,
+# against the mean of the rest of the scorecard; point-biserial, against hired;
+# Krippendorff's alpha's sums, each unit's spread written per score) and per interviewer
+# (mean, SD; leniency, against the co-panelists' mean of the unit). Only ICC(2,1) groups the
+# units, to find the exact panel that scored a question most often (ties: the larger panel,
+# then the lower ids) and its raters' column totals. Both sets of rows come back as JSON,
+# one round trip. On the bench's 200,000 scores: ~0.75 s of SQL on a quiet machine, 1.5-2 s on
+# a loaded one, most of it the two sorts of the window functions and the grouping of the
+# units (docs/performance.md).
+SCORES_SQL = "WITH" + LATEST_DECISION + """,
+scorecards AS MATERIALIZED (
+    SELECT sc.id, sc.interviewer_id,
+           CASE l.decision WHEN %(hire)s THEN 1.0::float8 WHEN %(no_hire)s THEN 0.0::float8 END AS hired
+    FROM {card} sc
+    JOIN {interview} iv ON iv.id = sc.interview_id
+    LEFT JOIN latest l ON l.candidate_id = iv.candidate_id
+    WHERE sc.status = %(submitted)s
+),
+s AS MATERIALIZED (
+    SELECT x.*, (x.card_total - x.score) / NULLIF(x.card_m - 1, 0) AS rest,
+           x.score - (x.unit_total - x.score) / NULLIF(x.unit_m - 1, 0) AS gap
+    FROM (
+        SELECT qs.score::float8 AS score, qs.question_id AS unit_id, rev.question_id AS bank_question_id,
+               c.interviewer_id, c.hired,
+               SUM(qs.score::float8) OVER unit AS unit_total, COUNT(*) OVER unit AS unit_m,
+               SUM(qs.score::float8) OVER card AS card_total, COUNT(*) OVER card AS card_m
+        FROM {score} qs
+        JOIN scorecards c ON c.id = qs.scorecard_id
+        JOIN {iq} iq ON iq.id = qs.question_id
+        LEFT JOIN {revision} rev ON rev.id = iq.revision_id
+        WHERE qs.score IS NOT NULL
+        WINDOW unit AS (PARTITION BY qs.question_id), card AS (PARTITION BY qs.scorecard_id)
+    ) x
+),
+question_rows AS (
+    SELECT bank_question_id AS question_id, COUNT(*) AS n, SUM(score) AS sum_x, SUM(score * score) AS sum_xx,
+           COUNT(rest) AS rest_n, COALESCE(SUM(score) FILTER (WHERE rest IS NOT NULL), 0) AS rest_x,
+           COALESCE(SUM(rest), 0) AS rest_y, COALESCE(SUM(score * rest), 0) AS rest_xy,
+           COALESCE(SUM(score * score) FILTER (WHERE rest IS NOT NULL), 0) AS rest_xx,
+           COALESCE(SUM(rest * rest), 0) AS rest_yy,
+           COUNT(hired) AS hire_n, COALESCE(SUM(score) FILTER (WHERE hired IS NOT NULL), 0) AS hire_x,
+           COALESCE(SUM(hired), 0) AS hire_y, COALESCE(SUM(score * hired), 0) AS hire_xy,
+           COALESCE(SUM(score * score) FILTER (WHERE hired IS NOT NULL), 0) AS hire_xx,
+           COALESCE(SUM(hired * hired), 0) AS hire_yy,
+           -- Krippendorff's alpha over the units scored by two or more: a unit of m scores
+           -- with total T adds 2m(sum x^2 - T^2/m)/(m - 1), i.e. 2(m x^2 - x T)/(m - 1) per score
+           ROUND(COALESCE(SUM(1.0 / unit_m) FILTER (WHERE unit_m > 1), 0))::int AS units,
+           COUNT(*) FILTER (WHERE unit_m > 1) AS pairable,
+           COALESCE(SUM(2 * (unit_m * score * score - score * unit_total) / (unit_m - 1)) FILTER (WHERE unit_m > 1), 0)
+               AS within,
+           COALESCE(SUM(score) FILTER (WHERE unit_m > 1), 0) AS total,
+           COALESCE(SUM(score * score) FILTER (WHERE unit_m > 1), 0) AS squares
+    FROM s WHERE bank_question_id IS NOT NULL
+    GROUP BY bank_question_id
+),
+interviewer_rows AS (
+    -- every unit, ad-hoc and single-score ones included; leniency only where others scored it
+    SELECT interviewer_id, COUNT(*) AS n, SUM(score) AS sum_x, SUM(score * score) AS sum_xx,
+           COUNT(gap) AS leniency_n, COALESCE(SUM(gap), 0) AS leniency_sum
+    FROM s GROUP BY interviewer_id
+),
+pairable AS MATERIALIZED (
+    SELECT bank_question_id, SUM(score) AS total, SUM(score * score) AS squares,
+           ARRAY_AGG(interviewer_id ORDER BY interviewer_id) AS raters, ARRAY_AGG(score ORDER BY interviewer_id) AS scores
+    FROM s WHERE bank_question_id IS NOT NULL AND unit_m > 1
+    GROUP BY bank_question_id, unit_id
+),
+panels AS (
+    SELECT bank_question_id, raters, COUNT(*) AS units, SUM(total) AS total, SUM(squares) AS squares,
+           SUM(total * total) AS row_squares
+    FROM pairable GROUP BY bank_question_id, raters
+),
+panel AS (
+    SELECT DISTINCT ON (bank_question_id) * FROM panels
+    ORDER BY bank_question_id, units DESC, CARDINALITY(raters) DESC, raters
+),
+panel_columns AS (
+    SELECT u.bank_question_id, c.position, SUM(c.score) AS column_total
+    FROM pairable u JOIN panel p ON p.bank_question_id = u.bank_question_id AND p.raters = u.raters,
+         UNNEST(u.scores) WITH ORDINALITY AS c(score, position)
+    GROUP BY u.bank_question_id, c.position
+),
+icc AS (
+    SELECT p.*, c.columns
+    FROM panel p
+    JOIN (SELECT bank_question_id, ARRAY_AGG(column_total ORDER BY position) AS columns
+          FROM panel_columns GROUP BY bank_question_id) c ON c.bank_question_id = p.bank_question_id
+)
+SELECT
+    (SELECT json_agg(x) FROM (
+        SELECT q.*, i.raters, i.units AS icc_units, i.total AS icc_total, i.squares AS icc_squares,
+               i.row_squares AS icc_row_squares, i.columns AS icc_columns
+        FROM question_rows q LEFT JOIN icc i ON i.bank_question_id = q.question_id) x),
+    (SELECT json_agg(r) FROM interviewer_rows r)
 """
+
 
 # Per bank question, the distinct interviews that pinned it (or added it ad hoc), all time and
 # since recent_from. The distinct (question, interview) pairs are taken first, from the

@@ -14,8 +14,7 @@ Only submitted scorecards the viewer may see count (``Scorecard.objects.visible_
 so the independent-scoring rule holds here as on every other page, and never those of a
 cancelled interview (as on the debrief); for those who see them
 all (``Position.is_run_by``) the queries skip that filter, whose ORs made PostgreSQL read
-every scorecard and interview of every position (~40 ms of SQL on the bench data). The page
-view caches what it renders from this table (scoring/compare_cache.py).
+every scorecard and interview of every position (~40 ms of SQL on the bench data).
 """
 
 from collections import defaultdict
@@ -26,11 +25,9 @@ from django.db import connection
 from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, StdDev, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
-from interviews.models import Candidate, Interview, InterviewStatus, Stage
+from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus, Stage
 
 from . import stats
 from .links import link_maker
@@ -122,7 +119,7 @@ class Row:
     normalised: float | None = None
     complete: bool = False
     debrief_url: str = ""
-    html: str = ""  # the row on the page (_row_html)
+    cells: list = field(default_factory=list)  # [(class, text)] of the numeric cells on the page
 
 
 @dataclass
@@ -274,17 +271,17 @@ HUNDREDTHS = Cast(F("question__weight") * 100, IntegerField())
 # scores' questions by primary key: ~90,000 buffer reads instead of ~16,000, ~25 ms more.
 ALL_SUMS_SQL = """
     WITH interview AS MATERIALIZED (
-        SELECT id, candidate_id FROM interviews_interview
-         WHERE candidate_id = ANY(ARRAY(SELECT id FROM interviews_candidate WHERE position_id = %(position)s))
+        SELECT id, candidate_id FROM {interview}
+         WHERE candidate_id = ANY(ARRAY(SELECT id FROM {candidate} WHERE position_id = %(position)s))
            AND status <> %(cancelled)s
     ), scored AS MATERIALIZED (
         SELECT interview.candidate_id, card.interviewer_id, qs.question_id, qs.score
           FROM interview
-          JOIN scoring_scorecard card ON card.interview_id = interview.id AND card.status = %(submitted)s
-          JOIN scoring_questionscore qs ON qs.scorecard_id = card.id AND qs.score IS NOT NULL
+          JOIN {card} card ON card.interview_id = interview.id AND card.status = %(submitted)s
+          JOIN {score} qs ON qs.scorecard_id = card.id AND qs.score IS NOT NULL
     ), question AS MATERIALIZED (
         SELECT q.id, q.competency, (q.weight * 100)::integer AS hundredths
-          FROM interview JOIN interviews_interviewquestion q ON q.interview_id = interview.id
+          FROM interview JOIN {iq} q ON q.interview_id = interview.id
     )
     SELECT scored.candidate_id, question.competency{interviewer},
            sum(question.hundredths * scored.score), sum(question.hundredths), count(*)
@@ -297,7 +294,10 @@ def _all_sums(position, by_interviewer):
     keys = ["candidate_id", "competency", *(["interviewer_id"] if by_interviewer else []), "weighted_sum",
             "weight_sum", "n"]
     with connection.cursor() as cursor:
-        cursor.execute(ALL_SUMS_SQL.format(interviewer=", scored.interviewer_id" if by_interviewer else ""),
+        tables = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
+            ("interview", Interview), ("candidate", Candidate), ("card", Scorecard), ("score", QuestionScore),
+            ("iq", InterviewQuestion))}
+        cursor.execute(ALL_SUMS_SQL.format(interviewer=", scored.interviewer_id" if by_interviewer else "", **tables),
                        {"position": position.pk, "submitted": ScorecardStatus.SUBMITTED,
                         "cancelled": InterviewStatus.CANCELLED})
         return [dict(zip(keys, row)) for row in cursor.fetchall()]
@@ -422,20 +422,6 @@ def _row(candidate, mine, competencies, normalised, recommendations):
                normalised=z, complete=candidate.planned > 0 and candidate.done == candidate.planned)
 
 
-def _row_html(row, classes):
-    """The row's <tr> on the page, ``classes`` those of the numeric cells. Joined here rather
-    than in the template: 200 rows of ~20 cells cost ~25 ms through the template engine,
-    ~1 ms here. Text is escaped as the template would; the numeric cells hold numbers, signs
-    and the em dash formatted above, with nothing to escape."""
-    name, stage, *numbers, decision = row.texts
-    cells = "".join([f'<td class="{css}">{text}</td>' for css, text in zip(classes, numbers)])
-    return mark_safe(
-        f'<tr><th scope="row" class="compare-name"><a href="{escape(row.debrief_url)}">{escape(name)}</a></th>'
-        f'<td><span class="badge stage-badge stage-{escape(row.candidate.stage)}">{escape(stage)}</span></td>'
-        f'{cells}<td>{escape(decision)}</td></tr>'
-    )
-
-
 def sort_rows(rows, index, direction):
     """Sort by the value at ``index``; empty values (None) last in either direction; ties
     keep the name order."""
@@ -474,7 +460,7 @@ def compare(*, position, user, options=Options()):
         row = _row(candidate, sums.get(candidate.pk, {}), competencies, normalised,
                    recommendations.get(candidate.pk, {}))
         row.debrief_url = debrief_url(candidate.pk)
-        row.html = _row_html(row, classes)
+        row.cells = list(zip(classes, row.texts[2:-1], strict=True))
         rows.append(row)
 
     keys = [c.key for c in columns]

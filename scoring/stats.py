@@ -1,9 +1,15 @@
-"""Small pure-Python statistics for the calibration and comparison pages.
+"""Statistics for the calibration and comparison pages, in pure Python.
 
-Standard library only (no numpy, no Django), so every figure on those pages can be checked
-by hand. Functions return None instead of raising when a figure is undefined (too few
-values, zero spread, ...); the pages show "not enough data" for None. Callers should also
-check `enough(n, figure)` before showing a figure: a value that is computable is not
+Two kinds of function live here. The pages use ``MIN_SAMPLE``/``enough``, ``zscore`` and the
+``*_from_sums`` functions, which finish a figure from the sums PostgreSQL computes
+(``scoring.calibration_queries``, ``scoring.comparison``). The plain definitions (``mean``,
+``sd``, ``median``, ``zscores``, ``pearson``, ``icc_2_1``, ``krippendorff_alpha_interval``,
+``share_agree``) are used by no page: they are the test oracles, the textbook formula on a
+list of values, that the SQL figures are checked against (tests/scoring/test_stats.py,
+test_calibration.py). Standard library only (no numpy, no Django), so every figure can be
+checked by hand. Functions return None instead of raising when a figure is undefined (too
+few values, zero spread, ...); the pages show "not enough data" for None. Callers should
+also check `enough(n, figure)` before showing a figure: a value that is computable is not
 necessarily meaningful on a handful of observations.
 """
 

@@ -25,8 +25,8 @@ from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from questionbank.models import Area, Kind, Level, Question
-from questionbank.selectors import search
+from questionbank.models import Area, Kind, Level
+from questionbank.selectors import quick_search
 
 from .. import services
 from ..models import ITEM_MINUTES, WEIGHT, InterviewPlan, PlanItem
@@ -118,8 +118,7 @@ def _search_results(request, sections, items):
     text = request.GET.get("q", "").strip()[:200]
     if not text:
         return text, None, []
-    qs, mode, _ = search(Question.objects.published(), text=text, filters={})
-    questions = list(qs.select_related("current_revision")[:SEARCH_LIMIT])
+    questions, mode = quick_search(text, limit=SEARCH_LIMIT)
     in_plan = {item.revision.question_id for item in items}
     by_title = {s.title.lower(): s for s in sections}
     for question in questions:

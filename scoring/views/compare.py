@@ -1,22 +1,18 @@
 """The comparison of a position's candidates: a sortable, filterable table, two charts, and
-the same table as CSV. The page's content is cached (scoring/compare_cache.py); the CSV, an
-audited export, is always computed."""
+the same table as CSV (an audited export)."""
 
 import csv
 
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 
 from accounts.models import audit
 from interviews.models import Position, Stage
 from questionbank.exporting import csv_safe
 
-from .. import charts, compare_cache
+from .. import charts
 from ..comparison import Options, compare
-from ..row_versions import CACHE_SECONDS
 
 
 def _csv_response(table, position):
@@ -32,25 +28,24 @@ def _csv_response(table, position):
     return response
 
 
-def _get_position(request, pk, options):
-    """The position, with the data version of its comparison (scoring/compare_cache.py); 404
-    unless the user may see it (``Position.objects.visible_to``). Its hiring manager and
-    recruiter, and admins, always may: for them the visibility query, whose join through every
-    interview and panel of the position costs ~3 ms, is not run."""
-    position = get_object_or_404(compare_cache.with_version(Position.objects.all(), pk=pk, options=options), pk=pk)
+def _get_position(request, pk):
+    """The position; 404 unless the user may see it (``Position.objects.visible_to``). Its
+    hiring manager and recruiter, and admins, always may: for them the visibility query, whose
+    join through every interview and panel of the position costs ~3 ms, is not run."""
+    position = get_object_or_404(Position.objects.all(), pk=pk)
     user = request.user
     if not position.is_run_by(user) and not Position.objects.visible_to(user).filter(pk=pk).exists():
         raise Http404("No position matches the given query.")
     return position
 
 
-def _content(position, user, options):
-    """The page below its title: filters, table and charts."""
+def _context(position, user, options):
+    """The page's context: filters, table and charts."""
     table = compare(position=position, user=user, options=options)
     total = len(table.rows)
     scored_rows = [r for r in table.rows if r.overall is not None]
     drawn = bool(scored_rows and table.competencies)
-    return render_to_string("scoring/includes/compare_content.html", {
+    return {
         "position": position,
         "table": table,
         "options": options,
@@ -63,7 +58,7 @@ def _content(position, user, options):
         "scored_count": len(scored_rows),
         "total": total,
         "filtered": bool(options.stage or options.complete is not None),
-    })
+    }
 
 
 @permission_required("scoring.compare_candidates", raise_exception=True)
@@ -75,12 +70,5 @@ def compare_view(request, pk):
         audit(actor=request.user, action="compare.export_csv", target=f"position {pk}", rows=len(table.rows),
               query=options.query())
         return _csv_response(table, position)
-    # The rendered content is cached under the data version read with the position
-    # (scoring/compare_cache.py): a repeated view costs one query instead of ~50 ms.
-    position = _get_position(request, pk, options)
-    key = compare_cache.key(position, request.user, options)
-    content = cache.get(key)
-    if content is None:
-        content = _content(position, request.user, options)
-        cache.set(key, content, CACHE_SECONDS)
-    return render(request, "scoring/compare.html", {"position": position, "content": content})
+    position = _get_position(request, pk)
+    return render(request, "scoring/compare.html", _context(position, request.user, options))

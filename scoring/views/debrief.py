@@ -1,22 +1,18 @@
 """The debrief of a candidate: submitted scorecards side by side, and the decision."""
 
-from functools import lru_cache
-
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from accounts.models import audit
 from interviews.models import Candidate
 
-from .. import debrief_cache
 from ..models import DecisionChoice
 from ..pdf import debrief_pdf
+from ..selectors import debrief
 from ..services import decision_record
 
 
@@ -35,24 +31,12 @@ class DecisionForm(forms.Form):
         return text
 
 
-def _candidate(request, pk, *, version=False):
+def _candidate(request, pk):
     """A candidate the user may see (else 404); interviewers see the debrief with only the
-    scorecards the independence rule allows. With ``version``, the debrief's data version
-    comes in the same query (debrief_cache)."""
+    scorecards the independence rule allows."""
     # Only the position: the pages use its title and the hiring manager's and recruiter's ids,
-    # never their user rows (two joins of the whole auth_user row dropped).
-    candidates = Candidate.objects.visible_to(request.user).select_related("position")
-    if version:
-        candidates = debrief_cache.with_version(candidates, pk=pk)
-    return get_object_or_404(candidates, pk=pk)
-
-
-@lru_cache(maxsize=8)
-def _blank_decision_form(language):
-    """The unbound decision form as ``{{ form|crispy }}`` renders it. It is the same markup on
-    every view (no data, no CSRF token: the template adds that), so it is rendered once per
-    process and language instead of on every view (~0.6 ms: a widget template per radio)."""
-    return as_crispy_form(DecisionForm())
+    # never their user rows.
+    return get_object_or_404(Candidate.objects.visible_to(request.user).select_related("position"), pk=pk)
 
 
 def _may_decide(user, candidate):
@@ -68,9 +52,9 @@ def _check_role(user, *perms):
 
 
 def debrief_view(request, pk):
-    candidate = _candidate(request, pk, version=True)
+    candidate = _candidate(request, pk)
     _check_role(request.user, "interviews.view_candidate", "scoring.add_scorecard")
-    data = debrief_cache.cached_debrief(candidate, request.user)
+    data = debrief(candidate, request.user)
     audit(actor=request.user, action="debrief.view", target=f"candidate {candidate.pk}", scorecards=len(data["cards"]))
     if request.GET.get("format") == "pdf":
         audit(actor=request.user, action="debrief.export_pdf", target=f"candidate {candidate.pk}")
@@ -79,7 +63,7 @@ def debrief_view(request, pk):
         return response
     return render(request, "scoring/debrief.html", {
         "candidate": candidate, **data, "may_decide": _may_decide(request.user, candidate),
-        "decision_form_html": _blank_decision_form(get_language()),
+        "decision_form": DecisionForm(),
         "is_manager": candidate.position.is_run_by(request.user),
     })
 
@@ -92,10 +76,9 @@ def decision_view(request, pk):
         raise PermissionDenied("Only the position's hiring manager records the decision.")
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        candidate = _candidate(request, pk, version=True)  # the page again, with the refused form
-        data = debrief_cache.cached_debrief(candidate, request.user)
+        data = debrief(candidate, request.user)  # the page again, with the refused form
         return render(request, "scoring/debrief.html", {
-            "candidate": candidate, **data, "may_decide": True, "decision_form_html": as_crispy_form(form),
+            "candidate": candidate, **data, "may_decide": True, "decision_form": form,
             "is_manager": True,
         }, status=400)
     old_stage = candidate.get_stage_display()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from interviews.models import Interview, InterviewStatus
 from interviews.plan_forms import default_competency
 from questionbank.models import Question
-from questionbank.selectors import search as bank_search
+from questionbank.selectors import quick_search
 
 from ..services import (
     MAX_AD_HOC_QUESTIONS, ScoreError, StaleVersion, Submitted, adhoc_add, autosave_apply, autosave_lookup, clean_state,
@@ -130,8 +130,7 @@ def _render_live(request, interview, card, *, current=1, overlay=None, status=20
     add_text = request.GET.get("add", "").strip()[:100]
     add_results = []
     if add_text:
-        qs, _mode, _ = bank_search(Question.objects.published(), text=add_text, filters={})
-        add_results = list(qs.select_related("current_revision")[:8])
+        add_results, _mode = quick_search(add_text, limit=8)
     planned = sum(v["q"]["minutes"] for v in views)
     return render(request, "scoring/live.html", {
         "interview": interview, "card": card, "questions": views, "current": current, "total": len(views),

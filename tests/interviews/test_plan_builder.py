@@ -442,8 +442,8 @@ def test_it_refuses_a_blank_or_duplicate_section_title(hm_client, plan, title, m
 # by the clone form, the competencies used in the position's plans and in templates (the
 # competency inputs' datalist).
 BUILDER_QUERIES = 10
-# ...plus the search: "any full-text match?" and the 10 results with their current revision.
-BUILDER_SEARCH_QUERIES = 12
+# ...plus the search: the 10 best full-text matches with their current revision (one query).
+BUILDER_SEARCH_QUERIES = 11
 # A recruiter: no clone form, no competency inputs (so no datalist).
 READ_ONLY_QUERIES = 8
 

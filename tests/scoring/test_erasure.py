@@ -148,8 +148,7 @@ def test_it_erases_every_trace_of_a_candidate_touched_by_every_feature_and_keeps
     LogEntry.objects.log_actions(admin_user.pk, [interview], CHANGE, '[{"changed": {"fields": ["Starts at"]}}]')
     LogEntry.objects.log_actions(admin_user.pk, Decision.objects.filter(candidate=candidate), CHANGE, LOG_MESSAGE)
 
-    # Exports (audited; the comparison sorted by the ad-hoc competency's column) and views
-    # (cached).
+    # Exports (audited; the comparison sorted by the ad-hoc competency's column) and views.
     sort = f"c-{slugify(ADHOC_COMPETENCY)}"
     csv = hana.get(f"/positions/{position.pk}/compare/?format=csv&sort={sort}")
     assert csv.status_code == 200 and ZYX in csv.content.decode() and ADHOC_COMPETENCY in csv.content.decode()
@@ -170,7 +169,7 @@ def test_it_erases_every_trace_of_a_candidate_touched_by_every_feature_and_keeps
         assert rows_containing(value, columns), value
     assert rows_containing(sort, columns) == ["accounts_auditevent.detail"]
     assert "django_admin_log.object_repr" in rows_containing(ZYX, columns)  # the deleted interview's entry
-    assert files_containing(ZYX, media_root) and cache_entries_containing(ZYX) and cache_entries_containing(ADHOC_TEXT)
+    assert files_containing(ZYX, media_root)  # (no page caches its data: the cache is checked after, in case one does)
     scores_before = sorted(QuestionScore.objects.filter(scorecard__interview=interview).values_list("pk", "score"))
 
     # The admin selects them: a confirmation page, and nothing erased yet.

@@ -1,9 +1,8 @@
-"""The debrief's cache (scoring/debrief_cache.py): every change to what the page shows is on
-the next view, and each viewer gets only what they may see. These tests commit (a page view
-is a transaction of its own, as in production), so the data version sees each change."""
+"""The debrief is never stale: every change to what the page shows is on the next view, and
+each viewer gets only what they may see. These tests commit (a page view is a transaction of
+its own, as in production)."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -29,7 +28,6 @@ def cast(bank):
                             starts_at=started + timezone.timedelta(days=1))
     card = make_scorecard(first, ivan, [3, 3, 3], summary="Ivan's summary", notes="ivan notes")
     make_scorecard(second, ivan, [2, 2, 2], summary="Second round", notes="ivan notes")
-    cache.clear()
     return {"hm": hm, "ivan": ivan, "jo": jo, "candidate": candidate, "first": first, "second": second, "card": card}
 
 
@@ -79,7 +77,7 @@ def test_every_change_shows_on_the_next_view(cast):
 def test_each_viewer_sees_only_what_they_may_see(cast):
     candidate = cast["candidate"]
     assert "Ivan&#x27;s summary" in page(cast["hm"], candidate)
-    # Jo has not submitted: the hiring manager's cached debrief is not Jo's.
+    # Jo has not submitted: what the hiring manager sees is not what Jo sees.
     assert "Ivan&#x27;s summary" not in page(cast["jo"], candidate)
     make_scorecard(cast["first"], cast["jo"], [2, 2, 2], summary="Jo's summary", notes="jo notes")
     assert "Ivan&#x27;s summary" in page(cast["jo"], candidate)

@@ -5,19 +5,19 @@ import pytest
 
 from interviews.roles import Role
 from tests.conftest import make_user
-from tests.interviews.people_helpers import make_plan, make_position
+from tests.factories import make_plan, make_position
 
 
 @pytest.fixture
 def position(hiring_manager, recruiter):
-    return make_position(hiring_manager, recruiter, title="Senior ML Engineer, Ranking")
+    return make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Senior ML Engineer, Ranking")
 
 
 @pytest.fixture
 def plan(position):
-    return make_plan(position, name="Ranking onsite")
+    return make_plan(position=position, name="Ranking onsite")
 
 
 @pytest.fixture
 def other_position(db):
-    return make_position(make_user("hm2", Role.HIRING_MANAGER), make_user("rec2", Role.RECRUITER), title="Hidden Role")
+    return make_position(hiring_manager=make_user("hm2", Role.HIRING_MANAGER), recruiter=make_user("rec2", Role.RECRUITER), title="Hidden Role")

@@ -12,7 +12,7 @@ from interviews.services import plan_clone
 from questionbank.models import Question
 from questionbank.services import question_create, question_set_status, revision_publish
 from tests.conftest import make_user, revision_content
-from tests.interviews.plan_helpers import make_plan, make_position, order_of, published_slugs
+from tests.factories import make_plan, make_position, order_of, published_slugs
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -20,7 +20,7 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 @pytest.fixture
 def position(hiring_manager, recruiter):
-    return make_position(hiring_manager, recruiter=recruiter)
+    return make_position(hiring_manager=hiring_manager, recruiter=recruiter)
 
 
 @pytest.fixture

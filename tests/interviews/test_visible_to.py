@@ -17,7 +17,7 @@ def panel_of_two(hiring_manager, recruiter, interviewer, interviewer2):
     position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
     plan = make_plan(position=position)
     for name in ("Ada", "Grace"):
-        candidate = make_candidate(position, name=name, email=f"{name.lower()}@example.com")
+        candidate = make_candidate(position=position, name=name, email=f"{name.lower()}@example.com")
         for _ in range(2):
             make_interview(candidate=candidate, plan=plan, interviewers=[interviewer, interviewer2])
     return position

@@ -31,7 +31,7 @@ def history():
     panels = [(ann, bo)] * 6 + [(bo, cy), (ann, cy), (ann, bo, cy), (ann, bo, cy), (cy,), (ann, bo)]
     interviews = []
     for n, panel in enumerate(panels):
-        candidate = make_candidate(position, name=f"Candidate {n}", email=f"c{n}@example.com")
+        candidate = make_candidate(position=position, name=f"Candidate {n}", email=f"c{n}@example.com")
         interview = make_interview(candidate=candidate, plan=plan, interviewers=panel,
                                    starts_at=timezone.now() - timedelta(days=20 - n))
         for k, person in enumerate(panel):
@@ -39,7 +39,7 @@ def history():
             if n == 11 and k == 1:
                 Scorecard.objects.create(interview=interview, interviewer=person)  # a draft: left out
             else:
-                make_scorecard(interview, person, scores, recommendation=("no", "yes", "strong_yes")[(n + k) % 3])
+                make_scorecard(interview=interview, interviewer=person, scores=scores, recommendation=("no", "yes", "strong_yes")[(n + k) % 3])
         if n % 4 != 3:
             candidate.decisions.create(decision=("hire", "no_hire", "hold")[n % 3], rationale="Because", by=hm)
         interviews.append(interview)

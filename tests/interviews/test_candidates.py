@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from interviews.models import Candidate
 from interviews.roles import Role
-from tests.conftest import make_user
+from tests.conftest import assert_not_found_and_unchanged, make_user
 from tests.factories import make_candidate, make_interview, make_position, make_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +22,6 @@ DOCX = b"PK\x03\x04" + b"\x00" * 100
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-@pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Senior ML Engineer, Ranking")
 
 
 @pytest.fixture
@@ -95,12 +90,8 @@ def test_it_hides_candidates_of_other_peoples_positions(request, as_user, role, 
 
 
 def test_it_answers_404_to_an_edit_of_someone_elses_candidate_and_changes_nothing(as_user, recruiter, other_candidate, position):
-    client = as_user(recruiter)
-    assert client.get(f"/candidates/{other_candidate.pk}/edit/").status_code == 404
-    response = client.post(f"/candidates/{other_candidate.pk}/edit/", form_data(position, name="Renamed"))
-    assert response.status_code == 404
-    other_candidate.refresh_from_db()
-    assert other_candidate.name == "Hidden Person"
+    url = f"/candidates/{other_candidate.pk}/edit/"
+    assert_not_found_and_unchanged(as_user(recruiter), url, form_data(position, name="Renamed"), other_candidate)
 
 
 def test_it_shows_admins_every_candidate(as_user, admin_user, candidate, other_candidate):

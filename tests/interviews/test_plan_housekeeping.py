@@ -21,17 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Staff ML Engineer, Ads")
-
-
-@pytest.fixture
-def plan(hiring_manager, position):
-    """Fundamentals: bias-variance, precision; Coding: code-bigrams."""
-    return make_plan(by=hiring_manager, position=position, name="Onsite")
-
-
-@pytest.fixture
 def other_manager(db):
     return make_user("hm2", "hiring_manager")
 
@@ -213,7 +202,7 @@ def test_a_clone_of_a_clone_is_named_after_the_original_without_stacking(hm_clie
     other = make_position(hiring_manager=hiring_manager, title="Research Scientist")
     starter = make_plan(by=None, name="ML screen")
     first = clone_via_page(hm_client, starter, position)
-    assert first.name == "ML screen — Staff ML Engineer, Ads"
+    assert first.name == "ML screen — Senior ML Engineer, Ranking"
     assert clone_via_page(hm_client, first, other).name == "ML screen — Research Scientist"
     assert clone_via_page(hm_client, first, None).name == "ML screen (copy)"
     template_copy = InterviewPlan.objects.get(name="ML screen (copy)")
@@ -224,15 +213,15 @@ def test_a_second_clone_for_the_same_position_is_numbered(hm_client, position):
     starter = make_plan(by=None, name="ML screen")
     first = clone_via_page(hm_client, starter, position)
     again = clone_via_page(hm_client, first, position)
-    assert again.name == "ML screen — Staff ML Engineer, Ads (2)"
-    assert clone_via_page(hm_client, again, position).name == "ML screen — Staff ML Engineer, Ads (3)"
+    assert again.name == "ML screen — Senior ML Engineer, Ranking (2)"
+    assert clone_via_page(hm_client, again, position).name == "ML screen — Senior ML Engineer, Ranking (3)"
 
 
 def test_a_name_given_for_a_clone_is_kept_and_a_hand_named_plan_is_not_trimmed(hm_client, hiring_manager, position):
     mine = make_plan(by=hiring_manager, name="Deep dive (copy)")
     hm_client.post(f"/plans/{mine.pk}/clone/", {"position": position.pk, "name": "  My   own name "})
     assert InterviewPlan.objects.filter(cloned_from=mine).get().name == "My own name"
-    assert plan_clone(plan=mine, by=hiring_manager, position=position).name == "Deep dive (copy) — Staff ML Engineer, Ads"
+    assert plan_clone(plan=mine, by=hiring_manager, position=position).name == "Deep dive (copy) — Senior ML Engineer, Ranking"
 
 
 def test_the_clone_form_suggests_the_original_name(hm_client, hiring_manager, position):

@@ -16,11 +16,6 @@ def other_manager(db):
 
 
 @pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-
-
-@pytest.fixture
 def position_plan(hiring_manager, position):
     return make_plan(by=hiring_manager, position=position, name="Onsite technical")
 

@@ -9,21 +9,10 @@ from django.utils import timezone
 from interviews.models import Candidate, Position
 from interviews.roles import Role
 from interviews.services import plan_archive
-from tests.conftest import make_user
+from tests.conftest import assert_not_found_and_unchanged, make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Senior ML Engineer, Ranking", team="Search", level="senior")
-
-
-@pytest.fixture
-def other_position(db):
-    """Someone else's position: another hiring manager and another recruiter."""
-    return make_position(hiring_manager=make_user("hm2", Role.HIRING_MANAGER), recruiter=make_user("rec2", Role.RECRUITER), title="Hidden Role")
 
 
 def urls(pk):
@@ -84,12 +73,8 @@ def test_it_hides_other_peoples_positions(request, as_user, role, position, othe
 
 
 def test_it_answers_404_to_an_edit_of_someone_elses_position_and_changes_nothing(as_user, recruiter, other_position, hiring_manager):
-    client = as_user(recruiter)
-    assert client.get(f"/positions/{other_position.pk}/edit/").status_code == 404
-    response = client.post(f"/positions/{other_position.pk}/edit/", form_data(hiring_manager, recruiter, title="Taken"))
-    assert response.status_code == 404
-    other_position.refresh_from_db()
-    assert other_position.title == "Hidden Role"
+    url = f"/positions/{other_position.pk}/edit/"
+    assert_not_found_and_unchanged(as_user(recruiter), url, form_data(hiring_manager, recruiter, title="Taken"), other_position)
 
 
 def test_it_shows_admins_every_position(as_user, admin_user, position, other_position):

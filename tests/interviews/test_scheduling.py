@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Senior ML Engineer, Ranking")
-
-
-@pytest.fixture
 def candidate(position):
     return make_candidate(position=position, name="Priya Raman")
 

@@ -16,18 +16,13 @@ from scoring import calibration, calibration_sums, stats
 from scoring.models import Decision, QuestionScore
 from scoring.services import scorecard_amend
 from tests.conftest import make_user
-from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
+from tests.factories import make_candidate, make_interview, make_plan, make_scorecard
 
 pytestmark = pytest.mark.django_db
 
 URL = "/calibration/"
 FOUR = ("bias-variance", "precision", "code-bigrams", "regularization")
 _names = count(1)
-
-
-@pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager=hiring_manager, recruiter=recruiter)
 
 
 def interview(position, plan, panel, *, starts_at=None, minutes=45):

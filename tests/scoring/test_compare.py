@@ -71,11 +71,6 @@ def url(position, **params):
 
 
 @pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-
-
-@pytest.fixture
 def trio(position, interviewer, interviewer2, hiring_manager):
     """Ada (fully scored, hire decided), Bob (one scorecard still a draft), Cy (no interview)."""
     plan = make_plan(position=position)  # ML fundamentals, Evaluation, Coding; weight 1 each

@@ -75,7 +75,7 @@ def prepare(clients):
     manager = User.objects.create_user("load-hm", password=secrets.token_hex(8))
     assign_role(manager, Role.HIRING_MANAGER)
     position = make_position(hiring_manager=manager, title="Load test")
-    plan = make_plan(position=position, slugs=("bias-variance", "precision", "recall", "f1"),
+    plan = make_plan(position=position, sections=[("Fundamentals", ("bias-variance", "precision", "recall", "f1"))],
                      competencies=["Fundamentals", "Evaluation", "Evaluation", "Evaluation"])
     # A session names the backend that signed its user in; one not in AUTHENTICATION_BACKENDS
     # makes every request anonymous (each autosave a redirect to the sign-in page).
@@ -86,7 +86,7 @@ def prepare(clients):
     for n in range(clients):
         user = User.objects.create_user(f"load-{n}", password=secrets.token_hex(8))
         assign_role(user, Role.INTERVIEWER)
-        interview = make_interview(candidate=make_candidate(position, name=f"Load candidate {n}"), plan=plan,
+        interview = make_interview(candidate=make_candidate(position=position, name=f"Load candidate {n}"), plan=plan,
                                    interviewers=[user], starts_at=timezone.now())
         card = scorecard_open(interview=interview, interviewer=user)
         session = SessionStore()

@@ -109,10 +109,10 @@ class CandidateForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = Q(pk__in=Position.objects.visible_to(user).values("pk"))
+        positions = Position.objects.visible_to(user)
         if self.instance.pk:
-            visible |= Q(pk=self.instance.position_id)
-        self.fields["position"].queryset = Position.objects.filter(visible).order_by(STATUS_ORDER, "title")
+            positions |= Position.objects.filter(pk=self.instance.position_id)
+        self.fields["position"].queryset = positions.order_by(STATUS_ORDER, "title")
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -321,7 +321,7 @@ class ScheduleForm(PanelFields):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["candidate"].queryset = (
-            Candidate.objects.filter(pk__in=Candidate.objects.visible_to(user).values("pk"))
+            Candidate.objects.visible_to(user)
             .select_related("position").order_by("name", "pk")
         )
         positions = Position.objects.visible_to(user).values("pk")
@@ -396,9 +396,7 @@ class InterviewFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         f = self.fields
-        f["position"].queryset = Position.objects.filter(
-            pk__in=Position.objects.visible_to(user).values("pk")
-        ).order_by(STATUS_ORDER, "title", "pk")
+        f["position"].queryset = Position.objects.visible_to(user).order_by(STATUS_ORDER, "title", "pk")
         f["interviewer"].queryset = users_in_role(Role.INTERVIEWER)
         f["position"].error_messages["invalid_choice"] = "That position is not one of yours; showing every position."
         f["interviewer"].error_messages["invalid_choice"] = "No such interviewer; showing everyone."

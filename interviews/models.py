@@ -365,11 +365,16 @@ class InterviewQuerySet(models.QuerySet):
         return qs.filter(stage_conditions(now or timezone.now())[InterviewStage(stage)])
 
     def visible_to(self, user):
+        """Interviews the user is on the panel of (cancelled ones too), and every interview of
+        the positions the user runs. Admins see all."""
         if user.is_superuser:
             return self
+        # EXISTS rather than a join on the panel: one row per interview, so no DISTINCT, and
+        # counts annotated over the result stay right.
+        on_panel = Interview.interviewers.through.objects.filter(interview_id=OuterRef("pk"), user=user)
         return self.filter(
-            Q(interviewers=user) | Q(candidate__position__hiring_manager=user) | Q(candidate__position__recruiter=user)
-        ).distinct()
+            Q(Exists(on_panel)) | Q(candidate__position__hiring_manager=user) | Q(candidate__position__recruiter=user)
+        )
 
     def for_interviewer(self, user):
         return self.filter(interviewers=user)

@@ -20,18 +20,6 @@ STATUS_ORDER = Case(
 )
 
 
-def visible_positions(user):
-    """Positions the user may see, as a plain queryset that annotations can count over
-    (``visible_to`` joins through candidates and interviews, which would multiply counts)."""
-    if user.is_superuser:
-        return Position.objects.all()
-    return Position.objects.filter(pk__in=Position.objects.visible_to(user).values("pk"))
-
-
-def visible_candidates(user):
-    if user.is_superuser:
-        return Candidate.objects.all()
-    return Candidate.objects.filter(pk__in=Candidate.objects.visible_to(user).values("pk"))
 
 
 def with_candidate_counts(positions):
@@ -43,7 +31,7 @@ def with_candidate_counts(positions):
 
 def position_list(user, *, text="", status="", level=""):
     """The position list: search over title and team, filters by status and level."""
-    qs = visible_positions(user).select_related("hiring_manager", "recruiter")
+    qs = Position.objects.visible_to(user).select_related("hiring_manager", "recruiter")
     if text:
         qs = qs.filter(Q(title__icontains=text) | Q(team__icontains=text))
     if status:
@@ -71,7 +59,7 @@ def position_candidates(position):
 
 
 def candidate_list(user, *, text="", position=None, stage=""):
-    qs = visible_candidates(user).select_related("position")
+    qs = Candidate.objects.visible_to(user).select_related("position")
     if text:
         qs = qs.filter(Q(name__icontains=text) | Q(email__icontains=text))
     if position:
@@ -119,10 +107,7 @@ def interview_list(user, *, position=None, stage="", interviewer=None, date_from
     by position, stage, interviewer and a range of days (inclusive, in the site's time zone).
     Upcoming and running interviews come soonest first; any other list newest first."""
     now = now or timezone.now()
-    qs = Interview.objects.all()
-    if not user.is_superuser:
-        # By id: visible_to joins the panel and needs DISTINCT, which the page's count would carry.
-        qs = qs.filter(pk__in=Interview.objects.visible_to(user).values("pk"))
+    qs = Interview.objects.visible_to(user)
     if position:
         qs = qs.filter(candidate__position=position)
     if interviewer:
@@ -146,7 +131,7 @@ def _midnight(day):
 def interview_for_detail(user, pk):
     """An interview the user may see, with its candidate, position and panel; or None."""
     interview = (
-        Interview.objects.filter(pk__in=Interview.objects.visible_to(user).values("pk"), pk=pk)
+        Interview.objects.visible_to(user).filter(pk=pk)
         .with_stage()
         .select_related("candidate__position", "plan", "created_by")
         .prefetch_related(*_panel_prefetches())

@@ -238,7 +238,7 @@ def _candidates(position, user, options):
     # Only the columns the table shows (not the notes or CV fields).
     rows = Candidate.objects.filter(position=position).only("id", "position_id", "name", "stage")
     if not position.is_run_by(user):
-        rows = rows.filter(pk__in=Candidate.objects.visible_to(user).values("pk"))
+        rows = rows.visible_to(user)
     rows = rows.annotate(planned=count(live), done=count(done), latest_decision=Subquery(latest.values("decision")[:1]))
     if options.stage:
         rows = rows.filter(stage=options.stage)

@@ -1,19 +1,32 @@
-from django.urls import path
+"""Scoring's pages. Most hang off another app's object, so they share its prefix:
+/interviews/<pk>/live/ and /scorecard/ (an interviewer's), /candidates/<pk>/debrief/ and
+/decision/, /positions/<pk>/compare/; only /calibration/ is scoring's own."""
 
-from .views import debrief, live, scorecard
+from django.urls import include, path
 
-from .urls_calibration import urlpatterns as calibration_patterns
-from .urls_compare import urlpatterns as compare_patterns
+from .views import calibration, compare, debrief, live, scorecard
 
 app_name = "scoring"
 
-urlpatterns = compare_patterns + calibration_patterns + [
-    path("interviews/<int:pk>/live/", live.live, name="live"),
-    path("interviews/<int:pk>/live/save/", live.live_save, name="live_save"),
-    path("interviews/<int:pk>/live/adhoc/", live.adhoc, name="adhoc"),
-    path("interviews/<int:pk>/autosave/", live.autosave, name="autosave"),
-    path("interviews/<int:pk>/scorecard/", scorecard.scorecard, name="scorecard"),
-    path("interviews/<int:pk>/scorecard/amend/", scorecard.amend, name="amend"),
-    path("candidates/<int:pk>/debrief/", debrief.debrief_view, name="debrief"),
-    path("candidates/<int:pk>/decision/", debrief.decision_view, name="decision"),
+# /interviews/<pk>/
+interview_urls = [
+    path("live/", live.live, name="live"),
+    path("live/save/", live.live_save, name="live_save"),
+    path("live/adhoc/", live.adhoc, name="adhoc"),
+    path("autosave/", live.autosave, name="autosave"),
+    path("scorecard/", scorecard.scorecard, name="scorecard"),
+    path("scorecard/amend/", scorecard.amend, name="amend"),
+]
+
+# /candidates/<pk>/
+candidate_urls = [
+    path("debrief/", debrief.debrief_view, name="debrief"),
+    path("decision/", debrief.decision_view, name="decision"),
+]
+
+urlpatterns = [
+    path("interviews/<int:pk>/", include(interview_urls)),
+    path("candidates/<int:pk>/", include(candidate_urls)),
+    path("positions/<int:pk>/compare/", compare.compare_view, name="compare"),
+    path("calibration/", calibration.calibration_view, name="calibration"),
 ]

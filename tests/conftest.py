@@ -4,8 +4,10 @@ DATABASE_URL is set); the built-in question bank is loaded once per test databas
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.forms.models import model_to_dict
 
 from accounts.roles import Role, assign_role
+from tests.factories import make_candidate, make_interview, make_plan, make_position
 
 PASSWORD = "a-long-test-password-1"
 
@@ -40,6 +42,16 @@ def bank(transactional_db):
     from accounts.roles import ensure_role_groups
 
     ensure_role_groups()
+
+
+def assert_not_found_and_unchanged(client, url, data, obj):
+    """GET and POST on ``url``, a page of someone else's ``obj``, both answer 404, and the
+    object in the database is as it was."""
+    before = model_to_dict(obj)
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
+    obj.refresh_from_db()
+    assert model_to_dict(obj) == before
 
 
 def make_user(username, role=None, **extra):
@@ -94,6 +106,37 @@ def hm_client(as_user, hiring_manager):
     return as_user(hiring_manager)
 
 
+# --- The cast's shared objects (a test module that needs a different one defines its own) ---
+
+
+@pytest.fixture
+def position(hiring_manager, recruiter):
+    """A position the hiring manager runs with the recruiter."""
+    return make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Senior ML Engineer, Ranking")
+
+
+@pytest.fixture
+def other_position(db):
+    """Someone else's position: another hiring manager and another recruiter."""
+    return make_position(hiring_manager=make_user("hm2", Role.HIRING_MANAGER),
+                         recruiter=make_user("rec2", Role.RECRUITER), title="Hidden Role")
+
+
+@pytest.fixture
+def plan(hiring_manager, position):
+    """The position's plan, made by its hiring manager: Fundamentals (bias-variance,
+    precision) and Coding (code-bigrams)."""
+    return make_plan(by=hiring_manager, position=position, name="Onsite")
+
+
+@pytest.fixture
+def interview(position, recruiter, interviewer, interviewer2):
+    """A candidate of the position in an interview that started ten minutes ago, with both
+    interviewers on the panel, on a screen plan of its own (the same three questions)."""
+    return make_interview(candidate=make_candidate(position=position), plan=make_plan(position=position),
+                          interviewers=[interviewer, interviewer2], by=recruiter)
+
+
 def revision_content(**overrides):
     """Valid content for a question revision, to be overridden per test."""
     content = {
@@ -114,3 +157,23 @@ def revision_content(**overrides):
     }
     content.update(overrides)
     return content
+
+
+def question_form_data(content=None, **fields):
+    """The question form's POST data for ``content`` (``revision_content``'s by default): a
+    new draft's identity, one line per key point and follow-up, an anchor per level and the
+    eight criterion forms. ``fields`` overrides any form field by its name."""
+    content = content or revision_content()
+    data = {
+        "title": content["title"], "slug": "", "area": "data", "kind": "concept", "level": "mid", "roles": ["ds", "mle"],
+        "minutes": str(content["minutes"]), "prompt": content["prompt"], "why_we_ask": content["why_we_ask"],
+        "model_answer": content["model_answer"], "key_points": "\n".join(content["key_points"]),
+        "follow_ups": "\n".join(f"{f['question']} || {f['good_answer']}" for f in content["follow_ups"]),
+        **{f"anchor_{level}": text for level, text in content["anchors"].items()},
+        "reference_solution": "", "coding_tests": "", "change_note": "",
+        "criteria-TOTAL_FORMS": "8", "criteria-INITIAL_FORMS": "0", "criteria-MIN_NUM_FORMS": "8", "criteria-MAX_NUM_FORMS": "8",
+        **{f"criteria-{i}-text": "" for i in range(8)},
+        **{f"criteria-{i}-text": text for i, text in enumerate(content["criteria"])},
+    }
+    data.update(fields)
+    return data

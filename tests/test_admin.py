@@ -48,10 +48,10 @@ REFUSED = {
 def every_kind_of_record(hiring_manager, interviewer, interviewer2, recruiter):
     """At least one row of every model the admin shows."""
     position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-    candidate = make_candidate(position)
+    candidate = make_candidate(position=position)
     plan = make_plan(position=position)
     interview = make_interview(candidate=candidate, plan=plan, interviewers=[interviewer, interviewer2], by=recruiter)
-    card = make_scorecard(interview, interviewer, [3, 2, None])
+    card = make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 2, None])
     scorecard_amend(scorecard=card, by=interviewer, reason="Meant strong yes", changes={"recommendation": "strong_yes"})
     Decision.objects.create(candidate=candidate, decision="hire", rationale="A strong panel", by=hiring_manager)
     TOTPDevice.objects.create(user=interviewer2, name="Authenticator app", confirmed=True)

@@ -154,7 +154,7 @@ def world(db):
     other_int = make_user("m-other", Role.INTERVIEWER)
     admin = make_user("m-admin", is_staff=True, is_superuser=True)
     position = make_position(hiring_manager=hm, recruiter=rec)
-    candidate = make_candidate(position)
+    candidate = make_candidate(position=position)
     candidate.cv_file.save("ada.pdf", ContentFile(b"%PDF-1.4\n% a tiny test file\n"), save=True)
     plan = make_plan(position=position)
     interview = make_interview(candidate=candidate, plan=plan, interviewers=[before, after])
@@ -166,7 +166,7 @@ def world(db):
     # Someone else's: another hiring manager's position, candidate, plan and interview.
     hm2, rec2, int2 = make_user("o-hm", Role.HIRING_MANAGER), make_user("o-rec", Role.RECRUITER), make_user("o-int", Role.INTERVIEWER)
     position2 = make_position(hiring_manager=hm2, recruiter=rec2, title="Other team")
-    candidate2 = make_candidate(position2, name="Other Person", email="other@example.com")
+    candidate2 = make_candidate(position=position2, name="Other Person", email="other@example.com")
     candidate2.cv_file.save("other.pdf", ContentFile(b"%PDF-1.4\n% another\n"), save=True)
     plan2 = make_plan(position=position2, name="Other plan")
     interview2 = make_interview(candidate=candidate2, plan=plan2, interviewers=[int2])

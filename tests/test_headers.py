@@ -13,9 +13,9 @@ NO_STORE = "private, no-store"
 @pytest.fixture
 def candidate(hiring_manager, recruiter, interviewer):
     position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-    candidate = make_candidate(position, "Priya Raman")
+    candidate = make_candidate(position=position, name="Priya Raman")
     interview = make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=[interviewer])
-    make_scorecard(interview, interviewer, [3, 2, 4])
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 2, 4])
     return candidate
 
 

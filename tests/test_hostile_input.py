@@ -74,7 +74,7 @@ class World:
         }
         TOTPDevice.objects.create(user=self.users["enrolling"], name="phone", confirmed=False)
         self.position = make_position(hiring_manager=self.users["hm"], recruiter=self.users["rec"])
-        self.candidate = make_candidate(self.position)
+        self.candidate = make_candidate(position=self.position)
         self.candidate.cv_file.save("cv.pdf", ContentFile(b"%PDF-1.4\n% hostile test\n"), save=True)
         self.plan = make_plan(position=self.position)
         self.section = PlanSection.objects.filter(plan=self.plan).first()
@@ -82,7 +82,7 @@ class World:
         self.interview = make_interview(candidate=self.candidate, plan=self.plan,
                                         interviewers=[self.users["int"], self.users["done"]])
         self.card = scorecard_open(interview=self.interview, interviewer=self.users["int"])
-        make_scorecard(self.interview, self.users["done"], [3, 2, 4])
+        make_scorecard(interview=self.interview, interviewer=self.users["done"], scores=[3, 2, 4])
         self.row = QuestionScore.objects.filter(scorecard=self.card).select_related("question__revision") \
             .order_by("question__order").first()
         self.question = self.row.question

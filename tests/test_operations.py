@@ -56,10 +56,10 @@ def new_database(django_db_blocker):
 def test_it_backs_up_and_restores_every_row_and_file(transactional_db, bank, settings, tmp_path, new_database):
     settings.MEDIA_ROOT = tmp_path / "media"
     hiring_manager, interviewer = make_user("hm-backup", "hiring_manager"), make_user("int-backup", "interviewer")
-    candidate = make_candidate(make_position(hiring_manager=hiring_manager), name="Backup Person", email="b@example.com")
+    candidate = make_candidate(position=make_position(hiring_manager=hiring_manager), name="Backup Person", email="b@example.com")
     candidate.cv_file.save("cv.pdf", ContentFile(b"%PDF-1.4 backup test\n"), save=True)
     interview = make_interview(candidate=candidate, plan=make_plan(), interviewers=[interviewer])
-    make_scorecard(interview, interviewer, [4, None, 2], notes="Strong on bias and variance")
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[4, None, 2], notes="Strong on bias and variance")
     source = connection.settings_dict
 
     archive = backup_create(output_dir=tmp_path / "backups", database=source, media_root=settings.MEDIA_ROOT)

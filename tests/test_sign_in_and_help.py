@@ -55,9 +55,9 @@ def test_user_pages_link_to_the_help_page_not_to_a_repository_path(as_user, hiri
     from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
     position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-    candidate = make_candidate(position)
+    candidate = make_candidate(position=position)
     interview = make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=[interviewer])
-    make_scorecard(interview, interviewer, [3, 2, 4])
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 2, 4])
     client = as_user(interviewer if "scorecard" in path_of(interview, candidate) else recruiter)
     body = client.get(path_of(interview, candidate)).content.decode()
     assert "docs/scoring.md" not in body

@@ -95,7 +95,7 @@ def test_one_session_is_served_alternately_by_two_processes(two_servers, setting
     hm = make_user("hm", Role.HIRING_MANAGER)
     interviewer = make_user("ivan", Role.INTERVIEWER)
     position = make_position(hiring_manager=hm)
-    interview = make_interview(candidate=make_candidate(position), plan=make_plan(position=position), interviewers=[interviewer])
+    interview = make_interview(candidate=make_candidate(position=position), plan=make_plan(position=position), interviewers=[interviewer])
     card = scorecard_open(interview=interview, interviewer=interviewer)
     question = card.scores.order_by("question__order").first().question_id
 

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from .. import selectors
 from ..forms import CandidateForm
-from ..models import Candidate, Stage
+from ..models import Candidate, Position, Stage
 
 PAGE_SIZE = 25
 CV_CONTENT_TYPES = {
@@ -29,7 +29,7 @@ def candidate_list(request):
     text = request.GET.get("q", "").strip()[:200]
     stage = request.GET.get("stage", "")
     stage = stage if stage in Stage.values else ""
-    positions = list(selectors.visible_positions(request.user).order_by("title").values("pk", "title"))
+    positions = list(Position.objects.visible_to(request.user).order_by("title").values("pk", "title"))
     position = request.GET.get("position", "")
     # isdecimal: only digits int() reads ("²" is a digit it refuses); an id has at most 19 of
     # them, and int() refuses a string of thousands.
@@ -57,7 +57,7 @@ def candidate_list(request):
 
 @permission_required("interviews.view_candidate", raise_exception=True)
 def candidate_detail(request, pk):
-    candidate = get_object_or_404(selectors.visible_candidates(request.user).select_related("position"), pk=pk)
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.user).select_related("position"), pk=pk)
     return render(
         request,
         "interviews/candidate_detail.html",
@@ -100,7 +100,7 @@ def candidate_create(request):
 
 @permission_required("interviews.change_candidate", raise_exception=True)
 def candidate_edit(request, pk):
-    candidate = get_object_or_404(selectors.visible_candidates(request.user).select_related("position"), pk=pk)
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.user).select_related("position"), pk=pk)
     if request.method == "POST":
         old_file = candidate.cv_file.name
         form = CandidateForm(request.POST, request.FILES, instance=candidate, user=request.user)
@@ -110,7 +110,7 @@ def candidate_edit(request, pk):
                 # Replaced or cleared: the old CV must not linger on disk.
                 candidate.cv_file.storage.delete(old_file)
             messages.success(request, f"Saved {candidate.name}.")
-            if not selectors.visible_candidates(request.user).filter(pk=candidate.pk).exists():
+            if not Candidate.objects.visible_to(request.user).filter(pk=candidate.pk).exists():
                 messages.info(request, "They moved to a position you do not recruit for, so they no longer show in your list.")
                 return redirect("interviews:candidate_list")
             return redirect(candidate)
@@ -127,7 +127,7 @@ def candidate_cv(request, pk):
     user = request.user
     if not (user.has_perm("interviews.view_candidate") or user.has_perm("interviews.view_interview")):
         raise PermissionDenied
-    candidate = get_object_or_404(selectors.visible_candidates(user), pk=pk)
+    candidate = get_object_or_404(Candidate.objects.visible_to(user), pk=pk)
     if not candidate.cv_file:
         raise Http404("No CV file")
     ext = os.path.splitext(candidate.cv_file.name)[1].lower()

@@ -12,7 +12,7 @@ from questionbank.models import Level
 
 from .. import selectors
 from ..forms import PositionForm
-from ..models import PositionStatus, Stage
+from ..models import Position, PositionStatus, Stage
 
 PAGE_SIZE = 20
 
@@ -50,7 +50,7 @@ def position_list(request):
 @permission_required("interviews.view_position", raise_exception=True)
 def position_detail(request, pk):
     position = get_object_or_404(
-        selectors.visible_positions(request.user).select_related("hiring_manager", "recruiter"), pk=pk
+        Position.objects.visible_to(request.user).select_related("hiring_manager", "recruiter"), pk=pk
     )
     candidates = list(selectors.position_candidates(position))
     stages = Counter(candidate.stage for candidate in candidates)
@@ -94,7 +94,7 @@ def position_create(request):
 
 @permission_required("interviews.change_position", raise_exception=True)
 def position_edit(request, pk):
-    position = get_object_or_404(selectors.visible_positions(request.user), pk=pk)
+    position = get_object_or_404(Position.objects.visible_to(request.user), pk=pk)
     title = position.title
     if request.method == "POST":
         form = PositionForm(request.POST, instance=position)
@@ -108,7 +108,7 @@ def position_edit(request, pk):
 
 def _redirect_after_save(request, position):
     # Handing the position to another recruiter takes it out of this user's view.
-    if selectors.visible_positions(request.user).filter(pk=position.pk).exists():
+    if Position.objects.visible_to(request.user).filter(pk=position.pk).exists():
         return redirect(position)
     messages.info(request, "It is now recruited for by someone else, so it no longer shows in your list.")
     return redirect("interviews:position_list")

@@ -104,7 +104,7 @@ def interview_detail(request, pk):
 
 def _changeable_interview(request, pk):
     return get_object_or_404(
-        Interview.objects.filter(pk__in=Interview.objects.visible_to(request.user).values("pk"))
+        Interview.objects.visible_to(request.user)
         .select_related("candidate__position"),
         pk=pk,
     )

@@ -7,27 +7,25 @@ import { openQueue } from "./autosave-queue.js";
 (function () {
   "use strict";
 
-  var root = document.getElementById("live");
+  const root = document.getElementById("live");
   if (!root) return;
 
-  var sections = Array.prototype.slice.call(root.querySelectorAll(".live-question"));
-  var byQuestion = {};
-  sections.forEach(function (s) { byQuestion[s.dataset.question] = s; });
-  var current = parseInt(root.dataset.current, 10) || 1;
-  var saveState = document.getElementById("save-state");
-  var banner = document.getElementById("conflict");
-  var timers = {};
-  var typingTimers = {};  // question -> the pending save after a pause in typing
-  sections.forEach(function (s) { timers[s.dataset.question] = parseInt(s.dataset.seconds, 10) || 0; });
+  const sections = Array.from(root.querySelectorAll(".live-question"));
+  const byQuestion = {};
+  sections.forEach((s) => { byQuestion[s.dataset.question] = s; });
+  let current = parseInt(root.dataset.current, 10) || 1;
+  const saveState = document.getElementById("save-state");
+  const banner = document.getElementById("conflict");
+  const timers = {};
+  const typingTimers = {};  // question -> the pending save after a pause in typing
+  sections.forEach((s) => { timers[s.dataset.question] = parseInt(s.dataset.seconds, 10) || 0; });
 
   // --- reading and writing a question's state from its form
   function stateOf(section) {
-    var form = section.querySelector("form");
-    var score = form.querySelector("input[name=score]:checked");
+    const form = section.querySelector("form");
+    const score = form.querySelector("input[name=score]:checked");
     function ints(name) {
-      return Array.prototype.map.call(form.querySelectorAll("input[name=" + name + "]:checked"), function (i) {
-        return parseInt(i.value, 10);
-      });
+      return Array.from(form.querySelectorAll("input[name=" + name + "]:checked"), (i) => parseInt(i.value, 10));
     }
     return {
       score: score ? parseInt(score.value, 10) : null,
@@ -40,24 +38,24 @@ import { openQueue } from "./autosave-queue.js";
     };
   }
   function showState(section, state) {
-    var form = section.querySelector("form");
-    Array.prototype.forEach.call(form.querySelectorAll("input[name=score]"), function (i) {
+    const form = section.querySelector("form");
+    form.querySelectorAll("input[name=score]").forEach((i) => {
       i.checked = state.score !== null && parseInt(i.value, 10) === state.score;
     });
     form.querySelector("input[name=skipped]").checked = !!state.skipped;
     form.querySelector("input[name=skip_reason]").value = state.skip_reason || "";
-    Array.prototype.forEach.call(form.querySelectorAll("input[name=criteria]"), function (i) {
-      i.checked = (state.criteria || []).indexOf(parseInt(i.value, 10)) >= 0;
+    form.querySelectorAll("input[name=criteria]").forEach((i) => {
+      i.checked = (state.criteria || []).includes(parseInt(i.value, 10));
     });
-    Array.prototype.forEach.call(form.querySelectorAll("input[name=key_points]"), function (i) {
-      i.checked = (state.key_points || []).indexOf(parseInt(i.value, 10)) >= 0;
+    form.querySelectorAll("input[name=key_points]").forEach((i) => {
+      i.checked = (state.key_points || []).includes(parseInt(i.value, 10));
     });
     form.querySelector("textarea[name=notes]").value = state.notes || "";
     if (typeof state.seconds === "number") timers[section.dataset.question] = state.seconds;
     railState(section, state);
   }
   function railState(section, state) {
-    var el = root.querySelector("[data-rail-state='" + section.dataset.question + "']");
+    const el = root.querySelector("[data-rail-state='" + section.dataset.question + "']");
     if (el) el.textContent = state.skipped ? "skipped" : (state.score ? String(state.score) : "");
   }
   function setVersion(section, version) {
@@ -69,42 +67,42 @@ import { openQueue } from "./autosave-queue.js";
   }
 
   // --- the queue of changes (autosave-queue.js)
-  var queue = openQueue({
+  let scorecardMessage = "";
+  const queue = openQueue({
     interview: root.dataset.interview, user: root.dataset.user, url: root.dataset.autosaveUrl,
-    onSaved: function (op, version) {
-      var section = byQuestion[op.question];
+    onSaved: (op, version) => {
+      const section = byQuestion[op.question];
       if (section) setVersion(section, version);
       render();
     },
-    onConflict: function (op, current) {
-      var section = byQuestion[op.question];
+    onConflict: (op, current) => {
+      const section = byQuestion[op.question];
       clearTimeout(typingTimers[op.question]);  // what was typed is quoted in the notice instead
       if (section) { showState(section, current); setVersion(section, current.version); }
     },
-    formState: function (question) {
-      var section = byQuestion[question];
+    formState: (question) => {
+      const section = byQuestion[question];
       return section ? stateOf(section) : null;
     },
     onNotice: render,
-    onSubmitted: function (message) { scorecardMessage = message; render(); },
-    onAdopted: function (ops) { showQueued(ops); render(); },
+    onSubmitted: (message) => { scorecardMessage = message; render(); },
+    onAdopted: (ops) => { showQueued(ops); render(); },
     onChange: render
   });
-  var scorecardMessage = "";
 
   // The server's values as rendered are the saved state; queued (unsaved) changes, this tab's
   // or a closed tab's, are then shown over them, so the page displays what was typed.
-  sections.forEach(function (s) { queue.seed(s.dataset.question, parseInt(s.dataset.version, 10), stateOf(s)); });
+  sections.forEach((s) => { queue.seed(s.dataset.question, parseInt(s.dataset.version, 10), stateOf(s)); });
   function showQueued(ops) {
-    ops.forEach(function (op) {
-      var section = byQuestion[op.question];
+    ops.forEach((op) => {
+      const section = byQuestion[op.question];
       if (section) showState(section, op.state);
     });
   }
   showQueued(queue.ops());
 
   function enqueue(section) {
-    var state = stateOf(section);
+    const state = stateOf(section);
     railState(section, state);
     queue.add(parseInt(section.dataset.question, 10), titleOf(section), state);
   }
@@ -114,10 +112,10 @@ import { openQueue } from "./autosave-queue.js";
   function clock(d) { return pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()); }
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
   function render() {
-    var waiting = queue.ops().length, trouble = queue.trouble(), notices = queue.notices();
-    var noticed = sections.filter(function (s) { return notices[s.dataset.question]; });
-    var strays = Object.keys(notices).filter(function (q) { return !byQuestion[q]; });
-    var label, tone = "text-bg-light";
+    const waiting = queue.ops().length, trouble = queue.trouble(), notices = queue.notices();
+    const noticed = sections.filter((s) => notices[s.dataset.question]);
+    const strays = Object.keys(notices).filter((q) => !byQuestion[q]);
+    let label, tone = "text-bg-light";
     if (trouble === "signed-out" && waiting) {
       label = "Signed out: sign in again in a new tab; " + plural(waiting, "change") + " waiting"; tone = "text-bg-warning";
     } else if (trouble === "offline" || !navigator.onLine) {
@@ -126,10 +124,10 @@ import { openQueue } from "./autosave-queue.js";
       label = "Server error: " + plural(waiting, "change") + " waiting, retrying"; tone = "text-bg-warning";
     } else if (noticed.length || strays.length) {
       // Never "Saved" while a change of a question was refused and not saved since.
-      var first = noticed[0];
-      var kind = first ? notices[first.dataset.question].kind : notices[strays[0]].kind;
+      const first = noticed[0];
+      const kind = first ? notices[first.dataset.question].kind : notices[strays[0]].kind;
       label = (kind === "conflict" ? "Conflict" : "Not saved") + (first ? ": question " + first.dataset.n : "");
-      var more = noticed.length + strays.length - 1;
+      const more = noticed.length + strays.length - 1;
       if (more > 0) label += " and " + more + " more";
       tone = "text-bg-danger";
     } else if (waiting) {
@@ -140,8 +138,8 @@ import { openQueue } from "./autosave-queue.js";
     saveState.textContent = label;
     saveState.className = "save-state badge border " + tone;
 
-    sections.forEach(function (s) {
-      var box = s.querySelector("[data-notice]"), notice = notices[s.dataset.question];
+    sections.forEach((s) => {
+      const box = s.querySelector("[data-notice]"), notice = notices[s.dataset.question];
       if (!box) return;
       box.querySelector("[data-notice-text]").textContent = notice ? notice.text : "";
       box.classList.toggle("d-none", !notice);
@@ -150,29 +148,29 @@ import { openQueue } from "./autosave-queue.js";
     // The list at the top, so a refusal that comes back after moving on is not missed.
     banner.textContent = "";
     if (scorecardMessage) {
-      var p = document.createElement("p");
+      const p = document.createElement("p");
       p.className = "mb-1";
       p.textContent = scorecardMessage;
       banner.appendChild(p);
     }
     if (noticed.length || strays.length) {
-      var intro = document.createElement("p");
+      const intro = document.createElement("p");
       intro.className = "mb-1";
       intro.textContent = "Not saved: a change to " + plural(noticed.length + strays.length, "question") +
         ". The message beside each question says why and what it held.";
       banner.appendChild(intro);
-      var list = document.createElement("ul");
+      const list = document.createElement("ul");
       list.className = "mb-0";
-      noticed.forEach(function (s) {
-        var item = document.createElement("li"), link = document.createElement("a");
+      noticed.forEach((s) => {
+        const item = document.createElement("li"), link = document.createElement("a");
         link.href = "?q=" + s.dataset.n;
         link.dataset.goto = s.dataset.n;
         link.textContent = "Question " + s.dataset.n + ": " + titleOf(s);
         item.appendChild(link);
         list.appendChild(item);
       });
-      strays.forEach(function (q) {
-        var item = document.createElement("li");
+      strays.forEach((q) => {
+        const item = document.createElement("li");
         item.className = "text-break";
         item.textContent = (notices[q].title || "A question no longer on this page") + ": " + notices[q].text;
         list.appendChild(item);
@@ -181,29 +179,29 @@ import { openQueue } from "./autosave-queue.js";
     }
     banner.classList.toggle("d-none", !banner.childNodes.length);
   }
-  banner.addEventListener("click", function (event) {
-    var link = event.target.closest("a[data-goto]");
+  banner.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-goto]");
     if (link) { event.preventDefault(); show(parseInt(link.dataset.goto, 10)); }
   });
-  sections.forEach(function (section) {
-    var dismiss = section.querySelector("[data-notice-dismiss]");
-    if (dismiss) dismiss.addEventListener("click", function () { queue.dismiss(section.dataset.question); });
+  sections.forEach((section) => {
+    const dismiss = section.querySelector("[data-notice-dismiss]");
+    if (dismiss) dismiss.addEventListener("click", () => { queue.dismiss(section.dataset.question); });
   });
 
   // Before the tab is hidden or left, the time spent on the current question goes into its form.
-  document.addEventListener("visibilitychange", function () {
+  document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") saveTimerState(currentSection());
   });
-  window.addEventListener("pagehide", function () { saveTimerState(currentSection()); });
+  window.addEventListener("pagehide", () => { saveTimerState(currentSection()); });
 
   // --- changes: clicks save at once, typing after a short pause
   function clearScore(form) {
-    Array.prototype.forEach.call(form.querySelectorAll("input[name=score]"), function (i) { i.checked = false; });
+    form.querySelectorAll("input[name=score]").forEach((i) => { i.checked = false; });
   }
-  sections.forEach(function (section) {
-    var form = section.querySelector("form");
-    var skipped = form.querySelector("input[name=skipped]"), reason = form.querySelector("input[name=skip_reason]");
-    form.addEventListener("change", function (event) {
+  sections.forEach((section) => {
+    const form = section.querySelector("form");
+    const skipped = form.querySelector("input[name=skipped]"), reason = form.querySelector("input[name=skip_reason]");
+    form.addEventListener("change", (event) => {
       if (event.target === skipped) {
         if (skipped.checked) {
           // A skipped question has no score: ticking "Skipped" clears it (a radio button
@@ -223,16 +221,16 @@ import { openQueue } from "./autosave-queue.js";
       if (event.target === reason || event.target.name === "notes") clearTimeout(typingTimers[section.dataset.question]);
       enqueue(section);
     });
-    form.addEventListener("input", function (event) {
+    form.addEventListener("input", (event) => {
       if (event.target.name !== "notes" && event.target !== reason) return;
       if (event.target === reason && !skipped.checked) return;
       clearTimeout(typingTimers[section.dataset.question]);
-      typingTimers[section.dataset.question] = setTimeout(function () { enqueue(section); }, 600);
+      typingTimers[section.dataset.question] = setTimeout(() => { enqueue(section); }, 600);
     });
     // With the script, the buttons navigate; saving already happened.
-    form.addEventListener("submit", function (event) {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
-      var go = event.submitter && event.submitter.dataset.nav;
+      const go = event.submitter && event.submitter.dataset.nav;
       if (go === "next") show(current + 1);
       else if (go === "previous") show(current - 1);
       else enqueue(section);
@@ -245,9 +243,9 @@ import { openQueue } from "./autosave-queue.js";
     if (n < 1 || n > sections.length || n === current) return;
     saveTimerState(currentSection());
     current = n;
-    sections.forEach(function (s, i) { s.hidden = i !== n - 1; });
-    Array.prototype.forEach.call(root.querySelectorAll(".rail-link"), function (a) {
-      var on = parseInt(a.dataset.goto, 10) === n;
+    sections.forEach((s, i) => { s.hidden = i !== n - 1; });
+    root.querySelectorAll(".rail-link").forEach((a) => {
+      const on = parseInt(a.dataset.goto, 10) === n;
       a.classList.toggle("active", on);
       if (on) a.setAttribute("aria-current", "step"); else a.removeAttribute("aria-current");
     });
@@ -256,29 +254,29 @@ import { openQueue } from "./autosave-queue.js";
     currentSection().scrollIntoView({ block: "start", behavior: "smooth" });
     updatePacing();
   }
-  Array.prototype.forEach.call(root.querySelectorAll(".rail-link"), function (a) {
-    a.addEventListener("click", function (event) { event.preventDefault(); show(parseInt(a.dataset.goto, 10)); });
+  root.querySelectorAll(".rail-link").forEach((a) => {
+    a.addEventListener("click", (event) => { event.preventDefault(); show(parseInt(a.dataset.goto, 10)); });
   });
-  sections.forEach(function (s) { s.querySelector("h2").setAttribute("tabindex", "-1"); });
+  sections.forEach((s) => { s.querySelector("h2").setAttribute("tabindex", "-1"); });
 
   // --- keyboard: 1-4 score, n/p next/previous, s skip, / notes
-  document.addEventListener("keydown", function (event) {
-    var target = event.target;
-    var typing = target && (target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && target.type === "text") ||
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = target && (target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && target.type === "text") ||
       target.tagName === "SELECT" || target.isContentEditable || target.type === "search");
     if (event.key === "Escape" && typing) { target.blur(); return; }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
-    var section = currentSection();
+    const section = currentSection();
     if (!section) return;
-    var form = section.querySelector("form");
+    const form = section.querySelector("form");
     if (/^[1-4]$/.test(event.key)) {
-      var radio = form.querySelector("input[name=score][value='" + event.key + "']");
+      const radio = form.querySelector("input[name=score][value='" + event.key + "']");
       if (radio) { radio.checked = true; radio.dispatchEvent(new Event("change", { bubbles: true })); }
       event.preventDefault();
     } else if (event.key === "n") { show(current + 1); event.preventDefault(); }
     else if (event.key === "p") { show(current - 1); event.preventDefault(); }
     else if (event.key === "s") {
-      var skip = form.querySelector("input[name=skipped]");
+      const skip = form.querySelector("input[name=skipped]");
       skip.checked = true;
       skip.dispatchEvent(new Event("change", { bubbles: true }));  // clears the score, asks for a reason
       form.querySelector("input[name=skip_reason]").focus();
@@ -287,26 +285,26 @@ import { openQueue } from "./autosave-queue.js";
   });
 
   // --- timers: per question while it is shown, and the whole interview's clock
-  var started = root.dataset.started ? new Date(root.dataset.started) : new Date();
+  const started = root.dataset.started ? new Date(root.dataset.started) : new Date();
   function fmt(seconds) {
-    var m = Math.floor(seconds / 60), s = seconds % 60;
+    const m = Math.floor(seconds / 60), s = seconds % 60;
     return m + ":" + pad(s);
   }
   function saveTimerState(section) {
     if (!section) return;
-    var form = section.querySelector("form");
+    const form = section.querySelector("form");
     form.querySelector("input[name=seconds]").value = timers[section.dataset.question];
   }
   function updatePacing() {
-    var elapsed = Math.max(0, Math.floor((Date.now() - started.getTime()) / 1000));
+    const elapsed = Math.max(0, Math.floor((Date.now() - started.getTime()) / 1000));
     document.getElementById("clock-elapsed").textContent = fmt(elapsed);
-    var before = 0, through = 0;
-    sections.forEach(function (s, i) {
-      var m = (parseInt(s.dataset.minutes, 10) || 0) * 60;
+    let before = 0, through = 0;
+    sections.forEach((s, i) => {
+      const m = (parseInt(s.dataset.minutes, 10) || 0) * 60;
       if (i < current - 1) before += m;
       if (i < current) through += m;
     });
-    var pacing = document.getElementById("pacing");
+    const pacing = document.getElementById("pacing");
     if (elapsed > through) {
       pacing.textContent = "Behind by " + Math.ceil((elapsed - through) / 60) + " min";
       pacing.className = "badge text-bg-warning";
@@ -318,11 +316,11 @@ import { openQueue } from "./autosave-queue.js";
       pacing.className = "badge text-bg-success";
     }
   }
-  var lastTimerSave = Date.now();
-  setInterval(function () {
-    var section = currentSection();
+  let lastTimerSave = Date.now();
+  setInterval(() => {
+    const section = currentSection();
     if (section && document.visibilityState === "visible") {
-      var q = section.dataset.question;
+      const q = section.dataset.question;
       timers[q] = (timers[q] || 0) + 1;
       section.querySelector("[data-timer]").textContent = fmt(timers[q]);
       saveTimerState(section);
@@ -334,7 +332,7 @@ import { openQueue } from "./autosave-queue.js";
       enqueue(section);
     }
   }, 1000);
-  sections.forEach(function (s) { s.querySelector("[data-timer]").textContent = fmt(timers[s.dataset.question]); });
+  sections.forEach((s) => { s.querySelector("[data-timer]").textContent = fmt(timers[s.dataset.question]); });
 
   // --- on load: send what is queued
   updatePacing();

@@ -13,10 +13,10 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def submitted(people):
     position = make_position(hiring_manager=people["hm"], recruiter=people["rita"])
-    interview = make_interview(candidate=make_candidate(position), plan=make_plan(position=position),
+    interview = make_interview(candidate=make_candidate(position=position), plan=make_plan(position=position),
                                interviewers=[people["ivan"], people["iris"]])
-    make_scorecard(interview, people["iris"], [1, 2, 2], recommendation="no")
-    make_scorecard(interview, people["ivan"], [4, 3, 3], recommendation="strong_yes")
+    make_scorecard(interview=interview, interviewer=people["iris"], scores=[1, 2, 2], recommendation="no")
+    make_scorecard(interview=interview, interviewer=people["ivan"], scores=[4, 3, 3], recommendation="strong_yes")
     return interview
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_an_admin_erases_a_candidate_in_the_browser_after_confirming(open_session, bank):
     get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD)
-    candidate = make_candidate(make_position(hiring_manager=make_user("hm", Role.HIRING_MANAGER)), name=ZYX, email=ZYX_EMAIL)
+    candidate = make_candidate(position=make_position(hiring_manager=make_user("hm", Role.HIRING_MANAGER)), name=ZYX, email=ZYX_EMAIL)
     session = open_session("erasure-admin")
     errors = []
     session.page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

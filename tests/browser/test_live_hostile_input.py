@@ -19,7 +19,7 @@ AUTOSAVE = re.compile(r".*/autosave/$")
 @pytest.fixture
 def interview(people):
     position = make_position(hiring_manager=people["hm"], recruiter=people["rita"])
-    return make_interview(candidate=make_candidate(position), plan=make_plan(position=position),
+    return make_interview(candidate=make_candidate(position=position), plan=make_plan(position=position),
                           interviewers=[people["ivan"], people["iris"]])
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 def interview(people):
     position = make_position(hiring_manager=people["hm"], recruiter=people["rita"])
     plan = make_plan(position=position)
-    return make_interview(candidate=make_candidate(position), plan=plan, interviewers=[people["ivan"], people["iris"]])
+    return make_interview(candidate=make_candidate(position=position), plan=plan, interviewers=[people["ivan"], people["iris"]])
 
 
 def scores(interview, username):

@@ -27,7 +27,7 @@ def shown_order(page):
 
 def test_a_hiring_manager_edits_minutes_in_place_and_reorders_by_keyboard_and_by_drag(open_session, people):
     position = make_position(hiring_manager=people["hm"], title="Applied scientist")
-    plan = make_plan(position=position, slugs=("bias-variance", "precision", "code-bigrams"))
+    plan = make_plan(position=position, sections=[("Fundamentals", ("bias-variance", "precision", "code-bigrams"))])
     titles = {item.revision.question.slug: item.revision.title for item in plan.items.select_related("revision__question")}
     hm = open_session("plan-builder")
     hm.login("hannah")
@@ -76,7 +76,7 @@ def test_a_hiring_manager_edits_minutes_in_place_and_reorders_by_keyboard_and_by
 
 def test_a_hiring_manager_updates_an_item_to_the_newest_revision_and_undoes_a_removal(open_session, people):
     position = make_position(hiring_manager=people["hm"], title="Applied scientist")
-    plan = make_plan(position=position, slugs=("bias-variance", "precision", "code-bigrams"))
+    plan = make_plan(position=position, sections=[("Fundamentals", ("bias-variance", "precision", "code-bigrams"))])
     PlanItem.objects.filter(plan=plan, revision__question__slug="bias-variance").update(minutes=13, weight=Decimal("2"))
     PlanItem.objects.filter(plan=plan, revision__question__slug="precision").update(minutes=11, competency="Metrics")
     question = Question.objects.get(slug="bias-variance")

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from interviews.models import Candidate
 from accounts.roles import Role
-from tests.conftest import make_user
-from tests.interviews.people_helpers import make_candidate, make_interview, make_position, make_scorecard
+from tests.conftest import assert_not_found_and_unchanged, make_user
+from tests.factories import make_candidate, make_interview, make_position, make_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -25,20 +25,15 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager, recruiter, title="Senior ML Engineer, Ranking")
-
-
-@pytest.fixture
 def candidate(position):
-    return make_candidate(position, name="Priya Raman", email="priya@example.com", stage="screen", source="Referral")
+    return make_candidate(position=position, name="Priya Raman", email="priya@example.com", stage="screen", source="Referral")
 
 
 @pytest.fixture
 def other_candidate(db):
     """A candidate of someone else's position."""
-    position = make_position(make_user("hm2", Role.HIRING_MANAGER), make_user("rec2", Role.RECRUITER), title="Hidden")
-    return make_candidate(position, name="Hidden Person")
+    position = make_position(hiring_manager=make_user("hm2", Role.HIRING_MANAGER), recruiter=make_user("rec2", Role.RECRUITER), title="Hidden")
+    return make_candidate(position=position, name="Hidden Person")
 
 
 def form_data(position, **overrides):
@@ -95,12 +90,8 @@ def test_it_hides_candidates_of_other_peoples_positions(request, as_user, role, 
 
 
 def test_it_answers_404_to_an_edit_of_someone_elses_candidate_and_changes_nothing(as_user, recruiter, other_candidate, position):
-    client = as_user(recruiter)
-    assert client.get(f"/candidates/{other_candidate.pk}/edit/").status_code == 404
-    response = client.post(f"/candidates/{other_candidate.pk}/edit/", form_data(position, name="Renamed"))
-    assert response.status_code == 404
-    other_candidate.refresh_from_db()
-    assert other_candidate.name == "Hidden Person"
+    url = f"/candidates/{other_candidate.pk}/edit/"
+    assert_not_found_and_unchanged(as_user(recruiter), url, form_data(position, name="Renamed"), other_candidate)
 
 
 def test_it_shows_admins_every_candidate(as_user, admin_user, candidate, other_candidate):
@@ -112,9 +103,9 @@ def test_it_shows_admins_every_candidate(as_user, admin_user, candidate, other_c
 
 
 def test_it_searches_names_and_emails_and_filters_by_position_and_stage(as_user, recruiter, hiring_manager, position, candidate):
-    growth = make_position(hiring_manager, recruiter, title="Data Scientist, Growth")
-    make_candidate(growth, name="Sofia Marques", email="sofia@example.com", stage="interviewing")
-    make_candidate(position, name="Daniel Kim", email="dk@corp.example.com", stage="applied")
+    growth = make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Data Scientist, Growth")
+    make_candidate(position=growth, name="Sofia Marques", email="sofia@example.com", stage="interviewing")
+    make_candidate(position=position, name="Daniel Kim", email="dk@corp.example.com", stage="applied")
     client = as_user(recruiter)
 
     def names(**params):
@@ -136,9 +127,9 @@ def test_it_shows_the_interview_history_with_scorecard_states_but_no_scores(
     as_user, recruiter, candidate, interviewer, interviewer2
 ):
     third = make_user("int3", Role.INTERVIEWER, first_name="Ines", last_name="Third")
-    interview = make_interview(candidate, [interviewer, interviewer2, third], starts_at=timezone.now() - timedelta(days=1))
-    make_scorecard(interview, interviewer, submitted=True, summary="SECRET SUMMARY of the candidate")
-    make_scorecard(interview, interviewer2)
+    interview = make_interview(candidate=candidate, interviewers=[interviewer, interviewer2, third], starts_at=timezone.now() - timedelta(days=1))
+    make_scorecard(interview=interview, interviewer=interviewer, submit=True, summary="SECRET SUMMARY of the candidate")
+    make_scorecard(interview=interview, interviewer=interviewer2, submit=False)
     response = as_user(recruiter).get(f"/candidates/{candidate.pk}/")
     [row] = response.context["interviews"]
     assert {person.username: state for person, state in row.panel} == {
@@ -152,7 +143,7 @@ def test_it_shows_the_interview_history_with_scorecard_states_but_no_scores(
 
 
 def test_it_calls_a_scorecard_not_yet_due_before_the_interview_ends(as_user, recruiter, candidate, interviewer):
-    make_interview(candidate, [interviewer])
+    make_interview(candidate=candidate, interviewers=[interviewer])
     html = as_user(recruiter).get(f"/candidates/{candidate.pk}/").content.decode()
     assert "Not yet" in html and "Missing" not in html
 
@@ -308,7 +299,7 @@ def test_it_serves_the_cv_to_people_involved(request, as_user, role, candidate):
 
 def test_it_serves_the_cv_to_an_interviewer_on_the_panel_only(as_user, candidate, interviewer, interviewer2):
     with_cv(candidate, b"Plain CV", "cv.txt")
-    make_interview(candidate, [interviewer])
+    make_interview(candidate=candidate, interviewers=[interviewer])
     response = as_user(interviewer).get(f"/candidates/{candidate.pk}/cv/")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -346,7 +337,7 @@ DETAIL_QUERIES = 9
 @pytest.mark.parametrize("n", [2, 20])
 def test_the_list_query_count_is_constant(as_user, recruiter, position, interviewer, django_assert_num_queries, n):
     for _ in range(n):
-        make_interview(make_candidate(position), [interviewer])
+        make_interview(candidate=make_candidate(position=position), interviewers=[interviewer])
     client = as_user(recruiter)
     with django_assert_num_queries(LIST_QUERIES):
         assert client.get("/candidates/").status_code == 200
@@ -357,8 +348,8 @@ def test_the_detail_query_count_is_constant(
     as_user, recruiter, candidate, interviewer, interviewer2, django_assert_num_queries, n
 ):
     for i in range(n):
-        interview = make_interview(candidate, [interviewer, interviewer2])
-        make_scorecard(interview, interviewer, submitted=i % 2 == 0)
+        interview = make_interview(candidate=candidate, interviewers=[interviewer, interviewer2])
+        make_scorecard(interview=interview, interviewer=interviewer, submit=i % 2 == 0)
     client = as_user(recruiter)
     with django_assert_num_queries(DETAIL_QUERIES):
         assert client.get(f"/candidates/{candidate.pk}/").status_code == 200

@@ -10,7 +10,7 @@ from interviews.management.commands.load_starter_plans import read_starter_plans
 from interviews.models import InterviewPlan, PlanItem
 from interviews.plan_forms import COMPETENCIES, COMPETENCY_FOR_AREA, default_competency
 from questionbank.models import Area, Kind, Question
-from tests.interviews.plan_helpers import make_plan, make_position
+from tests.factories import make_plan, make_position
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_the_starter_templates_use_each_questions_default_competency_unless_list
 
 
 def test_adding_a_question_defaults_its_competency_to_the_templates_name_for_its_area(hm_client, hiring_manager):
-    plan = make_plan(by=hiring_manager, position=make_position(hiring_manager))
+    plan = make_plan(by=hiring_manager, position=make_position(hiring_manager=hiring_manager))
     section = plan.sections.first()
     for slug in ("data-leakage", "auc", "past-project", "design-restaurant-recs"):
         question = Question.objects.get(slug=slug)
@@ -75,13 +75,13 @@ def test_adding_a_question_defaults_its_competency_to_the_templates_name_for_its
 
 def test_the_builder_suggests_the_competencies_of_the_positions_plans_and_of_templates(
         hm_client, hiring_manager):
-    position = make_position(hiring_manager)
+    position = make_position(hiring_manager=hiring_manager)
     plan = make_plan(by=hiring_manager, position=position, name="Onsite")
     sibling = make_plan(by=hiring_manager, position=position, name="Screen")
     PlanItem.objects.filter(plan=sibling, revision__question__slug="precision").update(competency="Ranking metrics")
     template = make_plan(by=hiring_manager, name="Team template")
     PlanItem.objects.filter(plan=template, revision__question__slug="code-bigrams").update(competency="Tidy code")
-    elsewhere = make_plan(by=hiring_manager, position=make_position(hiring_manager, title="Analyst"), name="Other")
+    elsewhere = make_plan(by=hiring_manager, position=make_position(hiring_manager=hiring_manager, title="Analyst"), name="Other")
     PlanItem.objects.filter(plan=elsewhere).update(competency="Another position's word")
     assert InterviewPlan.objects.get(pk=template.pk).is_template
 

@@ -10,7 +10,7 @@ from accounts.roles import Role
 from interviews import selectors
 from scoring import dashboards
 from tests.conftest import make_user
-from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position, make_scorecard
+from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def at(**delta):
 
 
 def interview(position, panel, plan, starts_at, name=None, status=None):
-    made = make_interview(make_candidate(position, name=name), panel, plan=plan, starts_at=starts_at, duration=60)
+    made = make_interview(candidate=make_candidate(position=position, name=name), interviewers=panel, plan=plan, starts_at=starts_at, minutes=60)
     if status:
         made.status = status
         made.save()
@@ -59,11 +59,11 @@ def test_it_shows_an_interviewer_today_and_upcoming_interviews_with_the_live_lin
 def test_it_lists_an_interviewers_drafts_and_overdue_scorecards(as_user, interviewer, position, plan):
     overdue = interview(position, [interviewer], plan, at(days=-3), name="Overdue Person")
     drafted_overdue = interview(position, [interviewer], plan, at(days=-2), name="Drafted Person")
-    make_scorecard(drafted_overdue, interviewer)
+    make_scorecard(interview=drafted_overdue, interviewer=interviewer, submit=False)
     done = interview(position, [interviewer], plan, at(days=-3), name="Done Person")
-    make_scorecard(done, interviewer, submitted=True)
+    make_scorecard(interview=done, interviewer=interviewer, submit=True)
     recent = interview(position, [interviewer], plan, at(hours=-2), name="Recent Person")
-    make_scorecard(recent, interviewer)
+    make_scorecard(interview=recent, interviewer=interviewer, submit=False)
     interview(position, [interviewer], plan, at(days=-3), name="Cancelled Person", status="cancelled")
     # Ended 23 hours ago (started 24 h ago, 60 minutes long): not overdue yet.
     interview(position, [interviewer], plan, at(hours=-24), name="Almost Person")
@@ -74,7 +74,7 @@ def test_it_lists_an_interviewers_drafts_and_overdue_scorecards(as_user, intervi
 
 def test_it_does_not_count_a_colleagues_submission_as_the_interviewers(interviewer, interviewer2, position, plan):
     shared = interview(position, [interviewer, interviewer2], plan, at(days=-3))
-    make_scorecard(shared, interviewer2, submitted=True)
+    make_scorecard(interview=shared, interviewer=interviewer2, submit=True)
     assert dashboards.interviewer_overdue(interviewer) == [shared]
     assert dashboards.interviewer_overdue(interviewer2) == []
 
@@ -85,12 +85,12 @@ def test_it_does_not_count_a_colleagues_submission_as_the_interviewers(interview
 def test_it_shows_a_recruiter_missing_scorecards_per_interviewer(as_user, recruiter, interviewer, interviewer2, position, plan, other_position):
     third = make_user("int3", Role.INTERVIEWER)
     ended = interview(position, [interviewer, interviewer2, third], plan, at(days=-3), name="Ended Person")
-    make_scorecard(ended, interviewer, submitted=True)
-    make_scorecard(ended, interviewer2)
+    make_scorecard(interview=ended, interviewer=interviewer, submit=True)
+    make_scorecard(interview=ended, interviewer=interviewer2, submit=False)
     fresh = interview(position, [interviewer], plan, at(hours=-3), name="Fresh Person")
     interview(position, [interviewer], plan, at(days=-3), name="Cancelled Person", status="cancelled")
     interview(position, [interviewer], plan, at(days=2), name="Future Person")
-    interview(other_position, [interviewer], make_plan(other_position), at(days=-3), name="Elsewhere Person")
+    interview(other_position, [interviewer], make_plan(position=other_position), at(days=-3), name="Elsewhere Person")
     response = as_user(recruiter).get("/")
     rows = response.context["recruiter_dash"]["missing"]
     assert [(r.interview, r.user.username, r.has_draft, r.overdue) for r in rows] == [
@@ -105,7 +105,7 @@ def test_it_shows_a_recruiter_missing_scorecards_per_interviewer(as_user, recrui
 
 def test_it_shows_a_recruiter_upcoming_interviews_and_quick_links(as_user, recruiter, interviewer, position, plan, other_position):
     soon = interview(position, [interviewer], plan, at(days=1), name="Soon Person")
-    interview(other_position, [interviewer], make_plan(other_position), at(days=1), name="Elsewhere Person")
+    interview(other_position, [interviewer], make_plan(position=other_position), at(days=1), name="Elsewhere Person")
     response = as_user(recruiter).get("/")
     assert response.context["recruiter_dash"]["upcoming"] == [soon]
     html = response.content.decode()
@@ -115,7 +115,7 @@ def test_it_shows_a_recruiter_upcoming_interviews_and_quick_links(as_user, recru
 
 
 def test_it_shows_an_admin_the_recruiting_dashboard_for_every_position(as_user, admin_user, interviewer, other_position):
-    elsewhere = interview(other_position, [interviewer], make_plan(other_position), at(days=1))
+    elsewhere = interview(other_position, [interviewer], make_plan(position=other_position), at(days=1))
     assert as_user(admin_user).get("/").context["recruiter_dash"]["upcoming"] == [elsewhere]
 
 
@@ -124,7 +124,7 @@ def test_it_shows_an_admin_the_recruiting_dashboard_for_every_position(as_user, 
 
 def test_it_shows_a_hiring_manager_their_positions_with_counts_and_the_plans_link(hm_client, position, plan, interviewer, other_position):
     interview(position, [interviewer], plan, at(days=1))
-    make_candidate(position, stage="rejected")
+    make_candidate(position=position, stage="rejected")
     response = hm_client.get("/")
     [row] = response.context["manager_dash"]["positions"]
     assert row == position
@@ -170,7 +170,7 @@ MANAGER_QUERIES = 7
 def test_the_interviewer_dashboard_query_count_is_constant(as_user, interviewer, position, plan, django_assert_num_queries, n):
     for i in range(n):
         interview(position, [interviewer], plan, at(days=1 + i))
-        make_scorecard(interview(position, [interviewer], plan, at(days=-2 - i)), interviewer)
+        make_scorecard(interview=interview(position, [interviewer], plan, at(days=-2 - i)), interviewer=interviewer, submit=False)
     client = as_user(interviewer)
     with django_assert_num_queries(INTERVIEWER_QUERIES):
         assert client.get("/").status_code == 200
@@ -182,7 +182,7 @@ def test_the_recruiter_dashboard_query_count_is_constant(
 ):
     for i in range(n):
         interview(position, [interviewer, interviewer2], plan, at(days=1 + i))
-        make_scorecard(interview(position, [interviewer, interviewer2], plan, at(days=-2 - i)), interviewer)
+        make_scorecard(interview=interview(position, [interviewer, interviewer2], plan, at(days=-2 - i)), interviewer=interviewer, submit=False)
     client = as_user(recruiter)
     with django_assert_num_queries(RECRUITER_QUERIES):
         assert client.get("/").status_code == 200
@@ -193,8 +193,8 @@ def test_the_hiring_manager_dashboard_query_count_is_constant(
     hm_client, hiring_manager, recruiter, interviewer, django_assert_num_queries, n
 ):
     for _ in range(n):
-        position = make_position(hiring_manager, recruiter)
-        interview(position, [interviewer], make_plan(position), at(days=1))
+        position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
+        interview(position, [interviewer], make_plan(position=position), at(days=1))
     with django_assert_num_queries(MANAGER_QUERIES):
         assert hm_client.get("/").status_code == 200
 

@@ -8,15 +8,15 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from tests.conftest import make_user
-from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position, make_scorecard
+from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 
 pytestmark = pytest.mark.django_db
 
 
 def interview(position, panel, *, days=0, minutes=0, name=None, plan=None):
     starts = timezone.now() + timedelta(days=days, minutes=minutes)
-    return make_interview(make_candidate(position, name=name), panel, plan=plan or make_plan(position),
-                          starts_at=starts, duration=60)
+    return make_interview(candidate=make_candidate(position=position, name=name), interviewers=panel, plan=plan or make_plan(position=position),
+                          starts_at=starts, minutes=60)
 
 
 def names(response):
@@ -59,7 +59,7 @@ def test_the_navbar_links_it_for_every_role_that_may_see_interviews(as_user, rec
 
 
 def test_it_filters_by_position(as_user, recruiter, hiring_manager, interviewer, position, plan):
-    second = make_position(hiring_manager, recruiter, title="Data Scientist, Growth")
+    second = make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Data Scientist, Growth")
     interview(position, [interviewer], days=1, name="Ranking Person", plan=plan)
     interview(second, [interviewer], days=2, name="Growth Person")
     response = as_user(recruiter).get(f"/interviews/?position={second.pk}")
@@ -72,9 +72,9 @@ def test_it_filters_by_status(as_user, recruiter, interviewer, interviewer2, pos
     interview(position, [interviewer], days=1, name="Sooner One", plan=plan)
     interview(position, [interviewer], minutes=-20, name="Running One", plan=plan)
     held = interview(position, [interviewer, interviewer2], days=-1, name="Held One", plan=plan)
-    make_scorecard(held, interviewer, submitted=True)
+    make_scorecard(interview=held, interviewer=interviewer, submit=True)
     done = interview(position, [interviewer], days=-2, name="Done One", plan=plan)
-    make_scorecard(done, interviewer, submitted=True)
+    make_scorecard(interview=done, interviewer=interviewer, submit=True)
     called_off = interview(position, [interviewer], days=3, name="Off One", plan=plan)
     called_off.status = "cancelled"
     called_off.save()
@@ -189,7 +189,7 @@ def test_the_list_query_count_does_not_grow_with_interviews(as_user, recruiter, 
                                                             plan, django_assert_num_queries, n):
     for i in range(n):
         made = interview(position, [interviewer, interviewer2], days=i - n // 2, plan=plan)
-        make_scorecard(made, interviewer, submitted=i % 2 == 0)
+        make_scorecard(interview=made, interviewer=interviewer, submit=i % 2 == 0)
     client = as_user(recruiter)
     with django_assert_num_queries(LIST_QUERIES):
         response = client.get(f"/interviews/?interviewer={interviewer.pk}")

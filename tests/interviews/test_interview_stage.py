@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from interviews import selectors
 from interviews.models import Interview, InterviewStage
-from tests.interviews.people_helpers import make_candidate, make_interview, make_scorecard
+from tests.factories import make_candidate, make_interview, make_scorecard
 
 pytestmark = pytest.mark.django_db
 
 
 def interview_at(position, plan, panel, minutes_from_now, name=None):
     starts = timezone.now() + timedelta(minutes=minutes_from_now)
-    return make_interview(make_candidate(position, name=name), panel, plan=plan, starts_at=starts, duration=60)
+    return make_interview(candidate=make_candidate(position=position, name=name), interviewers=panel, plan=plan, starts_at=starts, minutes=60)
 
 
 def stage_of(interview):
@@ -31,24 +31,24 @@ def test_it_is_upcoming_before_it_starts_in_progress_during_it_and_held_after_it
 
 def test_it_is_completed_only_when_every_panelist_has_submitted(position, plan, interviewer, interviewer2):
     interview = interview_at(position, plan, [interviewer, interviewer2], -24 * 60)
-    make_scorecard(interview, interviewer, submitted=True)
+    make_scorecard(interview=interview, interviewer=interviewer, submit=True)
     assert stage_of(interview) == InterviewStage.HELD
-    draft = make_scorecard(interview, interviewer2)
+    draft = make_scorecard(interview=interview, interviewer=interviewer2, submit=False)
     assert stage_of(interview) == InterviewStage.HELD  # a draft is not in yet
     draft.delete()
-    make_scorecard(interview, interviewer2, submitted=True)
+    make_scorecard(interview=interview, interviewer=interviewer2, submit=True)
     assert stage_of(interview) == InterviewStage.COMPLETED
 
 
 def test_another_interviews_scorecards_do_not_complete_it(position, plan, interviewer):
     interview = interview_at(position, plan, [interviewer], -120)
-    make_scorecard(interview_at(position, plan, [interviewer], -300), interviewer, submitted=True)
+    make_scorecard(interview=interview_at(position, plan, [interviewer], -300), interviewer=interviewer, submit=True)
     assert stage_of(interview) == InterviewStage.HELD
 
 
 def test_cancelled_stays_cancelled_whatever_the_clock_and_the_scorecards(position, plan, interviewer):
     interview = interview_at(position, plan, [interviewer], -120)
-    make_scorecard(interview, interviewer, submitted=True)
+    make_scorecard(interview=interview, interviewer=interviewer, submit=True)
     interview.status = "cancelled"
     interview.save()
     assert stage_of(interview) == InterviewStage.CANCELLED
@@ -68,8 +68,8 @@ def test_exactly_one_stage_filter_holds_for_each_interview(position, plan, inter
         "completed": interview_at(position, plan, [interviewer], -400),
         "cancelled": interview_at(position, plan, [interviewer], 30),
     }
-    make_scorecard(made["held"], interviewer, submitted=True)
-    make_scorecard(made["completed"], interviewer, submitted=True)
+    make_scorecard(interview=made["held"], interviewer=interviewer, submit=True)
+    make_scorecard(interview=made["completed"], interviewer=interviewer, submit=True)
     Interview.objects.filter(pk=made["cancelled"].pk).update(status="cancelled")
     for stage in InterviewStage:
         assert list(Interview.objects.in_stage(stage)) == [made[stage.value]], stage
@@ -80,7 +80,7 @@ def test_the_interview_page_the_candidate_page_and_the_interviewers_home_show_it
         as_user, recruiter, position, plan, interviewer):
     held = interview_at(position, plan, [interviewer], -24 * 60, name="Chloé Martin")
     running = interview_at(position, plan, [interviewer], -5, name="Jane Tester")
-    make_scorecard(running, interviewer, submitted=True)
+    make_scorecard(interview=running, interviewer=interviewer, submit=True)
     client = as_user(recruiter)
     assert '>Held</span>' in client.get(f"/interviews/{held.pk}/").content.decode()
     assert '>Completed</span>' in client.get(f"/interviews/{running.pk}/").content.decode()
@@ -93,9 +93,9 @@ def test_the_interview_page_the_candidate_page_and_the_interviewers_home_show_it
 
 def test_the_candidates_interview_history_reads_stages_in_the_same_queries(position, plan, interviewer,
                                                                            django_assert_num_queries):
-    candidate = make_candidate(position)
+    candidate = make_candidate(position=position)
     for minutes in (-300, -30, 60):
-        make_interview(candidate, [interviewer], plan=plan, starts_at=timezone.now() + timedelta(minutes=minutes))
+        make_interview(candidate=candidate, interviewers=[interviewer], plan=plan, starts_at=timezone.now() + timedelta(minutes=minutes))
     # The interviews with their stage and plan, their interviewers, their scorecards.
     with django_assert_num_queries(3):
         stages = [i.stage for i in selectors.candidate_interviews(candidate)]

@@ -17,9 +17,7 @@ from interviews.models import ITEM_MINUTES, SLOT_MINUTES, WEIGHT, Candidate, Int
 from interviews.plan_forms import PlanEditForm, PlanItemForm
 from accounts.roles import Role
 from tests.conftest import make_user
-from tests.factories import make_candidate, make_interview, make_plan, make_position
-from tests.interviews.plan_helpers import make_plan as make_plan_with_sections
-from tests.interviews.plan_helpers import order_of
+from tests.factories import make_candidate, make_interview, make_plan, make_position, order_of
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +37,7 @@ def test_editable_by_and_can_be_edited_by_say_the_same_for_every_user_and_plan(
         "own position": make_plan(position=position),
         "other's position": make_plan(position=make_position(hiring_manager=other_manager, title="Elsewhere")),
         "template": make_plan(),
-        "starter": make_plan_with_sections(starter=True, name="Starter"),
+        "starter": make_plan(starter=True, name="Starter"),
     }
     expected = {
         hiring_manager: {"own position", "template"},
@@ -93,7 +91,7 @@ def test_plan_add_section_puts_it_last(hiring_manager):
 @pytest.fixture
 def two_sections():
     # Fundamentals: bias-variance, precision; Coding: code-bigrams
-    return make_plan_with_sections()
+    return make_plan()
 
 
 def item(plan, slug):
@@ -136,7 +134,7 @@ def test_plan_reorder_writes_the_new_order_and_empties_sections_left_out(two_sec
 
 @pytest.fixture
 def interview(position, interviewer, recruiter):
-    return make_interview(candidate=make_candidate(position), plan=make_plan(position=position),
+    return make_interview(candidate=make_candidate(position=position), plan=make_plan(position=position),
                           interviewers=[interviewer], by=recruiter)
 
 
@@ -206,6 +204,6 @@ def test_a_candidate_has_a_cv_link_or_a_file_not_both(position):
     with pytest.raises(ValidationError) as refused:
         candidate.full_clean()
     assert refused.value.message_dict["cv_url"][0].startswith("Give either a link to the CV or an uploaded file, not both.")
-    stored = make_candidate(position)
+    stored = make_candidate(position=position)
     with pytest.raises(IntegrityError, match="iv_candidate_cv_link_or_file"), transaction.atomic():
         Candidate.objects.filter(pk=stored.pk).update(cv_url="https://example.com/cv", cv_file="cvs/cv.pdf")

@@ -12,21 +12,10 @@ from interviews.services import plan_clone
 from questionbank.models import Question
 from questionbank.services import question_create, question_set_status, revision_publish
 from tests.conftest import make_user, revision_content
-from tests.interviews.plan_helpers import make_plan, make_position, order_of, published_slugs
+from tests.factories import make_plan, order_of, published_slugs
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager, recruiter=recruiter)
-
-
-@pytest.fixture
-def plan(hiring_manager, position):
-    """Fundamentals: bias-variance, precision; Coding: code-bigrams."""
-    return make_plan(by=hiring_manager, position=position, name="Onsite")
 
 
 @pytest.fixture

@@ -15,21 +15,9 @@ from interviews.services import UNDO_SALT, plan_archive, plan_clone, plan_item_r
 from questionbank.models import Question, Status
 from questionbank.services import question_set_status, revision_publish
 from tests.conftest import make_user, revision_content
-from tests.interviews.people_helpers import make_candidate, make_interview
-from tests.interviews.plan_helpers import make_plan, make_position, order_of
+from tests.factories import make_candidate, make_interview, make_plan, make_position, order_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager, recruiter=recruiter, title="Staff ML Engineer, Ads")
-
-
-@pytest.fixture
-def plan(hiring_manager, position):
-    """Fundamentals: bias-variance, precision; Coding: code-bigrams."""
-    return make_plan(by=hiring_manager, position=position, name="Onsite")
 
 
 @pytest.fixture
@@ -75,7 +63,7 @@ def test_updating_an_item_already_on_the_newest_revision_changes_nothing(hm_clie
 
 
 def test_an_interview_scheduled_before_the_update_keeps_its_revision(hm_client, plan, interviewer):
-    interview = make_interview(make_candidate(plan.position), [interviewer], plan=plan)
+    interview = make_interview(candidate=make_candidate(position=plan.position), interviewers=[interviewer], plan=plan)
     pinned = interview.questions.get(revision__question__slug="bias-variance").revision_id
     newer_revision("bias-variance")
     hm_client.post(f"/plans/{plan.pk}/items/{item(plan, 'bias-variance').pk}/revision/")
@@ -159,7 +147,7 @@ def test_only_someone_who_may_edit_the_plan_can_undo(as_user, recruiter, other_m
 
 def test_archiving_hides_a_plan_from_the_list_scheduling_and_the_dashboard_until_unarchived(
         as_user, hiring_manager, recruiter, plan, interviewer):
-    interview = make_interview(make_candidate(plan.position), [interviewer], plan=plan)
+    interview = make_interview(candidate=make_candidate(position=plan.position), interviewers=[interviewer], plan=plan)
     hm_client = as_user(hiring_manager)
     response = hm_client.post(f"/plans/{plan.pk}/archive/", follow=True)
     assert "Archived “Onsite”" in response.content.decode()
@@ -185,7 +173,7 @@ def test_archiving_hides_a_plan_from_the_list_scheduling_and_the_dashboard_until
 
 
 def test_scheduling_refuses_an_archived_plan(as_user, recruiter, plan, interviewer):
-    candidate = make_candidate(plan.position)
+    candidate = make_candidate(position=plan.position)
     plan_archive(plan=plan)
     starts = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     response = as_user(recruiter).post("/interviews/new/", {
@@ -211,10 +199,10 @@ def clone_via_page(client, source, position=None):
 
 
 def test_a_clone_of_a_clone_is_named_after_the_original_without_stacking(hm_client, hiring_manager, position):
-    other = make_position(hiring_manager, title="Research Scientist")
+    other = make_position(hiring_manager=hiring_manager, title="Research Scientist")
     starter = make_plan(starter=True, name="ML screen")
     first = clone_via_page(hm_client, starter, position)
-    assert first.name == "ML screen — Staff ML Engineer, Ads"
+    assert first.name == "ML screen — Senior ML Engineer, Ranking"
     assert clone_via_page(hm_client, first, other).name == "ML screen — Research Scientist"
     assert clone_via_page(hm_client, first, None).name == "ML screen (copy)"
     template_copy = InterviewPlan.objects.get(name="ML screen (copy)")
@@ -225,15 +213,15 @@ def test_a_second_clone_for_the_same_position_is_numbered(hm_client, position):
     starter = make_plan(starter=True, name="ML screen")
     first = clone_via_page(hm_client, starter, position)
     again = clone_via_page(hm_client, first, position)
-    assert again.name == "ML screen — Staff ML Engineer, Ads (2)"
-    assert clone_via_page(hm_client, again, position).name == "ML screen — Staff ML Engineer, Ads (3)"
+    assert again.name == "ML screen — Senior ML Engineer, Ranking (2)"
+    assert clone_via_page(hm_client, again, position).name == "ML screen — Senior ML Engineer, Ranking (3)"
 
 
 def test_a_name_given_for_a_clone_is_kept_and_a_hand_named_plan_is_not_trimmed(hm_client, hiring_manager, position):
     mine = make_plan(by=hiring_manager, name="Deep dive (copy)")
     hm_client.post(f"/plans/{mine.pk}/clone/", {"position": position.pk, "name": "  My   own name "})
     assert InterviewPlan.objects.filter(cloned_from=mine).get().name == "My own name"
-    assert plan_clone(plan=mine, by=hiring_manager, position=position).name == "Deep dive (copy) — Staff ML Engineer, Ads"
+    assert plan_clone(plan=mine, by=hiring_manager, position=position).name == "Deep dive (copy) — Senior ML Engineer, Ranking"
 
 
 def test_the_clone_form_suggests_the_original_name(hm_client, hiring_manager, position):
@@ -246,7 +234,7 @@ def test_the_clone_form_suggests_the_original_name(hm_client, hiring_manager, po
 
 def test_a_hiring_manager_sees_templates_and_plans_of_positions_they_can_see(as_user, hiring_manager, other_manager,
                                                                              plan, interviewer):
-    theirs = make_plan(by=other_manager, position=make_position(other_manager, title="Stealth Project"),
+    theirs = make_plan(by=other_manager, position=make_position(hiring_manager=other_manager, title="Stealth Project"),
                        name="Stealth plan")
     template = make_plan(by=other_manager, name="Shared screen")
     client = as_user(hiring_manager)
@@ -257,7 +245,7 @@ def test_a_hiring_manager_sees_templates_and_plans_of_positions_they_can_see(as_
     assert client.post(f"/plans/{theirs.pk}/clone/", {"name": "Mine now"}).status_code == 404
     assert not InterviewPlan.objects.filter(name="Mine now").exists()
     # On a panel of that position, the manager sees the position, and so its plans.
-    make_interview(make_candidate(theirs.position), [hiring_manager], plan=theirs)
+    make_interview(candidate=make_candidate(position=theirs.position), interviewers=[hiring_manager], plan=theirs)
     assert client.get(f"/plans/{theirs.pk}/").status_code == 200
 
 

@@ -5,7 +5,7 @@ import pytest
 from interviews.models import InterviewPlan, PlanItem
 from interviews.services import DEFAULT_SECTIONS
 from tests.conftest import make_user
-from tests.interviews.plan_helpers import make_plan, make_position, order_of
+from tests.factories import make_plan, make_position, order_of
 
 pytestmark = pytest.mark.django_db
 
@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def other_manager(db):
     return make_user("hm2", "hiring_manager")
-
-
-@pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager, recruiter=recruiter)
 
 
 @pytest.fixture
@@ -69,7 +64,7 @@ def test_it_lets_recruiters_read_but_not_create_edit_or_clone(as_user, recruiter
 
 def test_it_hides_the_plans_of_positions_a_recruiter_is_not_involved_in(as_user, hiring_manager):
     other_recruiter = make_user("rec2", "recruiter")
-    hidden = make_plan(by=hiring_manager, position=make_position(hiring_manager, title="Secret team"), name="Hidden")
+    hidden = make_plan(by=hiring_manager, position=make_position(hiring_manager=hiring_manager, title="Secret team"), name="Hidden")
     client = as_user(other_recruiter)
     assert client.get(f"/plans/{hidden.pk}/").status_code == 404
     assert "Hidden" not in client.get("/plans/").content.decode()
@@ -112,7 +107,7 @@ LIST_QUERIES = 6
 
 @pytest.mark.parametrize("n", [2, 20])
 def test_the_list_query_count_does_not_grow_with_plans(hm_client, hiring_manager, django_assert_num_queries, n):
-    position = make_position(hiring_manager)
+    position = make_position(hiring_manager=hiring_manager)
     for i in range(n):
         make_plan(by=hiring_manager, position=position if i % 2 else None, name=f"Plan {i}")
     with django_assert_num_queries(LIST_QUERIES):
@@ -122,7 +117,7 @@ def test_the_list_query_count_does_not_grow_with_plans(hm_client, hiring_manager
 @pytest.mark.parametrize("n", [2, 20])
 def test_the_list_query_count_is_the_same_for_recruiters(as_user, recruiter, hiring_manager,
                                                          django_assert_num_queries, n):
-    position = make_position(hiring_manager, recruiter=recruiter)
+    position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
     for i in range(n):
         make_plan(by=hiring_manager, position=position, name=f"Plan {i}")
     client = as_user(recruiter)
@@ -156,9 +151,9 @@ def test_it_refuses_a_position_of_another_hiring_manager(as_user, other_manager,
 
 def test_it_lists_only_the_managers_open_positions_but_every_one_for_admins(as_user, hiring_manager, other_manager,
                                                                            admin_user):
-    make_position(hiring_manager, title="Mine open")
-    make_position(hiring_manager, title="Mine closed", status="closed")
-    make_position(other_manager, title="Theirs")
+    make_position(hiring_manager=hiring_manager, title="Mine open")
+    make_position(hiring_manager=hiring_manager, title="Mine closed", status="closed")
+    make_position(hiring_manager=other_manager, title="Theirs")
     page = as_user(hiring_manager).get("/plans/new/").content.decode()
     assert "Mine open" in page and "Mine closed" not in page and "Theirs" not in page
     page = as_user(admin_user).get("/plans/new/").content.decode()

@@ -1,26 +1,18 @@
 """Positions: the list (search, filters), a position's page, creating and editing, per role."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from interviews.models import Candidate, Position
 from accounts.roles import Role
 from interviews.services import plan_archive
-from tests.conftest import make_user
-from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position
+from tests.conftest import assert_not_found_and_unchanged, make_user
+from tests.factories import make_candidate, make_interview, make_plan, make_position
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager, recruiter, title="Senior ML Engineer, Ranking", team="Search", level="senior")
-
-
-@pytest.fixture
-def other_position(db):
-    """Someone else's position: another hiring manager and another recruiter."""
-    return make_position(make_user("hm2", Role.HIRING_MANAGER), make_user("rec2", Role.RECRUITER), title="Hidden Role")
 
 
 def urls(pk):
@@ -81,12 +73,8 @@ def test_it_hides_other_peoples_positions(request, as_user, role, position, othe
 
 
 def test_it_answers_404_to_an_edit_of_someone_elses_position_and_changes_nothing(as_user, recruiter, other_position, hiring_manager):
-    client = as_user(recruiter)
-    assert client.get(f"/positions/{other_position.pk}/edit/").status_code == 404
-    response = client.post(f"/positions/{other_position.pk}/edit/", form_data(hiring_manager, recruiter, title="Taken"))
-    assert response.status_code == 404
-    other_position.refresh_from_db()
-    assert other_position.title == "Hidden Role"
+    url = f"/positions/{other_position.pk}/edit/"
+    assert_not_found_and_unchanged(as_user(recruiter), url, form_data(hiring_manager, recruiter, title="Taken"), other_position)
 
 
 def test_it_shows_admins_every_position(as_user, admin_user, position, other_position):
@@ -97,7 +85,7 @@ def test_it_shows_admins_every_position(as_user, admin_user, position, other_pos
 
 def test_it_shows_a_position_to_an_interviewer_on_a_panel_nowhere_else(as_user, interviewer, position):
     # Interviewers hold no view_position permission, even for a position they interview for.
-    make_interview(make_candidate(position), [interviewer])
+    make_interview(candidate=make_candidate(position=position), interviewers=[interviewer])
     assert as_user(interviewer).get(f"/positions/{position.pk}/").status_code == 403
 
 
@@ -105,9 +93,9 @@ def test_it_shows_a_position_to_an_interviewer_on_a_panel_nowhere_else(as_user, 
 
 
 def test_it_searches_titles_and_teams_and_filters_by_status_and_level(as_user, recruiter, hiring_manager):
-    make_position(hiring_manager, recruiter, title="Senior ML Engineer, Ranking", team="Search", level="senior")
-    make_position(hiring_manager, recruiter, title="Data Scientist", team="Growth", level="mid")
-    make_position(hiring_manager, recruiter, title="MLOps Engineer", team="Platform", level="mid", status="closed")
+    make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Senior ML Engineer, Ranking", team="Search", level="senior")
+    make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Data Scientist", team="Growth", level="mid")
+    make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="MLOps Engineer", team="Platform", level="mid", status="closed")
     client = as_user(recruiter)
 
     def titles(**params):
@@ -124,11 +112,11 @@ def test_it_searches_titles_and_teams_and_filters_by_status_and_level(as_user, r
 
 
 def test_it_counts_candidates_in_the_list_without_double_counting(as_user, recruiter, position, interviewer, interviewer2):
-    a = make_candidate(position, stage="interviewing")
-    make_candidate(position, stage="rejected")
+    a = make_candidate(position=position, stage="interviewing")
+    make_candidate(position=position, stage="rejected")
     # Two interviewers on two interviews: joins that would multiply a naive count.
-    make_interview(a, [interviewer, interviewer2])
-    make_interview(a, [interviewer, interviewer2])
+    make_interview(candidate=a, interviewers=[interviewer, interviewer2])
+    make_interview(candidate=a, interviewers=[interviewer, interviewer2])
     row = as_user(recruiter).get("/positions/").context["page"].object_list[0]
     assert (row.candidate_count, row.active_count) == (2, 1)
 
@@ -137,10 +125,11 @@ def test_it_counts_candidates_in_the_list_without_double_counting(as_user, recru
 
 
 def test_it_lists_a_positions_candidates_with_stage_and_interview_counts(as_user, recruiter, position, interviewer):
-    ada = make_candidate(position, name="Ada Lovelace", stage="interviewing")
-    make_candidate(position, name="Alan Turing", stage="screen")
-    make_interview(ada, [interviewer])
-    cancelled = make_interview(ada, [interviewer])
+    ada = make_candidate(position=position, name="Ada Lovelace", stage="interviewing")
+    make_candidate(position=position, name="Alan Turing", stage="screen")
+    tomorrow = timezone.now() + timedelta(days=1)
+    make_interview(candidate=ada, interviewers=[interviewer], starts_at=tomorrow)
+    cancelled = make_interview(candidate=ada, interviewers=[interviewer], starts_at=tomorrow)
     cancelled.status = "cancelled"
     cancelled.save()
     response = as_user(recruiter).get(f"/positions/{position.pk}/")
@@ -155,7 +144,7 @@ def test_it_lists_a_positions_candidates_with_stage_and_interview_counts(as_user
 
 def test_the_pipeline_box_lists_stages_in_pipeline_order(as_user, recruiter, position):
     for stage in ["withdrawn", "applied", "offer", "screen", "interviewing", "screen", "hired", "rejected"]:
-        make_candidate(position, stage=stage)
+        make_candidate(position=position, stage=stage)
     response = as_user(recruiter).get(f"/positions/{position.pk}/")
     assert response.context["stage_counts"] == [
         ("Applied", 1), ("Screen", 2), ("Interviewing", 1), ("Offer", 1), ("Hired", 1), ("Rejected", 1), ("Withdrawn", 1),
@@ -163,8 +152,8 @@ def test_the_pipeline_box_lists_stages_in_pipeline_order(as_user, recruiter, pos
 
 
 def test_the_position_page_leaves_out_archived_plans(as_user, recruiter, position):
-    make_plan(position, name="Current onsite")
-    plan_archive(plan=make_plan(position, name="Old onsite"))
+    make_plan(position=position, name="Current onsite")
+    plan_archive(plan=make_plan(position=position, name="Old onsite"))
     html = as_user(recruiter).get(f"/positions/{position.pk}/").content.decode()
     assert "Current onsite" in html and "Old onsite" not in html
 
@@ -236,7 +225,7 @@ DETAIL_QUERIES = 8
 @pytest.mark.parametrize("n", [2, 20])
 def test_the_list_query_count_is_constant(as_user, recruiter, hiring_manager, django_assert_num_queries, n):
     for _ in range(n):
-        make_candidate(make_position(hiring_manager, recruiter))
+        make_candidate(position=make_position(hiring_manager=hiring_manager, recruiter=recruiter))
     client = as_user(recruiter)
     with django_assert_num_queries(LIST_QUERIES):
         assert client.get("/positions/").status_code == 200
@@ -245,7 +234,7 @@ def test_the_list_query_count_is_constant(as_user, recruiter, hiring_manager, dj
 @pytest.mark.parametrize("n", [2, 20])
 def test_the_detail_query_count_is_constant(as_user, recruiter, position, interviewer, django_assert_num_queries, n):
     for _ in range(n):
-        make_interview(make_candidate(position), [interviewer])
+        make_interview(candidate=make_candidate(position=position), interviewers=[interviewer])
     client = as_user(recruiter)
     with django_assert_num_queries(DETAIL_QUERIES):
         assert client.get(f"/positions/{position.pk}/").status_code == 200

@@ -10,36 +10,32 @@ from django.utils import timezone
 from interviews.models import Interview
 from accounts.roles import Role
 from tests.conftest import make_user
-from tests.interviews.people_helpers import make_candidate, make_interview, make_plan, make_position, make_scorecard
+from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard, published_slugs
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager, recruiter, title="Senior ML Engineer, Ranking")
-
-
-@pytest.fixture
 def candidate(position):
-    return make_candidate(position, name="Priya Raman")
+    return make_candidate(position=position, name="Priya Raman")
 
 
 @pytest.fixture
 def plan(position):
-    return make_plan(position, questions=3, name="Ranking onsite", slot_minutes=60)
+    return make_plan(position=position, sections=[("Fundamentals", published_slugs(3))], name="Ranking onsite", slot=60)
 
 
 @pytest.fixture
 def interview(candidate, plan, interviewer, recruiter):
-    return make_interview(candidate, [interviewer], plan=plan, by=recruiter)
+    return make_interview(candidate=candidate, interviewers=[interviewer], plan=plan, by=recruiter,
+                          starts_at=timezone.now() + timedelta(days=1))
 
 
 @pytest.fixture
 def other_interview(db):
     """An interview of someone else's position, with someone else's panel."""
-    position = make_position(make_user("hm2", Role.HIRING_MANAGER), make_user("rec2", Role.RECRUITER))
-    return make_interview(make_candidate(position, name="Hidden Person"), [make_user("int9", Role.INTERVIEWER)])
+    position = make_position(hiring_manager=make_user("hm2", Role.HIRING_MANAGER), recruiter=make_user("rec2", Role.RECRUITER))
+    return make_interview(candidate=make_candidate(position=position, name="Hidden Person"), interviewers=[make_user("int9", Role.INTERVIEWER)])
 
 
 def later(days=2, hour=14):
@@ -124,8 +120,8 @@ def test_it_preselects_the_candidate_given_in_the_query_string(as_user, recruite
 def test_it_offers_visible_candidates_the_positions_plans_and_templates_and_interviewers(
     as_user, recruiter, candidate, plan, interviewer, interviewer2, hiring_manager, other_interview
 ):
-    template = make_plan(None, name="Generic screen")
-    foreign = make_plan(other_interview.candidate.position, name="Someone else's plan")
+    template = make_plan(position=None, name="Generic screen")
+    foreign = make_plan(position=other_interview.candidate.position, name="Someone else's plan")
     form = as_user(recruiter).get("/interviews/new/").context["form"]
     assert list(form.fields["candidate"].queryset) == [candidate]
     assert set(form.fields["plan"].queryset) == {plan, template}
@@ -149,14 +145,14 @@ def test_it_schedules_an_interview_and_pins_the_plans_questions(as_user, recruit
 
 
 def test_it_accepts_a_template_plan(as_user, recruiter, candidate, interviewer):
-    template = make_plan(None, name="Generic screen")
+    template = make_plan(position=None, name="Generic screen")
     response = as_user(recruiter).post("/interviews/new/", schedule_data(candidate, template, [interviewer]))
     assert response.status_code == 302
     assert Interview.objects.get().plan_name == "Generic screen"
 
 
 def test_it_refuses_a_plan_of_another_position_and_keeps_what_was_typed(as_user, recruiter, hiring_manager, candidate, interviewer):
-    growth_plan = make_plan(make_position(hiring_manager, recruiter, title="Data Scientist, Growth"), name="Growth loop")
+    growth_plan = make_plan(position=make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Data Scientist, Growth"), name="Growth loop")
     starts = later()
     response = as_user(recruiter).post("/interviews/new/", schedule_data(candidate, growth_plan, [interviewer], starts))
     assert response.status_code == 400
@@ -167,14 +163,14 @@ def test_it_refuses_a_plan_of_another_position_and_keeps_what_was_typed(as_user,
 
 
 def test_it_refuses_a_plan_with_no_questions(as_user, recruiter, candidate, position, interviewer):
-    empty = make_plan(position, questions=0, name="Empty")
+    empty = make_plan(position=position, sections=[("Fundamentals", published_slugs(0))], name="Empty")
     response = as_user(recruiter).post("/interviews/new/", schedule_data(candidate, empty, [interviewer]))
     assert response.status_code == 400
     assert "has no questions yet" in response.content.decode()
 
 
 def test_it_refuses_a_candidate_the_recruiter_cannot_see(as_user, recruiter, other_interview, interviewer):
-    template = make_plan(None)
+    template = make_plan(position=None)
     response = as_user(recruiter).post("/interviews/new/", schedule_data(other_interview.candidate, template, [interviewer]))
     assert response.status_code == 400
     assert response.context["form"].errors["candidate"]
@@ -267,7 +263,7 @@ def test_it_warns_but_schedules_when_the_start_is_in_the_past(as_user, recruiter
 
 def test_it_shows_time_panel_questions_status_and_scorecard_states(as_user, recruiter, interview, interviewer, interviewer2):
     interview.interviewers.add(interviewer2)
-    make_scorecard(interview, interviewer, submitted=True, summary="PRIVATE SUMMARY")
+    make_scorecard(interview=interview, interviewer=interviewer, submit=True, summary="PRIVATE SUMMARY")
     response = as_user(recruiter).get(f"/interviews/{interview.pk}/")
     html = response.content.decode()
     questions = list(interview.questions.select_related("revision"))
@@ -290,7 +286,7 @@ def test_it_links_the_live_page_for_panel_interviewers_only(as_user, interview, 
 
 
 def test_it_leaves_out_questions_an_interviewer_added_to_their_own_scorecard(as_user, recruiter, interview, interviewer):
-    card = make_scorecard(interview, interviewer)
+    card = make_scorecard(interview=interview, interviewer=interviewer, submit=False)
     interview.questions.create(order=99, free_text="A private ad-hoc question", competency="x", added_by=card.interviewer)
     html = as_user(recruiter).get(f"/interviews/{interview.pk}/").content.decode()
     assert "A private ad-hoc question" not in html
@@ -310,7 +306,7 @@ def test_it_reschedules_an_interview(as_user, recruiter, interview, interviewer2
 
 
 def test_it_keeps_an_interviewer_who_started_a_scorecard_and_says_so(as_user, recruiter, interview, interviewer, interviewer2):
-    make_scorecard(interview, interviewer)
+    make_scorecard(interview=interview, interviewer=interviewer, submit=False)
     data = {"starts_at": later().strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 45, "interviewers": [interviewer2.pk]}
     response = as_user(recruiter).post(f"/interviews/{interview.pk}/edit/", data)
     assert set(interview.interviewers.all()) == {interviewer, interviewer2}
@@ -380,9 +376,9 @@ DETAIL_QUERIES = 9
 @pytest.mark.parametrize("n", [2, 20])
 def test_the_detail_query_count_is_constant(as_user, recruiter, candidate, position, django_assert_num_queries, n):
     panel = [make_user(f"panel{i}", Role.INTERVIEWER) for i in range(n)]
-    interview = make_interview(candidate, panel, plan=make_plan(position, questions=n))
+    interview = make_interview(candidate=candidate, interviewers=panel, plan=make_plan(position=position, sections=[("Fundamentals", published_slugs(n))]))
     for person in panel[::2]:
-        make_scorecard(interview, person)
+        make_scorecard(interview=interview, interviewer=person, submit=False)
     client = as_user(recruiter)
     with django_assert_num_queries(DETAIL_QUERIES):
         assert client.get(f"/interviews/{interview.pk}/").status_code == 200
@@ -400,7 +396,7 @@ def ivan(db):
 def daniels_interview(position, plan, ivan):
     """Daniel Kim's interview with Ivan, 14:48-15:48 two days from now."""
     starts = later(hour=14).replace(minute=48)
-    return make_interview(make_candidate(position, name="Daniel Kim"), [ivan], plan=plan, starts_at=starts, duration=60)
+    return make_interview(candidate=make_candidate(position=position, name="Daniel Kim"), interviewers=[ivan], plan=plan, starts_at=starts, minutes=60)
 
 
 def test_it_refuses_a_panelist_already_on_an_overlapping_interview_and_names_it(

@@ -3,53 +3,20 @@
 import pytest
 
 from questionbank.models import Question
+from tests.conftest import question_form_data as form_data
 
 pytestmark = pytest.mark.django_db
 
 
-def form_data(**overrides):
-    data = {
-        "title": "Calibrating a classifier's probabilities",
-        "slug": "",
-        "area": "evaluation",
-        "kind": "concept",
-        "level": "mid",
-        "roles": ["ds", "mle"],
-        "minutes": "8",
-        "prompt": "Your fraud model says 0.9 but only half of those are fraud. What is wrong and how do you fix it?",
-        "why_we_ask": "Separates ranking quality from probability quality.",
-        "model_answer": "The model is miscalibrated; fit Platt scaling or isotonic regression on held-out data.",
-        "key_points": "Reliability diagram\nPlatt scaling or isotonic regression\nFit on held-out data",
-        "follow_ups": "How do you measure calibration? || Expected calibration error, Brier score",
-        "anchor_1": "Confuses calibration with accuracy.",
-        "anchor_2": "Names calibration but no method.",
-        "anchor_3": "Reliability diagram plus Platt or isotonic on held-out data.",
-        "anchor_4": "Adds when isotonic overfits, drift of calibration, and cost-based thresholds.",
-        "reference_solution": "",
-        "coding_tests": "",
-        "change_note": "",
-        "criteria-TOTAL_FORMS": "8",
-        "criteria-INITIAL_FORMS": "0",
-        "criteria-MIN_NUM_FORMS": "8",
-        "criteria-MAX_NUM_FORMS": "8",
-    }
-    for i in range(8):
-        data[f"criteria-{i}-text"] = ""
-    data["criteria-0-text"] = "Draws or describes a reliability diagram"
-    data["criteria-1-text"] = "Fits the calibrator on data the model was not trained on"
-    data.update(overrides)
-    return data
-
-
 def test_it_creates_a_draft_question_with_its_rubric(hm_client, hiring_manager):
     response = hm_client.post("/questions/new/", form_data())
-    question = Question.objects.get(slug="calibrating-a-classifiers-probabilities")
-    assert response.status_code == 302 and response["Location"] == "/questions/calibrating-a-classifiers-probabilities/"
+    question = Question.objects.get(slug="handling-label-noise-in-training-data")
+    assert response.status_code == 302 and response["Location"] == "/questions/handling-label-noise-in-training-data/"
     rev = question.current_revision
     assert question.status == "draft"
     assert rev.created_by == hiring_manager
-    assert rev.key_points == ["Reliability diagram", "Platt scaling or isotonic regression", "Fit on held-out data"]
-    assert rev.follow_ups == [{"question": "How do you measure calibration?", "good_answer": "Expected calibration error, Brier score"}]
+    assert rev.key_points == ["Audit a sample first", "Robust losses", "Relabel the confusing classes"]
+    assert rev.follow_ups == [{"question": "How do you find the noisy labels?", "good_answer": "Confident learning, loss ranking"}]
     assert rev.criteria.count() == 2 and rev.anchors.count() == 4
 
 
@@ -58,8 +25,8 @@ def test_it_refuses_fewer_than_two_criteria_and_keeps_what_was_typed(hm_client):
     body = response.content.decode()
     assert response.status_code == 400
     assert "Write at least 2 rubric criteria (you have 1)" in body
-    assert "Your fraud model says 0.9" in body  # nothing typed is lost
-    assert not Question.objects.filter(slug="calibrating-a-classifiers-probabilities").exists()
+    assert "Your labels come from crowd workers" in body  # nothing typed is lost
+    assert not Question.objects.filter(slug="handling-label-noise-in-training-data").exists()
 
 
 def test_it_refuses_a_missing_anchor(hm_client):
@@ -97,28 +64,28 @@ def test_it_warns_about_a_similar_title_and_saves_on_confirmation(hm_client):
 
 
 def test_editing_publishes_a_new_revision_and_the_old_one_shows_a_diff(hm_client):
-    hm_client.post("/questions/new/", form_data(slug="calib"))
-    response = hm_client.post("/questions/calib/edit/", form_data(prompt="Probabilities from your model are off. Fix them?", change_note="Shorter"))
+    hm_client.post("/questions/new/", form_data(slug="noise"))
+    response = hm_client.post("/questions/noise/edit/", form_data(prompt="A tenth of your labels are wrong. What do you do?", change_note="Shorter"))
     assert response.status_code == 302
-    question = Question.objects.get(slug="calib")
+    question = Question.objects.get(slug="noise")
     assert question.current_revision.number == 2
-    page = hm_client.get("/questions/calib/revisions/1/").content.decode()
-    assert "<del>Your fraud model says 0.9 but only half of those are fraud. What is wrong and how do you fix it?</del>" in page or "<del>" in page
+    page = hm_client.get("/questions/noise/revisions/1/").content.decode()
+    assert "<del>Your labels come from crowd workers and about 10% are wrong. What do you do?</del>" in page or "<del>" in page
     assert "<ins>" in page and "Prompt" in page
 
 
 def test_editing_without_changes_makes_no_revision(hm_client):
-    hm_client.post("/questions/new/", form_data(slug="calib"))
-    hm_client.post("/questions/calib/edit/", form_data(slug="calib"))
-    assert Question.objects.get(slug="calib").revisions.count() == 1
+    hm_client.post("/questions/new/", form_data(slug="noise"))
+    hm_client.post("/questions/noise/edit/", form_data(slug="noise"))
+    assert Question.objects.get(slug="noise").revisions.count() == 1
 
 
 def test_it_publishes_and_retires(hm_client):
-    hm_client.post("/questions/new/", form_data(slug="calib"))
-    hm_client.post("/questions/calib/status/", {"status": "published"})
-    assert Question.objects.get(slug="calib").status == "published"
-    hm_client.post("/questions/calib/status/", {"status": "retired"})
-    assert Question.objects.get(slug="calib").status == "retired"
+    hm_client.post("/questions/new/", form_data(slug="noise"))
+    hm_client.post("/questions/noise/status/", {"status": "published"})
+    assert Question.objects.get(slug="noise").status == "published"
+    hm_client.post("/questions/noise/status/", {"status": "retired"})
+    assert Question.objects.get(slug="noise").status == "retired"
 
 
 def test_it_refuses_to_publish_a_question_without_a_full_rubric(hm_client):

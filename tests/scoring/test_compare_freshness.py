@@ -16,7 +16,7 @@ from scoring.models import Decision, QuestionScore, Scorecard
 from scoring.services import scorecard_amend
 from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
-from tests.scoring.test_compare import page_cells, position, trio, url  # noqa: F401 (fixtures)
+from tests.scoring.test_compare import page_cells, trio, url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ CHANGES = {
                                                               by=d["ada"].position.hiring_manager), "Bob",
                             {"decision": "No hire"}),
     "a name changed": (_rename_cy, "Cyrus", {"name": "Cyrus"}),
-    "a candidate added": (lambda d: make_candidate(d["ada"].position, "Dee", "dee@example.com"), "Dee",
+    "a candidate added": (lambda d: make_candidate(position=d["ada"].position, name="Dee", email="dee@example.com"), "Dee",
                           {"overall": "—"}),
 }
 
@@ -103,9 +103,9 @@ def test_the_normalised_score_follows_the_interviewers_scores_on_other_positions
     # interviewer scores a candidate of another position: their own baseline moves.
     other = make_position(hiring_manager=make_user("hm2", Role.HIRING_MANAGER), title="Other")
     plan = make_plan(position=other)
-    interview = make_interview(candidate=make_candidate(other, "Eve", "eve@example.com"), plan=plan,
+    interview = make_interview(candidate=make_candidate(position=other, name="Eve", email="eve@example.com"), plan=plan,
                                interviewers=[interviewer])
-    make_scorecard(interview, interviewer, [1, 1, 1], recommendation="strong_no")
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[1, 1, 1], recommendation="strong_no")
     after = rows(client.get(url(position, normalise=1)))
     assert after["Ada"][:5] == before["Ada"][:5]  # the raw scores are the same
     assert after != before
@@ -139,8 +139,8 @@ def test_those_who_see_everything_are_spared_the_visibility_filters_with_the_sam
     and for admins (Position.is_run_by), and sum their scores in SQL: the rules give
     them every candidate and every submitted scorecard anyway, and the sums are the ORM's."""
     user = request.getfixturevalue(role)
-    make_interview(candidate=make_candidate(make_position(hiring_manager=make_user("hm3", Role.HIRING_MANAGER),
-                                                          title="Other"), "Zed", "zed@example.com"),
+    make_interview(candidate=make_candidate(position=make_position(hiring_manager=make_user("hm3", Role.HIRING_MANAGER),
+                                                          title="Other"), name="Zed", email="zed@example.com"),
                    plan=trio["plan"], interviewers=[user])  # something outside the position too
     assert position.is_run_by(user)
     ruled = Scorecard.objects.visible_to(user).submitted().filter(interview__candidate__position=position)
@@ -155,10 +155,10 @@ def test_those_who_see_everything_are_spared_the_visibility_filters_with_the_sam
 
 
 def test_the_sums_are_exact_decimals(hiring_manager, position, interviewer):
-    plan = make_plan(position=position, slugs=("bias-variance", "precision"), competencies=["Theory", "Theory"])
+    plan = make_plan(position=position, sections=[("Fundamentals", ("bias-variance", "precision"))], competencies=["Theory", "Theory"])
     plan.items.filter(order=1).update(weight=Decimal("0.33"))
-    interview = make_interview(candidate=make_candidate(position), plan=plan, interviewers=[interviewer])
-    make_scorecard(interview, interviewer, [4, 3])
+    interview = make_interview(candidate=make_candidate(position=position), plan=plan, interviewers=[interviewer])
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[4, 3])
     (group,) = comparison.competency_sums(position, hiring_manager)
     assert (group["weighted_sum"], group["weight_sum"], group["n"]) == (Decimal("4.32"), Decimal("1.33"), 2)
 
@@ -167,5 +167,5 @@ def test_a_position_without_candidates_shows_its_first_on_the_next_view(as_user,
     client = as_user(hiring_manager)
     assert "This position has no candidates yet" in main(client.get(url(position, normalise=1)))
     assert "This position has no candidates yet" in main(client.get(url(position, normalise=1)))
-    make_candidate(position, "Ann", "ann@example.com")
+    make_candidate(position=position, name="Ann", email="ann@example.com")
     assert list(rows(client.get(url(position, normalise=1)))) == ["Ann"]

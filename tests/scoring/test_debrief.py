@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setup(hiring_manager, recruiter, interviewer, interviewer2):
     position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-    candidate = make_candidate(position)
+    candidate = make_candidate(position=position)
     interview = make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=[interviewer, interviewer2],
                                starts_at=timezone.now() - timezone.timedelta(days=3))
     return {"position": position, "candidate": candidate, "interview": interview}
@@ -27,9 +27,9 @@ def url(candidate):
 
 
 def test_it_shows_submitted_scorecards_side_by_side_with_disagreements(as_user, hiring_manager, interviewer, interviewer2, setup):
-    make_scorecard(setup["interview"], interviewer, [4, 3, 2], recommendation="strong_yes", summary="Strong on theory",
+    make_scorecard(interview=setup["interview"], interviewer=interviewer, scores=[4, 3, 2], recommendation="strong_yes", summary="Strong on theory",
                    notes=f"{interviewer.username} notes")
-    make_scorecard(setup["interview"], interviewer2, [2, 3, 2], recommendation="no", summary="Shaky on basics",
+    make_scorecard(interview=setup["interview"], interviewer=interviewer2, scores=[2, 3, 2], recommendation="no", summary="Shaky on basics",
                    notes=f"{interviewer2.username} notes")
     response = as_user(hiring_manager).get(url(setup["candidate"]))
     body = response.content.decode()
@@ -46,8 +46,8 @@ def test_it_shows_submitted_scorecards_side_by_side_with_disagreements(as_user, 
 
 
 def test_it_names_missing_scorecards_and_how_overdue(as_user, hiring_manager, interviewer, interviewer2, setup):
-    make_scorecard(setup["interview"], interviewer, [3, 3, 3], notes=f"{interviewer.username} notes")
-    make_scorecard(setup["interview"], interviewer2, [3, 3, 3], submit=False, notes=f"{interviewer2.username} notes")
+    make_scorecard(interview=setup["interview"], interviewer=interviewer, scores=[3, 3, 3], notes=f"{interviewer.username} notes")
+    make_scorecard(interview=setup["interview"], interviewer=interviewer2, scores=[3, 3, 3], submit=False, notes=f"{interviewer2.username} notes")
     body = as_user(hiring_manager).get(url(setup["candidate"])).content.decode()
     assert "Missing scorecards" in body and "int2" in body and "overdue by 2 days" in body
     assert "int2 notes" not in body  # a draft stays private
@@ -74,9 +74,9 @@ def test_only_the_hiring_manager_decides(request, as_user, setup, role):
 
 
 def test_an_interviewer_sees_colleagues_only_after_submitting(as_user, interviewer, interviewer2, setup):
-    make_scorecard(setup["interview"], interviewer2, [1, 1, 1], summary="Colleagues view",
+    make_scorecard(interview=setup["interview"], interviewer=interviewer2, scores=[1, 1, 1], summary="Colleagues view",
                    notes=f"{interviewer2.username} notes")
-    mine = make_scorecard(setup["interview"], interviewer, [3, 3, 3], submit=False, notes=f"{interviewer.username} notes")
+    mine = make_scorecard(interview=setup["interview"], interviewer=interviewer, scores=[3, 3, 3], submit=False, notes=f"{interviewer.username} notes")
     client = as_user(interviewer)
     assert "Colleagues view" not in client.get(url(setup["candidate"])).content.decode()
     Scorecard.objects.filter(pk=mine.pk).update(status="submitted", recommendation="yes", summary="Mine", submitted_at=timezone.now())
@@ -94,7 +94,7 @@ def test_anonymous_is_sent_to_login_and_get_on_decision_is_405(client, as_user, 
 
 
 def test_the_pdf_export_is_a_pdf_and_is_audited(as_user, hiring_manager, interviewer, setup):
-    make_scorecard(setup["interview"], interviewer, [4, 3, 2], summary="Clear — “quoted” words",
+    make_scorecard(interview=setup["interview"], interviewer=interviewer, scores=[4, 3, 2], summary="Clear — “quoted” words",
                    notes=f"{interviewer.username} notes")
     response = as_user(hiring_manager).get(url(setup["candidate"]), {"format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -109,10 +109,10 @@ def test_the_debrief_query_count_does_not_grow_with_the_panel_or_candidates(
     panel = [make_user(f"p{n}", Role.INTERVIEWER) for n in range(panel_size)]
     plan = make_plan(position=position)
     for n in range(candidates):
-        candidate = make_candidate(position, name=f"Candidate {n}", email=f"c{n}@example.com")
+        candidate = make_candidate(position=position, name=f"Candidate {n}", email=f"c{n}@example.com")
         interview = make_interview(candidate=candidate, plan=plan, interviewers=panel)
         for person in panel:
-            make_scorecard(interview, person, [3, 2, 4], notes=f"{person.username} notes")
+            make_scorecard(interview=interview, interviewer=person, scores=[3, 2, 4], notes=f"{person.username} notes")
     client = as_user(hiring_manager)
     client.get(url(candidate))  # the first request after sign-in stamps the session (a write)
     # Session, user, candidate, scorecards, their scores, interviews with their questions,

@@ -20,14 +20,14 @@ def cast(bank):
     hm = make_user("hm", Role.HIRING_MANAGER, first_name="Hana")
     ivan, jo = make_user("ivan", Role.INTERVIEWER, first_name="Ivan"), make_user("jo", Role.INTERVIEWER, first_name="Jo")
     position = make_position(hiring_manager=hm)
-    candidate = make_candidate(position)
+    candidate = make_candidate(position=position)
     plan = make_plan(position=position)
     started = timezone.now() - timezone.timedelta(days=3)
     first = make_interview(candidate=candidate, plan=plan, interviewers=[ivan, jo], starts_at=started)
     second = make_interview(candidate=candidate, plan=plan, interviewers=[ivan],
                             starts_at=started + timezone.timedelta(days=1))
-    card = make_scorecard(first, ivan, [3, 3, 3], summary="Ivan's summary", notes="ivan notes")
-    make_scorecard(second, ivan, [2, 2, 2], summary="Second round", notes="ivan notes")
+    card = make_scorecard(interview=first, interviewer=ivan, scores=[3, 3, 3], summary="Ivan's summary", notes="ivan notes")
+    make_scorecard(interview=second, interviewer=ivan, scores=[2, 2, 2], summary="Second round", notes="ivan notes")
     return {"hm": hm, "ivan": ivan, "jo": jo, "candidate": candidate, "first": first, "second": second, "card": card}
 
 
@@ -50,7 +50,7 @@ def test_every_change_shows_on_the_next_view(cast):
                     changes={f"notes:{question.pk}": "Amended note"})
     assert "Amended note" in page(hm, candidate)
 
-    make_scorecard(cast["first"], cast["jo"], [1, 1, 1], summary="Jo's late summary", notes="jo notes")
+    make_scorecard(interview=cast["first"], interviewer=cast["jo"], scores=[1, 1, 1], summary="Jo's late summary", notes="jo notes")
     body = page(hm, candidate)
     assert "late summary" in body and "Missing scorecards" not in body
 
@@ -79,5 +79,5 @@ def test_each_viewer_sees_only_what_they_may_see(cast):
     assert "Ivan&#x27;s summary" in page(cast["hm"], candidate)
     # Jo has not submitted: what the hiring manager sees is not what Jo sees.
     assert "Ivan&#x27;s summary" not in page(cast["jo"], candidate)
-    make_scorecard(cast["first"], cast["jo"], [2, 2, 2], summary="Jo's summary", notes="jo notes")
+    make_scorecard(interview=cast["first"], interviewer=cast["jo"], scores=[2, 2, 2], summary="Jo's summary", notes="jo notes")
     assert "Ivan&#x27;s summary" in page(cast["jo"], candidate)

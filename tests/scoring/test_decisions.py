@@ -78,8 +78,8 @@ def test_each_recommendation_says_which_interview_it_came_from(hm_client, interv
     candidate = interview.candidate
     onsite = make_interview(candidate=candidate, plan=make_plan(position=candidate.position, name="Onsite loop"),
                             interviewers=[interviewer2])
-    make_scorecard(interview, interviewer, [3, 3, 3], recommendation="yes")
-    make_scorecard(onsite, interviewer2, [2, 2, 2], recommendation="no")
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 3, 3], recommendation="yes")
+    make_scorecard(interview=onsite, interviewer=interviewer2, scores=[2, 2, 2], recommendation="no")
     response = hm_client.get(f"/candidates/{candidate.pk}/debrief/")
     came_from = {r["card"].recommendation: r["interview"].plan_name for r in response.context["recommendations"]}
     assert came_from == {"yes": "Screen", "no": "Onsite loop"}
@@ -88,7 +88,7 @@ def test_each_recommendation_says_which_interview_it_came_from(hm_client, interv
 
 
 def test_the_independence_banner_shows_only_before_you_submit(as_user, interview, interviewer):
-    card = make_scorecard(interview, interviewer, [3, 3, 3], submit=False)
+    card = make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 3, 3], submit=False)
     client = as_user(interviewer)
     url = f"/candidates/{interview.candidate.pk}/debrief/"
     assert "only once you have submitted your own" in client.get(url).content.decode()
@@ -99,7 +99,7 @@ def test_the_independence_banner_shows_only_before_you_submit(as_user, interview
 
 def test_the_stage_a_decision_gave_is_hidden_with_the_decision(as_user, plain_pdf, interview, interviewer,
                                                                hiring_manager):
-    make_scorecard(interview, interviewer, [3, 3, 3], submit=False)
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 3, 3], submit=False)
     decision_record(candidate=interview.candidate, decision="no_hire", rationale="Weak", by=hiring_manager)
     client = as_user(interviewer)
     url = f"/candidates/{interview.candidate.pk}/debrief/"

@@ -134,7 +134,7 @@ def test_it_erases_every_trace_of_a_candidate_touched_by_every_feature_and_keeps
     card.refresh_from_db()
     scorecard_amend(scorecard=card, by=interviewer, reason=AMEND_REASON,
                     changes={f"notes:{second.question_id}": AMENDED_NOTE, f"score:{third.question_id}": 2})
-    make_scorecard(interview, interviewer2, [4, 3, 2], recommendation="strong_yes", summary="Solid all round.")
+    make_scorecard(interview=interview, interviewer=interviewer2, scores=[4, 3, 2], recommendation="strong_yes", summary="Solid all round.")
 
     # The hiring manager decides; a second interview was cancelled; a third was deleted in the
     # admin; an admin corrected the interview and the decision.
@@ -226,12 +226,12 @@ def test_it_erases_every_trace_of_a_candidate_touched_by_every_feature_and_keeps
 
 def test_a_failure_during_the_erasure_changes_nothing_and_keeps_the_cv_file(
         media_root, hiring_manager, interviewer, admin_user, monkeypatch, django_capture_on_commit_callbacks):
-    candidate = make_candidate(make_position(hiring_manager=hiring_manager), name=ZYX, email=ZYX_EMAIL)
+    candidate = make_candidate(position=make_position(hiring_manager=hiring_manager), name=ZYX, email=ZYX_EMAIL)
     candidate.cv_file = SimpleUploadedFile("cv.pdf", CV_TEXT)
     candidate.save()
     cv_path = media_root / candidate.cv_file.name
     interview = make_interview(candidate=candidate, plan=make_plan(position=candidate.position), interviewers=[interviewer])
-    card = make_scorecard(interview, interviewer, [None, 3, 4], skip_reason=SKIP_REASON, summary=SUMMARY)
+    card = make_scorecard(interview=interview, interviewer=interviewer, scores=[None, 3, 4], skip_reason=SKIP_REASON, summary=SUMMARY)
 
     def fail(**kwargs):
         raise RuntimeError("the database went away")
@@ -250,9 +250,9 @@ def test_a_failure_during_the_erasure_changes_nothing_and_keeps_the_cv_file(
 
 def test_it_erases_a_candidate_with_a_skipped_question(hiring_manager, interviewer, admin_user):
     """The walkthrough's 500: the skip reason of a skipped question cannot be blank."""
-    candidate = make_candidate(make_position(hiring_manager=hiring_manager), name=ZYX, email=ZYX_EMAIL)
+    candidate = make_candidate(position=make_position(hiring_manager=hiring_manager), name=ZYX, email=ZYX_EMAIL)
     interview = make_interview(candidate=candidate, plan=make_plan(position=candidate.position), interviewers=[interviewer])
-    card = make_scorecard(interview, interviewer, [None, 3, 4], skip_reason=SKIP_REASON)
+    card = make_scorecard(interview=interview, interviewer=interviewer, scores=[None, 3, 4], skip_reason=SKIP_REASON)
 
     response = signed_in(admin_user).post(
         "/admin/interviews/candidate/", {"action": "erase_personal_data", "_selected_action": [candidate.pk], "post": "yes"})
@@ -266,8 +266,8 @@ def test_it_erases_a_candidate_with_a_skipped_question(hiring_manager, interview
 
 def test_the_admin_action_asks_first_and_erases_several_candidates_together(hiring_manager, admin_user):
     position = make_position(hiring_manager=hiring_manager)
-    first = make_candidate(position, name=ZYX, email=ZYX_EMAIL)
-    second = make_candidate(position, name="Other Person", email="other@example.org")
+    first = make_candidate(position=position, name=ZYX, email=ZYX_EMAIL)
+    second = make_candidate(position=position, name="Other Person", email="other@example.org")
     admin = signed_in(admin_user)
     selected = {"action": "erase_personal_data", "_selected_action": [first.pk, second.pk]}
 
@@ -285,7 +285,7 @@ def test_the_admin_action_asks_first_and_erases_several_candidates_together(hiri
 
 
 def test_the_candidates_own_erase_page_confirms_then_erases(hiring_manager, admin_user):
-    candidate = make_candidate(make_position(hiring_manager=hiring_manager), name=ZYX, email=ZYX_EMAIL)
+    candidate = make_candidate(position=make_position(hiring_manager=hiring_manager), name=ZYX, email=ZYX_EMAIL)
     admin = signed_in(admin_user)
     url = f"/admin/interviews/candidate/{candidate.pk}/erase/"
 
@@ -303,7 +303,7 @@ def test_the_candidates_own_erase_page_confirms_then_erases(hiring_manager, admi
 
 
 def test_the_candidates_change_page_links_to_the_erasure(hiring_manager, admin_user):
-    candidate = make_candidate(make_position(hiring_manager=hiring_manager), name=ZYX)
+    candidate = make_candidate(position=make_position(hiring_manager=hiring_manager), name=ZYX)
     page = signed_in(admin_user).get(f"/admin/interviews/candidate/{candidate.pk}/change/")
     assert page.status_code == 200
     assert f'href="/admin/interviews/candidate/{candidate.pk}/erase/"' in page.content.decode()
@@ -314,7 +314,7 @@ def test_erasure_needs_the_delete_permission(hiring_manager):
 
     staff = make_user("staffer", is_staff=True)
     staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_candidate", "change_candidate"]))
-    candidate = make_candidate(make_position(hiring_manager=hiring_manager), name=ZYX)
+    candidate = make_candidate(position=make_position(hiring_manager=hiring_manager), name=ZYX)
     client = signed_in(staff)
 
     assert "erase_personal_data" not in client.get("/admin/interviews/candidate/").content.decode()
@@ -329,7 +329,7 @@ def test_erasure_needs_the_delete_permission(hiring_manager):
 
 def test_erasure_leaves_no_trace_of_the_candidate_and_keeps_the_scores(hiring_manager, recruiter, interviewer, admin_user, as_user):
     position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-    candidate = make_candidate(position, name=NAME, email=EMAIL)
+    candidate = make_candidate(position=position, name=NAME, email=EMAIL)
     candidate.notes, candidate.cv_url = NOTE, "https://cv.example.org/zebulon.pdf"
     candidate.save()
     interview = make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=[interviewer])
@@ -360,7 +360,7 @@ def test_erasure_leaves_no_trace_of_the_candidate_and_keeps_the_scores(hiring_ma
 def test_pages_cached_before_an_erasure_no_longer_show_the_candidate(
         hiring_manager, interviewer, admin_user, as_user, django_capture_on_commit_callbacks):
     position = make_position(hiring_manager=hiring_manager)
-    candidate = make_candidate(position, name=NAME, email=EMAIL)
+    candidate = make_candidate(position=position, name=NAME, email=EMAIL)
     interview = make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=[interviewer])
     card = Scorecard.objects.create(interview=interview, interviewer=interviewer)
     for question in interview.questions.all():
@@ -383,7 +383,7 @@ def test_pages_cached_before_an_erasure_no_longer_show_the_candidate(
 
 
 def test_erasure_is_for_admins_only(as_user, recruiter, hiring_manager):
-    candidate = make_candidate(make_position(hiring_manager=hiring_manager, recruiter=recruiter), name=NAME)
+    candidate = make_candidate(position=make_position(hiring_manager=hiring_manager, recruiter=recruiter), name=NAME)
     response = as_user(recruiter).post("/admin/interviews/candidate/", {"action": "erase_personal_data", "_selected_action": [candidate.pk]})
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     candidate.refresh_from_db()
@@ -391,7 +391,7 @@ def test_erasure_is_for_admins_only(as_user, recruiter, hiring_manager):
 
 
 def test_the_service_is_idempotent(hiring_manager, admin_user):
-    candidate = make_candidate(make_position(hiring_manager=hiring_manager), name=NAME)
+    candidate = make_candidate(position=make_position(hiring_manager=hiring_manager), name=NAME)
     candidate_erase(candidate=candidate, by=admin_user)
     candidate_erase(candidate=candidate, by=admin_user)
     candidate.refresh_from_db()

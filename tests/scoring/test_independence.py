@@ -29,8 +29,8 @@ def carl(interview):
     """An interviewer whose only panel for the candidate is an interview that was cancelled,
     while the candidate's other interview has two submitted scorecards and a decision."""
     carl = make_user("carl", Role.INTERVIEWER, first_name="Carl")
-    make_scorecard(interview, interview.interviewers.get(username="int1"), [4, 4, 4], summary="Int1 evidence")
-    make_scorecard(interview, interview.interviewers.get(username="int2"), [3, 3, 3], summary="Int2 evidence")
+    make_scorecard(interview=interview, interviewer=interview.interviewers.get(username="int1"), scores=[4, 4, 4], summary="Int1 evidence")
+    make_scorecard(interview=interview, interviewer=interview.interviewers.get(username="int2"), scores=[3, 3, 3], summary="Int2 evidence")
     candidate = interview.candidate
     cancelled = make_interview(candidate=candidate, plan=make_plan(position=candidate.position, name="Onsite"),
                                interviewers=[carl])
@@ -100,7 +100,7 @@ def test_it_refuses_every_score_write_on_a_cancelled_interview(as_user, intervie
 
 
 def test_it_refuses_an_amendment_on_a_cancelled_interview(as_user, interview, interviewer):
-    card = make_scorecard(interview, interviewer, [3, 3, 3], recommendation="yes")
+    card = make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 3, 3], recommendation="yes")
     interview_cancel(interview=interview, reason="Wrong candidate")
     client = as_user(interviewer)
     response = client.post(f"/interviews/{interview.pk}/scorecard/amend/",
@@ -130,11 +130,11 @@ def test_no_scorecard_is_opened_for_a_cancelled_interview(as_user, interview, in
 def with_cancelled_card(interview, interviewer, interviewer2):
     """int1 submitted 4s (yes) on the interview; int2 submitted 1s (strong no) on a second
     interview of the candidate, which was cancelled afterwards."""
-    make_scorecard(interview, interviewer, [4, 4, 4], recommendation="yes", summary="Counts")
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[4, 4, 4], recommendation="yes", summary="Counts")
     candidate = interview.candidate
     other = make_interview(candidate=candidate, plan=make_plan(position=candidate.position, name="Onsite"),
                            interviewers=[interviewer2])
-    make_scorecard(other, interviewer2, [1, 1, 1], recommendation="strong_no", summary="Does not count")
+    make_scorecard(interview=other, interviewer=interviewer2, scores=[1, 1, 1], recommendation="strong_no", summary="Does not count")
     interview_cancel(interview=other, reason="Rescheduled")
     return candidate
 
@@ -162,8 +162,8 @@ def test_scorecards_of_a_cancelled_interview_do_not_count_in_the_comparison(requ
 
 @pytest.fixture
 def decided(interview, hiring_manager, interviewer, interviewer2):
-    make_scorecard(interview, interviewer2, [2, 2, 2], recommendation="no", summary="Colleague")
-    mine = make_scorecard(interview, interviewer, [3, 3, 3], submit=False)
+    make_scorecard(interview=interview, interviewer=interviewer2, scores=[2, 2, 2], recommendation="no", summary="Colleague")
+    mine = make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 3, 3], submit=False)
     Decision.objects.create(candidate=interview.candidate, decision="hold", rationale="Secret rationale of the hold",
                             by=hiring_manager)
     return mine

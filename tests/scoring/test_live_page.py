@@ -127,8 +127,8 @@ def test_a_submitted_scorecard_sends_the_live_page_to_the_read_only_scorecard(li
 def test_the_live_page_query_count_does_not_grow_with_questions(as_user, hiring_manager, interviewer, django_assert_num_queries, questions):
     slugs = ["bias-variance", "precision", "code-bigrams", "recall", "f1", "auc", "pca", "knn", "svm", "cnn", "rnn", "yolo"][:questions]
     position = make_position(hiring_manager=hiring_manager)
-    plan = make_plan(position=position, slugs=slugs, competencies=["C"] * len(slugs))
-    interview = make_interview(candidate=make_candidate(position), plan=plan, interviewers=[interviewer])
+    plan = make_plan(position=position, sections=[("Fundamentals", slugs)], competencies=["C"] * len(slugs))
+    interview = make_interview(candidate=make_candidate(position=position), plan=plan, interviewers=[interviewer])
     client = as_user(interviewer)
     client.get(url(interview))  # first visit creates the scorecard
     # Session, user, permissions (2: the user's own and its groups') and group names (1, the

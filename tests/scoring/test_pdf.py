@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def interview(hiring_manager, recruiter, interviewer, interviewer2):
     position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-    candidate = make_candidate(position, "王伟 Алексей Ødegård")
+    candidate = make_candidate(position=position, name="王伟 Алексей Ødegård")
     return make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=[interviewer, interviewer2])
 
 
@@ -41,14 +41,14 @@ def fonts_of(reader):
 
 
 def test_it_prints_a_name_in_chinese_cyrillic_and_latin_as_typed(hm_client, interview, interviewer):
-    make_scorecard(interview, interviewer, [4, 3, 2], summary="Алексей explained the trade-off — “clearly”.")
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[4, 3, 2], summary="Алексей explained the trade-off — “clearly”.")
     text = text_of(pdf_of(hm_client, interview.candidate))
     assert "Debrief: 王伟 Алексей Ødegård" in text
     assert "Алексей explained the trade-off — “clearly”." in text
 
 
 def test_it_embeds_every_font_it_uses(hm_client, interview, interviewer):
-    make_scorecard(interview, interviewer, [4, 3, 2])
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[4, 3, 2])
     fonts = fonts_of(pdf_of(hm_client, interview.candidate))
     assert fonts == {"PTSans": True, "PTSansBold": True, "WenQuanYiMicroHei": True}
 
@@ -57,7 +57,7 @@ def test_a_latin_name_does_not_load_the_fallback_font(hm_client, interview, inte
     candidate = interview.candidate
     candidate.name = "Ada Lovelace"
     candidate.save(update_fields=["name"])
-    make_scorecard(interview, interviewer, [4, 3, 2], summary="Plain words\non two lines")
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[4, 3, 2], summary="Plain words\non two lines")
     assert "WenQuanYiMicroHei" not in fonts_of(pdf_of(hm_client, candidate))
 
 
@@ -70,9 +70,9 @@ def test_a_name_no_font_has_still_gives_a_pdf(hm_client, interview):
 
 def test_it_has_each_question_s_notes_and_skip_reasons_from_the_visible_scorecards(
         as_user, hiring_manager, interview, interviewer, interviewer2):
-    make_scorecard(interview, interviewer, [4, None, 2], notes="Named two resampling methods",
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[4, None, 2], notes="Named two resampling methods",
                    skip_reason="Ran out of time after the second question")
-    make_scorecard(interview, interviewer2, [1, 1, 1], submit=False, notes="A draft note nobody else may read")
+    make_scorecard(interview=interview, interviewer=interviewer2, scores=[1, 1, 1], submit=False, notes="A draft note nobody else may read")
     text = text_of(pdf_of(as_user(hiring_manager), interview.candidate))
     assert "Notes" in text
     assert "int1: Named two resampling methods" in text
@@ -83,8 +83,8 @@ def test_it_has_each_question_s_notes_and_skip_reasons_from_the_visible_scorecar
 
 
 def test_it_explains_its_marks(hm_client, interview, interviewer, interviewer2):
-    make_scorecard(interview, interviewer, [4, 3, 2])
-    make_scorecard(interview, interviewer2, [1, 3, 2])
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[4, 3, 2])
+    make_scorecard(interview=interview, interviewer=interviewer2, scores=[1, 3, 2])
     text = text_of(pdf_of(hm_client, interview.candidate))
     assert " (!)" in text  # 4 and 1 on the first question
     assert " ".join(LEGEND.split()) in " ".join(text.split())

@@ -126,7 +126,7 @@ def example(hiring_manager, recruiter):
             slug, competency, weight = spec[label]
             plan_add_question(plan=plan, section=section, revision=Question.objects.get(slug=slug).current_revision,
                               competency=competency, weight=Decimal(weight))
-        candidate = make_candidate(position, name=name, email=f"{name.lower()}@example.com")
+        candidate = make_candidate(position=position, name=name, email=f"{name.lower()}@example.com")
         candidate.stage = Stage.INTERVIEWING
         candidate.save(update_fields=["stage"])
         candidates[name] = candidate
@@ -134,7 +134,7 @@ def example(hiring_manager, recruiter):
     # The scorecards exactly as the doc's table gives them.
     for name, person, *cells, recommendation in scorecard_rows:
         scores = [None if c == "skipped" else int(c) for c in cells[: len(PLANS[name])]]
-        make_scorecard(interviews[name], people[person], scores, recommendation=RECOMMENDATIONS[recommendation])
+        make_scorecard(interview=interviews[name], interviewer=people[person], scores=scores, recommendation=RECOMMENDATIONS[recommendation])
     return {"position": position, "candidates": candidates, "people": people, "interviews": interviews}
 
 

@@ -19,7 +19,7 @@ def submit(card):
 @pytest.fixture
 def panel(hiring_manager, recruiter, interviewer, interviewer2):
     position = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
-    candidate = make_candidate(position)
+    candidate = make_candidate(position=position)
     interview = make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=[interviewer, interviewer2])
     mine = Scorecard.objects.create(interview=interview, interviewer=interviewer)
     theirs = Scorecard.objects.create(interview=interview, interviewer=interviewer2)

@@ -7,7 +7,9 @@ from datetime import datetime, time, timedelta
 from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 
-from .models import Candidate, Interview, InterviewStage, InterviewStatus, Position, PositionStatus, Stage
+from .models import (
+    Candidate, Interview, InterviewStage, InterviewStatus, Position, PositionStatus, Stage, interview_ends_sql,
+)
 
 # Candidates still in the process (the rest are hired, rejected or withdrawn).
 ACTIVE_STAGES = [Stage.APPLIED, Stage.SCREEN, Stage.INTERVIEWING, Stage.OFFER]
@@ -158,11 +160,13 @@ def start_of_today(now=None):
 
 
 def interviewer_upcoming(user, *, now=None, limit=DASHBOARD_ROWS):
-    """The user's scheduled interviews from midnight today on, soonest first, each with its
-    stage (one query)."""
+    """The user's scheduled interviews from midnight today on, and any still running that
+    began before midnight, soonest first, each with its stage (one query)."""
+    now = now or timezone.now()
     return list(
         Interview.objects.for_interviewer(user)
-        .filter(status=InterviewStatus.SCHEDULED, starts_at__gte=start_of_today(now))
+        .annotate(ends=interview_ends_sql())
+        .filter(Q(starts_at__gte=start_of_today(now)) | Q(ends__gt=now), status=InterviewStatus.SCHEDULED)
         .with_stage(now)
         .select_related("candidate__position")
         .order_by("starts_at", "pk")[:limit]

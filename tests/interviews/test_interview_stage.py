@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from interviews import selectors
 from interviews.models import Interview, InterviewStage
+from scoring.dashboards import home_dashboards
 from tests.factories import make_candidate, make_interview, make_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,13 @@ def test_the_candidates_interview_history_reads_stages_in_the_same_queries(posit
     with django_assert_num_queries(3):
         stages = [i.stage for i in selectors.candidate_interviews(candidate)]
     assert stages == ["upcoming", "in_progress", "held"]
+
+
+def test_an_interview_running_across_midnight_stays_on_the_interviewers_home(position, plan, interviewer):
+    # Started at 23:30 the day before "now" (00:10), an hour long: in progress, so listed today.
+    now = timezone.localtime().replace(hour=0, minute=10, second=0, microsecond=0)
+    late = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer], plan=plan,
+                          starts_at=now - timedelta(minutes=40), minutes=60)
+    dash = home_dashboards(interviewer, now=now)["interviewer_dash"]
+    assert [i.pk for i in dash["today"]] == [late.pk]
+    assert dash["today"][0].stage == InterviewStage.IN_PROGRESS

@@ -13,6 +13,7 @@ urlpatterns = compare_patterns + calibration_patterns + [
     path("interviews/<int:pk>/live/adhoc/", live.adhoc, name="adhoc"),
     path("interviews/<int:pk>/autosave/", live.autosave, name="autosave"),
     path("interviews/<int:pk>/scorecard/", scorecard.scorecard, name="scorecard"),
+    path("interviews/<int:pk>/scorecard/submit/", scorecard.submit, name="submit"),
     path("interviews/<int:pk>/scorecard/amend/", scorecard.amend, name="amend"),
     path("candidates/<int:pk>/debrief/", debrief.debrief_view, name="debrief"),
     path("candidates/<int:pk>/decision/", debrief.decision_view, name="decision"),

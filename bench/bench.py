@@ -208,7 +208,7 @@ def scenarios(fx):
         return response
 
     def submit(client, n):
-        return client.post(f"/interviews/{fx.submit_interviews[n]}/scorecard/",
+        return client.post(f"/interviews/{fx.submit_interviews[n]}/scorecard/submit/",
                            {"recommendation": "yes", "summary": "Clear on fundamentals; would hire."})
 
     def cold(send):

@@ -1,8 +1,12 @@
 """Submitting a scorecard: refused while a required question is open, read-only after,
 amendments with a reason that keep the old value; per-competency scores."""
 
+import threading
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils.html import escape
 
 from scoring.models import Amendment, QuestionScore, Scorecard, ScorecardIncomplete, ScoreError, Submitted
@@ -230,3 +234,81 @@ def test_the_models_clean_states_the_cross_field_rules():
     Scorecard(status="draft").clean()  # a draft needs neither
     with pytest.raises(ValidationError, match="Write a summary"):
         Scorecard(status="submitted", recommendation="yes", summary="").clean()
+
+
+# --- Races (real concurrent transactions) ----------------------------------------------------
+
+def _blocked_on_a_lock():
+    """Whether another connection of this database waits on a row lock now."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0] > 0
+
+
+def _race(first_submit, second):
+    """Run ``first_submit`` in a transaction held open until ``second`` (started once the
+    first has submitted, in another thread) waits on a lock; then commit the first and return
+    what ``second`` returned."""
+    submitted, release, outcome = threading.Event(), threading.Event(), {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                first_submit()
+                submitted.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def then():
+        submitted.wait(10)
+        try:
+            outcome["second"] = second()
+        except Exception as exc:  # noqa: BLE001 (the outcome under test)
+            outcome["second"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=then)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 10
+    while not _blocked_on_a_lock():
+        assert time.monotonic() < deadline, "the second request never waited for the first"
+        time.sleep(0.02)
+    release.set()
+    for t in threads:
+        t.join(10)
+    return outcome["second"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_submit_from_two_tabs_at_once_submits_once(bank, interview, interviewer):
+    card = scorecard_open(interview=interview, interviewer=interviewer)
+    answer_all(interviewer)
+    second = _race(
+        lambda: Scorecard.objects.get(pk=card.pk).submit(recommendation="yes", summary="First tab.", by=interviewer),
+        lambda: Scorecard.objects.get(pk=card.pk).submit(recommendation="no", summary="Second tab.", by=interviewer),
+    )
+    assert isinstance(second, Submitted)
+    card.refresh_from_db()
+    assert (card.status, card.recommendation, card.summary) == ("submitted", "yes", "First tab.")
+    assert set(card.scores.values_list("version", flat=True)) == {1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_autosave_arriving_during_the_submit_is_refused_once_it_commits(bank, as_user, interview, interviewer):
+    card = scorecard_open(interview=interview, interviewer=interviewer)
+    row = answer_all(interviewer)[0]
+    client = as_user(interviewer)
+    body = {"key": "during-submit-1", "question": row.question_id, "version": 0,
+            "state": {"score": 1, "skipped": False, "skip_reason": "", "criteria": [], "key_points": [], "notes": "late",
+                      "seconds": 0}}
+    response = _race(
+        lambda: Scorecard.objects.get(pk=card.pk).submit(recommendation="yes", summary="Done.", by=interviewer),
+        lambda: client.post(f"/interviews/{interview.pk}/autosave/", body, content_type="application/json"),
+    )
+    assert response.status_code == 409 and response.json()["error"] == "submitted"
+    row.refresh_from_db()
+    assert (row.score, row.notes, row.version) == (2, "", 1)

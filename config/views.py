@@ -42,9 +42,9 @@ def not_found(request, exception=None):
 
 @login_not_required
 def forbidden(request, exception=None):
-    # A page script's request (the live page's autosave) gets JSON it can show as a refusal;
-    # its HTML 403 means a refused CSRF token, which the script treats as a lost session.
-    if request.content_type == "application/json" or "application/json" in request.headers.get("Accept", ""):
+    # A script's JSON request (the live page's autosave) gets JSON it can show as a refusal;
+    # to that script an HTML 403 means a refused CSRF token, which it treats as a lost session.
+    if request.content_type == "application/json":
         return JsonResponse({"ok": False, "error": "forbidden", "message": FORBIDDEN_MESSAGE}, status=403)
     return render(request, "errors/403.html", status=403)
 

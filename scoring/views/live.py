@@ -28,11 +28,11 @@ KEY_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 MAX_BODY = 64 * 1024
 
 
-def _interview_for_panelist(request, pk):
+def interview_for_panelist(request, pk):
     """The interview if the user is on its panel, else 404 (other people's interviews do not
-    exist for them)."""
+    exist for them). Shared by the scorecard views."""
     return get_object_or_404(
-        Interview.objects.select_related("candidate__position").filter(interviewers=request.user), pk=pk
+        Interview.objects.for_interviewer(request.user).select_related("candidate__position"), pk=pk
     )
 
 
@@ -119,7 +119,7 @@ def _render_live(request, interview, card, *, current=1, overlay=None, status=20
 
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def live(request, pk):
-    interview = _interview_for_panelist(request, pk)
+    interview = interview_for_panelist(request, pk)
     if interview.status == InterviewStatus.CANCELLED:
         messages.error(request, "This interview was cancelled, so there is nothing to score.")
         return redirect(interview)
@@ -158,7 +158,7 @@ def _form_state(post):
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def live_save(request, pk):
     """Save one question from a plain form post (the page without JavaScript)."""
-    interview = _interview_for_panelist(request, pk)
+    interview = interview_for_panelist(request, pk)
     if interview.status == InterviewStatus.CANCELLED:
         return refuse_cancelled(request, interview, typed=request.POST.get("notes", ""))
     card = scorecard_open(interview=interview, interviewer=request.user)
@@ -267,7 +267,7 @@ def autosave(request, pk):
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def adhoc(request, pk):
     """Add a question during the interview: from the bank (slug) or as free text."""
-    interview = _interview_for_panelist(request, pk)
+    interview = interview_for_panelist(request, pk)
     if interview.status == InterviewStatus.CANCELLED:
         return refuse_cancelled(request, interview, typed=request.POST.get("free_text", ""))
     card = scorecard_open(interview=interview, interviewer=request.user)

@@ -14,7 +14,7 @@ from ..forms import AmendForm, SubmitForm
 from ..models import Scorecard, ScorecardIncomplete, Submitted
 from ..scores import competency_scores
 from ..services import ScoreError, missing_items, scorecard_amend, scorecard_open
-from .live import _interview_for_panelist, refuse_cancelled
+from .live import interview_for_panelist, refuse_cancelled
 
 
 def _context(card):
@@ -44,7 +44,7 @@ def _render(request, interview, card, *, form=None, status=200):
 @require_GET
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def scorecard(request, pk):
-    interview = _interview_for_panelist(request, pk)
+    interview = interview_for_panelist(request, pk)
     if interview.status == InterviewStatus.CANCELLED:
         # Shown read-only if it exists; none is created.
         card = Scorecard.objects.filter(interview=interview, interviewer=request.user).first()
@@ -57,7 +57,7 @@ def scorecard(request, pk):
 @require_POST
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def submit(request, pk):
-    interview = _interview_for_panelist(request, pk)
+    interview = interview_for_panelist(request, pk)
     if interview.status == InterviewStatus.CANCELLED:
         return refuse_cancelled(request, interview, typed=request.POST.get("summary", ""))
     # Opened first: a scorecard never opened gets its score rows, so it is submitted once.
@@ -87,7 +87,7 @@ def submit(request, pk):
 @require_POST
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def amend(request, pk):
-    interview = _interview_for_panelist(request, pk)
+    interview = interview_for_panelist(request, pk)
     if interview.status == InterviewStatus.CANCELLED:
         typed = "; ".join(t for t in (request.POST.get("text", "").strip(), request.POST.get("reason", "").strip()) if t)
         return refuse_cancelled(request, interview, typed=typed)

@@ -216,7 +216,7 @@ def scenarios(fx):
 
     def submit(client, n):
         # Each submit gets a fresh, fully scored draft of its own.
-        return client.post(f"/interviews/{fx.submit_interviews.pop()}/scorecard/",
+        return client.post(f"/interviews/{fx.submit_interviews.pop()}/scorecard/submit/",
                            {"recommendation": "yes", "summary": "Clear on fundamentals; would hire."})
 
     def after_a_decision(send):

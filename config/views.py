@@ -42,7 +42,15 @@ def not_found(request, exception=None):
 
 @login_not_required
 def forbidden(request, exception=None):
+    # A script's JSON request (the live page's autosave) gets JSON it can show as a refusal;
+    # to that script an HTML 403 means a refused CSRF token, which it treats as a lost session.
+    if request.content_type == "application/json":
+        return JsonResponse({"ok": False, "error": "forbidden", "message": FORBIDDEN_MESSAGE}, status=403)
     return render(request, "errors/403.html", status=403)
+
+
+FORBIDDEN_MESSAGE = ("Your role does not allow this (an administrator may have changed it since the page was "
+                     "opened), so nothing was saved.")
 
 
 @login_not_required

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
 from django.utils import timezone
 
@@ -489,9 +490,20 @@ class InterviewQuestion(models.Model):
     def __str__(self):
         return self.title
 
+    # How much of an ad-hoc question's text stands as its title.
+    TITLE_CHARS = 80
+
     @property
     def title(self):
-        return self.revision.title if self.revision_id else self.free_text[:80]
+        """The pinned revision's title, or an ad-hoc question's text cut to TITLE_CHARS."""
+        return self.revision.title if self.revision_id else self.free_text[:self.TITLE_CHARS]
+
+    @classmethod
+    def title_expression(cls, prefix=""):
+        """``title`` in a query, for reads that load no revision (``prefix``: the path to the
+        question, e.g. "questions__" from an interview)."""
+        return Coalesce(f"{prefix}revision__title", Left(f"{prefix}free_text", cls.TITLE_CHARS),
+                        output_field=models.CharField())
 
     @property
     def ad_hoc(self):

@@ -1,24 +1,35 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
-from .models import Recommendation, score_in_words
+from .models import Recommendation, Scorecard, ScorecardStatus, score_in_words
 
 
 class SubmitForm(forms.Form):
+    """The recommendation and summary a scorecard is submitted with. That both are given is
+    the model's rule (Scorecard.clean), asked here so the page says it beside each field."""
+
     recommendation = forms.ChoiceField(
-        choices=Recommendation.choices, widget=forms.RadioSelect,
-        label="Overall recommendation", error_messages={"required": "Choose a recommendation: there is no neutral option."},
+        choices=Recommendation.choices, widget=forms.RadioSelect, required=False, label="Overall recommendation",
     )
     summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000, required=False,
         help_text="The evidence behind your recommendation, in a few sentences.",
-        error_messages={"required": "Write a summary: the debrief reads it first."},
     )
 
     def clean_summary(self):
-        summary = self.cleaned_data["summary"].strip()
-        if not summary:
-            raise forms.ValidationError("Write a summary: the debrief reads it first.")
-        return summary
+        return self.cleaned_data["summary"].strip()
+
+    def clean(self):
+        data = super().clean()
+        submitted = Scorecard(status=ScorecardStatus.SUBMITTED, recommendation=data.get("recommendation") or "",
+                              summary=data.get("summary") or "")
+        try:
+            submitted.clean()
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                if field not in self.errors:  # "not a valid choice" already says what is wrong
+                    self.add_error(field, errors)
+        return data
 
 
 class AmendForm(forms.Form):

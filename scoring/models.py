@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from interviews.models import InterviewQuestion
 
@@ -28,6 +30,36 @@ def score_in_words(score):
     if score is None:
         return "no score"
     return f"{score} ({SCORE_LABELS[score]})" if score in SCORE_LABELS else str(score)
+
+
+class ScoreError(ValueError):
+    """A score write that is not allowed; the message says why, for a 400 response."""
+
+
+class Submitted(Exception):
+    """The scorecard is submitted, so it is read-only."""
+
+
+class InterviewCancelled(ScoreError):
+    """The interview was cancelled: nothing of it is scored (no scorecard opened, saved,
+    submitted or amended)."""
+
+    def __init__(self):
+        super().__init__("this interview was cancelled, so it is not scored")
+
+
+class ScorecardIncomplete(Exception):
+    """A submit refused because required questions are neither scored nor skipped with a
+    reason; ``missing`` lists them (InterviewQuestion, in order)."""
+
+    def __init__(self, missing):
+        self.missing = missing
+        super().__init__(f"{len(missing)} required question(s) still to score or skip")
+
+
+# Scorecard.clean's words, also the messages of the constraint they mirror.
+NO_RECOMMENDATION = "Choose a recommendation: there is no neutral option."
+NO_SUMMARY = "Write a summary: the debrief reads it first."
 
 
 class ScorecardStatus(models.TextChoices):
@@ -98,10 +130,15 @@ class Scorecard(models.Model):
             ("compare_candidates", "Can compare the candidates of a position"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["interview", "interviewer"], name="scoring_one_scorecard_per_interviewer"),
+            models.UniqueConstraint(
+                fields=["interview", "interviewer"], name="scoring_one_scorecard_per_interviewer",
+                violation_error_message="This interviewer already has a scorecard for this interview.",
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft") | (~Q(recommendation="") & ~Q(summary="") & Q(submitted_at__isnull=False)),
                 name="scoring_submitted_has_recommendation_summary",
+                violation_error_message="A submitted scorecard has a recommendation, a summary and the time it was "
+                                        "submitted.",
             ),
         ]
         indexes = [
@@ -123,6 +160,56 @@ class Scorecard(models.Model):
     def ad_hoc_questions(self):
         """The questions this card's interviewer added during the interview."""
         return InterviewQuestion.objects.filter(interview_id=self.interview_id, added_by_id=self.interviewer_id)
+
+    def clean(self):
+        """The rule of scoring_submitted_has_recommendation_summary, in words: a submitted
+        scorecard has a recommendation and a summary (one of spaces is none)."""
+        if self.status != ScorecardStatus.SUBMITTED:
+            return
+        errors = {}
+        if not self.recommendation:
+            errors["recommendation"] = NO_RECOMMENDATION
+        if not self.summary.strip():
+            errors["summary"] = NO_SUMMARY
+        if errors:
+            raise ValidationError(errors)
+
+    @transaction.atomic
+    def submit(self, *, recommendation, summary, by):
+        """Submit this draft: it becomes read-only, with the recommendation and summary.
+
+        Raises ValidationError (no recommendation or summary: Scorecard.clean),
+        ScorecardIncomplete (required questions neither scored nor skipped with a reason),
+        Submitted (already submitted), InterviewCancelled, or ScoreError when ``by`` is not
+        its interviewer; then nothing changes. A scorecard is submitted with a score row per
+        question, so open it (services.scorecard_open) before submitting it."""
+        if by.pk != self.interviewer_id:
+            raise ScoreError("only its interviewer submits a scorecard")
+        # Two requests can race a submit: the same submit sent twice (two tabs, a double click),
+        # and an autosave arriving while it runs. The scorecard's lock makes the second submit
+        # wait and then find it submitted. Bumping every score row's version (the UPDATE locks
+        # the rows, after any autosave already writing one has committed) makes an autosave
+        # based on an older version fail its version check instead of changing a submitted
+        # scorecard (docs/autosave.md). Scorecard, then rows: the order amendments lock in.
+        card = Scorecard.objects.select_for_update(of=("self",)).select_related("interview").get(pk=self.pk)
+        if card.interview.is_cancelled:
+            raise InterviewCancelled()
+        if card.is_submitted:
+            raise Submitted()
+        card.status, card.recommendation, card.summary = ScorecardStatus.SUBMITTED, recommendation, summary.strip()
+        card.submitted_at = timezone.now()
+        card.clean()
+        card.scores.update(version=F("version") + 1)
+        missing = list(
+            card.interview.questions.filter(Q(added_by__isnull=True) | Q(added_by_id=card.interviewer_id), required=True)
+            .exclude(Exists(card.scores.filter(QuestionScore.answered_q(), question=OuterRef("pk"))))
+            .select_related("revision").order_by("order", "pk")
+        )
+        if missing:
+            raise ScorecardIncomplete(missing)  # rolls back the versions bumped above
+        card.save(update_fields=["status", "recommendation", "summary", "submitted_at", "updated_at"])
+        for field in ("status", "recommendation", "summary", "submitted_at", "updated_at"):
+            setattr(self, field, getattr(card, field))
 
 
 class QuestionScore(models.Model):
@@ -148,22 +235,40 @@ class QuestionScore(models.Model):
     class Meta:
         ordering = ["scorecard", "question__order"]
         constraints = [
-            models.UniqueConstraint(fields=["scorecard", "question"], name="scoring_one_score_per_question"),
+            models.UniqueConstraint(
+                fields=["scorecard", "question"], name="scoring_one_score_per_question",
+                violation_error_message="This question already has a score on this scorecard.",
+            ),
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=4)), name="scoring_score_1_to_4"
+                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=4)), name="scoring_score_1_to_4",
+                violation_error_message="A score is 1, 2, 3 or 4 (or empty).",
             ),
             models.CheckConstraint(
                 condition=Q(skipped=False) | (Q(score__isnull=True) & ~Q(skip_reason="")),
                 name="scoring_skip_has_reason_and_no_score",
+                violation_error_message="A skipped question has a reason and no score.",
             ),
         ]
 
     def __str__(self):
         return f"{self.question}: {self.score if self.score else ('skipped' if self.skipped else '—')}"
 
+    def clean(self):
+        """The rule of scoring_skip_has_reason_and_no_score, in words (a reason of spaces is none)."""
+        if self.skipped and self.score is not None:
+            raise ValidationError({"score": "A skipped question cannot also have a score."})
+        if self.skipped and not self.skip_reason.strip():
+            raise ValidationError({"skip_reason": "Say why the question was skipped."})
+
     @property
     def is_answered(self):
+        """Scored, or skipped with a reason: what a required question needs before submitting."""
         return self.score is not None or (self.skipped and bool(self.skip_reason.strip()))
+
+    @staticmethod
+    def answered_q():
+        """``is_answered`` as a filter, for queries (a reason holds a character other than a space)."""
+        return Q(score__isnull=False) | Q(skipped=True, skip_reason__regex=r"\S")
 
 
 class AutosaveReceipt(models.Model):
@@ -177,7 +282,10 @@ class AutosaveReceipt(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["scorecard", "key"], name="scoring_autosave_key_once"),
+            models.UniqueConstraint(
+                fields=["scorecard", "key"], name="scoring_autosave_key_once",
+                violation_error_message="This change was already saved (its idempotency key was used).",
+            ),
         ]
 
 
@@ -195,7 +303,8 @@ class Amendment(models.Model):
     class Meta:
         ordering = ["scorecard", "at"]
         constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="scoring_amendment_has_reason"),
+            models.CheckConstraint(condition=~Q(reason=""), name="scoring_amendment_has_reason",
+                                   violation_error_message="Say why you are amending a submitted scorecard."),
         ]
 
     @property
@@ -251,7 +360,8 @@ class Decision(models.Model):
             models.Index(fields=["candidate", "-at"], name="scoring_decision_latest"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(rationale=""), name="scoring_decision_has_rationale"),
+            models.CheckConstraint(condition=~Q(rationale=""), name="scoring_decision_has_rationale",
+                                   violation_error_message="Give the rationale of the decision."),
         ]
 
     def __str__(self):

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import CharField, Exists, OuterRef
-from django.db.models.functions import Coalesce, Left
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from interviews.models import Interview, InterviewStatus
+from interviews.models import Interview, InterviewQuestion, InterviewStatus
 
 from .models import RECOMMENDATION_POINTS, Amendment, QuestionScore, Scorecard, ScorecardStatus
 from .scores import competency_scores
@@ -202,10 +201,9 @@ def _interviews_and_questions(candidate):
     for pk, plan_name, starts_at, minutes, *question in (
         candidate.interviews.exclude(status=InterviewStatus.CANCELLED)
         .order_by("starts_at", "pk", "questions__order", "questions__pk")
-        # Each title in SQL as InterviewQuestion.title computes it (the revision's title, else
-        # the free text's first 80 characters): no revision rows are loaded.
+        # Each title in SQL as InterviewQuestion.title computes it: no revision rows are loaded.
         .values_list("pk", "plan_name", "starts_at", "duration_minutes", "questions__pk", "questions__added_by_id",
-                     Coalesce("questions__revision__title", Left("questions__free_text", 80), output_field=CharField()),
+                     InterviewQuestion.title_expression("questions__"),
                      "questions__competency", "questions__weight")
     ):
         if pk not in interviews:

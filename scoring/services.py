@@ -1,15 +1,19 @@
-"""Workflows of scorecards (opening, saving a question's score, submitting, amending) and of
-decisions."""
+"""Workflows of scorecards (opening, saving a question's score, amending) and of decisions.
+Submitting is the scorecard's own method, ``Scorecard.submit``."""
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import audit
 from interviews.models import Candidate, InterviewQuestion, InterviewStatus, Stage
+from questionbank.models import RubricCriterion
 
-from .models import (
-    Amendment, AutosaveReceipt, Decision, DecisionChoice, QuestionScore, Scorecard, ScorecardStatus,
+from .models import (  # noqa: F401 (the exceptions are also imported from here)
+    Amendment, AutosaveReceipt, Decision, DecisionChoice, InterviewCancelled, QuestionScore, ScoreError, Scorecard,
+    ScorecardIncomplete, ScorecardStatus, Submitted,
 )
 
 MAX_NOTES = 20_000
@@ -19,28 +23,12 @@ MAX_SECONDS = 24 * 3600
 MAX_AD_HOC_QUESTIONS = 30
 
 
-class ScoreError(ValueError):
-    """A score write that is not allowed; the message says why, for a 400 response."""
-
-
 class StaleVersion(Exception):
     """The write was based on an older version of the question's score."""
 
     def __init__(self, current):
         self.current = current
         super().__init__("stale version")
-
-
-class Submitted(Exception):
-    """The scorecard is submitted, so it is read-only."""
-
-
-class InterviewCancelled(ScoreError):
-    """The interview was cancelled: nothing of it is scored (no scorecard opened, saved,
-    submitted or amended)."""
-
-    def __init__(self):
-        super().__init__("this interview was cancelled, so it is not scored")
 
 
 def _refuse_cancelled(interview):
@@ -89,10 +77,12 @@ def clean_state(raw, *, criteria_ids, key_point_count):
     if not isinstance(reason, str) or len(reason) > 300:
         raise ScoreError("skip_reason must be text of at most 300 characters")
     reason = reason.strip()
-    if skipped and score is not None:
-        raise ScoreError("a skipped question cannot also have a score")
-    if skipped and not reason:
-        raise ScoreError("say why the question was skipped")
+    try:
+        QuestionScore(score=score, skipped=skipped, skip_reason=reason).clean()
+    except ValidationError as exc:
+        # The model's sentence as a clause of "Not saved: …."
+        message = exc.messages[0].rstrip(".")
+        raise ScoreError(message[:1].lower() + message[1:]) from None
     notes = raw.get("notes") or ""
     if not isinstance(notes, str) or len(notes) > MAX_NOTES:
         raise ScoreError(f"notes must be text of at most {MAX_NOTES} characters")
@@ -145,64 +135,52 @@ def state_of(row):
 
 # One statement, so it is atomic without an explicit transaction: the update applies only if
 # the row is still at the version the client saw, and the idempotency receipt is written in
-# the same statement, so a retried request can never apply twice.
-_APPLY_SQL = """
+# the same statement, so a retried request can never apply twice. (The ORM cannot write an
+# UPDATE and an INSERT as one statement; the table names come from the models.)
+_APPLY_SQL = f"""
 WITH upd AS (
-    UPDATE scoring_questionscore
+    UPDATE {QuestionScore._meta.db_table}
        SET score = %(score)s, skipped = %(skipped)s, skip_reason = %(skip_reason)s,
            criteria_met = %(criteria_met)s, key_points_hit = %(key_points_hit)s, notes = %(notes)s,
            seconds_spent = %(seconds_spent)s, version = version + 1, updated_at = now()
      WHERE id = %(id)s AND version = %(base)s
  RETURNING id, version
 )
-INSERT INTO scoring_autosavereceipt (scorecard_id, key, question_score_id, version, created_at)
+INSERT INTO {AutosaveReceipt._meta.db_table} (scorecard_id, key, question_score_id, version, created_at)
 SELECT %(scorecard_id)s, %(key)s, upd.id, upd.version, now() FROM upd
 ON CONFLICT (scorecard_id, key) DO NOTHING
 RETURNING version
 """
 
 
-# The autosave lookup (docs/autosave.md, query 3): the row only on the requesting user's
-# scorecard, with its revision's criterion ids and key-point count, the scorecard's status, its
-# interview's status, whether the user still holds scoring.add_scorecard (directly or through a
-# group: a user removed from the Interviewers role keeps their panel seat but may not write) and
-# any receipt of this idempotency key. Written once as SQL: built through the ORM (an
-# ArraySubquery, a Subquery and a Coalesce) its compilation cost about 3 ms of Python per
-# request, twice the time the database spent on it (docs/performance.md).
-_LOOKUP_SQL = """
-SELECT qs.id AS pk, qs.scorecard_id, qs.version, sc.status AS card_status, iv.status AS interview_status,
-       EXISTS (SELECT 1 FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
-                WHERE ct.app_label = 'scoring' AND p.codename = 'add_scorecard'
-                  AND (p.id IN (SELECT up.permission_id FROM auth_user_user_permissions up WHERE up.user_id = %(user)s)
-                       OR p.id IN (SELECT gp.permission_id FROM auth_user_groups ug
-                                     JOIN auth_group_permissions gp ON gp.group_id = ug.group_id
-                                    WHERE ug.user_id = %(user)s))) AS may_score,
-       ARRAY(SELECT rc.id FROM questionbank_rubriccriterion rc WHERE rc.revision_id = iq.revision_id) AS criteria_ids,
-       COALESCE(jsonb_array_length(rev.key_points), 0) AS key_point_count,
-       (SELECT r.version FROM scoring_autosavereceipt r WHERE r.scorecard_id = qs.scorecard_id AND r.key = %(key)s
-         LIMIT 1) AS replay_version,
-       qs.score, qs.skipped, qs.skip_reason, qs.criteria_met, qs.key_points_hit, qs.notes, qs.seconds_spent
-  FROM scoring_questionscore qs
-  JOIN scoring_scorecard sc ON sc.id = qs.scorecard_id
-  JOIN interviews_interview iv ON iv.id = sc.interview_id
-  JOIN interviews_interviewquestion iq ON iq.id = qs.question_id
-  LEFT JOIN questionbank_questionrevision rev ON rev.id = iq.revision_id
- WHERE sc.interview_id = %(interview)s AND sc.interviewer_id = %(user)s AND qs.question_id = %(question)s
-"""
-
-
 def autosave_lookup(*, interview_id, user_id, question_id, key):
-    """The score row an autosave may change, as a dict (see _LOOKUP_SQL), or None when the
-    question is not on this user's scorecard for this interview (one per interviewer, so at
-    most one row)."""
+    """The score row an autosave may change, as a dict, or None when the question is not on
+    this user's scorecard for this interview (one per interviewer, so at most one row). One
+    query (docs/autosave.md, query 4): the row with its state and version, its scorecard's and
+    interview's status, the ids of its revision's rubric criteria, its revision's key points,
+    and the version any receipt of this idempotency key recorded (a replay)."""
     if not all(0 < value < 2**63 for value in (interview_id, question_id)):
         return None  # no such row (and out of PostgreSQL's bigint range)
-    with connection.cursor() as cursor:
-        cursor.execute(_LOOKUP_SQL, {"interview": interview_id, "user": user_id, "question": question_id, "key": key})
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return dict(zip([c.name for c in cursor.description], row))
+    row = (
+        QuestionScore.objects.filter(scorecard__interview_id=interview_id, scorecard__interviewer_id=user_id,
+                                     question_id=question_id)
+        .annotate(
+            criteria_ids=ArraySubquery(
+                RubricCriterion.objects.filter(revision_id=OuterRef("question__revision_id")).order_by().values("pk")
+            ),
+            replay_version=Subquery(
+                AutosaveReceipt.objects.filter(scorecard_id=OuterRef("scorecard_id"), key=key).values("version")[:1]
+            ),
+        )
+        .order_by()
+        .values("pk", "scorecard_id", "version", "criteria_ids", "replay_version", *STATE_FIELDS,
+                card_status=F("scorecard__status"), interview_status=F("scorecard__interview__status"),
+                key_points=F("question__revision__key_points"))
+        .first()
+    )
+    if row is not None:
+        row["key_point_count"] = len(row.pop("key_points") or [])
+    return row
 
 
 def autosave_apply(*, row, key, base, state):
@@ -250,65 +228,6 @@ def missing_items(scores):
         s.question for s in scores
         if s.question.required and not s.is_answered
     ]
-
-
-# Submitting (docs/autosave.md): every score row of the scorecard gets its version bumped, so an
-# autosave racing the submit fails its version check instead of changing a submitted scorecard,
-# and the same statement returns each of the scorecard's questions with its row's state (NULL
-# where a row is missing) for the completeness check. The UPDATE locks the rows, and returns
-# them as they are once any concurrent autosave has committed. One statement where locking the
-# rows, reading them with their questions and bumping their versions took three.
-_SUBMIT_ROWS_SQL = """
-WITH card AS (
-    SELECT id FROM scoring_scorecard WHERE interview_id = %(interview)s AND interviewer_id = %(interviewer)s
-), bumped AS (
-    UPDATE scoring_questionscore s SET version = s.version + 1
-      FROM card
-     WHERE s.scorecard_id = card.id
- RETURNING s.question_id, s.score, s.skipped, s.skip_reason
-)
-SELECT q.id, q.required, b.question_id IS NOT NULL AS has_row, b.score, b.skipped, b.skip_reason
-  FROM card
-  JOIN interviews_interviewquestion q
-    ON q.interview_id = %(interview)s AND (q.added_by_id IS NULL OR q.added_by_id = %(interviewer)s)
-  LEFT JOIN bumped b ON b.question_id = q.id
-"""
-
-
-def scorecard_submit(*, interview, interviewer, recommendation, summary):
-    """Submit the interviewer's draft scorecard of the interview. Returns the required
-    questions neither scored nor skipped with a reason (then nothing changes), an empty list
-    once submitted, or None when there is no draft to submit (not opened yet, or submitted).
-    Raises InterviewCancelled for a cancelled interview."""
-    _refuse_cancelled(interview)
-    missing = _submit(interview, interviewer, recommendation, summary.strip())
-    if not missing:
-        return missing
-    return list(InterviewQuestion.objects.filter(pk__in=missing).select_related("revision").order_by("order", "pk"))
-
-
-@transaction.atomic
-def _submit(interview, interviewer, recommendation, summary):
-    """Two statements, and no read of the scorecard first: the scorecard submitted if it is
-    still a draft (the UPDATE locks it, before its rows, as amendments do), then its rows
-    bumped and checked. When a required question is open, its id is returned and nothing of
-    this is kept (the transaction is rolled back)."""
-    now = timezone.now()
-    if not Scorecard.objects.filter(interview=interview, interviewer=interviewer, status=ScorecardStatus.DRAFT).update(
-        status=ScorecardStatus.SUBMITTED, recommendation=recommendation, summary=summary, submitted_at=now, updated_at=now,
-    ):
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(_SUBMIT_ROWS_SQL, {"interview": interview.pk, "interviewer": interviewer.pk})
-        rows = cursor.fetchall()
-    # The rule of QuestionScore.is_answered, applied to the returned values.
-    missing = [
-        pk for pk, required, has_row, score, skipped, reason in rows
-        if required and not (has_row and QuestionScore(score=score, skipped=skipped, skip_reason=reason).is_answered)
-    ]
-    if missing:
-        transaction.set_rollback(True)  # neither the status nor the versions change
-    return missing
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ interview_urls = [
     path("live/adhoc/", live.adhoc, name="adhoc"),
     path("autosave/", live.autosave, name="autosave"),
     path("scorecard/", scorecard.scorecard, name="scorecard"),
+    path("scorecard/submit/", scorecard.submit, name="submit"),
     path("scorecard/amend/", scorecard.amend, name="amend"),
 ]
 

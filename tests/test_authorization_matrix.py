@@ -92,8 +92,9 @@ MATRIX = {
     "scoring:live":                 ("GET",  [L, 403, 200, 302, 404, 403, 404]),
     "scoring:live_save":            ("POST", [L, 403, 404, 404, 404, 403, 404]),
     "scoring:adhoc":                ("POST", [L, 403, 302, 302, 404, 403, 404]),
-    "scoring:autosave":             ("POST", [L, 404, 200, 409, 404, 404, 404]),  # only the owner writes
+    "scoring:autosave":             ("POST", [L, 403, 200, 409, 404, 403, 404]),  # only the owner writes
     "scoring:scorecard":            ("GET",  [L, 403, 200, 200, 404, 403, 404]),
+    "scoring:submit":               ("POST", [L, 403, 400, 302, 404, 403, 404]),  # 400: no recommendation
     "scoring:amend":                ("POST", [L, 403, 302, 400, 404, 403, 404]),
     "scoring:debrief":              ("GET",  [L, 200, 200, 200, 404, 200, 200]),
     "scoring:decision":             ("POST", [L, 400, 403, 403, 404, 403, 400]),
@@ -123,8 +124,9 @@ OTHERS = {
     "scoring:compare":              [L, 404, 403, 403, 403, 404, 200],
     "scoring:live":                 [L, 403, 404, 404, 404, 403, 404],
     "scoring:live_save":            [L, 403, 404, 404, 404, 403, 404],
-    "scoring:autosave":             [L, 404, 404, 404, 404, 404, 404],
+    "scoring:autosave":             [L, 403, 404, 404, 404, 403, 404],
     "scoring:scorecard":            [L, 403, 404, 404, 404, 403, 404],
+    "scoring:submit":               [L, 403, 404, 404, 404, 403, 404],
     "scoring:amend":                [L, 403, 404, 404, 404, 403, 404],
     "scoring:debrief":              [L, 404, 404, 404, 404, 404, 200],
     "scoring:decision":             [L, 404, 404, 404, 404, 404, 400],

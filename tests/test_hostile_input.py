@@ -236,8 +236,9 @@ EXERCISES = {
         "key": uuid.uuid4().hex, "question": w.question.pk, "version": 0, "state": {
             "score": 3, "skipped": False, "skip_reason": "", "criteria": [w.criterion.pk] if w.criterion else [],
             "key_points": [0], "notes": "ok", "seconds": 12}}),
-    "scoring:scorecard": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk}, get=NONE,
-                                  post=lambda w: {"recommendation": "yes", "summary": "Clear thinking."}),
+    "scoring:scorecard": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk}, get=NONE),
+    "scoring:submit": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk},
+                               post=lambda w: {"recommendation": "yes", "summary": "Clear thinking."}),
     "scoring:amend": Exercise("done", kwargs=lambda w: {"pk": w.interview.pk}, post=lambda w: {
         "field": f"score:{w.question.pk}", "score": "2", "recommendation": "", "text": "", "reason": "Misclicked"}),
     "scoring:debrief": Exercise("hm", kwargs=lambda w: {"pk": w.candidate.pk}, get=lambda w: {"format": "html"}),

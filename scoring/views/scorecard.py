@@ -1,18 +1,20 @@
-"""Submitting a scorecard, and amending it once submitted. Nothing of a cancelled interview is
-submitted or amended; a scorecard it already had is shown read-only."""
+"""The review-and-submit page of a scorecard, submitting it, and amending it once submitted.
+Nothing of a cancelled interview is submitted or amended; a scorecard it already had is shown
+read-only."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from interviews.models import InterviewStatus
 
 from ..forms import AmendForm, SubmitForm
-from ..models import Scorecard
+from ..models import Scorecard, ScorecardIncomplete, Submitted
 from ..scores import competency_scores
-from ..services import ScoreError, missing_items, scorecard_amend, scorecard_open, scorecard_submit
-from .live import _interview_for_panelist, refuse_cancelled
+from ..services import ScoreError, missing_items, scorecard_amend, scorecard_open
+from .live import interview_for_panelist, refuse_cancelled
 
 
 def _context(card):
@@ -28,56 +30,64 @@ def _context(card):
     }
 
 
-def _cancelled(request, interview):
-    """A cancelled interview: a submit is refused (what was typed is said back); a scorecard
-    it already has is shown read-only, and none is created."""
-    card = Scorecard.objects.filter(interview=interview, interviewer=request.user).first()
-    if request.method == "POST" or card is None:
-        return refuse_cancelled(request, interview, typed=request.POST.get("summary", ""))
-    return render(request, "scoring/scorecard.html", {"interview": interview, **_context(card), "cancelled": True})
-
-
-@permission_required("scoring.add_scorecard", raise_exception=True)
-def scorecard(request, pk):
-    interview = _interview_for_panelist(request, pk)
-    if interview.status == InterviewStatus.CANCELLED:
-        return _cancelled(request, interview)
-    form = SubmitForm(request.POST) if request.method == "POST" else None
-    missing = None
-    if form is not None and form.is_valid():
-        # A submit needs nothing of the page: the draft is submitted (or refused) in two
-        # statements, without opening it first (2 queries, left to the pages that are shown:
-        # a successful submit redirects). Only a scorecard never opened is opened, then submitted.
-        submit = {"interview": interview, "interviewer": request.user,
-                  "recommendation": form.cleaned_data["recommendation"], "summary": form.cleaned_data["summary"]}
-        missing = scorecard_submit(**submit)
-        if missing is None and not scorecard_open(interview=interview, interviewer=request.user).is_submitted:
-            missing = scorecard_submit(**submit)  # now it has a score row per question
-        if missing == []:
-            messages.success(request, "Scorecard submitted. It is read-only now; amendments need a reason.")
-            return redirect("scoring:scorecard", pk=interview.pk)
-    card = scorecard_open(interview=interview, interviewer=request.user)
-    status = 200
-    if form is not None and not card.is_submitted:
-        if missing:
-            messages.error(request, "Not submitted yet: score or skip (with a reason) every required question listed below.")
-        status = 400
-    else:
-        form = SubmitForm(initial={"recommendation": card.recommendation, "summary": card.summary})
-    # Built only for a page that is shown: a successful submit redirects, and loading every
-    # score with its question's revision first cost it a query and ~3 ms (docs/performance.md).
-    context = {"interview": interview, **_context(card), "form": form}
-    if missing:
-        context["missing"] = missing
+def _render(request, interview, card, *, form=None, status=200):
+    """The page: a draft with its submit form (``form`` as posted, when refused), a submitted
+    scorecard with its amendment form."""
+    context = {"interview": interview, **_context(card)}
     if card.is_submitted:
         context["amend_form"] = AmendForm(scores=context["scores"])
+    else:
+        context["form"] = form or SubmitForm(initial={"recommendation": card.recommendation, "summary": card.summary})
     return render(request, "scoring/scorecard.html", context, status=status)
+
+
+@require_GET
+@permission_required("scoring.add_scorecard", raise_exception=True)
+def scorecard(request, pk):
+    interview = interview_for_panelist(request, pk)
+    if interview.status == InterviewStatus.CANCELLED:
+        # Shown read-only if it exists; none is created.
+        card = Scorecard.objects.filter(interview=interview, interviewer=request.user).first()
+        if card is None:
+            return refuse_cancelled(request, interview)
+        return render(request, "scoring/scorecard.html", {"interview": interview, **_context(card), "cancelled": True})
+    return _render(request, interview, scorecard_open(interview=interview, interviewer=request.user))
+
+
+@require_POST
+@permission_required("scoring.add_scorecard", raise_exception=True)
+def submit(request, pk):
+    interview = interview_for_panelist(request, pk)
+    if interview.status == InterviewStatus.CANCELLED:
+        return refuse_cancelled(request, interview, typed=request.POST.get("summary", ""))
+    # Opened first: a scorecard never opened gets its score rows, so it is submitted once.
+    card = scorecard_open(interview=interview, interviewer=request.user)
+    if card.is_submitted:
+        messages.info(request, "This scorecard was already submitted; it is read-only now.")
+        return redirect("scoring:scorecard", pk=interview.pk)
+    form = SubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            card.submit(**form.cleaned_data, by=request.user)
+        except ValidationError as exc:  # Scorecard.clean: no recommendation or summary
+            form.add_error(None, exc)
+        except ScorecardIncomplete:
+            # The page lists the questions still to do (missing_items, the same rule).
+            messages.error(request, "Not submitted yet: score or skip (with a reason) every required question "
+                                    "listed below.")
+        except Submitted:
+            messages.info(request, "This scorecard was already submitted; it is read-only now.")
+            return redirect("scoring:scorecard", pk=interview.pk)
+        else:
+            messages.success(request, "Scorecard submitted. It is read-only now; amendments need a reason.")
+            return redirect("scoring:scorecard", pk=interview.pk)
+    return _render(request, interview, card, form=form, status=400)
 
 
 @require_POST
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def amend(request, pk):
-    interview = _interview_for_panelist(request, pk)
+    interview = interview_for_panelist(request, pk)
     if interview.status == InterviewStatus.CANCELLED:
         typed = "; ".join(t for t in (request.POST.get("text", "").strip(), request.POST.get("reason", "").strip()) if t)
         return refuse_cancelled(request, interview, typed=typed)

@@ -11,10 +11,8 @@ import { openQueue } from "./autosave-queue.js";
   var main = document.getElementById("main");
   if (!script || !main) return;
 
-  // The forms posting to this page (submit): they wait while changes are queued.
-  var forms = Array.prototype.filter.call(document.querySelectorAll("form"), function (form) {
-    return (form.getAttribute("method") || "").toLowerCase() === "post" && !form.getAttribute("action");
-  });
+  // The submit form: it waits while changes are queued.
+  var forms = Array.prototype.slice.call(document.querySelectorAll("form[data-submit-form]"));
   var touched = false;  // something typed into the submit form: a reload would lose it
   forms.forEach(function (form) { form.addEventListener("input", function () { touched = true; }); });
 

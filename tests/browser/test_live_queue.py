@@ -189,7 +189,7 @@ def test_a_change_refused_because_the_interviewer_role_was_taken_away_says_so_be
     page.on("response", lambda response: answers.append(response.status) if AUTOSAVE.match(response.url) else None)
     page.keyboard.press("4")
     notice = page.locator("#question-1 [data-notice]")
-    expect(notice).to_contain_text("Not saved: You no longer hold the interviewer role, so nothing can be saved here.")
+    expect(notice).to_contain_text("Not saved: Your role does not allow this (an administrator may have changed it")
     expect(notice).to_contain_text("What was not saved: score 4.")
     expect(page.locator("#save-state")).to_have_text("Not saved: question 1")
     s.shot("live-role-removed")

@@ -1,5 +1,5 @@
 """The autosave endpoint: idempotent replay, stale versions refused, invalid input refused
-with 400 (never 500), only the owner writes, and at most 4 queries."""
+with 400 (never 500), only the owner writes (other roles get a JSON 403), and at most 5 queries."""
 
 import json
 import uuid
@@ -114,9 +114,17 @@ def test_a_recruiter_and_an_outsider_cannot_score(as_user, live_client, intervie
     row = first_row(interview, interviewer)
     for user in (recruiter, outsider):
         response = post(as_user(user), interview, {"key": key(), "question": row.question_id, "version": 0, "state": state()})
-        assert response.status_code == 404
+        # Refused by role before anything is looked up, as the live page's other views are; in
+        # JSON, so the page's script sets the change aside instead of retrying it as signed out.
+        assert response.status_code == 403
+        assert response.json()["error"] == "forbidden" and "Your role does not allow this" in response.json()["message"]
     row.refresh_from_db()
     assert row.version == 0
+
+
+def test_a_page_asking_for_html_still_gets_the_403_page(as_user, interview, recruiter):
+    response = as_user(recruiter).post(f"/interviews/{interview.pk}/live/save/", {"question": 1})
+    assert response.status_code == 403 and "You can't do that with your role" in response.content.decode()
 
 
 def test_anonymous_autosave_is_sent_to_login(client, interview):
@@ -136,21 +144,22 @@ def test_a_submitted_scorecard_refuses_autosave(live_client, interview, intervie
     assert response.status_code == 409 and response.json()["error"] == "submitted"
 
 
-def test_autosave_takes_at_most_four_queries(live_client, interview, interviewer, django_assert_max_num_queries):
+def test_autosave_takes_at_most_five_queries(live_client, interview, interviewer, django_assert_max_num_queries):
     row = first_row(interview, interviewer)
-    # Session, user, one lookup (row + ownership + rubric ids + receipt), one apply statement.
-    with django_assert_max_num_queries(4):
+    # Session, user, the user's permissions and groups (one query), one lookup (row + ownership
+    # + statuses + rubric ids + key points + receipt), one apply statement.
+    with django_assert_max_num_queries(5):
         response = post(live_client, interview, {"key": key(), "question": row.question_id, "version": 0, "state": state()})
     assert response.status_code == 200
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         response = post(live_client, interview, {"key": key(), "question": row.question_id, "version": 1, "state": state(notes="more")})
     assert response.json()["version"] == 2
 
 
 def test_it_saves_an_ad_hoc_free_text_question_and_answers_404_for_ids_out_of_range(live_client, interview, interviewer):
-    # The lookup is one precompiled SQL statement (scoring.services.autosave_lookup): a question
-    # without a revision has no criteria and no key points, and ids PostgreSQL cannot hold are
-    # simply not found (never a 500).
+    # The lookup (scoring.services.autosave_lookup) joins the revision: a question without one
+    # has no criteria and no key points, and ids PostgreSQL cannot hold are simply not found
+    # (never a 500).
     from scoring.services import adhoc_add
 
     card = Scorecard.objects.get(interview=interview, interviewer=interviewer)

@@ -306,7 +306,7 @@ def test_a_new_submission_shows_on_the_next_view(hm_client, position, interviewe
 
     panelist = Client()
     panelist.force_login(interviewer2)
-    submitted = panelist.post(f"/interviews/{iv.pk}/scorecard/", {"recommendation": "no", "summary": "Struggled."})
+    submitted = panelist.post(f"/interviews/{iv.pk}/scorecard/submit/", {"recommendation": "no", "summary": "Struggled."})
     assert submitted.status_code == 302
     body = hm_client.get(URL).content.decode()
     assert "from 2 submitted scorecards (6 question scores)" in body

@@ -129,7 +129,7 @@ def test_it_erases_every_trace_of_a_candidate_touched_by_every_feature_and_keeps
     assert adhoc.question.ad_hoc and adhoc.question.free_text == ADHOC_TEXT
     QuestionScore.objects.filter(pk=first.pk).update(skipped=True, skip_reason=SKIP_REASON)
     QuestionScore.objects.filter(pk__in=[second.pk, third.pk, adhoc.pk]).update(score=3, notes=QUESTION_NOTE)
-    submitted = ivan.post(f"/interviews/{interview.pk}/scorecard/", {"recommendation": "yes", "summary": SUMMARY})
+    submitted = ivan.post(f"/interviews/{interview.pk}/scorecard/submit/", {"recommendation": "yes", "summary": SUMMARY})
     assert submitted.status_code == 302
     card.refresh_from_db()
     scorecard_amend(scorecard=card, by=interviewer, reason=AMEND_REASON,

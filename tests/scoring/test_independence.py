@@ -91,7 +91,7 @@ def test_it_refuses_every_score_write_on_a_cancelled_interview(as_user, intervie
     assert autosave.status_code == 409 and autosave.json()["error"] == "cancelled"
     assert "cancelled" in autosave.json()["message"]
 
-    submit = client.post(f"/interviews/{interview.pk}/scorecard/", {"recommendation": "strong_no", "summary": "My view"})
+    submit = client.post(f"/interviews/{interview.pk}/scorecard/submit/", {"recommendation": "strong_no", "summary": "My view"})
     assert submit.status_code == 302 and "My view" in client.get(submit["Location"]).content.decode()
 
     row.refresh_from_db()
@@ -122,7 +122,7 @@ def test_no_scorecard_is_opened_for_a_cancelled_interview(as_user, interview, in
         scorecard_open(interview=interview, interviewer=interviewer2)
     client = as_user(interviewer2)
     assert client.get(f"/interviews/{interview.pk}/scorecard/").status_code == 302
-    assert client.post(f"/interviews/{interview.pk}/scorecard/", {"recommendation": "yes", "summary": "x"}).status_code == 302
+    assert client.post(f"/interviews/{interview.pk}/scorecard/submit/", {"recommendation": "yes", "summary": "x"}).status_code == 302
     assert not Scorecard.objects.exists()
 
 

@@ -49,7 +49,7 @@ def test_an_interviewer_not_on_the_panel_gets_404(as_user, interview):
     assert not Scorecard.objects.filter(interviewer=stranger).exists()
 
 
-@pytest.mark.parametrize("suffix", ["live/save/", "live/adhoc/", "scorecard/amend/"])
+@pytest.mark.parametrize("suffix", ["live/save/", "live/adhoc/", "scorecard/submit/", "scorecard/amend/"])
 def test_post_only_views_answer_405_to_get(live_client, interview, suffix):
     assert live_client.get(url(interview, suffix)).status_code == 405
 
@@ -131,8 +131,8 @@ def test_the_live_page_query_count_does_not_grow_with_questions(as_user, hiring_
     interview = make_interview(candidate=make_candidate(position=position), plan=plan, interviewers=[interviewer])
     client = as_user(interviewer)
     client.get(url(interview))  # first visit creates the scorecard
-    # Session, user, permissions (2: the user's own and its groups') and group names (1, the
-    # header's role label), interview on my panel, scorecard, questions
-    # without a score row (none), scores with questions, revisions, criteria and anchors.
+    # Session, user, permissions (2: its own and its groups') and group names (1), interview on my panel, scorecard, questions
+    # without a score row (none), scores with their questions and revisions (joined), the
+    # revisions' rubric criteria, their anchors.
     with django_assert_num_queries(9):
         assert client.get(url(interview)).status_code == 200

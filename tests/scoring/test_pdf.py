@@ -61,6 +61,18 @@ def test_a_latin_name_does_not_load_the_fallback_font(hm_client, interview, inte
     assert "WenQuanYiMicroHei" not in fonts_of(pdf_of(hm_client, candidate))
 
 
+def test_a_polish_name_prints_as_typed_in_the_main_font(hm_client, interview, interviewer):
+    # The code review read an older pdf.py that encoded text to Latin-1 with "replace", so
+    # "Łukasz" printed as "?ukasz". PT Sans draws Latin Extended-A itself.
+    candidate = interview.candidate
+    candidate.name = "Łukasz Żółć"
+    candidate.save(update_fields=["name"])
+    make_scorecard(interview, interviewer, [4, 3, 2])
+    reader = pdf_of(hm_client, candidate)
+    assert "Debrief: Łukasz Żółć" in text_of(reader) and "?ukasz" not in text_of(reader)
+    assert "WenQuanYiMicroHei" not in fonts_of(reader)
+
+
 def test_a_name_no_font_has_still_gives_a_pdf(hm_client, interview):
     candidate = interview.candidate
     candidate.name = "أحمد 🙂 Ødegård"

@@ -55,7 +55,7 @@ def test_the_migration_marks_todays_starter_templates_and_nothing_else(hiring_ma
     starter = make_plan(name="Loaded from the YAML file")  # no position, no creator
     mine = InterviewPlan.objects.create(name="A template of my own", created_by=hiring_manager)
     for_position = make_plan(position=position)
-    migration = importlib.import_module("interviews.migrations.0004_starter_flag_and_limits")
+    migration = importlib.import_module("interviews.migrations.0005_starter_flag_and_limits")
     migration.mark_starter_templates(apps, None)
     assert set(InterviewPlan.objects.filter(is_starter=True)) == {starter}
     assert not InterviewPlan.objects.get(pk=mine.pk).is_starter

@@ -339,8 +339,8 @@ def test_a_new_decision_shows_on_the_next_view(hiring_manager, position, intervi
 def test_a_deleted_candidate_leaves_the_figures_on_the_next_view(hiring_manager, position, interviewer):
     plan = make_plan(position=position)
     kept, gone = (interview(position, plan, [interviewer]) for _ in range(2))
-    make_scorecard(kept, interviewer, [3, 3, 3])
-    make_scorecard(gone, interviewer, [1, 1, 1])
+    make_scorecard(interview=kept, interviewer=interviewer, scores=[3, 3, 3])
+    make_scorecard(interview=gone, interviewer=interviewer, scores=[1, 1, 1])
     assert interviewer_row(report(), interviewer).mean.n == 6
     gone.candidate.delete()
     row = interviewer_row(report(), interviewer)

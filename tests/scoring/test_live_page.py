@@ -134,5 +134,5 @@ def test_the_live_page_query_count_does_not_grow_with_questions(as_user, hiring_
     # Session, user, permissions (2: its own and its groups') and group names (1), interview on my panel, scorecard, questions
     # without a score row (none), scores with their questions and revisions (joined), the
     # revisions' rubric criteria, their anchors.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert client.get(url(interview)).status_code == 200

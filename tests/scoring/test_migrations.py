@@ -36,7 +36,7 @@ def ad_hoc(db):
     """An interview with two interviewers and an ad-hoc question of the second one's scorecard."""
     manager, ivan, olga = make_user("m-hm"), make_user("m-ivan"), make_user("m-olga")
     position = make_position(hiring_manager=manager)
-    interview = make_interview(candidate=make_candidate(position), plan=make_plan(position=position),
+    interview = make_interview(candidate=make_candidate(position=position), plan=make_plan(position=position),
                                interviewers=[ivan, olga])
     scorecard_open(interview=interview, interviewer=ivan)
     card = scorecard_open(interview=interview, interviewer=olga)

@@ -67,7 +67,7 @@ def test_a_polish_name_prints_as_typed_in_the_main_font(hm_client, interview, in
     candidate = interview.candidate
     candidate.name = "Łukasz Żółć"
     candidate.save(update_fields=["name"])
-    make_scorecard(interview, interviewer, [4, 3, 2])
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[4, 3, 2])
     reader = pdf_of(hm_client, candidate)
     assert "Debrief: Łukasz Żółć" in text_of(reader) and "?ukasz" not in text_of(reader)
     assert "WenQuanYiMicroHei" not in fonts_of(reader)

@@ -126,7 +126,7 @@ def test_a_successful_submit_takes_a_fixed_number_of_queries_and_loads_no_page(l
     # scorecard locked with its interview, its score rows' versions bumped, its required
     # questions not answered (none), the scorecard saved. The scores the page would show are
     # not loaded: a successful submit redirects.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = submit(live_client, interview)
     assert response.status_code == 302
     assert Scorecard.objects.get(interviewer=interviewer).status == "submitted"
@@ -138,7 +138,7 @@ def test_a_scorecard_never_opened_is_opened_then_submitted_once_when_nothing_is_
     client = as_user(interviewer)  # straight to the submit, without the live page first
     # As above, plus creating the scorecard (a savepoint, the insert and its release), its
     # score rows (one insert) and recording when it was started: one submit, not two.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         assert submit(client, interview).status_code == 302
     card = Scorecard.objects.get(interviewer=interviewer)
     assert card.status == "submitted" and card.scores.count() == interview.questions.count()

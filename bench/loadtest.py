@@ -36,7 +36,6 @@ import http.client
 import json
 import os
 import platform
-import random
 import secrets
 import signal
 import subprocess
@@ -49,25 +48,19 @@ ROOT = Path(__file__).resolve().parents[1]
 # As in bench/bench.py: the project root first, so "bench" is the folder, not bench/bench.py.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 from bench import loadtest_report as report  # noqa: E402 (needs the path above)
+from bench.loadtest_clients import (  # noqa: E402
+    BUSY_AUTOSAVE_PAUSE, HOST, HUMAN_AUTOSAVE_PAUSE, INTERVIEWER_SHARE, READER_PAGES, READER_PAUSE, Interviewer, Reader,
+    run_phase, split,
+)
 from bench.pgserver import fresh_server  # noqa: E402
 from bench.seed import SMALL, Scale  # noqa: E402
 
 PGDATA = ROOT / ".pgdata-loadtest"
-HOST = "127.0.0.1"
 SETTINGS = "bench.loadtest_settings"  # production settings + the bare view's URL
 # The capacity run's data set: a bank of 10k questions to search, 400 candidates with 2,000
 # past interviews and 40,000 scores, and one position with 200 candidates (the comparison).
 CAPACITY_SCALE = Scale("loadtest", questions=10_000, positions=10, candidates=400, comparison_candidates=200,
                        interviewers=40)
-# Pauses, in seconds, between one action of a client and its next.
-HUMAN_AUTOSAVE_PAUSE = (2.0, 5.0)  # an interviewer typing notes, scoring, moving on
-READER_PAUSE = (5.0, 15.0)  # a recruiter or hiring manager reading a page
-BUSY_AUTOSAVE_PAUSE = (0.05, 0.4)  # the fault run: far busier than a person
-INTERVIEWER_SHARE = 0.8  # four clients in five are interviewers, the rest readers
-READER_PAGES = (("debrief", 5), ("compare", 2), ("search", 3))  # relative weights
-SEARCH_WORDS = ["regularization", "overfitting", "gradient descent", "precision recall", "embedding",
-                "cross validation", "imbalanced", "feature leakage", "attention", "bias variance"]
-IDLE_RECONNECT = 4.0  # gunicorn closes an idle keep-alive connection after 5 s (config/gunicorn.py)
 
 
 # --- The database and the server -------------------------------------------------------------
@@ -216,189 +209,6 @@ def stop_gunicorn(process):
         process.wait(20)
     except subprocess.TimeoutExpired:
         process.kill()
-
-
-# --- The clients --------------------------------------------------------------------------------
-
-
-class Connection:
-    """One client's keep-alive connection, as a browser holds it: reopened when idle longer than
-    gunicorn keeps it, and a request that fails on a reused connection before any answer is sent
-    again once on a fresh one (browsers do the same; autosave's idempotency key makes it safe)."""
-
-    def __init__(self, port):
-        self.port, self.conn, self.used_at = port, None, 0.0
-        self.reconnects = 0
-
-    def request(self, method, url, body, headers):
-        for attempt in (1, 2):
-            reused = self.conn is not None and time.monotonic() - self.used_at < IDLE_RECONNECT
-            if not reused:
-                self.close()
-                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-            try:
-                self.conn.request(method, url, body=body, headers=headers)
-                response = self.conn.getresponse()
-                data = response.read()
-                self.used_at = time.monotonic()
-                return response.status, data
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                self.close()
-                if not reused or attempt == 2:
-                    raise
-                self.reconnects += 1
-            except (OSError, http.client.HTTPException):
-                self.close()
-                raise
-
-    def close(self):
-        if self.conn is not None:
-            self.conn.close()
-        self.conn = None
-
-
-class Interviewer:
-    """One interviewer of a live interview: makes changes and sends them as static/js/live.js
-    does. Its state (versions, acknowledged changes) lasts across the phases of a run."""
-
-    def __init__(self, n, port, session_key, interview_id, user_id, questions):
-        csrf = secrets.token_hex(16)
-        self.n, self.interview_id, self.user_id, self.questions = n, interview_id, user_id, questions
-        self.headers = {"Content-Type": "application/json", "X-CSRFToken": csrf, "Host": HOST,
-                        "Cookie": f"sessionid={session_key}; csrftoken={csrf}"}
-        self.http = Connection(port)
-        self.versions = {q: 0 for q in questions}
-        self.queue = []
-        self.acked = {q: [] for q in questions}  # acknowledged states, in order, per question
-        self.bare_acked = 0
-        self.sent = self.retries = self.replays = self.out_of_order = self.conflicts = self.refused = 0
-        self.rng = random.Random(n)
-        self.seq = 0
-        self.samples = []  # (request type, started at, ms, ok)
-
-    def change(self, target):
-        self.seq += 1
-        question = self.rng.choice(self.questions)
-        state = {"score": self.rng.randint(1, 4), "skipped": False, "skip_reason": "", "criteria": [], "key_points": [],
-                 "notes": f"client {self.n} change {self.seq}", "seconds": self.seq}
-        self.queue.append({"key": secrets.token_hex(12), "question": question, "state": state, "target": target})
-
-    def flush_one(self):
-        op = self.queue[0]
-        bare = op["target"] == "bare"
-        if not bare:
-            op.setdefault("base", self.versions[op["question"]])
-        body = json.dumps({"key": op["key"], "question": op["question"], "version": op.get("base", 0),
-                           "state": op["state"]})
-        url = f"/bench/interviews/{self.interview_id}/autosave/" if bare else f"/interviews/{self.interview_id}/autosave/"
-        self.sent += 1
-        started = time.monotonic()
-        try:
-            status, data = self.http.request("POST", url, body, self.headers)
-        except (OSError, http.client.HTTPException):
-            status, data = None, b""
-        ms = (time.monotonic() - started) * 1000
-        kind = "bare" if bare else "autosave"
-        if status is None or status >= 500 or not data.startswith(b"{"):
-            self.samples.append((kind, started, ms, False))
-            self.retries += 1
-            time.sleep(0.2)
-            return
-        self.samples.append((kind, started, ms, status == 200))
-        answer = json.loads(data)
-        if status == 200 and bare:
-            self.bare_acked += 1
-        elif status == 200:
-            version = answer["version"]
-            if answer.get("replayed"):
-                self.replays += 1
-            if version != op["base"] + 1:
-                self.out_of_order += 1
-            self.versions[op["question"]] = version
-            self.acked[op["question"]].append(op["state"])
-        elif status == 409:
-            self.conflicts += 1  # cannot happen with one writer per scorecard
-        else:
-            self.refused += 1
-        self.queue.pop(0)
-
-    def run(self, target, pause, stop_at, drain_until):
-        """Change and send until ``stop_at`` (a change every ``pause`` seconds, or back to back
-        when ``pause`` is None), then drain the queue until ``drain_until``."""
-        next_change = time.monotonic() + (self.rng.uniform(0, pause[0]) if pause else 0)
-        while time.monotonic() < stop_at:
-            if time.monotonic() >= next_change:
-                self.change(target)
-                next_change = time.monotonic() + (self.rng.uniform(*pause) if pause else 0)
-            if self.queue:
-                self.flush_one()
-            else:
-                time.sleep(max(0.0, min(next_change, stop_at) - time.monotonic()))
-        while self.queue and time.monotonic() < drain_until:
-            self.flush_one()
-
-
-class Reader:
-    """A hiring manager or recruiter: opens a debrief, the comparison or a bank search, reads it
-    for 5-15 s, opens the next."""
-
-    def __init__(self, n, port, session_key, compared, candidates):
-        self.rng = random.Random(10_000 + n)
-        self.headers = {"Host": HOST, "Cookie": f"sessionid={session_key}"}
-        self.http = Connection(port)
-        self.compared, self.candidates = compared, candidates
-        self.samples = []
-
-    def url(self, kind):
-        if kind == "debrief":
-            return f"/candidates/{self.rng.choice(self.candidates)}/debrief/"
-        if kind == "compare":
-            return f"/positions/{self.compared}/compare/"
-        return "/questions/?q=" + self.rng.choice(SEARCH_WORDS).replace(" ", "+")
-
-    def open(self, kind):
-        started = time.monotonic()
-        try:
-            status, _ = self.http.request("GET", self.url(kind), None, self.headers)
-        except (OSError, http.client.HTTPException):
-            status = None
-        self.samples.append((kind, started, (time.monotonic() - started) * 1000, status == 200))
-        return status
-
-    def run(self, stop_at):
-        time.sleep(self.rng.uniform(0, READER_PAUSE[0]))
-        kinds, weights = zip(*READER_PAGES)
-        while time.monotonic() < stop_at:
-            self.open(self.rng.choices(kinds, weights)[0])
-            time.sleep(max(0.0, min(self.rng.uniform(*READER_PAUSE), stop_at - time.monotonic())))
-
-
-def split(clients):
-    """(interviewers, readers) of a client count: four in five interviewers, an even number."""
-    interviewers = 2 * round(clients * INTERVIEWER_SHARE / 2)
-    return interviewers, clients - interviewers
-
-
-def run_phase(name, interviewers, readers, target, pause, seconds, warmup):
-    """Run ``interviewers`` (sending to ``target``: "app" or "bare") and ``readers`` for ``seconds``;
-    the figures count the requests started after ``warmup`` seconds and before the end."""
-    for client in interviewers + readers:
-        client.samples = []
-    started = time.monotonic()
-    stop_at, drain_until = started + seconds, started + seconds + 60
-    threads = [threading.Thread(target=c.run, args=(target, pause, stop_at, drain_until), daemon=True)
-               for c in interviewers]
-    threads += [threading.Thread(target=r.run, args=(stop_at,), daemon=True) for r in readers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    window_start = started + warmup
-    samples = [(kind, ms, ok) for c in interviewers + readers for kind, at, ms, ok in c.samples
-               if window_start <= at < stop_at]
-    return {"name": name, "clients": len(interviewers) + len(readers), "interviewers": len(interviewers),
-            "readers": len(readers), "target": target, "seconds": seconds, "warmup_seconds": warmup,
-            "requests": report.summarize(samples, seconds - warmup)}
 
 
 def smoke_check(interviewer, reader):
@@ -572,19 +382,35 @@ def run_capacity(args, log):
         autosave_rps = sum(r["requests"]["autosave"]["requests_per_second"] for r in saturation["app"]) / 2
         bare_rps = sum(r["requests"]["bare"]["requests_per_second"] for r in saturation["bare"]) / 2
         ratio, passed, verdict = report.saturation_verdict(autosave_rps, bare_rps)
-        # Capacity: the levels, then (if the largest held) a ramp of bigger client counts until one misses.
+        # Capacity: the levels, then (if the largest held) a ramp of bigger client counts until one
+        # misses, then up to two bisections between the last count that held and the first that missed.
         steps = [(split(p["clients"])[0], p["requests"]["autosave"]["p95_ms"], p["requests"]["autosave"]["errors"])
-                 for p in phases if p["target"] == "app" and p["name"].endswith("clients, app")]
+                 for p in phases if p["name"] in {f"{c} clients, app" for c in levels}]
+        tried = list(levels)
+
+        def step(clients, name):
+            result = phase(name, clients, "app", HUMAN_AUTOSAVE_PAUSE, args.ramp_seconds, min(5.0, args.ramp_seconds / 4))
+            row = result["requests"]["autosave"]
+            steps.append((split(clients)[0], row["p95_ms"], row["errors"]))
+            tried.append(clients)
+
         if ramp and not report.capacity(steps)["bounded"]:
             log(f"Ramp: {ramp} clients, {args.ramp_seconds}s each, until autosave p95 reaches "
                 f"{report.CAPACITY_P95_MS:.0f} ms")
             for clients in ramp:
-                result = phase(f"ramp {clients} clients, app", clients, "app", HUMAN_AUTOSAVE_PAUSE, args.ramp_seconds,
-                               min(5.0, args.ramp_seconds / 4))
-                row = result["requests"]["autosave"]
-                steps.append((split(clients)[0], row["p95_ms"], row["errors"]))
+                step(clients, f"ramp {clients} clients")
                 if report.capacity(steps)["bounded"]:
                     break
+        for _ in range(args.bisections):
+            held = report.capacity(steps)
+            if not held["bounded"] or held["interviewers"] is None:
+                break
+            low = max(c for c in tried if split(c)[0] == held["interviewers"])
+            high = min(c for c in tried if split(c)[0] == held["first_miss_interviewers"])
+            middle = 10 * round((low + high) / 20)
+            if middle in (low, high):
+                break
+            step(middle, f"bisect {middle} clients")
         held = report.capacity(steps)
     finally:
         stop_gunicorn(gunicorn)
@@ -594,7 +420,8 @@ def run_capacity(args, log):
         "saturation": {"clients": args.saturation_clients, "autosave_rps": round(autosave_rps, 1),
                        "bare_rps": round(bare_rps, 1), "ratio": ratio, "budget": report.SATURATION_BUDGET,
                        "pass": passed},
-        "capacity": {**held, "method": "stepped client counts: the levels, then the ramp while every step held",
+        "capacity": {**held, "method": "stepped client counts: the levels, the ramp while every step held, "
+                                       "then bisection between the last step held and the first missed",
                      "steps": [{"interviewers": i, "autosave_p95_ms": p, "errors": e} for i, p, e in steps]},
         "integrity": counts,
         "pacing": {"autosave_pause_s": HUMAN_AUTOSAVE_PAUSE, "reader_pause_s": READER_PAUSE,
@@ -644,7 +471,9 @@ def main():
     parser.add_argument("--saturation-seconds", type=int, default=40, help="each way, in two halves (default 40)")
     parser.add_argument("--ramp", type=numbers, default=[300, 400, 500, 600, 800, 1000, 1200],
                         help="client counts tried after the levels while autosave p95 stays under 250 ms")
-    parser.add_argument("--ramp-seconds", type=int, default=20)
+    parser.add_argument("--ramp-seconds", type=int, default=20, help="each ramp or bisection step (default 20)")
+    parser.add_argument("--bisections", type=int, default=2,
+                        help="steps between the last client count that held and the first that missed (default 2)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--output", help="write the results into this JSON file (under 'capacity' or 'faults')")
     args = parser.parse_args()

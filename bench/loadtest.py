@@ -106,7 +106,7 @@ def prepare(scale, interviews, log):
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection, connections, transaction
     from django.utils import timezone
     from django.utils.module_loading import import_string
 
@@ -155,15 +155,16 @@ def prepare(scale, interviews, log):
         return s.session_key
 
     seats = []
-    for n, candidate in enumerate(candidates):
-        panel = users[2 * n:2 * n + 2]
-        interview = interview_schedule(candidate=candidate, plan=plan, starts_at=timezone.now() - timezone.timedelta(minutes=10),
-                                       duration_minutes=60, interviewers=panel, by=rec)
-        for user in panel:
-            card = scorecard_open(interview=interview, interviewer=user)
-            questions = list(QuestionScore.objects.filter(scorecard=card).order_by("question__order")
-                             .values_list("question_id", flat=True))
-            seats.append((session(user), interview.pk, user.pk, questions))
+    with transaction.atomic():  # one commit for them all, not one per interview and scorecard
+        for n, candidate in enumerate(candidates):
+            panel = users[2 * n:2 * n + 2]
+            interview = interview_schedule(candidate=candidate, plan=plan, starts_at=timezone.now() - timezone.timedelta(minutes=10),
+                                           duration_minutes=60, interviewers=panel, by=rec)
+            for user in panel:
+                card = scorecard_open(interview=interview, interviewer=user)
+                questions = list(QuestionScore.objects.filter(scorecard=card).order_by("question__order")
+                                 .values_list("question_id", flat=True))
+                seats.append((session(user), interview.pk, user.pk, questions))
     readers = [(session(hm), "hiring manager"), (session(rec), "recruiter")]
     compared = ids["comparison_position"]
     candidate_ids = list(Candidate.objects.filter(position_id=compared).values_list("pk", flat=True))

@@ -53,7 +53,7 @@ from bench.loadtest_clients import (  # noqa: E402
     BUSY_AUTOSAVE_PAUSE, HOST, HUMAN_AUTOSAVE_PAUSE, INTERVIEWER_SHARE, READER_PAGES, READER_PAUSE, Interviewer, Reader,
     run_phase, split,
 )
-from bench.pgserver import fresh_server  # noqa: E402
+from bench.pgserver import fresh_server, remove_server  # noqa: E402
 from bench.seed import SMALL, Scale  # noqa: E402
 
 PGDATA = ROOT / ".pgdata-loadtest"
@@ -497,18 +497,21 @@ def main():
         print(f"[{time.monotonic() - began:6.1f}s] {message}", flush=True)
 
     load_at_start = machine()
-    if args.faults:
-        args.seconds = args.seconds or 60
-        result, ok = run_faults(args.clients, args.seconds, args.port, log)
-        width = max(len(k) for k in result)
-        for key, value in result.items():
-            print(f"  {key:<{width}}  {value}")
-        lines = []
-    else:
-        args.seconds = args.seconds or 30
-        result, ok, lines = run_capacity(args, log)
-        counts = result["integrity"]
-        print("autosaves: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    try:
+        if args.faults:
+            args.seconds = args.seconds or 60
+            result, ok = run_faults(args.clients, args.seconds, args.port, log)
+            width = max(len(k) for k in result)
+            for key, value in result.items():
+                print(f"  {key:<{width}}  {value}")
+            lines = []
+        else:
+            args.seconds = args.seconds or 30
+            result, ok, lines = run_capacity(args, log)
+            counts = result["integrity"]
+            print("autosaves: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    finally:
+        remove_server(PGDATA)  # stopped and deleted: the next run starts afresh anyway
     result["machine"] = {**load_at_start, "loadavg_at_end": machine()["loadavg"]}
     result["seconds_total"] = round(time.monotonic() - began)
     if args.output:

@@ -60,14 +60,29 @@ test: install browser-deps
 test-fast: install
 	$(PY) -m pytest -m "not browser"
 
-# 50 interviewers autosaving against gunicorn for 3 minutes, then again while a worker is
-# killed and PostgreSQL restarted. Loopback only; prints the counts (docs/reliability.md).
-LOADTEST_CLIENTS ?= 50
-LOADTEST_SECONDS ?= 180
+# Capacity against gunicorn (docs/capacity.md): interviewers autosaving at a human pace with
+# recruiters and hiring managers reading pages, at each client level, against autosave and the
+# bare one-upsert view; then autosaves back to back (the throughput budget); then a ramp for
+# the number of live interviews held. Then the fault run (docs/reliability.md): a worker killed
+# and PostgreSQL restarted while interviewers autosave. Loopback only; about 10 minutes;
+# writes bench/loadtest-results.json.
+LOADTEST_LEVELS ?= 50,100,200
+LOADTEST_SECONDS ?= 30
+LOADTEST_SATURATION_SECONDS ?= 40
+LOADTEST_RAMP ?= 300,400,500,600,800,1000,1200
+LOADTEST_RAMP_SECONDS ?= 20
+LOADTEST_FAULT_CLIENTS ?= 50
+LOADTEST_FAULT_SECONDS ?= 60
 loadtest: install
-	rm -f bench/loadtest-results.jsonl
-	$(PY) bench/loadtest.py --clients $(LOADTEST_CLIENTS) --seconds $(LOADTEST_SECONDS) --output bench/loadtest-results.jsonl
-	$(PY) bench/loadtest.py --clients $(LOADTEST_CLIENTS) --seconds $(LOADTEST_SECONDS) --faults --output bench/loadtest-results.jsonl
+	rm -f bench/loadtest-results.json
+	@# Both runs always run; make fails if either did.
+	status=0; \
+	$(PY) bench/loadtest.py --levels $(LOADTEST_LEVELS) --seconds $(LOADTEST_SECONDS) \
+	  --saturation-seconds $(LOADTEST_SATURATION_SECONDS) --ramp "$(LOADTEST_RAMP)" --ramp-seconds $(LOADTEST_RAMP_SECONDS) \
+	  --output bench/loadtest-results.json || status=1; \
+	$(PY) bench/loadtest.py --faults --clients $(LOADTEST_FAULT_CLIENTS) --seconds $(LOADTEST_FAULT_SECONDS) \
+	  --output bench/loadtest-results.json || status=1; \
+	exit $$status
 
 # Server time of the main pages on 100k questions / 10k interviews / 200k scores against their
 # budgets; its own PostgreSQL in .pgdata-bench/, about 6 minutes; writes bench/results.json

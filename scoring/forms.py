@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Recommendation, Scorecard, ScorecardStatus, score_in_words
+from .models import DecisionChoice, Recommendation, Scorecard, ScorecardStatus, score_in_words
 
 
 class SubmitForm(forms.Form):
@@ -72,3 +72,18 @@ class AmendForm(forms.Form):
         if field.startswith("score:"):
             return {field: self.cleaned_data["score"]}
         return {field: (self.cleaned_data.get("text") or "").strip()}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=DecisionChoice.choices, widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+        help_text="The evidence the decision rests on; kept with your name and the time.",
+        error_messages={"required": "Write the rationale: a decision without one cannot be reviewed later."},
+    )
+
+    def clean_rationale(self):
+        text = self.cleaned_data["rationale"].strip()
+        if not text:
+            raise forms.ValidationError("Write the rationale: a decision without one cannot be reviewed later.")
+        return text

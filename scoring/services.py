@@ -8,7 +8,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import audit
-from interviews.models import Candidate, InterviewQuestion, InterviewStatus, Stage
+from interviews.models import Candidate, InterviewQuestion, Stage
 from questionbank.models import RubricCriterion
 
 from .models import (  # noqa: F401 (the exceptions are also imported from here)
@@ -32,7 +32,7 @@ class StaleVersion(Exception):
 
 
 def _refuse_cancelled(interview):
-    if interview.status == InterviewStatus.CANCELLED:
+    if interview.is_cancelled:
         raise InterviewCancelled()
 
 

@@ -1,6 +1,5 @@
 """The debrief of a candidate: submitted scorecards side by side, and the decision."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -10,25 +9,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import audit
 from interviews.models import Candidate
 
+from ..forms import DecisionForm
 from ..models import DecisionChoice
 from ..pdf import debrief_pdf
 from ..selectors import debrief
 from ..services import decision_record
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=DecisionChoice.choices, widget=forms.RadioSelect)
-    rationale = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
-        help_text="The evidence the decision rests on; kept with your name and the time.",
-        error_messages={"required": "Write the rationale: a decision without one cannot be reviewed later."},
-    )
-
-    def clean_rationale(self):
-        text = self.cleaned_data["rationale"].strip()
-        if not text:
-            raise forms.ValidationError("Write the rationale: a decision without one cannot be reviewed later.")
-        return text
 
 
 def _candidate(request, pk):

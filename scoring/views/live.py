@@ -119,7 +119,7 @@ def _render_live(request, interview, card, *, current=1, overlay=None, status=20
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def live(request, pk):
     interview = interview_for_panelist(request, pk)
-    if interview.status == InterviewStatus.CANCELLED:
+    if interview.is_cancelled:
         messages.error(request, "This interview was cancelled, so there is nothing to score.")
         return redirect(interview)
     card = scorecard_open(interview=interview, interviewer=request.user)
@@ -158,7 +158,7 @@ def _form_state(post):
 def live_save(request, pk):
     """Save one question from a plain form post (the page without JavaScript)."""
     interview = interview_for_panelist(request, pk)
-    if interview.status == InterviewStatus.CANCELLED:
+    if interview.is_cancelled:
         return refuse_cancelled(request, interview, typed=request.POST.get("notes", ""))
     card = scorecard_open(interview=interview, interviewer=request.user)
     # _int_or_none: a question or position that is not a whole number is no question (404) or the first.
@@ -267,7 +267,7 @@ def autosave(request, pk):
 def adhoc(request, pk):
     """Add a question during the interview: from the bank (slug) or as free text."""
     interview = interview_for_panelist(request, pk)
-    if interview.status == InterviewStatus.CANCELLED:
+    if interview.is_cancelled:
         return refuse_cancelled(request, interview, typed=request.POST.get("free_text", ""))
     card = scorecard_open(interview=interview, interviewer=request.user)
     if card.is_submitted:

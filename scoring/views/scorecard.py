@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from interviews.models import InterviewStatus
 
 from ..forms import AmendForm, SubmitForm
 from ..models import Scorecard, ScorecardIncomplete, Submitted
@@ -45,7 +44,7 @@ def _render(request, interview, card, *, form=None, status=200):
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def scorecard(request, pk):
     interview = interview_for_panelist(request, pk)
-    if interview.status == InterviewStatus.CANCELLED:
+    if interview.is_cancelled:
         # Shown read-only if it exists; none is created.
         card = Scorecard.objects.filter(interview=interview, interviewer=request.user).first()
         if card is None:
@@ -58,7 +57,7 @@ def scorecard(request, pk):
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def submit(request, pk):
     interview = interview_for_panelist(request, pk)
-    if interview.status == InterviewStatus.CANCELLED:
+    if interview.is_cancelled:
         return refuse_cancelled(request, interview, typed=request.POST.get("summary", ""))
     # Opened first: a scorecard never opened gets its score rows, so it is submitted once.
     card = scorecard_open(interview=interview, interviewer=request.user)
@@ -88,7 +87,7 @@ def submit(request, pk):
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def amend(request, pk):
     interview = interview_for_panelist(request, pk)
-    if interview.status == InterviewStatus.CANCELLED:
+    if interview.is_cancelled:
         typed = "; ".join(t for t in (request.POST.get("text", "").strip(), request.POST.get("reason", "").strip()) if t)
         return refuse_cancelled(request, interview, typed=typed)
     card = scorecard_open(interview=interview, interviewer=request.user)

@@ -5,6 +5,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -207,13 +208,14 @@ def _error(status, code, message, **extra):
 
 
 @require_POST
-@permission_required("scoring.add_scorecard", raise_exception=True)
 def autosave(request, pk):
     """Save one question's state from the live page's script.
 
-    Five queries: session, user, the user's permissions (a user taken out of the Interviewers
-    role gets a JSON 403 from config.views.forbidden), one lookup (row, ownership, rubric,
+    Four queries: session, user, one lookup (row, ownership, the role's permission, rubric,
     receipt) and one statement that applies the change and writes the idempotency receipt.
+    A user without the Interviewers role's ``scoring.add_scorecard`` gets a JSON 403; the
+    lookup reads that permission itself instead of ``@permission_required``, whose two
+    queries the autosave budget cannot afford (services.autosave_lookup).
     See docs/autosave.md for the protocol."""
     # Only a JSON body is read. A form post (multipart) over DATA_UPLOAD_MAX_MEMORY_SIZE has
     # already been parsed from the stream by RefuseUnstorableCharactersMiddleware, which cannot
@@ -237,7 +239,9 @@ def autosave(request, pk):
     if isinstance(question, bool) or not isinstance(question, int) or isinstance(base, bool) or not isinstance(base, int):
         return _error(400, "bad_request", "question and version must be whole numbers.")
     row = autosave_lookup(interview_id=pk, user_id=request.user.pk, question_id=question, key=key)
-    if row is None:
+    if row is None or not (row["may_score"] or request.user.is_superuser):
+        if not request.user.has_perm("scoring.add_scorecard"):
+            raise PermissionDenied  # config.views.forbidden answers JSON, as for the other views
         return _error(404, "not_found", "There is no such question on your scorecard for this interview.")
     if row["replay_version"] is not None:
         return JsonResponse({"ok": True, "version": row["replay_version"], "replayed": True})

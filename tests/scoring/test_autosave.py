@@ -144,14 +144,14 @@ def test_a_submitted_scorecard_refuses_autosave(live_client, interview, intervie
     assert response.status_code == 409 and response.json()["error"] == "submitted"
 
 
-def test_autosave_takes_at_most_six_queries(live_client, interview, interviewer, django_assert_max_num_queries):
+def test_autosave_takes_four_queries(live_client, interview, interviewer, django_assert_max_num_queries):
     row = first_row(interview, interviewer)
-    # Session, user, the user's permissions (2: its own and its groups', ModelBackend), one lookup (row + ownership
-    # + statuses + rubric ids + key points + receipt), one apply statement.
-    with django_assert_max_num_queries(6):
+    # Session, user, one lookup (row + ownership + the role's permission + statuses + rubric ids
+    # + key points + receipt), one apply statement.
+    with django_assert_max_num_queries(4):
         response = post(live_client, interview, {"key": key(), "question": row.question_id, "version": 0, "state": state()})
     assert response.status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4):
         response = post(live_client, interview, {"key": key(), "question": row.question_id, "version": 1, "state": state(notes="more")})
     assert response.json()["version"] == 2
 

@@ -32,6 +32,7 @@ from interviews.models import Candidate, Interview, InterviewQuestion, Interview
 from . import stats
 from .links import link_maker
 from .models import RECOMMENDATION_POINTS, Decision, DecisionChoice, QuestionScore, Recommendation, Scorecard, ScorecardStatus
+from .template_items import TemplateItems
 
 EMPTY = "—"  # what an empty cell shows, on the page and in the CSV alike
 STAGE_ORDER = {value: n for n, value in enumerate(Stage.values)}
@@ -90,7 +91,7 @@ class Options:
 
 
 @dataclass
-class Column:
+class Column(TemplateItems):
     key: str
     label: str
     numeric: bool = True
@@ -106,7 +107,7 @@ class Column:
 
 
 @dataclass
-class Row:
+class Row(TemplateItems):
     """One candidate. ``texts`` and ``values`` hold one entry per column, in the columns'
     order: the text the page and the CSV show, and what the column sorts on (None last)."""
 
@@ -127,7 +128,7 @@ class Row:
 
 
 @dataclass
-class Table:
+class Table(TemplateItems):
     options: Options
     columns: list
     rows: list

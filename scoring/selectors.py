@@ -14,13 +14,14 @@ from interviews.models import Interview, InterviewStatus
 
 from .models import RECOMMENDATION_POINTS, Amendment, QuestionScore, Scorecard, ScorecardStatus
 from .scores import competency_scores
+from .template_items import TemplateItems
 
 HIRE_SIDE = {"yes", "strong_yes"}
 DISAGREEMENT_GAP = 2
 
 
 @dataclass
-class DebriefRow:
+class DebriefRow(TemplateItems):
     question: object  # DebriefQuestion
     cells: list = field(default_factory=list)  # one per scorecard: DebriefCell or None
     disagreement: bool = False
@@ -31,7 +32,7 @@ class DebriefRow:
 # instances: building ~100 QuestionScore and ~100 InterviewQuestion instances (with their
 # revisions) per page cost several ms of Python, for five fields each.
 @dataclass(slots=True)
-class DebriefInterview:
+class DebriefInterview(TemplateItems):
     """An interview as the debrief shows it (a section heading; a missing scorecard's when)."""
 
     pk: int
@@ -41,7 +42,7 @@ class DebriefInterview:
 
 
 @dataclass(slots=True)
-class DebriefQuestion:
+class DebriefQuestion(TemplateItems):
     """A row heading: an interview's question, titled as InterviewQuestion.title."""
 
     pk: int
@@ -52,7 +53,7 @@ class DebriefQuestion:
 
 
 @dataclass(slots=True)
-class DebriefCell:
+class DebriefCell(TemplateItems):
     """One scorecard's score of one question (the fields of QuestionScore the debrief shows)."""
 
     scorecard_id: int
@@ -67,7 +68,7 @@ class DebriefCell:
 
 
 @dataclass(slots=True)
-class DebriefAmendment:
+class DebriefAmendment(TemplateItems):
     """A change to a submitted scorecard, in words, with who, when and why; ``after_reading``
     when it was made after its author could read colleagues' scorecards (after their own
     submit and after another panellist's scorecard of the candidate was submitted)."""

@@ -26,6 +26,7 @@ from . import calibration_queries as queries
 from . import stats
 from .links import link_maker
 from .models import RECOMMENDATION_POINTS, Recommendation
+from .template_items import TemplateItems
 
 # --- Thresholds. A flag is raised only on a figure that is shown (enough data). ---------
 RECENT_DAYS = 90
@@ -52,19 +53,6 @@ ICC_NOTE = (
     f"once that panel has {stats.MIN_SAMPLE['icc']}+ interviews; otherwise read Krippendorff's "
     "alpha, which allows any panel."
 )
-
-
-class TemplateItems:
-    """Answers a Django template's item lookup with the attribute. A template tries
-    ``row.mean.text`` as an item before the attribute; on an object without items each try
-    raises and catches an exception: a third of the page's template time (~40 ms) with 1,000
-    question rows of ~20 variables each."""
-
-    def __getitem__(self, name):
-        try:
-            return getattr(self, name)
-        except AttributeError:
-            raise KeyError(name) from None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ series and the heat map's scale) read on either background and stay the same.
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .template_items import TemplateItems
+
 
 MAX_ROWS = 20  # candidates drawn; the table lists them all
 SCALE_MAX = 4
@@ -88,7 +90,7 @@ def _summary(rows, competencies, total):
 
 
 @dataclass
-class Bar:
+class Bar(TemplateItems):
     x: float
     y: float
     width: float
@@ -102,7 +104,7 @@ class Bar:
 
 
 @dataclass
-class BarGroup:
+class BarGroup(TemplateItems):
     name: str
     label_y: float
     bars: list = field(default_factory=list)
@@ -111,7 +113,7 @@ class BarGroup:
 
 
 @dataclass
-class BarChart:
+class BarChart(TemplateItems):
     width: int
     height: int
     title: str
@@ -186,7 +188,7 @@ def bar_chart(rows, competencies, *, total=None):
 
 
 @dataclass
-class HeatCell:
+class HeatCell(TemplateItems):
     x: float
     y: float
     width: float
@@ -203,14 +205,14 @@ class HeatCell:
 
 
 @dataclass
-class HeatRow:
+class HeatRow(TemplateItems):
     name: str
     label_y: float
     cells: list
 
 
 @dataclass
-class HeatMap:
+class HeatMap(TemplateItems):
     width: int
     height: int
     title: str

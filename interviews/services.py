@@ -305,10 +305,3 @@ def interview_reschedule(*, interview, starts_at, duration_minutes, interviewers
     keep = set(interview.scorecards.values_list("interviewer_id", flat=True))
     interview.interviewers.set({u.pk for u in interviewers} | keep)
     return interview
-
-
-def interview_cancel(*, interview, reason):
-    """``interview.cancel(reason=...)``, kept for callers outside this app (the scoring tests
-    cancel through it); new code calls the method."""
-    interview.cancel(reason=reason)
-    return interview

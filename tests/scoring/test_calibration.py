@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from interviews.models import InterviewQuestion
 from accounts.roles import Role
-from interviews.services import interview_cancel
 from scoring import calibration, stats
 from scoring.models import Decision, QuestionScore
 from scoring.services import scorecard_amend
@@ -164,7 +163,7 @@ def test_it_counts_uses_in_the_last_90_days_and_all_time(monkeypatch, hm_client,
     now = timezone.now()
     for days in (2, 30, 100, 400):
         interview(position, plan, [interviewer], starts_at=now - timedelta(days=days))
-    interview_cancel(interview=interview(position, plan, [interviewer], starts_at=now - timedelta(days=3)), reason="No-show")
+    interview(position, plan, [interviewer], starts_at=now - timedelta(days=3)).cancel(reason="No-show")
     interview(position, plan, [interviewer], starts_at=now + timedelta(days=3))  # not happened yet
     row = question_row(report(), "precision")
     assert (row.used_recent, row.used_all) == (2, 4)

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from interviews.models import Stage
 from accounts.roles import Role
-from interviews.services import interview_cancel
 from scoring import charts
 from accounts.models import AuditEvent
 from scoring.models import Decision
@@ -147,7 +146,7 @@ def test_it_counts_interviews_done_and_planned(as_user, hiring_manager, position
     ada = trio["ada"]
     extra = make_interview(candidate=ada, plan=trio["plan"], interviewers=[interviewer])
     cancelled = make_interview(candidate=ada, plan=trio["plan"], interviewers=[interviewer2])
-    interview_cancel(interview=cancelled, reason="Candidate ill")
+    cancelled.cancel(reason="Candidate ill")
     rows = by_name(as_user(hiring_manager).get(url(position)))
     assert (rows["Ada"]["done"], rows["Ada"]["planned"]) == ("1", "2")
     make_scorecard(interview=extra, interviewer=interviewer, scores=[3, 3, 3])

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from interviews.models import Candidate, Stage
 from accounts.roles import Role
-from interviews.services import interview_cancel, interview_reschedule
+from interviews.services import interview_reschedule
 from scoring import comparison
 from scoring.models import Decision, QuestionScore, Scorecard
 from scoring.services import scorecard_amend
@@ -63,7 +63,7 @@ CHANGES = {
     # change: (what it does, the row it changes, the cells expected after it)
     "a draft submitted": (_submit_bobs_draft, "Bob", {"overall": "2.83", "strong_yes": "1", "done": "1"}),
     "a score amended": (_amend_adas_first_score, "Ada", {"c-ml-fundamentals": "1.50", "overall": "2.50"}),
-    "an interview cancelled": (lambda d: interview_cancel(interview=d["bob_interview"], reason="Ill"), "Bob",
+    "an interview cancelled": (lambda d: d["bob_interview"].cancel(reason="Ill"), "Bob",
                                {"planned": "0"}),
     "the panel changed": (_add_to_adas_panel, "Ada", {"done": "0"}),
     "a stage changed": (_move_cy_to_screen, "Cy", {"stage": "Screen"}),

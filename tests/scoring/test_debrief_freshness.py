@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import Role
-from interviews.services import interview_cancel, interview_reschedule
+from interviews.services import interview_reschedule
 from scoring.services import scorecard_amend
 from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
@@ -64,7 +64,7 @@ def test_every_change_shows_on_the_next_view(cast):
     body = page(hm, candidate)
     assert "Missing scorecards" in body and "Kim" in body
 
-    interview_cancel(interview=cast["second"], reason="Rescheduled")
+    cast["second"].cancel(reason="Rescheduled")
     body = page(hm, candidate)
     assert "Second round" not in body and "Kim" not in body  # no section, nobody missing
 

@@ -15,7 +15,6 @@ from django.utils.text import slugify
 
 from accounts.models import AuditEvent
 from interviews.models import Candidate, Interview
-from interviews.services import interview_cancel
 from scoring.erasure import candidate_erase
 from scoring.models import Amendment, Decision, QuestionScore, Scorecard
 from scoring.services import scorecard_amend
@@ -140,7 +139,7 @@ def test_it_erases_every_trace_of_a_candidate_touched_by_every_feature_and_keeps
     # admin; an admin corrected the interview and the decision.
     assert hana.post(f"/candidates/{candidate.pk}/decision/", {"decision": "hire", "rationale": RATIONALE}).status_code == 302
     cancelled = make_interview(candidate=candidate, plan=plan, interviewers=[interviewer], by=recruiter)
-    interview_cancel(interview=cancelled, reason=CANCEL_REASON)
+    cancelled.cancel(reason=CANCEL_REASON)
     deleted = make_interview(candidate=candidate, plan=plan, interviewers=[interviewer2], by=recruiter)
     response = admin.post("/admin/interviews/interview/",
                           {"action": "delete_selected", "_selected_action": [deleted.pk], "post": "yes"})

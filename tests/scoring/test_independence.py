@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from interviews.models import Candidate, InterviewQuestion, Position
 from accounts.roles import GROUP_NAMES, Role
-from interviews.services import interview_cancel
 from scoring.comparison import compare
 from scoring.models import Decision, QuestionScore, Scorecard
 from scoring.selectors import debrief
@@ -34,7 +33,7 @@ def carl(interview):
     candidate = interview.candidate
     cancelled = make_interview(candidate=candidate, plan=make_plan(position=candidate.position, name="Onsite"),
                                interviewers=[carl])
-    interview_cancel(interview=cancelled, reason="Rescheduled")
+    cancelled.cancel(reason="Rescheduled")
     Decision.objects.create(candidate=candidate, decision="no_hire", rationale="Carl must not read this", by=candidate.position.hiring_manager)
     candidate.cv_file.save("ada.pdf", ContentFile(b"%PDF-1.4\n% a tiny test file\n"), save=True)
     carl.cancelled = cancelled
@@ -67,7 +66,7 @@ def cancelled_draft(interview, interviewer):
     card = scorecard_open(interview=interview, interviewer=interviewer)
     row = card.scores.order_by("question__order").first()
     QuestionScore.objects.filter(pk=row.pk).update(score=2)
-    interview_cancel(interview=interview, reason="Candidate ill")
+    interview.cancel(reason="Candidate ill")
     interview.refresh_from_db()
     row.refresh_from_db()
     return card, row
@@ -101,7 +100,7 @@ def test_it_refuses_every_score_write_on_a_cancelled_interview(as_user, intervie
 
 def test_it_refuses_an_amendment_on_a_cancelled_interview(as_user, interview, interviewer):
     card = make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 3, 3], recommendation="yes")
-    interview_cancel(interview=interview, reason="Wrong candidate")
+    interview.cancel(reason="Wrong candidate")
     client = as_user(interviewer)
     response = client.post(f"/interviews/{interview.pk}/scorecard/amend/",
                            {"field": "recommendation", "recommendation": "strong_no", "reason": "Read the others"})
@@ -116,7 +115,7 @@ def test_it_refuses_an_amendment_on_a_cancelled_interview(as_user, interview, in
 
 
 def test_no_scorecard_is_opened_for_a_cancelled_interview(as_user, interview, interviewer2):
-    interview_cancel(interview=interview, reason="Position closed")
+    interview.cancel(reason="Position closed")
     interview.refresh_from_db()
     with pytest.raises(InterviewCancelled):
         scorecard_open(interview=interview, interviewer=interviewer2)
@@ -135,7 +134,7 @@ def with_cancelled_card(interview, interviewer, interviewer2):
     other = make_interview(candidate=candidate, plan=make_plan(position=candidate.position, name="Onsite"),
                            interviewers=[interviewer2])
     make_scorecard(interview=other, interviewer=interviewer2, scores=[1, 1, 1], recommendation="strong_no", summary="Does not count")
-    interview_cancel(interview=other, reason="Rescheduled")
+    other.cancel(reason="Rescheduled")
     return candidate
 
 

@@ -59,8 +59,13 @@ def submit(request, pk):
     interview = interview_for_panelist(request, pk)
     if interview.is_cancelled:
         return refuse_cancelled(request, interview, typed=request.POST.get("summary", ""))
-    # Opened first: a scorecard never opened gets its score rows, so it is submitted once.
-    card = scorecard_open(interview=interview, interviewer=request.user)
+    # A scorecard never opened is opened first (it gets its score rows), so it is submitted
+    # once. One that exists got its rows when it was opened (scorecard_open; questions are
+    # pinned when the interview is scheduled, and an added question brings its own row), so it
+    # is not checked again here: one query less on the submit budget (docs/performance.md).
+    card = Scorecard.objects.filter(interview=interview, interviewer=request.user).first()
+    if card is None:
+        card = scorecard_open(interview=interview, interviewer=request.user)
     if card.is_submitted:
         messages.info(request, "This scorecard was already submitted; it is read-only now.")
         return redirect("scoring:scorecard", pk=interview.pk)

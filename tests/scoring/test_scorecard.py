@@ -121,12 +121,12 @@ def test_a_successful_submit_takes_a_fixed_number_of_queries_and_loads_no_page(l
                                                                              django_assert_num_queries):
     answer_all(interviewer)
     # Session, user, the user's permissions (2: its own and its groups', ModelBackend), the interview on my panel, my
-    # scorecard (scorecard_open) and its questions without a score row (none); then
+    # scorecard (opened on the live page, so its score rows exist and are not checked again); then
     # Scorecard.submit inside a savepoint and its release (the test runs in a transaction): the
     # scorecard locked with its interview, its score rows' versions bumped, its required
     # questions not answered (none), the scorecard saved. The scores the page would show are
     # not loaded: a successful submit redirects.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = submit(live_client, interview)
     assert response.status_code == 302
     assert Scorecard.objects.get(interviewer=interviewer).status == "submitted"
@@ -136,9 +136,10 @@ def test_a_scorecard_never_opened_is_opened_then_submitted_once_when_nothing_is_
                                                                                          django_assert_num_queries):
     interview.questions.update(required=False)
     client = as_user(interviewer)  # straight to the submit, without the live page first
-    # As above, plus creating the scorecard (a savepoint, the insert and its release), its
-    # score rows (one insert) and recording when it was started: one submit, not two.
-    with django_assert_num_queries(18):
+    # As above (the look for my scorecard finds none), plus opening it (scorecard_open): its
+    # get-or-create (the read, a savepoint, the insert and its release), its questions without
+    # a score row, their rows (one insert) and recording when it was started: one submit.
+    with django_assert_num_queries(19):
         assert submit(client, interview).status_code == 302
     card = Scorecard.objects.get(interviewer=interviewer)
     assert card.status == "submitted" and card.scores.count() == interview.questions.count()

@@ -10,8 +10,9 @@ KEY = "area, kind, level, status, roles"
 # One function for the three triggers (a trigger with transition tables has one event). Each
 # aggregates its statement's rows into one change per facet combination (+1 a new row, -1 an
 # old one; an UPDATE that leaves the facet columns alone changes nothing) and applies it with
-# one INSERT ... ON CONFLICT in key order, so concurrent statements lock the count rows in
-# the same order and cannot deadlock each other. Rows that reach 0 are deleted.
+# one INSERT ... ON CONFLICT in key order, so two concurrent statements lock the count rows
+# in the same order and cannot deadlock each other (transactions of several statements, such
+# as two imports at once, still can: docs/architecture.md). Rows that reach 0 are deleted.
 COUNT = f"""
 CREATE FUNCTION questionbank_question_count_facets() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

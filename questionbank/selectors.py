@@ -6,7 +6,7 @@ from collections import defaultdict, namedtuple
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -108,7 +108,7 @@ def facet_groups(user):
     groups: 306 on the bench's 100k questions), each {"area": ..., ..., "n": count}: the
     stored counts of FacetCount, which the database's triggers keep exact. Reading them takes
     ~0.3 ms where the GROUP BY over every question it replaces took ~25 ms on the bench's
-    100k questions (the list page went from ~36 ms to ~12 ms, docs/performance.md)."""
+    100k questions (the list page: ~36 ms before, ~10 ms after; docs/performance.md)."""
     return list(FacetCount.objects.visible_to(user).values(*FACET_COLUMNS, "n"))
 
 

@@ -457,6 +457,21 @@ def check_search_vectors(q_base, sample=3):
             raise SystemExit(f"The seeded search vector of {question.slug} differs from refresh_search_vector's.")
 
 
+def check_facet_counts():
+    """The stored facet counts equal a GROUP BY over the questions: the triggers on the question
+    table (questionbank migration 0008) counted the seed's INSERT ... SELECT as they count every
+    write."""
+    from django.db.models import Count
+
+    from questionbank.models import FacetCount, Question
+
+    key = ("area", "kind", "level", "status", "roles")
+    stored = {tuple(map(str, r[:-1])): r[-1] for r in FacetCount.objects.values_list(*key, "n")}
+    counted = {tuple(map(str, r[:-1])): r[-1] for r in Question.objects.order_by().values_list(*key).annotate(n=Count("*"))}
+    if stored != counted:
+        raise SystemExit("The stored facet counts differ from a GROUP BY over the seeded questions.")
+
+
 def counts(uri, q_base):
     """What was seeded, for the report."""
     with psycopg.connect(uri) as conn:
@@ -501,6 +516,7 @@ def seed(uri, scale, log):
     people = seed_people(scale)
     ids = seed_interviews(uri, scale, people, q_base, log)
     check_search_vectors(q_base)
+    check_facet_counts()
     step = time.monotonic()
     with psycopg.connect(uri, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")

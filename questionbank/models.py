@@ -73,13 +73,18 @@ class Status(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
-class QuestionQuerySet(models.QuerySet):
+class VisibleToQuerySet(models.QuerySet):
+    """Rows with a question status (questions, and the facet counts of questions)."""
+
     def visible_to(self, user):
         """Hiring managers (who may author) see drafts; everyone else sees published and
         retired questions (retired ones stay readable because past interviews used them)."""
         if user.has_perm("questionbank.change_question"):
             return self
         return self.exclude(status=Status.DRAFT)
+
+
+class QuestionQuerySet(VisibleToQuerySet):
 
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -127,11 +132,6 @@ class Question(models.Model):
             GinIndex(fields=["roles"], name="qb_question_roles_gin"),
             # Facet filters on the list page.
             models.Index(fields=["status", "area"], name="qb_question_status_area"),
-            # The list page without a search: its facet counts and total are one GROUP BY over
-            # these columns (selectors.facet_groups), answered by an index-only scan in group
-            # order instead of reading every row (rows are wide: they hold the search vector) or
-            # hashing every role array. docs/performance.md
-            models.Index(fields=["area", "kind", "level", "status", "roles"], name="qb_question_facets"),
             # The list page without a search: the page of rows in (area, title) order, read in
             # index order instead of sorting every question.
             models.Index(fields=["area", "title"], name="qb_question_area_title"),
@@ -183,6 +183,45 @@ class Question(models.Model):
             if rev
             else None,
         )
+
+
+class FacetCount(models.Model):
+    """How many questions have one combination of facet values: the list page's facet counts
+    and total (selectors.facet_groups) without a GROUP BY over every question. Kept exact by
+    PostgreSQL itself: statement-level triggers on the question table (migration 0008) apply
+    every INSERT, UPDATE, DELETE, COPY and TRUNCATE, whoever issues it (services, the admin,
+    bulk ``update()``, the importer, the bench's seed), in the writer's own transaction, so a
+    rollback takes its change back. Never written from Python: no permissions, no admin."""
+
+    area = models.CharField(max_length=20, choices=Area.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    level = models.CharField(max_length=8, choices=Level.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    roles = ArrayField(models.CharField(max_length=10, choices=RoleTrack.choices))
+    # Questions with these values; a row that reaches 0 is deleted by the trigger. (No CHECK
+    # n >= 0: PostgreSQL checks it on the row an INSERT ... ON CONFLICT proposes, and the
+    # trigger proposes a negative change for a deletion.)
+    n = models.IntegerField()
+
+    objects = VisibleToQuerySet.as_manager()
+
+    class Meta:
+        default_permissions = ()  # read-only: no add, change or delete permission to grant
+        constraints = [
+            # The trigger's INSERT ... ON CONFLICT target.
+            models.UniqueConstraint(
+                fields=["area", "kind", "level", "status", "roles"], name="qb_facetcount_one_per_combination",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area}/{self.kind}/{self.level}/{self.status}/{','.join(self.roles)}: {self.n}"
+
+    def save(self, *args, **kwargs):
+        raise TypeError("Facet counts are kept by the database's triggers on the question table.")
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Facet counts are kept by the database's triggers on the question table.")
 
 
 class QuestionRevision(models.Model):

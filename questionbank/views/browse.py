@@ -19,8 +19,7 @@ def question_list(request):
     filters = clean_filters(request.GET)
     text = request.GET.get("q", "").strip()[:200]
     listing = list_page(
-        Question.objects.visible_to(request.user),
-        text=text, filters=filters, page=request.GET.get("page"), per_page=PAGE_SIZE,
+        request.user, text=text, filters=filters, page=request.GET.get("page"), per_page=PAGE_SIZE,
     )
     facets = [
         {

@@ -18,9 +18,10 @@ def add_questions(n, prefix):
 
 
 # Session, user, the user's the user's permissions (2: its own and its groups', ModelBackend) and group names (1, roles_of: menu and role label in the header), the
-# facet counts (one GROUP BY, which also gives the paginator its total) and the page's rows.
-# Nothing is cached: a repeated view costs the same. (It was 12: one query per facet and a
-# separate count; on 100k questions each was a pass over every match, see docs/performance.md.)
+# stored facet counts (one read of FacetCount, which also gives the paginator its total) and
+# the page's rows. Nothing is cached: a repeated view costs the same. (It was 12: one query per
+# facet and a separate count; on 100k questions each was a pass over every match, see
+# docs/performance.md.)
 LIST_QUERIES = 7
 # Session, user, the user's permissions (2: its own and its groups', ModelBackend) and group names (1, roles_of), the ranking and facet counts of the matches (one
 # statement), the page's rows with their highlights. (It was 7: "any full-text match?", the

@@ -70,7 +70,7 @@ def test_it_ranks_title_matches_above_body_mentions(hm_client):
 
 
 def test_it_counts_every_facet_with_the_other_filters_and_the_search_applied(hm_client):
-    # The counts come from one GROUP BY summed in Python (selectors.facet_groups and sum_groups); each must
+    # The counts come from one GROUP BY of the matches summed in Python (selectors.sum_groups); each must
     # equal a direct count with every other active filter, the search and the visibility rule.
     params = {"q": "model", "area": "evaluation", "level": "mid", "role": "ds"}
     response = hm_client.get("/questions/", params)

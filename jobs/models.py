@@ -32,4 +32,4 @@ class JobError(models.Model):
         ordering = ["job", "attempt", "pk"]
 
     def __str__(self):
-        return f"Job {self.job_id}, attempt {self.attempt}: {self.error}"
+        return f"Job {self.job_id}, attempt {self.attempt}"

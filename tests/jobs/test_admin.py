@@ -20,7 +20,9 @@ def make_failed_job():
     (the table is Procrastinate's and read-only to Django, hence the SQL)."""
     job_id = sessions_clear_expired.defer(timestamp=0)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {Job._meta.db_table} SET status = 'failed', attempts = 2 WHERE id = %s", [job_id])
+        # Through "doing", as a worker does: Procrastinate's trigger records the history.
+        for status in ("doing", "failed"):
+            cursor.execute(f"UPDATE {Job._meta.db_table} SET status = %s, attempts = 2 WHERE id = %s", [status, job_id])
     JobError.objects.create(job_id=job_id, attempt=1, error="OperationalError: server closed the connection",
                             traceback="Traceback ...\nOperationalError: server closed the connection\n")
     JobError.objects.create(job_id=job_id, attempt=2, error="OperationalError: the database is starting up",
@@ -38,6 +40,7 @@ def test_it_lists_failed_jobs_with_their_last_error_and_shows_every_attempts_err
     page = client.get(reverse("admin:jobs_job_change", args=[job.pk])).content.decode()
     assert "server closed the connection" in page and "the database is starting up" in page
     assert "Traceback ..." in page
+    assert [e.type for e in job.procrastinateevent_set.order_by("pk")] == ["deferred", "started", "failed"]
 
 
 def test_it_lists_jobs_in_a_fixed_number_of_queries(client, admin_user, django_assert_num_queries):

@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "django_otp",
     "accounts.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
     # The job queue (docs/architecture.md, Background jobs): its migrations create its tables in
-    # our database; before the apps whose tasks.py it imports when it is ready.
+    # our database. Before our apps, as Procrastinate asks, so its app is ready before theirs.
     "procrastinate.contrib.django",
     "jobs",
     "accounts",

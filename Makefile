@@ -1,5 +1,6 @@
 # Panelist. Two commands do everything on a fresh Linux machine with Python 3.11+:
-#   make run    install, migrate, load the question bank and demo data, serve on :8000
+#   make run    install, migrate, load the question bank and demo data, serve on :8000 with a
+#               job worker beside the server (Ctrl-C stops both)
 #   make test   install (with Chromium for browser tests) and run every test
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && { [ "$
 .PHONY: install run test test-fast browser-deps node-deps db-stop demo clean help loadtest bench backup restore
 
 help:
-	@echo "make run    - install everything and serve Panelist on http://$(HOST):$(PORT)"
+	@echo "make run    - install everything and serve Panelist on http://$(HOST):$(PORT), with a job worker"
 	@echo "make test   - install everything (Chromium included) and run all tests"
 	@echo "make db-stop - stop the embedded PostgreSQL"
 	@echo "make backup  - write the database and media files to backups/panelist-<date>.tar"
@@ -50,9 +51,11 @@ demo: install
 	$(PY) manage.py seed_demo_interviews
 	$(PY) manage.py seed_demo_scores
 
+# The web server and a job worker (docs/operations.md), started and stopped together by
+# config/run.py: Ctrl-C stops both, and leaves no worker behind.
 run: demo
-	@echo "Panelist is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Panelist is at http://$(HOST):$(PORT)/ with a job worker beside it (Ctrl-C stops both)"
+	$(PY) -m config.run $(HOST):$(PORT)
 
 test: install browser-deps
 	$(PY) -m pytest --create-db

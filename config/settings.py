@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "accounts.apps.SignInThrottlingConfig",  # axes
     "django_otp",
     "accounts.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
+    # The job queue (docs/architecture.md, Background jobs): its migrations create its tables in
+    # our database. Before our apps, as Procrastinate asks, so its app is ready before theirs.
+    "procrastinate.contrib.django",
+    "jobs",
     "accounts",
     "questionbank",
     "scoring",
@@ -116,6 +120,14 @@ CACHES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (Procrastinate; docs/operations.md). Each app that needs jobs has a tasks.py,
+# found by the default PROCRASTINATE_AUTODISCOVER_MODULE_NAME ("tasks"). Workers: `manage.py
+# procrastinate worker`. A job that succeeds is deleted (its effect is the record); a failed one
+# stays, with its error (jobs.JobError, recorded by the middleware ON_APP_READY installs), for
+# an admin to see and retry.
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+PROCRASTINATE_ON_APP_READY = "jobs.middleware.install"
 
 # Argon2id first; older hashes are upgraded on the next sign-in.
 PASSWORD_HASHERS = [

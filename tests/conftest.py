@@ -44,6 +44,21 @@ def bank(transactional_db):
     ensure_role_groups()
 
 
+@pytest.fixture
+def empty_queue(transactional_db):
+    """For tests whose jobs other connections see (a worker, the schedulers): the queue's
+    tables are Procrastinate's, unmanaged by Django, so the flush after a transactional test
+    leaves them; they are emptied here instead."""
+    yield
+    from django.db import connection
+    from procrastinate.contrib.django import models
+
+    tables = [m._meta.db_table for m in (models.ProcrastinateJob, models.ProcrastinateEvent,
+                                         models.ProcrastinatePeriodicDefer, models.ProcrastinateWorker)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+
+
 def assert_not_found_and_unchanged(client, url, data, obj):
     """GET and POST on ``url``, a page of someone else's ``obj``, both answer 404, and the
     object in the database is as it was."""

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import two_factor
 from accounts.models import AuditEvent
 from accounts.roles import GROUP_NAMES, Role
+from accounts.tasks import sessions_clear_expired
 from questionbank.models import Question, QuestionRevision
 from questionbank.services import question_create
 from scoring.models import Amendment, Decision
@@ -41,6 +42,8 @@ REFUSED = {
     "axes.accessattempt": {"add"},
     "axes.accesslog": {"add"},
     "axes.accessfailurelog": {"add"},
+    # The queue's own rows: changed only through Procrastinate (a failed job has a Retry action).
+    "jobs.job": {"add", "delete"},
 }
 
 
@@ -62,6 +65,7 @@ def every_kind_of_record(hiring_manager, interviewer, interviewer2, recruiter):
     Client().post("/login/", {"username": recruiter.username, "password": "not-the-password"})
     # Its failure log is off in our settings (AXES_ENABLE_ACCESS_FAILURE_LOG), but registered.
     AccessFailureLog.objects.create(username=recruiter.username, ip_address="127.0.0.1", path_info="/login/")
+    sessions_clear_expired.defer(timestamp=0)  # a job waiting in the queue
 
 
 def admin_url(model, page, *args):
@@ -293,7 +297,7 @@ ADMIN_NAMES = {
     "accounts.auditevent": "audit events", "scoring.scorecard": "scorecards", "scoring.decision": "decisions",
     "scoring.amendment": "amendments",
     "interviews.position": "positions", "interviews.candidate": "candidates", "interviews.interviewplan": "interview plans",
-    "interviews.interview": "interviews",
+    "interviews.interview": "interviews", "jobs.job": "jobs",
 }
 
 

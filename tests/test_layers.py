@@ -1,4 +1,4 @@
-"""The apps depend on each other one way: accounts and questionbank at the bottom, interviews
+"""The apps depend on each other one way: accounts, questionbank and jobs at the bottom, interviews
 above them, scoring on top (docs/architecture.md). An import or a migration dependency the
 other way fails here, with the file that makes it."""
 
@@ -9,7 +9,7 @@ import pytest
 from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYER = {"accounts": 0, "questionbank": 0, "interviews": 1, "scoring": 2}
+LAYER = {"accounts": 0, "questionbank": 0, "jobs": 0, "interviews": 1, "scoring": 2}
 
 
 def imported_apps(path):

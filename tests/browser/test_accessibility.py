@@ -227,12 +227,17 @@ def test_the_pages_reached_by_posting_a_form_have_no_serious_accessibility_viola
     assert not problems, "\n".join(problems)
 
 
-def test_every_admin_page_has_no_serious_accessibility_violation(browser, live_server, demo):
+def test_every_admin_page_has_no_serious_accessibility_violation(browser, live_server, demo, empty_queue):
     """The admin's list, add and change page of every registered model, with the demo's records
-    (the admin index and one change page are in the admin role's walk above)."""
+    and a failed job with its errors (the admin index and one change page are in the admin
+    role's walk above)."""
     from django.contrib import admin
     from django.test import RequestFactory
     from django.urls import reverse
+
+    from tests.jobs.test_admin import make_failed_job
+
+    make_failed_job()
 
     superuser = demo.users["admin"]
     request = RequestFactory().get("/admin/")

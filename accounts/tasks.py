@@ -1,0 +1,23 @@
+"""Background jobs of accounts (docs/architecture.md, Background jobs)."""
+
+from importlib import import_module
+
+from django.conf import settings
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+# A failed run is tried again 10 s, 100 s and 1000 s later (exponential_wait ** attempt),
+# then left failed for an admin to see and retry (Background jobs > Jobs).
+RETRY = RetryStrategy(max_attempts=3, exponential_wait=10)
+
+
+# Every night at 03:17 UTC (Procrastinate reads cron in UTC). With several workers, each one's scheduler offers the job
+# for the same timestamp and Procrastinate keeps one (its periodic defers are unique per task and
+# timestamp); the queueing lock also refuses a second run queued while one still waits.
+@app.periodic(cron="17 3 * * *", periodic_id="nightly")
+@app.task(queueing_lock="accounts.sessions_clear_expired", retry=RETRY)
+def sessions_clear_expired(timestamp):
+    """Delete the sessions that have expired (what `manage.py clearsessions` does): sign-outs
+    by timeout leave their rows behind, and the table would only grow."""
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()

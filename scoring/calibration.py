@@ -3,18 +3,23 @@
 Only submitted scorecards count, company-wide: calibration is about interviewers and
 questions, so nothing here reads or returns a candidate's name.
 
-Every figure is an aggregate computed by PostgreSQL from the scores on every view
-(``scoring.calibration_queries``, three queries whatever the amount of data; nothing stored or
-cached): counts, means, SDs and the median by
-``GROUP BY``; the figures that compare scores within a panel or a scorecard (leniency,
-discrimination, point-biserial, the sums of Krippendorff's alpha) by joining each score to its
-panel's and scorecard's totals, then ``GROUP BY`` again (``CORR`` is Pearson's r). No score
+Every figure is an aggregate computed by PostgreSQL from the scores
+(``scoring.calibration_queries``, three queries whatever the amount of data): counts, means,
+SDs and the median by ``GROUP BY``; the figures that compare scores within a panel or a
+scorecard (leniency, discrimination, point-biserial, the sums of Krippendorff's alpha) by
+joining each score to its panel's and scorecard's totals, then ``GROUP BY`` again. No score
 row is sent to Python; only ICC(2,1) is finished in Python, on the one small table of the
-panel that scored a question most often. Each figure equals its ``scoring.stats`` definition on
-the same data (the tests check this); the page explains each figure. This module turns the
-figures into the page's rows, flags and summary.
+panel that scored a question most often. Each figure equals its ``scoring.stats`` definition
+on the same data (the tests check this); the page explains each figure.
+
+Those queries take about a second on the bench's 200,000 scores, so the page does not run
+them: ``calibration_refresh`` does, in the worker every minute when the data changed, and
+stores the result (``CalibrationSnapshot``); the page reads it and says when it was computed.
+This module computes and stores the figures and turns them into the page's rows, flags and
+summary.
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -25,7 +30,7 @@ from questionbank.models import Area
 from . import calibration_queries as queries
 from . import stats
 from .links import link_maker
-from .models import RECOMMENDATION_POINTS, Recommendation
+from .models import RECOMMENDATION_POINTS, CalibrationSnapshot, Recommendation
 from .template_items import TemplateItems
 
 # --- Thresholds. A flag is raised only on a figure that is shown (enough data). ---------
@@ -136,24 +141,64 @@ class QuestionRow(TemplateItems):
         return f"question-{self.slug}"
 
 
-def calibration_report(*, now=None):
-    """Everything the calibration page shows, in three queries whatever the amount of data
-    (``scoring.calibration_queries``):
+def calibration_figures(*, now=None):
+    """What the page is built from, as PostgreSQL computes it from every submitted scorecard
+    (``scoring.calibration_queries``, three statements, about a second on the bench's 200,000
+    scores), in a form JSON keeps (stored by ``calibration_refresh``):
 
     1. per interviewer, from submitted scorecards (GROUP BY interviewer): count, median hours
        to submit (percentile_cont), recommendation counts, and agreement with the
        candidate's latest decision;
-    2. the score figures, from every submitted score: per interviewer, from their question scores: count, mean, sample SD, and leniency
-       (each score against the co-panelists' mean on the same interview question); per bank
-       question: count, mean, sample SD, discrimination and point-biserial (CORR),
-       Krippendorff's alpha, and ICC(2,1) on the panel that scored it most often;
+    2. the score figures, from every submitted score: per interviewer, from their question
+       scores: count, mean, sample SD, and leniency (each score against the co-panelists' mean
+       on the same interview question); per bank question: count, mean, sample SD,
+       discrimination and point-biserial (CORR), Krippendorff's alpha, and ICC(2,1) on the
+       panel that scored it most often;
     3. per bank question: distinct interviews it was pinned in, in the last RECENT_DAYS and
        all time (cancelled and not-yet-started interviews left out).
     """
     now = now or timezone.now()
-    cards = queries.interviewer_card_figures()
     scores, figures = queries.score_figures()
-    usage = queries.question_usage(now, now - timedelta(days=RECENT_DAYS))
+    return {
+        "cards": queries.interviewer_card_figures(),
+        "scores": [{"interviewer_id": pk, **row} for pk, row in scores.items()],
+        "figures": [{"question_id": pk, **row} for pk, row in figures.items()],
+        "usage": list(queries.question_usage(now, now - timedelta(days=RECENT_DAYS)).values()),
+    }
+
+
+def calibration_refresh(*, force=False):
+    """The stored snapshot of the figures, computed again first when what they read has
+    changed since (``calibration_queries.generation``), or when ``force``. Run every minute
+    by the worker (scoring/tasks.py) and by ``manage.py calibration_refresh``; costs one
+    cheap query when nothing changed. The fingerprint is taken before the figures, so a change
+    committed while they are computed leaves an older fingerprint: the next run computes again."""
+    generation = queries.generation()
+    snapshot = CalibrationSnapshot.objects.filter(pk=CalibrationSnapshot.ONLY).first()
+    if snapshot is not None and snapshot.generation == generation and not force:
+        return snapshot
+    started = time.monotonic()
+    figures = calibration_figures()
+    snapshot, _ = CalibrationSnapshot.objects.update_or_create(
+        pk=CalibrationSnapshot.ONLY,
+        defaults={"generation": generation, "figures": figures, "computed_at": timezone.now(),
+                  "seconds": round(time.monotonic() - started, 3)},
+    )
+    return snapshot
+
+
+def calibration_snapshot():
+    """The figures the page shows: the stored snapshot, or, before the first one, computed now."""
+    return CalibrationSnapshot.objects.filter(pk=CalibrationSnapshot.ONLY).first() or calibration_refresh(force=True)
+
+
+def calibration_report(figures):
+    """Everything the calibration page shows, from ``calibration_figures()`` (as stored by
+    ``calibration_refresh``): the rows, their flags, sorted, and the summary at the top."""
+    cards = figures["cards"]
+    scores = {row["interviewer_id"]: row for row in figures["scores"]}
+    by_question = {row["question_id"]: row for row in figures["figures"]}
+    usage = {row["question_id"]: row for row in figures["usage"]}
 
     interviewers = [_interviewer_row(card, scores.get(card["interviewer_id"])) for card in cards]
     interviewers.sort(
@@ -163,7 +208,7 @@ def calibration_report(*, now=None):
     detail_url = link_maker("questionbank:detail")  # one reverse() for the 1,000 links
     questions = []
     for question_id, info in usage.items():
-        figure = figures.get(question_id, {})
+        figure = by_question.get(question_id, {})
         if not info["used_all"] and not figure.get("n"):
             continue  # only pinned in interviews still to come
         questions.append(_question_row(question_id, info, figure, detail_url))

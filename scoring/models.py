@@ -368,3 +368,26 @@ class Decision(models.Model):
         return f"{self.candidate}: {self.get_decision_display()}"
 
 
+
+
+class CalibrationSnapshot(models.Model):
+    """The calibration page's figures as last computed from every submitted scorecard
+    (``scoring.calibration.calibration_refresh``, about a second on 200,000 scores), with the
+    fingerprint of the data they were computed from. One row: the worker replaces it within a
+    minute of a change, so the page reads figures instead of computing them (docs/performance.md)."""
+
+    ONLY = 1
+
+    generation = models.TextField()
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(help_text="How long computing the figures took.")
+    figures = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="scoring_calibration_one_snapshot",
+                                   violation_error_message="There is one calibration snapshot."),
+        ]
+
+    def __str__(self):
+        return f"Calibration figures of {self.computed_at:%Y-%m-%d %H:%M}"

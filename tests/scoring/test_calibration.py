@@ -36,7 +36,8 @@ def decide(interview, decision, by):
 
 
 def report():
-    return calibration.calibration_report()
+    """The page's figures, computed again now as the worker would (the page then shows them)."""
+    return calibration.calibration_report(calibration.calibration_refresh().figures)
 
 
 def interviewer_row(data, user):
@@ -294,25 +295,101 @@ def test_it_says_so_when_there_is_no_data_yet(hm_client):
 
 # --- The figures follow the data: nothing is stored or cached -----------------------------
 
-def test_a_new_submission_shows_on_the_next_view(hm_client, position, interviewer, interviewer2):
+def test_a_new_submission_shows_once_the_figures_are_computed_again(hm_client, position, interviewer, interviewer2):
     plan = make_plan(position=position)
     iv = interview(position, plan, [interviewer, interviewer2])
     make_scorecard(interview=iv, interviewer=interviewer, scores=[3, 3, 3])
     make_scorecard(interview=iv, interviewer=interviewer2, scores=[1, 1, 1], submit=False)
-    body = hm_client.get(URL).content.decode()
-    assert "from 1 submitted scorecard (3 question scores)" in body
-    assert question_row(report(), "bias-variance").mean.n == 1
+    body = hm_client.get(URL).content.decode()  # no figures yet: computed for this view
+    assert "from 1 submitted scorecard (3 question scores)" in body and "Figures as of" in body
 
     panelist = Client()
     panelist.force_login(interviewer2)
     submitted = panelist.post(f"/interviews/{iv.pk}/scorecard/submit/", {"recommendation": "no", "summary": "Struggled."})
     assert submitted.status_code == 302
+    # The page shows the stored figures, and says when they were computed, until the worker's
+    # next run (every minute) computes them again.
+    assert "from 1 submitted scorecard (3 question scores)" in hm_client.get(URL).content.decode()
+    calibration.calibration_refresh()  # what the worker runs
     body = hm_client.get(URL).content.decode()
     assert "from 2 submitted scorecards (6 question scores)" in body
     data = report()
     assert question_row(data, "bias-variance").mean.n == 2
     assert interviewer_row(data, interviewer).leniency.n == 3  # now scored beside a co-panelist
     assert interviewer_row(data, interviewer).leniency.value == pytest.approx(2.0)
+
+
+def test_the_figures_are_computed_again_only_when_what_they_read_changed(django_assert_num_queries, position,
+                                                                         interviewer, hiring_manager):
+    plan = make_plan(position=position)
+    card = make_scorecard(interview=interview(position, plan, [interviewer]), interviewer=interviewer, scores=[4, 3, 2])
+    first = calibration.calibration_refresh()
+    with django_assert_num_queries(2):  # the fingerprint and the stored snapshot: nothing else
+        assert calibration.calibration_refresh().computed_at == first.computed_at
+    assert calibration.calibration_refresh(force=True).computed_at > first.computed_at
+
+
+def _changes(position, plan, interviewer, hiring_manager):
+    """Each change the figures depend on, made as the app makes it."""
+    from interviews.services import interview_reschedule
+    from questionbank.models import Question
+    from scoring.services import decision_record
+
+    def submit():
+        make_scorecard(interview=interview(position, plan, [interviewer]), interviewer=interviewer, scores=[2, 2, 2])
+
+    def amend():
+        card = interviewer.scorecards.filter(status="submitted").first()
+        score = card.scores.order_by("pk").first()
+        scorecard_amend(scorecard=card, by=interviewer, reason="Misclicked", changes={f"score:{score.question_id}": 1})
+
+    def decide_():
+        candidate = interviewer.scorecards.first().interview.candidate
+        decision_record(candidate=candidate, decision="hire", rationale="Strong panel", by=hiring_manager)
+
+    def reschedule():
+        iv = interviewer.scorecards.first().interview
+        interview_reschedule(interview=iv, starts_at=iv.starts_at - timedelta(days=1), duration_minutes=iv.duration_minutes,
+                             interviewers=list(iv.interviewers.all()))
+
+    def cancel():
+        interview(position, plan, [interviewer]).cancel(reason="Candidate withdrew")
+
+    def schedule():
+        interview(position, plan, [interviewer], starts_at=timezone.now() + timedelta(days=3))
+
+    def retitle():
+        question = Question.objects.get(slug="precision")
+        question.title = "Precision, recall and the threshold"
+        question.save()
+
+    def rename():
+        interviewer.first_name = "Renamed"
+        interviewer.save()
+
+    return [submit, amend, decide_, reschedule, cancel, schedule, retitle, rename]
+
+
+def test_every_change_the_figures_depend_on_changes_their_fingerprint(position, interviewer, hiring_manager):
+    from scoring import calibration_queries
+
+    plan = make_plan(position=position)
+    make_scorecard(interview=interview(position, plan, [interviewer]), interviewer=interviewer, scores=[4, 3, 2])
+    for change in _changes(position, plan, interviewer, hiring_manager):
+        before = calibration_queries.generation()
+        change()
+        assert calibration_queries.generation() != before, change.__name__
+    assert calibration_queries.generation() == calibration_queries.generation()
+
+
+def test_the_command_computes_the_figures(capsys, position, interviewer):
+    from django.core.management import call_command
+
+    plan = make_plan(position=position)
+    make_scorecard(interview=interview(position, plan, [interviewer]), interviewer=interviewer, scores=[4, 3, 2])
+    call_command("calibration_refresh")
+    assert "Calibration figures as of" in capsys.readouterr().out
+    assert question_row(calibration.calibration_report(calibration.calibration_snapshot().figures), "precision").mean.n == 1
 
 
 def test_an_amended_score_shows_on_the_next_view(hiring_manager, position, interviewer):
@@ -359,11 +436,11 @@ def test_the_query_count_does_not_grow_with_the_data(django_assert_num_queries, 
             make_scorecard(interview=iv, interviewer=person, scores=[n % 4 + 1, 2, 3], recommendation="yes" if n % 2 else "no")
         decide(iv, "hire" if n % 3 else "no_hire", hiring_manager)
     hm_client.get("/")  # the first request after sign-in stamps the session (a write)
-    # Session, user; the user's permissions (2: its own and its groups') and group names (1); the report: per-interviewer
-    # scorecard aggregates, the score figures (one statement), question usage. Nothing is
-    # cached: every view costs the same.
+    calibration.calibration_refresh()  # the worker's run
+    # Session, user; the user's permissions (2: its own and its groups') and group names (1);
+    # the stored figures (1). Every view costs the same, whatever the data.
     for _ in range(2):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(6):
             assert hm_client.get(URL).status_code == 200
 
 

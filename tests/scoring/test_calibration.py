@@ -382,6 +382,19 @@ def test_every_change_the_figures_depend_on_changes_their_fingerprint(position, 
     assert calibration_queries.generation() == calibration_queries.generation()
 
 
+def test_the_worker_computes_the_figures_every_minute(position, interviewer):
+    from procrastinate.contrib.django import app
+
+    from scoring.tasks import calibration_refresh_job
+
+    schedule = [t for t in app.periodic_registry.periodic_tasks.values() if t.task is calibration_refresh_job]
+    assert [(t.cron, t.task.queueing_lock) for t in schedule] == [("* * * * *", "scoring.calibration_refresh_job")]
+    plan = make_plan(position=position)
+    make_scorecard(interview=interview(position, plan, [interviewer]), interviewer=interviewer, scores=[4, 3, 2])
+    calibration_refresh_job(timestamp=0)
+    assert question_row(calibration.calibration_report(calibration.calibration_snapshot().figures), "precision").mean.n == 1
+
+
 def test_the_command_computes_the_figures(capsys, position, interviewer):
     from django.core.management import call_command
 

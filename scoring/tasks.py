@@ -1,0 +1,16 @@
+"""Background jobs of scoring (docs/architecture.md, Background jobs)."""
+
+from procrastinate.contrib.django import app
+
+from .calibration import calibration_refresh
+
+
+# Every minute, once per minute however many workers (see accounts/tasks.py). Nothing to retry:
+# the next minute's run does the same work.
+@app.periodic(cron="* * * * *", periodic_id="calibration")
+@app.task(queueing_lock="scoring.calibration_refresh_job")
+def calibration_refresh_job(timestamp):
+    """Compute the calibration page's figures again when what they read has changed: one cheap
+    query when nothing did, the three statements (about a second on the bench's 200,000
+    scores) when something did (scoring.calibration.calibration_refresh)."""
+    calibration_refresh()

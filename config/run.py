@@ -61,7 +61,10 @@ def main(address):
     def terminate(signum, frame):
         raise KeyboardInterrupt
 
+    # Both set here, not inherited: a shell starts a background command with SIGINT ignored,
+    # and Python then leaves it ignored, so Ctrl-C (or a test's SIGINT) would do nothing.
     signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGINT, terminate)
     processes = []
     try:
         processes.append(start(["runserver", address]))

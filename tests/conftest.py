@@ -192,3 +192,14 @@ def question_form_data(content=None, **fields):
     }
     data.update(fields)
     return data
+
+
+def run_async(coroutine):
+    """Run ``coroutine`` to its end in a thread of its own, with its own event loop: in the
+    test process an earlier test (Playwright's sync API) may have left an event loop running
+    in the main thread, where asyncio.run() refuses to start another."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

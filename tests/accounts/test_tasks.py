@@ -1,7 +1,6 @@
 """The nightly clean-up of expired sessions: what it deletes, and that it is queued once a
 night however many workers' schedulers offer it."""
 
-import asyncio
 from datetime import datetime, timedelta, timezone as dt_timezone
 
 import pytest
@@ -12,6 +11,7 @@ from procrastinate.periodic import PeriodicDeferrer, PeriodicRegistry
 
 from accounts.tasks import sessions_clear_expired
 from jobs.models import Job
+from tests.conftest import run_async
 
 
 def make_session(key, expires_in):
@@ -46,10 +46,10 @@ async def schedulers_offer(*, workers, at):
 def test_it_is_queued_once_a_night_however_many_workers_offer_it(empty_queue):
     tick = datetime(2026, 12, 5, 3, 17, tzinfo=dt_timezone.utc).timestamp()
     with app.replace_connector(app.connector.get_worker_connector()):
-        asyncio.run(schedulers_offer(workers=3, at=tick + 30))
+        run_async(schedulers_offer(workers=3, at=tick + 30))
         jobs = list(Job.objects.filter(task_name=sessions_clear_expired.name))
         assert [(job.args, job.status) for job in jobs] == [({"timestamp": int(tick)}, "todo")]
         # The next night, while that one still waits (no worker ran it), its queueing lock keeps
         # a second from piling up behind it.
-        asyncio.run(schedulers_offer(workers=2, at=tick + 24 * 3600 + 30))
+        run_async(schedulers_offer(workers=2, at=tick + 24 * 3600 + 30))
         assert Job.objects.filter(task_name=sessions_clear_expired.name).count() == 1

@@ -1,6 +1,5 @@
 """A job whose worker died mid-run is queued again by the ten-minute sweep."""
 
-import asyncio
 from datetime import timedelta
 
 from django.db import connection
@@ -11,6 +10,7 @@ from procrastinate.contrib.django.models import ProcrastinateWorker
 from accounts.tasks import sessions_clear_expired
 from jobs.models import Job
 from jobs.tasks import jobs_retry_stalled
+from tests.conftest import run_async
 
 
 def start_job(*, heartbeat_age):
@@ -34,6 +34,6 @@ def test_it_queues_again_the_jobs_of_a_dead_worker_and_leaves_a_live_ones(empty_
     dead = start_job(heartbeat_age=timedelta(minutes=5))
     live = start_job(heartbeat_age=timedelta(seconds=2))
     with app.replace_connector(app.connector.get_worker_connector()):
-        assert asyncio.run(sweep()) == 1
+        assert run_async(sweep()) == 1
     assert Job.objects.get(pk=dead).status == "todo"
     assert Job.objects.get(pk=live).status == "doing"

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,9 +63,15 @@ def flaky():
 
 
 def run_worker_once():
-    """An in-process worker with its own connections, until nothing is due."""
-    with flaky_app.replace_connector(app.connector.get_worker_connector()):
-        flaky_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+    """An in-process worker with its own connections, until nothing is due; in a thread of its
+    own, since its event loop cannot start where one already runs (tests.conftest.run_async)."""
+
+    def work():
+        with flaky_app.replace_connector(app.connector.get_worker_connector()):
+            flaky_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(work).result()
 
 
 def test_it_retries_a_failed_job_after_its_back_off_and_keeps_the_error_until_it_succeeds():

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from interviews.models import Stage
 from accounts.roles import Role
-from scoring import charts
+from scoring import charts, comparison
 from accounts.models import AuditEvent
 from scoring.models import Decision
 from tests.conftest import make_user
@@ -140,6 +141,19 @@ def test_it_weights_questions_and_competencies(as_user, hiring_manager, position
     # Theory: (3*4 + 1*1) / 4 = 3.25; overall: (3*4 + 1*1 + 1*2) / 5 = 3.00
     assert row.competency_scores == {"Coding": 2.0, "Theory": 3.25}
     assert row.overall == 3.0
+
+
+def test_its_averages_round_exactly_as_the_debriefs_decimals_do():
+    """The page averages the sums in hundredths with integers (comparison.weighted); every
+    result, ties to the even hundredth included, is the float of the debrief's Decimal
+    arithmetic (scoring.scores.competency_scores: float(round(s / w, 2)))."""
+    ties = [(225, 200), (375, 200), (1125, 1000), (4125, 1000)]  # 1.125, 1.875, 1.125, 4.125
+    pairs = [(s, w) for w in range(25, 1200, 7) for s in range(w, 4 * w + 1, max(1, w // 13))] + ties
+    for weighted_sum, weight_sum in pairs:
+        expected = float(round(Decimal(weighted_sum).scaleb(-2) / Decimal(weight_sum).scaleb(-2), 2))
+        assert comparison.weighted(weighted_sum, weight_sum) == expected, (weighted_sum, weight_sum)
+    assert [comparison.weighted(*t) for t in ties] == [1.12, 1.88, 1.12, 4.12]
+    assert comparison.weighted(0, 0) is None
 
 
 def test_it_counts_interviews_done_and_planned(as_user, hiring_manager, position, interviewer, interviewer2, trio):

@@ -5,7 +5,8 @@ The page costs a fixed number of queries, whatever the number of candidates:
 
 1. the candidates, with their interview counts and latest decision as subqueries;
 2. the weighted sums of question scores grouped by (candidate, competency);
-3. the recommendation counts grouped by (candidate, recommendation);
+3. the recommendation counts grouped by (candidate, recommendation) (for those who see every
+   scorecard, in the same statement as 2: see ALL_SUMS_SQL);
 and with ``normalise``:
 4. the weighted sums grouped by (candidate, competency, interviewer);
 5. each of those interviewers' mean and standard deviation over all their submitted scores.
@@ -294,12 +295,18 @@ HUNDREDTHS = Cast(F("question__weight") * 100, IntegerField())
 # them it expected 1 row out of the join (qs.question_id has 100,000 distinct values) and sorted
 # the 20,000 rows to group them; without, it expects ~250 and groups by hashing, and it cannot
 # probe the scores' question index once per question either (~190 ms when it chose that).
-# Together ~15-16 ms instead of ~21 ms on the bench data (EXPLAIN ANALYZE, 5 December).
+# Together ~15-16 ms instead of ~21 ms on the bench data (EXPLAIN ANALYZE, 5 December). The
+# recommendation counts (query 3) come from the same scorecards in the same statement: ~17 ms
+# for both instead of ~16 + ~3 ms in two statements, and ~1 ms of building the ORM's query.
 ALL_SUMS_SQL = """
     WITH interview AS MATERIALIZED (
         SELECT id, candidate_id FROM {interview}
          WHERE candidate_id = ANY(ARRAY(SELECT id FROM {candidate} WHERE position_id = %(position)s))
            AND status <> %(cancelled)s
+    ), card AS MATERIALIZED (
+        SELECT card.id, interview.candidate_id, card.recommendation
+          FROM interview JOIN {card} card ON card.interview_id = interview.id
+         WHERE card.status = %(submitted)s
     ), question AS MATERIALIZED (
         SELECT q.id, interview.candidate_id, q.competency, (q.weight * 100)::integer AS hundredths
           FROM interview JOIN {iq} q ON q.interview_id = interview.id
@@ -307,11 +314,12 @@ ALL_SUMS_SQL = """
     SELECT question.candidate_id, question.competency,
            sum(question.hundredths * qs.score), sum(question.hundredths), count(*)
       FROM {score} qs JOIN question ON question.id + 0 = qs.question_id + 0
-     WHERE qs.scorecard_id = ANY(ARRAY(
-               SELECT card.id FROM interview JOIN {card} card ON card.interview_id = interview.id
-                WHERE card.status = %(submitted)s))
+     WHERE qs.scorecard_id = ANY(ARRAY(SELECT id FROM card))
        AND qs.score IS NOT NULL
      GROUP BY question.candidate_id, question.competency
+    UNION ALL
+    -- Query 3 in the same statement: the recommendation counts, told apart by their NULL sums.
+    SELECT candidate_id, recommendation, NULL, NULL, count(*) FROM card GROUP BY candidate_id, recommendation
 """
 
 # Query 4 needs each score's interviewer, so it joins the scorecards: materialised, each read
@@ -337,17 +345,34 @@ ALL_SUMS_BY_INTERVIEWER_SQL = """
 """
 
 
-def _all_sums(position, by_interviewer):
-    keys = ["candidate_id", "competency", *(["interviewer_id"] if by_interviewer else []), "weighted_sum",
-            "weight_sum", "n"]
+def _run_sql(sql, position):
+    tables = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
+        ("interview", Interview), ("candidate", Candidate), ("card", Scorecard), ("score", QuestionScore),
+        ("iq", InterviewQuestion))}
     with connection.cursor() as cursor:
-        tables = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
-            ("interview", Interview), ("candidate", Candidate), ("card", Scorecard), ("score", QuestionScore),
-            ("iq", InterviewQuestion))}
-        sql = ALL_SUMS_BY_INTERVIEWER_SQL if by_interviewer else ALL_SUMS_SQL
         cursor.execute(sql.format(**tables), {"position": position.pk, "submitted": ScorecardStatus.SUBMITTED,
                                               "cancelled": InterviewStatus.CANCELLED})
-        return [dict(zip(keys, row)) for row in cursor.fetchall()]
+        return cursor.fetchall()
+
+
+def _all_sums_and_recommendations(position):
+    """Queries 2 and 3 for those who see everything, in one statement: the sums as
+    ``_visible_sums`` gives them, and {candidate_id: {recommendation: count}}."""
+    groups, counts = [], defaultdict(dict)
+    for candidate_id, key, weighted_sum, weight_sum, n in _run_sql(ALL_SUMS_SQL, position):
+        if weight_sum is None:
+            counts[candidate_id][key] = n
+        else:
+            groups.append({"candidate_id": candidate_id, "competency": key, "weighted_sum": weighted_sum,
+                           "weight_sum": weight_sum, "n": n})
+    return groups, counts
+
+
+def _all_sums(position, by_interviewer):
+    if not by_interviewer:
+        return _all_sums_and_recommendations(position)[0]
+    keys = ["candidate_id", "competency", "interviewer_id", "weighted_sum", "weight_sum", "n"]
+    return [dict(zip(keys, row)) for row in _run_sql(ALL_SUMS_BY_INTERVIEWER_SQL, position)]
 
 
 def _visible_sums(scores, by_interviewer):
@@ -494,11 +519,14 @@ def compare(*, position, user, options=Options()):
     """The comparison table of ``position`` as ``user`` may see it."""
     candidates = _candidates(position, user, options)
     shown = {c.pk for c in candidates}
+    if position.is_run_by(user):
+        groups, recommendations = _all_sums_and_recommendations(position)
+    else:
+        groups, recommendations = _hundredth_sums(position, user, False), _recommendation_counts(position, user)
     sums = defaultdict(dict)  # candidate_id -> competency -> (weighted_sum, weight_sum), in hundredths
-    for g in _hundredth_sums(position, user, False):
+    for g in groups:
         if g["candidate_id"] in shown:
             sums[g["candidate_id"]][g["competency"]] = (g["weighted_sum"], g["weight_sum"])
-    recommendations = _recommendation_counts(position, user)
 
     scored = [c for c in candidates if sums.get(c.pk)]
     shared = set.intersection(*(set(sums[c.pk]) for c in scored)) if scored else set()

@@ -427,11 +427,30 @@ def test_the_query_count_does_not_grow_with_candidates(as_user, hiring_manager, 
     client.get("/")  # the first request of a session stamps its sign-in time (one write, not counted)
     # Session, user; the user's permissions (2, ModelBackend) and group names (1, accounts.roles.roles_of); the
     # position; the candidates (interview counts and latest decision as subqueries); the
-    # (candidate, competency) sums; the recommendation counts; with normalise, the (candidate,
+    # (candidate, competency) sums with the recommendation counts (one statement for the
+    # position's hiring manager: comparison.ALL_SUMS_SQL); with normalise, the (candidate,
     # competency, interviewer) sums and the interviewers' baselines (2 more). Nothing is
     # cached: viewed again, it costs the same.
     for _ in range(2):
-        with django_assert_num_queries(9 + 2 * normalise):
+        with django_assert_num_queries(8 + 2 * normalise):
             response = client.get(url(position, **params))
+        assert response.status_code == 200
+        assert len(response.context["table"].rows) == candidates
+
+
+@pytest.mark.parametrize("candidates", [2, 50])
+def test_the_query_count_does_not_grow_for_a_viewer_on_the_panels(as_user, position, interviewer,
+                                                                  django_assert_num_queries, candidates):
+    colleague = make_user("hm_on_panel", Role.HIRING_MANAGER)  # manages another position, sits on these panels
+    _many(position, [interviewer, colleague], candidates)
+    client = as_user(colleague)
+    client.get("/")
+    # Session, user, permissions (2), group names; the position and whether this viewer may see
+    # it (views/compare.py: _get_position); the candidates; the sums and the recommendation
+    # counts, each limited to the scorecards this viewer may see (comparison._visible_cards),
+    # in two statements.
+    for _ in range(2):
+        with django_assert_num_queries(10):
+            response = client.get(url(position))
         assert response.status_code == 200
         assert len(response.context["table"].rows) == candidates

@@ -152,6 +152,8 @@ def test_those_who_see_everything_are_spared_the_visibility_filters_with_the_sam
         in_sql = comparison._all_sums(position, by_interviewer)
         assert sorted(sorted(g.items()) for g in in_sql) == sorted(
             sorted(g.items()) for g in comparison._visible_sums(ruled_scores, by_interviewer)) and in_sql
+    in_sql = comparison._all_sums_and_recommendations(position)[1]
+    assert in_sql == comparison._recommendation_counts(position, user) and in_sql
 
 
 def test_the_sums_are_exact_decimals(hiring_manager, position, interviewer):

@@ -5,8 +5,9 @@ The page costs a fixed number of queries, whatever the number of candidates:
 
 1. the candidates, with their interview counts and latest decision as subqueries;
 2. the weighted sums of question scores grouped by (candidate, competency);
-3. the recommendation counts grouped by (candidate, recommendation) (for those who see every
-   scorecard, in the same statement as 2: see ALL_SUMS_SQL);
+3. the recommendation counts grouped by (candidate, recommendation);
+(for those who see every scorecard, 2, 3 and the interview counts of 1 are one statement:
+ALL_SUMS_SQL, so the page costs one query less);
 and with ``normalise``:
 4. the weighted sums grouped by (candidate, competency, interviewer);
 5. each of those interviewers' mean and standard deviation over all their submitted scores.
@@ -230,14 +231,32 @@ def weighted(weighted_sum, weight_sum):
 # --- Queries --------------------------------------------------------------------------------
 
 
-def _candidates(position, user, options):
+def _candidates(position, user, options, interviews=None):
     """Query 1: the candidates with interviews planned (not cancelled) and done (every
     interviewer on the panel has submitted a scorecard), and the latest decision.
+    ``interviews``: {candidate_id: (planned, done)} when the position's statement has counted
+    them already (for those who run it: ALL_SUMS_SQL); otherwise they are counted here.
 
     Counts are subqueries rather than joins: a join through interviews would multiply rows.
     Whether a scorecard was submitted is workflow state, not scorecard content, so "done"
     counts every panel member's scorecard whatever the viewer may read (as the debrief's
     list of missing scorecards does)."""
+    latest = Decision.objects.filter(candidate_id=OuterRef("pk")).order_by("-at", "-pk")
+    # Only the columns the table shows (not the notes or CV fields).
+    rows = Candidate.objects.filter(position=position).only("id", "position_id", "name", "stage")
+    if not position.is_run_by(user):
+        rows = rows.visible_to(user)
+    rows = rows.annotate(latest_decision=Subquery(latest.values("decision")[:1]))
+    if options.stage:
+        rows = rows.filter(stage=options.stage)
+    if interviews is not None:
+        candidates = list(rows.order_by("name", "pk"))
+        for candidate in candidates:
+            candidate.planned, candidate.done = interviews.get(candidate.pk, (0, 0))
+        if options.complete is None:
+            return candidates
+        return [c for c in candidates if (c.planned > 0 and c.done == c.planned) is options.complete]
+
     live = Interview.objects.filter(candidate_id=OuterRef("pk")).exclude(status=InterviewStatus.CANCELLED)
     panel = Interview.interviewers.through.objects.filter(interview_id=OuterRef("pk"))
     submitted = Scorecard.objects.filter(
@@ -252,14 +271,7 @@ def _candidates(position, user, options):
             Value(0),
         )
 
-    latest = Decision.objects.filter(candidate_id=OuterRef("pk")).order_by("-at", "-pk")
-    # Only the columns the table shows (not the notes or CV fields).
-    rows = Candidate.objects.filter(position=position).only("id", "position_id", "name", "stage")
-    if not position.is_run_by(user):
-        rows = rows.visible_to(user)
-    rows = rows.annotate(planned=count(live), done=count(done), latest_decision=Subquery(latest.values("decision")[:1]))
-    if options.stage:
-        rows = rows.filter(stage=options.stage)
+    rows = rows.annotate(planned=count(live), done=count(done))
     if options.complete is True:
         rows = rows.filter(planned__gt=0, done=F("planned"))
     elif options.complete is False:
@@ -295,31 +307,52 @@ HUNDREDTHS = Cast(F("question__weight") * 100, IntegerField())
 # them it expected 1 row out of the join (qs.question_id has 100,000 distinct values) and sorted
 # the 20,000 rows to group them; without, it expects ~250 and groups by hashing, and it cannot
 # probe the scores' question index once per question either (~190 ms when it chose that).
-# Together ~15-16 ms instead of ~21 ms on the bench data (EXPLAIN ANALYZE, 5 December). The
-# recommendation counts (query 3) come from the same scorecards in the same statement: ~17 ms
-# for both instead of ~16 + ~3 ms in two statements, and ~1 ms of building the ORM's query.
+# Together ~15-16 ms instead of ~21 ms on the bench data (EXPLAIN ANALYZE, 5 December).
+#
+# The same statement counts, from the same interviews and scorecards, each candidate's
+# recommendations (query 3) and interviews planned and done (query 1's subqueries, which
+# probed the panels and scorecards of every interview one by one, ~5 ms): by hash joins, ~19 ms
+# for all instead of ~16 + ~3 + ~5.5 ms in three statements, and ~2 ms less of building the
+# ORM's queries. ``rows`` of each kind: ('score', candidate, competency, weighted sum, weight
+# sum, questions), ('recommendation', candidate, recommendation, -, -, scorecards), ('planned'
+# and 'done', candidate, -, -, -, interviews).
 ALL_SUMS_SQL = """
     WITH interview AS MATERIALIZED (
         SELECT id, candidate_id FROM {interview}
          WHERE candidate_id = ANY(ARRAY(SELECT id FROM {candidate} WHERE position_id = %(position)s))
            AND status <> %(cancelled)s
     ), card AS MATERIALIZED (
-        SELECT card.id, interview.candidate_id, card.recommendation
+        SELECT card.id, card.interview_id, card.interviewer_id, interview.candidate_id, card.recommendation
           FROM interview JOIN {card} card ON card.interview_id = interview.id
          WHERE card.status = %(submitted)s
+    ), panel AS MATERIALIZED (
+        -- A panel member has at most one scorecard (scoring_one_scorecard_per_interviewer).
+        SELECT member.interview_id, count(*) AS members, count(card.id) AS submitted
+          FROM interview JOIN {panel} member ON member.interview_id = interview.id
+          LEFT JOIN card ON card.interview_id = member.interview_id AND card.interviewer_id = member.user_id
+         GROUP BY member.interview_id
+    ), interviews AS MATERIALIZED (
+        SELECT interview.candidate_id, count(*) AS planned,
+               count(*) FILTER (WHERE panel.members = panel.submitted) AS done
+          FROM interview LEFT JOIN panel ON panel.interview_id = interview.id
+         GROUP BY interview.candidate_id
     ), question AS MATERIALIZED (
         SELECT q.id, interview.candidate_id, q.competency, (q.weight * 100)::integer AS hundredths
           FROM interview JOIN {iq} q ON q.interview_id = interview.id
     )
-    SELECT question.candidate_id, question.competency,
+    SELECT 'score', question.candidate_id, question.competency,
            sum(question.hundredths * qs.score), sum(question.hundredths), count(*)
       FROM {score} qs JOIN question ON question.id + 0 = qs.question_id + 0
      WHERE qs.scorecard_id = ANY(ARRAY(SELECT id FROM card))
        AND qs.score IS NOT NULL
      GROUP BY question.candidate_id, question.competency
     UNION ALL
-    -- Query 3 in the same statement: the recommendation counts, told apart by their NULL sums.
-    SELECT candidate_id, recommendation, NULL, NULL, count(*) FROM card GROUP BY candidate_id, recommendation
+    SELECT 'recommendation', candidate_id, recommendation, NULL, NULL, count(*)
+      FROM card GROUP BY candidate_id, recommendation
+    UNION ALL
+    SELECT 'planned', candidate_id, NULL, NULL, NULL, planned FROM interviews
+    UNION ALL
+    SELECT 'done', candidate_id, NULL, NULL, NULL, done FROM interviews
 """
 
 # Query 4 needs each score's interviewer, so it joins the scorecards: materialised, each read
@@ -348,29 +381,32 @@ ALL_SUMS_BY_INTERVIEWER_SQL = """
 def _run_sql(sql, position):
     tables = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
         ("interview", Interview), ("candidate", Candidate), ("card", Scorecard), ("score", QuestionScore),
-        ("iq", InterviewQuestion))}
+        ("iq", InterviewQuestion), ("panel", Interview.interviewers.through))}
     with connection.cursor() as cursor:
         cursor.execute(sql.format(**tables), {"position": position.pk, "submitted": ScorecardStatus.SUBMITTED,
                                               "cancelled": InterviewStatus.CANCELLED})
         return cursor.fetchall()
 
 
-def _all_sums_and_recommendations(position):
-    """Queries 2 and 3 for those who see everything, in one statement: the sums as
-    ``_visible_sums`` gives them, and {candidate_id: {recommendation: count}}."""
-    groups, counts = [], defaultdict(dict)
-    for candidate_id, key, weighted_sum, weight_sum, n in _run_sql(ALL_SUMS_SQL, position):
-        if weight_sum is None:
-            counts[candidate_id][key] = n
-        else:
+def _position_figures(position):
+    """Queries 1's counts, 2 and 3 for those who see everything, in one statement: the sums as
+    ``_visible_sums`` gives them, {candidate_id: {recommendation: count}} and
+    {candidate_id: (planned, done)}."""
+    groups, recommendations, interviews = [], defaultdict(dict), defaultdict(lambda: [0, 0])
+    for kind, candidate_id, key, weighted_sum, weight_sum, n in _run_sql(ALL_SUMS_SQL, position):
+        if kind == "score":
             groups.append({"candidate_id": candidate_id, "competency": key, "weighted_sum": weighted_sum,
                            "weight_sum": weight_sum, "n": n})
-    return groups, counts
+        elif kind == "recommendation":
+            recommendations[candidate_id][key] = n
+        else:
+            interviews[candidate_id][kind == "done"] = n
+    return groups, recommendations, {c: tuple(counts) for c, counts in interviews.items()}
 
 
 def _all_sums(position, by_interviewer):
     if not by_interviewer:
-        return _all_sums_and_recommendations(position)[0]
+        return _position_figures(position)[0]
     keys = ["candidate_id", "competency", "interviewer_id", "weighted_sum", "weight_sum", "n"]
     return [dict(zip(keys, row)) for row in _run_sql(ALL_SUMS_BY_INTERVIEWER_SQL, position)]
 
@@ -517,12 +553,13 @@ def sort_rows(rows, index, direction):
 
 def compare(*, position, user, options=Options()):
     """The comparison table of ``position`` as ``user`` may see it."""
-    candidates = _candidates(position, user, options)
-    shown = {c.pk for c in candidates}
     if position.is_run_by(user):
-        groups, recommendations = _all_sums_and_recommendations(position)
+        groups, recommendations, interviews = _position_figures(position)
+        candidates = _candidates(position, user, options, interviews)
     else:
+        candidates = _candidates(position, user, options)
         groups, recommendations = _hundredth_sums(position, user, False), _recommendation_counts(position, user)
+    shown = {c.pk for c in candidates}
     sums = defaultdict(dict)  # candidate_id -> competency -> (weighted_sum, weight_sum), in hundredths
     for g in groups:
         if g["candidate_id"] in shown:

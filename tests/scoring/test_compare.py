@@ -323,6 +323,23 @@ def test_it_draws_accessible_svg_charts_with_numbers(as_user, hiring_manager, po
     assert "Every number is also in the table" in svgs[0]
 
 
+def test_names_and_competencies_are_escaped_in_the_table_and_the_charts(as_user, hiring_manager, position, interviewer):
+    """Numbers are written unescaped (templates/scoring/includes/compare_content.html and the
+    chart templates); everything people type is escaped, in the cells, the bars' titles and
+    the heat map alike."""
+    plan = make_plan(position=position, sections=[("Fundamentals", FOUR[:2])], competencies=["<i>Theory</i>", "Coding"])
+    candidate = make_candidate(position=position, name="<b>Ada</b> & co")
+    interview = make_interview(candidate=candidate, plan=plan, interviewers=[interviewer])
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 4])
+    body = as_user(hiring_manager).get(url(position)).content.decode()
+    assert "<b>" not in body and "<i>" not in body
+    svgs = re.findall(r"<svg.*?</svg>", body, flags=re.S)
+    assert len(svgs) == 2
+    for part in (body.split("<svg")[0], *svgs):
+        assert "&lt;b&gt;Ada&lt;/b&gt; &amp; co" in part and "&lt;i&gt;Theory&lt;/i&gt;" in part
+    assert "<title>&lt;b&gt;Ada&lt;/b&gt; &amp; co, &lt;i&gt;Theory&lt;/i&gt;: 3.00</title>" in svgs[0]
+
+
 def test_the_heat_map_text_is_readable_on_every_colour():
     for hundredths in range(100, 401):
         fill = charts.heat_colour(hundredths / 100)

@@ -401,24 +401,26 @@ def _run_sql(sql, position):
 
 
 def _position_figures(position):
-    """Queries 1's counts, 2 and 3 for those who see everything, in one statement: the sums as
-    ``_visible_sums`` gives them, {candidate_id: {recommendation: count}} and
-    {candidate_id: (planned, done)}."""
-    groups, recommendations, interviews = [], defaultdict(dict), defaultdict(lambda: [0, 0])
+    """Queries 1's counts, 2 and 3 for those who see everything, in one statement:
+    {candidate_id: {competency: (weighted sum, weight sum, questions)}} (sums in hundredths),
+    {candidate_id: {recommendation: count}} and {candidate_id: (planned, done)}."""
+    sums, recommendations, interviews = defaultdict(dict), defaultdict(dict), defaultdict(lambda: [0, 0])
     for kind, candidate_id, key, weighted_sum, weight_sum, n in _run_sql(ALL_SUMS_SQL, position):
         if kind == "score":
-            groups.append({"candidate_id": candidate_id, "competency": key, "weighted_sum": weighted_sum,
-                           "weight_sum": weight_sum, "n": n})
+            sums[candidate_id][key] = (weighted_sum, weight_sum, n)
         elif kind == "recommendation":
             recommendations[candidate_id][key] = n
         else:
             interviews[candidate_id][kind == "done"] = n
-    return groups, recommendations, {c: tuple(counts) for c, counts in interviews.items()}
+    return sums, recommendations, {c: tuple(counts) for c, counts in interviews.items()}
 
 
 def _all_sums(position, by_interviewer):
+    """Query 2 (or 4) for those who see everything, as ``_visible_sums`` gives it."""
     if not by_interviewer:
-        return _position_figures(position)[0]
+        return [{"candidate_id": candidate_id, "competency": competency, "weighted_sum": s, "weight_sum": w, "n": n}
+                for candidate_id, mine in _position_figures(position)[0].items()
+                for competency, (s, w, n) in mine.items()]
     keys = ["candidate_id", "competency", "interviewer_id", "weighted_sum", "weight_sum", "n"]
     return [dict(zip(keys, row)) for row in _run_sql(ALL_SUMS_BY_INTERVIEWER_SQL, position)]
 
@@ -526,11 +528,11 @@ def _columns(competencies, options):
 def _row(candidate, mine, competencies, normalised, recommendations):
     """The row of ``candidate``, its cells in the order of ``_columns``: name, stage, compared
     competencies, overall, normalised (when ``normalised`` is not None), recommendations,
-    interviews done and planned, decision. ``mine``: {competency: (weighted sum, weight sum)},
-    in hundredths (``weighted``)."""
-    scores = {c: weighted(s, w) for c, (s, w) in sorted(mine.items())}
+    interviews done and planned, decision. ``mine``: {competency: (weighted sum, weight sum,
+    questions)}, the sums in hundredths (``weighted``)."""
+    scores = {c: weighted(s, w) for c, (s, w, _) in sorted(mine.items())}
     compared = [mine[c] for c in competencies if c in mine]
-    overall = weighted(sum(s for s, _ in compared), sum(w for _, w in compared)) if compared else None
+    overall = weighted(sum(s for s, _, _ in compared), sum(w for _, w, _ in compared)) if compared else None
     compared_scores = [scores.get(c) for c in competencies]
     score_texts = [*map(fmt_score, compared_scores)]
     overall_text = fmt_score(overall)
@@ -566,16 +568,16 @@ def sort_rows(rows, index, direction):
 def compare(*, position, user, options=Options()):
     """The comparison table of ``position`` as ``user`` may see it."""
     if position.is_run_by(user):
-        groups, recommendations, interviews = _position_figures(position)
+        every, recommendations, interviews = _position_figures(position)
         candidates = _candidates(position, user, options, interviews)
     else:
         candidates = _candidates(position, user, options)
-        groups, recommendations = _hundredth_sums(position, user, False), _recommendation_counts(position, user)
+        every, recommendations = defaultdict(dict), _recommendation_counts(position, user)
+        for g in _hundredth_sums(position, user, False):
+            every[g["candidate_id"]][g["competency"]] = (g["weighted_sum"], g["weight_sum"], g["n"])
     shown = {c.pk for c in candidates}
-    sums = defaultdict(dict)  # candidate_id -> competency -> (weighted_sum, weight_sum), in hundredths
-    for g in groups:
-        if g["candidate_id"] in shown:
-            sums[g["candidate_id"]][g["competency"]] = (g["weighted_sum"], g["weight_sum"])
+    # candidate_id -> competency -> (weighted_sum, weight_sum, n), in hundredths
+    sums = {candidate_id: mine for candidate_id, mine in every.items() if candidate_id in shown}
 
     scored = [c for c in candidates if sums.get(c.pk)]
     shared = set.intersection(*(set(sums[c.pk]) for c in scored)) if scored else set()

@@ -325,9 +325,9 @@ HUNDREDTHS = Cast(F("question__weight") * 100, IntegerField())
 # recommendations (query 3) and interviews planned and done (query 1's subqueries, which
 # probed the panels and scorecards of every interview one by one, ~5 ms): by hash joins, ~19 ms
 # for all instead of ~16 + ~3 + ~5.5 ms in three statements, and ~2 ms less of building the
-# ORM's queries. ``rows`` of each kind: ('score', candidate, competency, weighted sum, weight
-# sum, questions), ('recommendation', candidate, recommendation, -, -, scorecards), ('planned'
-# and 'done', candidate, -, -, -, interviews).
+# ORM's queries. Its rows, by kind: ('score', candidate, competency, weighted sum, weight sum,
+# questions), ('recommendation', candidate, recommendation, -, -, scorecards), ('planned' and
+# 'done', candidate, -, -, -, interviews).
 ALL_SUMS_SQL = """
     WITH interview AS MATERIALIZED (
         SELECT id, candidate_id FROM {interview}

@@ -6,6 +6,8 @@ The page costs a fixed number of queries, whatever the number of candidates:
 1. the candidates, with their interview counts and latest decision as subqueries;
 2. the weighted sums of question scores grouped by (candidate, competency);
 3. the recommendation counts grouped by (candidate, recommendation);
+(for those who see every scorecard, 2, 3 and the interview counts of 1 are one statement:
+ALL_SUMS_SQL, so the page costs one query less);
 and with ``normalise``:
 4. the weighted sums grouped by (candidate, competency, interviewer);
 5. each of those interviewers' mean and standard deviation over all their submitted scores.
@@ -107,6 +109,19 @@ class Column(TemplateItems):
 
 
 @dataclass
+class Entry(TemplateItems):
+    """A candidate as the table needs them: the query's values, not a model instance (~1 ms
+    less for 200 candidates, whose other fields the page never reads)."""
+
+    pk: int
+    name: str
+    stage: str
+    latest_decision: str | None
+    planned: int = 0
+    done: int = 0
+
+
+@dataclass
 class Row(TemplateItems):
     """One candidate. ``texts`` and ``values`` hold one entry per column, in the columns'
     order: the text the page and the CSV show, and what the column sorts on (None last)."""
@@ -119,12 +134,18 @@ class Row(TemplateItems):
     normalised: float | None = None
     complete: bool = False
     debrief_url: str = ""
-    # The page's numeric cells, in three runs (the cells of a run share their class, so the
-    # template writes it once instead of once per cell): the compared competencies, then
-    # overall (and normalised), then the recommendation and interview counts.
+    # What the page's row reads, each one attribute (a template's ``row.texts.0`` tries an
+    # item, an attribute and dir() before the index: ~3 ms over 200 rows). The numeric cells
+    # come in three runs, whose cells share their class so the template writes it once per run:
+    # the compared competencies, overall (and normalised), the recommendation and interview counts.
+    name: str = ""
+    stage: str = ""
+    stage_label: str = ""
     scores: list = field(default_factory=list)
-    totals: list = field(default_factory=list)
+    overall_text: str = ""
+    normalised_text: str = ""
     counts: list = field(default_factory=list)
+    decision: str = ""
 
 
 @dataclass
@@ -207,24 +228,47 @@ def fmt_z(value):
 
 
 def weighted(weighted_sum, weight_sum):
-    """sum(w*s) / sum(w), rounded to 2 places exactly as scoring.scores.competency_scores does
-    (Decimal arithmetic, so the comparison and the debrief never differ by a rounding)."""
+    """sum(w*s) / sum(w) rounded to 2 places, half to even, from the two sums in hundredths
+    of a weight (exact integers, as competency_sums' queries return them): the same float as
+    scoring.scores.competency_scores' Decimal arithmetic (float(round(s / w, 2))), so the
+    comparison and the debrief never differ by a rounding. Integer division instead of
+    Decimals: ~2 ms less over the 2,000 averages of 200 candidates."""
     if not weight_sum:
         return None
-    return float(round(Decimal(weighted_sum) / Decimal(weight_sum), 2))
+    quotient, remainder = divmod(weighted_sum * 100, weight_sum)
+    if 2 * remainder > weight_sum or (2 * remainder == weight_sum and quotient % 2):
+        quotient += 1
+    return quotient / 100
 
 
 # --- Queries --------------------------------------------------------------------------------
 
 
-def _candidates(position, user, options):
-    """Query 1: the candidates with interviews planned (not cancelled) and done (every
+def _candidates(position, user, options, interviews=None):
+    """Query 1: the candidates (as ``Entry``) with interviews planned (not cancelled) and done (every
     interviewer on the panel has submitted a scorecard), and the latest decision.
+    ``interviews``: {candidate_id: (planned, done)} when the position's statement has counted
+    them already (for those who run it: ALL_SUMS_SQL); otherwise they are counted here.
 
     Counts are subqueries rather than joins: a join through interviews would multiply rows.
     Whether a scorecard was submitted is workflow state, not scorecard content, so "done"
     counts every panel member's scorecard whatever the viewer may read (as the debrief's
     list of missing scorecards does)."""
+    latest = Decision.objects.filter(candidate_id=OuterRef("pk")).order_by("-at", "-pk")
+    rows = Candidate.objects.filter(position=position)
+    if not position.is_run_by(user):
+        rows = rows.visible_to(user)
+    rows = rows.annotate(latest_decision=Subquery(latest.values("decision")[:1]))
+    if options.stage:
+        rows = rows.filter(stage=options.stage)
+    fields = ("pk", "name", "stage", "latest_decision")
+    if interviews is not None:
+        candidates = [Entry(*values, *interviews.get(values[0], (0, 0)))
+                      for values in rows.order_by("name", "pk").values_list(*fields)]
+        if options.complete is None:
+            return candidates
+        return [c for c in candidates if (c.planned > 0 and c.done == c.planned) is options.complete]
+
     live = Interview.objects.filter(candidate_id=OuterRef("pk")).exclude(status=InterviewStatus.CANCELLED)
     panel = Interview.interviewers.through.objects.filter(interview_id=OuterRef("pk"))
     submitted = Scorecard.objects.filter(
@@ -239,19 +283,12 @@ def _candidates(position, user, options):
             Value(0),
         )
 
-    latest = Decision.objects.filter(candidate_id=OuterRef("pk")).order_by("-at", "-pk")
-    # Only the columns the table shows (not the notes or CV fields).
-    rows = Candidate.objects.filter(position=position).only("id", "position_id", "name", "stage")
-    if not position.is_run_by(user):
-        rows = rows.visible_to(user)
-    rows = rows.annotate(planned=count(live), done=count(done), latest_decision=Subquery(latest.values("decision")[:1]))
-    if options.stage:
-        rows = rows.filter(stage=options.stage)
+    rows = rows.annotate(planned=count(live), done=count(done))
     if options.complete is True:
         rows = rows.filter(planned__gt=0, done=F("planned"))
     elif options.complete is False:
         rows = rows.exclude(planned__gt=0, done=F("planned"))
-    return list(rows.order_by("name", "pk"))
+    return [Entry(*values) for values in rows.order_by("name", "pk").values_list(*fields, "planned", "done")]
 
 
 def _visible_cards(position, user):
@@ -266,15 +303,73 @@ def _scored(position, user):
 
 # Sum(weight * score) in whole hundredths: weights have two decimal places, so 100 * weight is
 # an exact integer, and PostgreSQL sums 20,000 integers in a third less time than numerics
-# (~6 ms on the bench data). Turned back into the same exact Decimals in competency_sums.
+# (~6 ms on the bench data). The page averages them as they are (``weighted``); competency_sums
+# turns them back into the same exact Decimals.
 HUNDREDTHS = Cast(F("question__weight") * 100, IntegerField())
 
 # Query 2 (and 4) for those who see everything, in SQL: the position's submitted scores and its
 # interviews' questions (a score's question is one of its interview's, as the services pin or
-# add them), each read through their foreign-key indexes, then hash-joined (materialised, so
-# not probed row by row). Through the ORM's joins PostgreSQL looked up each of the 20,000
+# add them), then hash-joined. Through the ORM's joins PostgreSQL looked up each of the 20,000
 # scores' questions by primary key: ~90,000 buffer reads instead of ~16,000, ~25 ms more.
+#
+# Query 2 reads the scores in one bitmap scan of the scorecards' index (~400 buffers: the
+# scores of a scorecard sit together) rather than one index scan per scorecard (~6,700), and
+# takes the candidate from the question's interview, so no scorecard is joined back. The join
+# compares ``id + 0`` on both sides, which hides the columns' statistics from the planner: with
+# them it expected 1 row out of the join (qs.question_id has 100,000 distinct values) and sorted
+# the 20,000 rows to group them; without, it expects ~250 and groups by hashing, and it cannot
+# probe the scores' question index once per question either (~190 ms when it chose that).
+# Together ~15-16 ms instead of ~21 ms on the bench data (EXPLAIN ANALYZE, 5 December).
+#
+# The same statement counts, from the same interviews and scorecards, each candidate's
+# recommendations (query 3) and interviews planned and done (query 1's subqueries, which
+# probed the panels and scorecards of every interview one by one, ~5 ms): by hash joins, ~19 ms
+# for all instead of ~16 + ~3 + ~5.5 ms in three statements, and ~2 ms less of building the
+# ORM's queries. Its rows, by kind: ('score', candidate, competency, weighted sum, weight sum,
+# questions), ('recommendation', candidate, recommendation, -, -, scorecards), ('planned' and
+# 'done', candidate, -, -, -, interviews).
 ALL_SUMS_SQL = """
+    WITH interview AS MATERIALIZED (
+        SELECT id, candidate_id FROM {interview}
+         WHERE candidate_id = ANY(ARRAY(SELECT id FROM {candidate} WHERE position_id = %(position)s))
+           AND status <> %(cancelled)s
+    ), card AS MATERIALIZED (
+        SELECT card.id, card.interview_id, card.interviewer_id, interview.candidate_id, card.recommendation
+          FROM interview JOIN {card} card ON card.interview_id = interview.id
+         WHERE card.status = %(submitted)s
+    ), panel AS MATERIALIZED (
+        -- A panel member has at most one scorecard (scoring_one_scorecard_per_interviewer).
+        SELECT member.interview_id, count(*) AS members, count(card.id) AS submitted
+          FROM interview JOIN {panel} member ON member.interview_id = interview.id
+          LEFT JOIN card ON card.interview_id = member.interview_id AND card.interviewer_id = member.user_id
+         GROUP BY member.interview_id
+    ), interviews AS MATERIALIZED (
+        SELECT interview.candidate_id, count(*) AS planned,
+               count(*) FILTER (WHERE panel.members = panel.submitted) AS done
+          FROM interview LEFT JOIN panel ON panel.interview_id = interview.id
+         GROUP BY interview.candidate_id
+    ), question AS MATERIALIZED (
+        SELECT q.id, interview.candidate_id, q.competency, (q.weight * 100)::integer AS hundredths
+          FROM interview JOIN {iq} q ON q.interview_id = interview.id
+    )
+    SELECT 'score', question.candidate_id, question.competency,
+           sum(question.hundredths * qs.score), sum(question.hundredths), count(*)
+      FROM {score} qs JOIN question ON question.id + 0 = qs.question_id + 0
+     WHERE qs.scorecard_id = ANY(ARRAY(SELECT id FROM card))
+       AND qs.score IS NOT NULL
+     GROUP BY question.candidate_id, question.competency
+    UNION ALL
+    SELECT 'recommendation', candidate_id, recommendation, NULL, NULL, count(*)
+      FROM card GROUP BY candidate_id, recommendation
+    UNION ALL
+    SELECT 'planned', candidate_id, NULL, NULL, NULL, planned FROM interviews
+    UNION ALL
+    SELECT 'done', candidate_id, NULL, NULL, NULL, done FROM interviews
+"""
+
+# Query 4 needs each score's interviewer, so it joins the scorecards: materialised, each read
+# through its foreign-key index, then hash-joined (not probed row by row).
+ALL_SUMS_BY_INTERVIEWER_SQL = """
     WITH interview AS MATERIALIZED (
         SELECT id, candidate_id FROM {interview}
          WHERE candidate_id = ANY(ARRAY(SELECT id FROM {candidate} WHERE position_id = %(position)s))
@@ -288,24 +383,46 @@ ALL_SUMS_SQL = """
         SELECT q.id, q.competency, (q.weight * 100)::integer AS hundredths
           FROM interview JOIN {iq} q ON q.interview_id = interview.id
     )
-    SELECT scored.candidate_id, question.competency{interviewer},
+    SELECT scored.candidate_id, question.competency, scored.interviewer_id,
            sum(question.hundredths * scored.score), sum(question.hundredths), count(*)
       FROM scored JOIN question ON question.id = scored.question_id
-     GROUP BY scored.candidate_id, question.competency{interviewer}
+     GROUP BY scored.candidate_id, question.competency, scored.interviewer_id
 """
 
 
-def _all_sums(position, by_interviewer):
-    keys = ["candidate_id", "competency", *(["interviewer_id"] if by_interviewer else []), "weighted_sum",
-            "weight_sum", "n"]
+def _run_sql(sql, position):
+    tables = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
+        ("interview", Interview), ("candidate", Candidate), ("card", Scorecard), ("score", QuestionScore),
+        ("iq", InterviewQuestion), ("panel", Interview.interviewers.through))}
     with connection.cursor() as cursor:
-        tables = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
-            ("interview", Interview), ("candidate", Candidate), ("card", Scorecard), ("score", QuestionScore),
-            ("iq", InterviewQuestion))}
-        cursor.execute(ALL_SUMS_SQL.format(interviewer=", scored.interviewer_id" if by_interviewer else "", **tables),
-                       {"position": position.pk, "submitted": ScorecardStatus.SUBMITTED,
-                        "cancelled": InterviewStatus.CANCELLED})
-        return [dict(zip(keys, row)) for row in cursor.fetchall()]
+        cursor.execute(sql.format(**tables), {"position": position.pk, "submitted": ScorecardStatus.SUBMITTED,
+                                              "cancelled": InterviewStatus.CANCELLED})
+        return cursor.fetchall()
+
+
+def _position_figures(position):
+    """Queries 1's counts, 2 and 3 for those who see everything, in one statement:
+    {candidate_id: {competency: (weighted sum, weight sum, questions)}} (sums in hundredths),
+    {candidate_id: {recommendation: count}} and {candidate_id: (planned, done)}."""
+    sums, recommendations, interviews = defaultdict(dict), defaultdict(dict), defaultdict(lambda: [0, 0])
+    for kind, candidate_id, key, weighted_sum, weight_sum, n in _run_sql(ALL_SUMS_SQL, position):
+        if kind == "score":
+            sums[candidate_id][key] = (weighted_sum, weight_sum, n)
+        elif kind == "recommendation":
+            recommendations[candidate_id][key] = n
+        else:
+            interviews[candidate_id][kind == "done"] = n
+    return sums, recommendations, {c: tuple(counts) for c, counts in interviews.items()}
+
+
+def _all_sums(position, by_interviewer):
+    """Query 2 (or 4) for those who see everything, as ``_visible_sums`` gives it."""
+    if not by_interviewer:
+        return [{"candidate_id": candidate_id, "competency": competency, "weighted_sum": s, "weight_sum": w, "n": n}
+                for candidate_id, mine in _position_figures(position)[0].items()
+                for competency, (s, w, n) in mine.items()]
+    keys = ["candidate_id", "competency", "interviewer_id", "weighted_sum", "weight_sum", "n"]
+    return [dict(zip(keys, row)) for row in _run_sql(ALL_SUMS_BY_INTERVIEWER_SQL, position)]
 
 
 def _visible_sums(scores, by_interviewer):
@@ -318,13 +435,17 @@ def _visible_sums(scores, by_interviewer):
     )
 
 
+def _hundredth_sums(position, user, by_interviewer):
+    if position.is_run_by(user):
+        return _all_sums(position, by_interviewer)
+    return _visible_sums(_scored(position, user), by_interviewer)
+
+
 def competency_sums(position, user, *, by_interviewer=False):
     """Query 2 (and 4): Sum(weight * score), Sum(weight) and Count of scored questions,
-    grouped by (candidate, competency) — or (candidate, competency, interviewer)."""
-    if position.is_run_by(user):
-        groups = _all_sums(position, by_interviewer)
-    else:
-        groups = _visible_sums(_scored(position, user), by_interviewer)
+    grouped by (candidate, competency) — or (candidate, competency, interviewer). The sums
+    are exact Decimals (the page itself keeps them in hundredths: see ``weighted``)."""
+    groups = _hundredth_sums(position, user, by_interviewer)
     for g in groups:
         g["weighted_sum"] = Decimal(g["weighted_sum"]).scaleb(-2)
         g["weight_sum"] = Decimal(g["weight_sum"]).scaleb(-2)
@@ -407,24 +528,32 @@ def _columns(competencies, options):
 def _row(candidate, mine, competencies, normalised, recommendations):
     """The row of ``candidate``, its cells in the order of ``_columns``: name, stage, compared
     competencies, overall, normalised (when ``normalised`` is not None), recommendations,
-    interviews done and planned, decision. ``mine``: {competency: (weighted sum, weight sum)}."""
-    scores = {c: weighted(s, w) for c, (s, w) in sorted(mine.items())}
+    interviews done and planned, decision. ``mine``: {competency: (weighted sum, weight sum,
+    questions)}, the sums in hundredths (``weighted``)."""
+    scores = {c: weighted(s, w) for c, (s, w, _) in sorted(mine.items())}
     compared = [mine[c] for c in competencies if c in mine]
-    overall = weighted(sum(s for s, _ in compared), sum(w for _, w in compared)) if compared else None
-    z = normalised.get(candidate.pk) if normalised is not None else None
+    overall = weighted(sum(s for s, _, _ in compared), sum(w for _, w, _ in compared)) if compared else None
     compared_scores = [scores.get(c) for c in competencies]
+    score_texts = [*map(fmt_score, compared_scores)]
+    overall_text = fmt_score(overall)
+    stage_label = STAGE_LABELS.get(candidate.stage, candidate.stage)
     values = [candidate.name.casefold(), STAGE_ORDER.get(candidate.stage), *compared_scores, overall]
-    texts = [candidate.name, STAGE_LABELS.get(candidate.stage, candidate.stage), *map(fmt_score, compared_scores),
-             fmt_score(overall)]
+    texts = [candidate.name, stage_label, *score_texts, overall_text]
+    z, z_text = None, ""
     if normalised is not None:
+        z = normalised.get(candidate.pk)
+        z_text = fmt_z(z)
         values.append(z)
-        texts.append(fmt_z(z))
+        texts.append(z_text)
     counts = [recommendations.get(value, 0) for value in RECOMMENDATIONS] + [candidate.done, candidate.planned]
+    count_texts = [*map(str, counts)]
     decision = DECISION_LABELS.get(candidate.latest_decision)
     values += [*counts, decision]
-    texts += [*map(str, counts), decision or EMPTY]
+    texts += [*count_texts, decision or EMPTY]
     return Row(candidate=candidate, texts=texts, values=values, competency_scores=scores, overall=overall,
-               normalised=z, complete=candidate.planned > 0 and candidate.done == candidate.planned)
+               normalised=z, complete=candidate.planned > 0 and candidate.done == candidate.planned,
+               name=candidate.name, stage=candidate.stage, stage_label=stage_label, scores=score_texts,
+               overall_text=overall_text, normalised_text=z_text, counts=count_texts, decision=decision or EMPTY)
 
 
 def sort_rows(rows, index, direction):
@@ -438,13 +567,17 @@ def sort_rows(rows, index, direction):
 
 def compare(*, position, user, options=Options()):
     """The comparison table of ``position`` as ``user`` may see it."""
-    candidates = _candidates(position, user, options)
+    if position.is_run_by(user):
+        every, recommendations, interviews = _position_figures(position)
+        candidates = _candidates(position, user, options, interviews)
+    else:
+        candidates = _candidates(position, user, options)
+        every, recommendations = defaultdict(dict), _recommendation_counts(position, user)
+        for g in _hundredth_sums(position, user, False):
+            every[g["candidate_id"]][g["competency"]] = (g["weighted_sum"], g["weight_sum"], g["n"])
     shown = {c.pk for c in candidates}
-    sums = defaultdict(dict)  # candidate_id -> competency -> (weighted_sum, weight_sum)
-    for g in competency_sums(position, user):
-        if g["candidate_id"] in shown:
-            sums[g["candidate_id"]][g["competency"]] = (g["weighted_sum"], g["weight_sum"])
-    recommendations = _recommendation_counts(position, user)
+    # candidate_id -> competency -> (weighted_sum, weight_sum, n), in hundredths
+    sums = {candidate_id: mine for candidate_id, mine in every.items() if candidate_id in shown}
 
     scored = [c for c in candidates if sums.get(c.pk)]
     shared = set.intersection(*(set(sums[c.pk]) for c in scored)) if scored else set()
@@ -458,16 +591,12 @@ def compare(*, position, user, options=Options()):
         normalised = normalised_scores(groups, baselines, shared)
 
     columns = _columns(competencies, options)
-    n = len(competencies)
-    n_totals = 2 if options.normalise else 1
     debrief_url = link_maker("scoring:debrief")  # one reverse() for the 200 rows
     rows = []
     for candidate in candidates:
         row = _row(candidate, sums.get(candidate.pk, {}), competencies, normalised,
                    recommendations.get(candidate.pk, {}))
         row.debrief_url = debrief_url(candidate.pk)
-        row.scores, row.totals = row.texts[2:2 + n], row.texts[2 + n:2 + n + n_totals]
-        row.counts = row.texts[2 + n + n_totals:-1]
         rows.append(row)
 
     keys = [c.key for c in columns]

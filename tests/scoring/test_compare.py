@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from interviews.models import Stage
 from accounts.roles import Role
-from scoring import charts
+from scoring import charts, comparison
 from accounts.models import AuditEvent
 from scoring.models import Decision
 from tests.conftest import make_user
@@ -140,6 +141,19 @@ def test_it_weights_questions_and_competencies(as_user, hiring_manager, position
     # Theory: (3*4 + 1*1) / 4 = 3.25; overall: (3*4 + 1*1 + 1*2) / 5 = 3.00
     assert row.competency_scores == {"Coding": 2.0, "Theory": 3.25}
     assert row.overall == 3.0
+
+
+def test_its_averages_round_exactly_as_the_debriefs_decimals_do():
+    """The page averages the sums in hundredths with integers (comparison.weighted); every
+    result, ties to the even hundredth included, is the float of the debrief's Decimal
+    arithmetic (scoring.scores.competency_scores: float(round(s / w, 2)))."""
+    ties = [(225, 200), (375, 200), (1125, 1000), (4125, 1000)]  # 1.125, 1.875, 1.125, 4.125
+    pairs = [(s, w) for w in range(25, 1200, 7) for s in range(w, 4 * w + 1, max(1, w // 13))] + ties
+    for weighted_sum, weight_sum in pairs:
+        expected = float(round(Decimal(weighted_sum).scaleb(-2) / Decimal(weight_sum).scaleb(-2), 2))
+        assert comparison.weighted(weighted_sum, weight_sum) == expected, (weighted_sum, weight_sum)
+    assert [comparison.weighted(*t) for t in ties] == [1.12, 1.88, 1.12, 4.12]
+    assert comparison.weighted(0, 0) is None
 
 
 def test_it_counts_interviews_done_and_planned(as_user, hiring_manager, position, interviewer, interviewer2, trio):
@@ -309,6 +323,23 @@ def test_it_draws_accessible_svg_charts_with_numbers(as_user, hiring_manager, po
     assert "Every number is also in the table" in svgs[0]
 
 
+def test_names_and_competencies_are_escaped_in_the_table_and_the_charts(as_user, hiring_manager, position, interviewer):
+    """Numbers are written unescaped (templates/scoring/includes/compare_content.html and the
+    chart templates); everything people type is escaped, in the cells, the bars' titles and
+    the heat map alike."""
+    plan = make_plan(position=position, sections=[("Fundamentals", FOUR[:2])], competencies=["<i>Theory</i>", "Coding"])
+    candidate = make_candidate(position=position, name="<b>Ada</b> & co")
+    interview = make_interview(candidate=candidate, plan=plan, interviewers=[interviewer])
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 4])
+    body = as_user(hiring_manager).get(url(position)).content.decode()
+    assert "<b>" not in body and "<i>" not in body
+    svgs = re.findall(r"<svg.*?</svg>", body, flags=re.S)
+    assert len(svgs) == 2
+    for part in (body.split("<svg")[0], *svgs):
+        assert "&lt;b&gt;Ada&lt;/b&gt; &amp; co" in part and "&lt;i&gt;Theory&lt;/i&gt;" in part
+    assert "<title>&lt;b&gt;Ada&lt;/b&gt; &amp; co, &lt;i&gt;Theory&lt;/i&gt;: 3.00</title>" in svgs[0]
+
+
 def test_the_heat_map_text_is_readable_on_every_colour():
     for hundredths in range(100, 401):
         fill = charts.heat_colour(hundredths / 100)
@@ -413,11 +444,30 @@ def test_the_query_count_does_not_grow_with_candidates(as_user, hiring_manager, 
     client.get("/")  # the first request of a session stamps its sign-in time (one write, not counted)
     # Session, user; the user's permissions (2, ModelBackend) and group names (1, accounts.roles.roles_of); the
     # position; the candidates (interview counts and latest decision as subqueries); the
-    # (candidate, competency) sums; the recommendation counts; with normalise, the (candidate,
+    # (candidate, competency) sums with the recommendation counts (one statement for the
+    # position's hiring manager: comparison.ALL_SUMS_SQL); with normalise, the (candidate,
     # competency, interviewer) sums and the interviewers' baselines (2 more). Nothing is
     # cached: viewed again, it costs the same.
     for _ in range(2):
-        with django_assert_num_queries(9 + 2 * normalise):
+        with django_assert_num_queries(8 + 2 * normalise):
             response = client.get(url(position, **params))
+        assert response.status_code == 200
+        assert len(response.context["table"].rows) == candidates
+
+
+@pytest.mark.parametrize("candidates", [2, 50])
+def test_the_query_count_does_not_grow_for_a_viewer_on_the_panels(as_user, position, interviewer,
+                                                                  django_assert_num_queries, candidates):
+    colleague = make_user("hm_on_panel", Role.HIRING_MANAGER)  # manages another position, sits on these panels
+    _many(position, [interviewer, colleague], candidates)
+    client = as_user(colleague)
+    client.get("/")
+    # Session, user, permissions (2), group names; the position and whether this viewer may see
+    # it (views/compare.py: _get_position); the candidates; the sums and the recommendation
+    # counts, each limited to the scorecards this viewer may see (comparison._visible_cards),
+    # in two statements.
+    for _ in range(2):
+        with django_assert_num_queries(10):
+            response = client.get(url(position))
         assert response.status_code == 200
         assert len(response.context["table"].rows) == candidates

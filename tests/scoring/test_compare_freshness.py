@@ -142,6 +142,8 @@ def test_those_who_see_everything_are_spared_the_visibility_filters_with_the_sam
     make_interview(candidate=make_candidate(position=make_position(hiring_manager=make_user("hm3", Role.HIRING_MANAGER),
                                                           title="Other"), name="Zed", email="zed@example.com"),
                    plan=trio["plan"], interviewers=[user])  # something outside the position too
+    make_interview(candidate=trio["cy"], plan=trio["plan"], interviewers=[])  # no panel: planned, never done
+    make_interview(candidate=trio["ada"], plan=trio["plan"], interviewers=[user]).cancel(reason="Moved")
     assert position.is_run_by(user)
     ruled = Scorecard.objects.visible_to(user).submitted().filter(interview__candidate__position=position)
     assert set(comparison._visible_cards(position, user)) == set(ruled) and ruled.exists()
@@ -152,6 +154,15 @@ def test_those_who_see_everything_are_spared_the_visibility_filters_with_the_sam
         in_sql = comparison._all_sums(position, by_interviewer)
         assert sorted(sorted(g.items()) for g in in_sql) == sorted(
             sorted(g.items()) for g in comparison._visible_sums(ruled_scores, by_interviewer)) and in_sql
+    _, recommendations, interviews = comparison._position_figures(position)
+    assert recommendations == comparison._recommendation_counts(position, user) and recommendations
+    by_orm = {c.pk: (c.planned, c.done) for c in comparison._candidates(position, user, comparison.Options())}
+    assert {pk: interviews.get(pk, (0, 0)) for pk in by_orm} == by_orm and set(interviews) <= set(by_orm)
+    assert [by_orm[trio[name].pk] for name in ("ada", "bob", "cy")] == [(1, 1), (1, 0), (1, 0)]
+    for complete in (True, False):
+        options = comparison.Options(complete=complete)
+        assert ([c.pk for c in comparison._candidates(position, user, options, interviews)]
+                == [c.pk for c in comparison._candidates(position, user, options)])
 
 
 def test_the_sums_are_exact_decimals(hiring_manager, position, interviewer):

@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
@@ -108,9 +108,13 @@ def _summary(plan, sections):
 
 
 def _load_plan(request, pk):
-    return get_object_or_404(
-        InterviewPlan.objects.visible_to(request.user).select_related("position", "cloned_from"), pk=pk
-    )
+    """A plan the user may see, else 404. Read by its key and then asked ``is_visible_to``: for
+    the position's own people (the builder's users) that needs no query, where building the
+    ``visible_to`` statement (a subquery with an EXISTS) took ~1.5 ms of the builder's view."""
+    plan = get_object_or_404(InterviewPlan.objects.select_related("position", "cloned_from"), pk=pk)
+    if not plan.is_visible_to(request.user):
+        raise Http404("No InterviewPlan matches the given query.")
+    return plan
 
 
 def _search_results(request, sections, items):
@@ -128,21 +132,30 @@ def _search_results(request, sections, items):
     return text, mode, questions
 
 
-# The limits the row's inputs state (the form checks them on save).
-ITEM_LIMITS = {"minutes": ITEM_MINUTES, "weight": WEIGHT,
-               "competency": PlanItem._meta.get_field("competency").max_length}
+# The limits the row's inputs state (the form checks them on save). Named keys, not the
+# (low, high) pairs: the template's lookup of ``pair.0`` fails as an attribute first (an
+# exception and a ``dir()``) before it indexes, four times a row.
+ITEM_LIMITS = {"minutes_min": ITEM_MINUTES[0], "minutes_max": ITEM_MINUTES[1], "weight_min": WEIGHT[0],
+               "weight_max": WEIGHT[1], "competency": PlanItem._meta.get_field("competency").max_length}
+NO_ERRORS = {name: [] for name in PlanItemForm.Meta.fields}
 
 
 def _item_edit(item, form=None):
     """What an item's row form shows: the values and errors of the form that was refused, else
     the item's values. The inputs are written in the row's template: building a PlanItemForm
-    and rendering its four widgets for every row cost about a fifth of the builder's time."""
+    and rendering its four widgets for every row cost about a fifth of the builder's time.
+    ``errors`` holds a list for every field, empty when it has none: a key missing from the
+    dict makes the template's lookup fail, and a failed lookup (two exceptions and a ``dir()``)
+    cost about 2 ms over the builder's ten rows (5 December 2026, bench data)."""
     if form is None:
         values = {"minutes": item.minutes, "competency": item.competency, "weight": item.weight,
                   "required": item.required}
-        return {"id": f"item-{item.pk}", "values": values, "errors": {}, "non_field_errors": []}
+        return {"id": f"item-{item.pk}", "values": values, "errors": NO_ERRORS, "invalid": False,
+                "non_field_errors": []}
     values = {name: form[name].value() for name in PlanItemForm.Meta.fields}
-    return {"id": f"item-{item.pk}", "values": values, "errors": form.errors, "non_field_errors": form.non_field_errors()}
+    errors = {name: form.errors.get(name, []) for name in PlanItemForm.Meta.fields}
+    return {"id": f"item-{item.pk}", "values": values, "errors": errors, "invalid": bool(form.errors),
+            "non_field_errors": form.non_field_errors()}
 
 
 def _undo(request, plan):

@@ -176,18 +176,15 @@ ITEM_ROUTES = {
 
 
 def _item_urls(plan, items):
-    """Each item's action URLs, by action. Each route is reversed once, for the first item, and
-    every other item puts its own URL in front of the part after the item's: a reverse() for
-    every route of every row cost ~1 ms of the builder's ten rows (5 December 2026, bench data)."""
+    """Each item's action URLs, by action: its own URL reversed, and the part of each route
+    after it reversed once for the page. A reverse() for every route of every row cost ~1 ms
+    of the builder's ten rows (5 December 2026, bench data)."""
     if not items:
         return []
-    first = reverse(ITEM_ROUTES["update"], args=[plan.pk, items[0].pk])
-    tails = {action: reverse(route, args=[plan.pk, items[0].pk]).removeprefix(first)
+    own = [reverse(ITEM_ROUTES["update"], args=[plan.pk, item.pk]) for item in items]
+    tails = {action: reverse(route, args=[plan.pk, items[0].pk]).removeprefix(own[0])
              for action, route in ITEM_ROUTES.items()}
-    return [
-        {action: url + tail for action, tail in tails.items()}
-        for url in [first] + [reverse(ITEM_ROUTES["update"], args=[plan.pk, item.pk]) for item in items[1:]]
-    ]
+    return [{action: url + tail for action, tail in tails.items()} for url in own]
 
 
 def _undo(request, plan):

@@ -209,6 +209,13 @@ class InterviewPlan(models.Model):
     def __str__(self):
         return self.name
 
+    def is_visible_to(self, user):
+        """``PlanQuerySet.visible_to`` for this plan (its position loaded or loadable): those who
+        run the position answer without a query, anyone else through ``Position.visible_to``."""
+        if user.is_superuser or self.position_id is None or self.position.is_run_by(user):
+            return True
+        return Position.objects.visible_to(user).filter(pk=self.position_id).exists()
+
     def can_be_edited_by(self, user):
         """``PlanQuerySet.editable_by`` for this plan (its position loaded or loadable)."""
         if not user.has_perm("interviews.change_interviewplan") or self.is_starter:

@@ -51,6 +51,36 @@ def test_editable_by_and_can_be_edited_by_say_the_same_for_every_user_and_plan(
         assert {name for name, plan in plans.items() if plan.pk in listed} == editable, user
 
 
+def test_visible_to_and_is_visible_to_say_the_same_for_every_user_and_plan(
+        hiring_manager, interviewer, interviewer2, recruiter, outsider, admin_user, position):
+    other_manager = make_user("hm-other", Role.HIRING_MANAGER)
+    elsewhere = make_position(hiring_manager=other_manager, title="Elsewhere")
+    plans = {
+        "own position": make_plan(position=position),
+        "other's position": make_plan(position=elsewhere),
+        "template": make_plan(),
+        "starter": make_plan(starter=True, name="Starter"),
+    }
+    # interviewer sits on a panel of the other manager's position; interviewer2's only
+    # interview there is cancelled, which grants nothing.
+    make_interview(candidate=make_candidate(position=elsewhere), interviewers=[interviewer])
+    make_interview(candidate=make_candidate(position=elsewhere), interviewers=[interviewer2]).cancel(reason="Withdrew")
+    everything = set(plans)
+    expected = {
+        hiring_manager: {"own position", "template", "starter"},
+        recruiter: {"own position", "template", "starter"},
+        other_manager: {"other's position", "template", "starter"},
+        interviewer: {"other's position", "template", "starter"},
+        interviewer2: {"template", "starter"},
+        outsider: {"template", "starter"},
+        admin_user: everything,
+    }
+    for user, visible in expected.items():
+        assert {name for name, plan in plans.items() if plan.is_visible_to(user)} == visible, user
+        listed = set(InterviewPlan.objects.visible_to(user).values_list("pk", flat=True))
+        assert {name for name, plan in plans.items() if plan.pk in listed} == visible, user
+
+
 def test_the_migration_marks_todays_starter_templates_and_nothing_else(hiring_manager, position):
     starter = make_plan(name="Loaded from the YAML file")  # no position, no creator
     mine = InterviewPlan.objects.create(name="A template of my own", created_by=hiring_manager)

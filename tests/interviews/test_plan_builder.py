@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from interviews.models import InterviewPlan, PlanItem, PlanSection
 from interviews.services import plan_clone
@@ -137,6 +138,16 @@ def test_the_move_buttons_are_plain_forms_reachable_without_javascript(hm_client
     assert f'action="/plans/{plan.pk}/items/{first.pk}/move/"' in page
     assert 'name="direction" value="up"' in page and 'name="direction" value="down"' in page
     assert 'tabindex="-1"' not in page
+
+
+def test_every_rows_forms_post_to_that_items_own_routes(hm_client, plan):
+    revision_publish(question=Question.objects.get(slug="precision"), content=revision_content(title="Precision 2"))
+    page = hm_client.get(f"/plans/{plan.pk}/").content.decode()
+    routes = ["plan_item_update", "plan_item_move", "plan_item_delete"]
+    for planned in plan.items.all():
+        for route in routes + (["plan_item_update_revision"] if planned.revision.question.slug == "precision" else []):
+            assert f'action="{reverse(f"interviews:{route}", args=[plan.pk, planned.pk])}"' in page, (planned, route)
+    assert page.count("/revision/") == 1
 
 
 def test_the_totals_show_minutes_against_the_slot_competencies_levels_and_required(hm_client, plan):
@@ -295,6 +306,7 @@ def test_it_refuses_invalid_values_and_keeps_what_was_typed(hm_client, plan, dat
     assert row.count("is-invalid") == row.count('aria-invalid="true"') == 1
     assert re.search(rf'id="{error_id}" data-error-for="{field}">[^<]*{re.escape(message)}', row)
     assert 'type="checkbox" name="required" class="form-check-input" id="item-%d-required" checked' % bv.pk in row
+    assert page.count("border-danger") == 1 and f'border-danger" id="item-{bv.pk}"' in page
     assert snapshot(plan) == before
 
 
@@ -420,8 +432,21 @@ def test_it_adds_a_section_at_the_end(hm_client, plan):
 @pytest.mark.parametrize("title, message", [("", "This field is required"), ("coding", "already has a section")])
 def test_it_refuses_a_blank_or_duplicate_section_title(hm_client, plan, title, message):
     response = hm_client.post(f"/plans/{plan.pk}/sections/add/", {"title": title})
-    assert response.status_code == 400 and message in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 400 and message in page
+    # The typed title is kept in its input, marked and described by the message.
+    value = f' value="{title}"' if title else ""
+    assert (f'<input type="text" name="title"{value} maxlength="80" placeholder="e.g. Deep dive" id="id_section_title" '
+            'class="form-control is-invalid" required aria-invalid="true" aria-describedby="id_title_error">') in page
+    assert re.search(rf'<div id="error_1_id_title" class="invalid-feedback"><strong>[^<]*{message}', page)
     assert plan.sections.count() == 2
+
+
+def test_the_section_form_offers_an_empty_labelled_input(hm_client, plan):
+    page = hm_client.get(f"/plans/{plan.pk}/").content.decode()
+    assert '<label for="id_section_title" class="form-label requiredField">New section' in page
+    assert ('<input type="text" name="title" maxlength="80" placeholder="e.g. Deep dive" id="id_section_title" '
+            'class="form-control" required>') in page
 
 
 # --- Query counts ---------------------------------------------------------------------------

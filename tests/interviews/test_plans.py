@@ -1,5 +1,7 @@
 """Interview plans: the list, creating, editing and cloning, for every role."""
 
+import re
+
 import pytest
 
 from interviews.models import InterviewPlan, PlanItem
@@ -194,6 +196,30 @@ def test_it_refuses_to_edit_a_starter_template(hm_client):
 # --- Cloning --------------------------------------------------------------------------------
 
 
+def test_the_clone_form_offers_the_managers_open_positions_and_a_name(hm_client, hiring_manager, template, position):
+    make_position(hiring_manager=hiring_manager, title="Closed one", status="closed")
+    page = hm_client.get(f"/plans/{template.pk}/").content.decode()
+    select = page[page.index('<select name="position"'):page.index("</select>")]
+    assert select.startswith('<select name="position" class="form-select" id="id_position">')
+    assert re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select) == [
+        ("", " selected", "None: keep it as a template"), (str(position.pk), "", str(position))]
+    assert '<label for="id_position" class="form-label">For position</label>' in page
+    assert ('<input type="text" name="name" maxlength="160" placeholder="Generic screen — &lt;position&gt;" '
+            'class="form-control" aria-describedby="id_name_helptext" id="id_name">') in page
+    assert '<div id="id_name_helptext" class="form-text">Leave blank to name it after the plan and the position.</div>' in page
+
+
+def test_a_refused_clone_form_keeps_what_was_chosen_and_typed(hm_client, template, position):
+    response = hm_client.post(f"/plans/{template.pk}/clone/", {"position": position.pk, "name": "x" * 161})
+    page = response.content.decode()
+    assert response.status_code == 400 and "Please fix the problems marked below." in page
+    assert f'<option value="{position.pk}" selected>' in page and '<option value="" selected>' not in page
+    assert (f'<input type="text" name="name" value="{"x" * 161}" maxlength="160" placeholder="Generic screen — &lt;position&gt;" '
+            'class="form-control is-invalid" aria-invalid="true" aria-describedby="id_name_helptext id_name_error" id="id_name">') in page
+    assert re.search(r'<div id="error_1_id_name" class="invalid-feedback"><strong>Ensure this value has at most 160', page)
+    assert '<select name="position" class="form-select" id="id_position">' in page
+
+
 def test_it_clones_a_template_for_the_managers_position(hm_client, hiring_manager, template, position):
     response = hm_client.post(f"/plans/{template.pk}/clone/", {"position": position.pk, "name": ""})
     clone = InterviewPlan.objects.exclude(pk=template.pk).get()
@@ -212,8 +238,13 @@ def test_it_clones_as_a_template_with_a_name(hm_client, template):
 
 def test_it_refuses_to_clone_into_another_managers_position(as_user, other_manager, template, position):
     response = as_user(other_manager).post(f"/plans/{template.pk}/clone/", {"position": position.pk, "name": "X"})
+    page = response.content.decode()
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert re.search(r'<div id="error_1_id_position" class="invalid-feedback"><strong>Select a valid choice', page)
+    assert ('<select name="position" class="form-select is-invalid" aria-invalid="true" '
+            'aria-describedby="id_position_error" id="id_position">') in page
+    assert str(position.pk) not in page[page.index('<select name="position"'):page.index("</select>")]
+    assert 'name="name" value="X"' in page
     assert InterviewPlan.objects.count() == 1
 
 

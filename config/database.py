@@ -9,6 +9,7 @@ between commands so that ``manage.py`` invocations stay fast; ``make db-stop`` s
 
 import os
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import dj_database_url
@@ -51,7 +52,8 @@ def database_config(base_dir):
     # once per request. Measured on the bench data (5 December): autosave 3.3 -> 2.7 ms against
     # the bare upsert's 2.0 ms, the live page's SQL 4.5 -> 2.5 ms, the debrief's 6 -> 3.2 ms.
     # A connection that outlives a migration could hold a plan of the old tables: restart the
-    # app after `migrate` (docs/operations.md, Upgrading).
+    # app after `migrate` (docs/operations.md, Upgrading). The few large statements whose best
+    # plan depends on their parameters are run through custom_plans() below.
     config["OPTIONS"].setdefault("server_side_binding", True)
     config["OPTIONS"].setdefault("prepare_threshold", 5)
     # Two test runs on one server at once (two checkouts, or a developer beside CI) each name
@@ -81,3 +83,20 @@ def embedded_stop(data_dir):
     _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
     (data_dir / ".handle_pids.json").unlink(missing_ok=True)
     return f"Stopped the embedded PostgreSQL (pid {info.pid}) in {data_dir}."
+
+
+@contextmanager
+def custom_plans():
+    """Run the statements inside unprepared, so PostgreSQL plans each execution for its own
+    parameters. A prepared statement gets a generic plan after five runs, and for the search's
+    ranking (questionbank.selectors) and the comparison's sums (scoring.comparison) that plan
+    was twice as slow: 35 -> 65 ms and 20 -> 65 ms on the bench data (5 December)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold, raw.prepare_threshold = raw.prepare_threshold, None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold

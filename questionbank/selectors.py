@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from config.database import custom_plans
+
 from .models import SEARCH_CONFIG, Area, FacetCount, Kind, Level, Question, RoleTrack, Status
 
 FACETS = {
@@ -230,7 +232,7 @@ def _ranked(base_qs, *, query, filters, start, size):
         where.append("roles @> ARRAY[%s]::varchar[]" if name == "role" else f"{name} = %s")
         where_params.append(value)
     sql = RANKED_SQL.format(matches=matches_sql, where=" AND ".join(where))
-    with connection.cursor() as cursor:
+    with custom_plans(), connection.cursor() as cursor:  # planned for this query's words
         cursor.execute(sql, [*params, *where_params, size, start])
         return cursor.fetchone()
 

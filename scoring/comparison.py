@@ -29,6 +29,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
 from django.utils.text import slugify
 
+from config.database import custom_plans
 from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus, Stage
 
 from . import stats
@@ -394,7 +395,7 @@ def _run_sql(sql, position):
     tables = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
         ("interview", Interview), ("candidate", Candidate), ("card", Scorecard), ("score", QuestionScore),
         ("iq", InterviewQuestion), ("panel", Interview.interviewers.through))}
-    with connection.cursor() as cursor:
+    with custom_plans(), connection.cursor() as cursor:  # planned for this position's size
         cursor.execute(sql.format(**tables), {"position": position.pk, "submitted": ScorecardStatus.SUBMITTED,
                                               "cancelled": InterviewStatus.CANCELLED})
         return cursor.fetchall()

@@ -119,3 +119,30 @@ def test_db_stop_stops_a_server_whose_pid_list_names_dead_processes(tmp_path):
     assert PostmasterInfo.read_from_pgdata(data_dir) is None  # postmaster.pid goes on a clean stop
     assert not (data_dir / ".handle_pids.json").exists()
     assert embedded_stop(data_dir) == f"The embedded PostgreSQL in {data_dir} is not running."
+
+
+def _prepared(text):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{text}%"])
+        return cursor.fetchone()[0]
+
+
+def test_repeated_statements_are_prepared_and_custom_plans_are_not(db):
+    from config.database import custom_plans
+
+    # Prepared from the fifth run on a connection (config/database.py), so every page's session,
+    # user and permission reads are parsed and planned once per connection.
+    for _ in range(6):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 'often' || %s", ["run"])
+    assert _prepared("'often'") == 1
+    # Inside custom_plans() nothing is prepared: each run is planned for its own parameters.
+    with custom_plans():
+        for _ in range(6):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 'planned each time' || %s", ["run"])
+    assert _prepared("'planned each time'") == 0
+    for _ in range(6):  # and preparing resumes afterwards
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 'afterwards' || %s", ["run"])
+    assert _prepared("'afterwards'") == 1

@@ -200,13 +200,14 @@ class Scorecard(models.Model):
         card.submitted_at = timezone.now()
         card.clean()
         card.scores.update(version=F("version") + 1)
-        missing = list(
+        open_required = (
             card.interview.questions.filter(Q(added_by__isnull=True) | Q(added_by_id=card.interviewer_id), required=True)
             .exclude(Exists(card.scores.filter(QuestionScore.answered_q(), question=OuterRef("pk"))))
-            .select_related("revision").order_by("order", "pk")
         )
-        if missing:
-            raise ScorecardIncomplete(missing)  # rolls back the versions bumped above
+        # Their ids first (usually none); the questions with their titles only to say which.
+        if missing := list(open_required.values_list("pk", flat=True)):
+            questions = InterviewQuestion.objects.filter(pk__in=missing).select_related("revision").order_by("order", "pk")
+            raise ScorecardIncomplete(list(questions))  # rolls back the versions bumped above
         card.save(update_fields=["status", "recommendation", "summary", "submitted_at", "updated_at"])
         for field in ("status", "recommendation", "summary", "submitted_at", "updated_at"):
             setattr(self, field, getattr(card, field))

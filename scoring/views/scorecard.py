@@ -5,9 +5,10 @@ read-only."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from interviews.models import Interview
 
 from ..forms import AmendForm, SubmitForm
 from ..models import Scorecard, ScorecardIncomplete, Submitted
@@ -56,7 +57,9 @@ def scorecard(request, pk):
 @require_POST
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def submit(request, pk):
-    interview = interview_for_panelist(request, pk)
+    # Without the candidate and position interview_for_panelist joins: a submit that succeeds
+    # only redirects (the page shown when it is refused loads them then).
+    interview = get_object_or_404(Interview.objects.for_interviewer(request.user), pk=pk)
     if interview.is_cancelled:
         return refuse_cancelled(request, interview, typed=request.POST.get("summary", ""))
     # A scorecard never opened is opened first (it gets its score rows), so it is submitted

@@ -19,12 +19,18 @@ HIRE_SIDE = {"yes", "strong_yes"}
 DISAGREEMENT_GAP = 2
 
 
-@dataclass
+@dataclass(slots=True)
 class DebriefRow(TemplateItems):
+    """A question's row: its heading, one cell per scorecard (NO_SCORE where that scorecard has
+    no score of the question), whether the scores are DISAGREEMENT_GAP or more apart, and its
+    amendments. ``detail`` is the line under the title, written once here: the template read
+    it from three lookups and a floatformat per row."""
+
     question: object  # DebriefQuestion
-    cells: list = field(default_factory=list)  # one per scorecard: DebriefCell or None
+    cells: list = field(default_factory=list)  # one per scorecard: DebriefCell
     disagreement: bool = False
     amended: list = field(default_factory=list)  # when any: one list of DebriefAmendment per scorecard
+    detail: str = ""  # "Evaluation · weight 1.50"
 
 
 # The debrief reads plain rows (values_list) into these small records rather than model
@@ -64,6 +70,25 @@ class DebriefCell(TemplateItems):
     notes: str
     competency: str
     weight: Decimal
+    met: str = ""  # the criteria met, in words: "2 criteria met"; empty when none
+
+
+# A scorecard without a score of a row's question (another panellist's ad-hoc question) shows
+# an empty cell, as an unscored question does: one shared record, never changed.
+NO_SCORE = DebriefCell(None, None, None, False, "", [], "", "", Decimal(0))
+
+
+def criteria_met_words(n):
+    """How the debrief says how many of a question's criteria were met: "" for none."""
+    if not n:
+        return ""
+    return f"{n} criterion met" if n == 1 else f"{n} criteria met"
+
+
+def weight_text(weight):
+    """A question's weight as the pages write it: "1" for a whole number, else two places
+    ("1.50"), as the floatformat:"-2" filter did."""
+    return f"{weight:.0f}" if weight == weight.to_integral_value() else f"{weight:.2f}"
 
 
 @dataclass(slots=True)
@@ -119,9 +144,12 @@ def debrief(candidate, user):
         .values_list("scorecard_id", "question_id", "score", "skipped", "skip_reason", "criteria_met", "notes",
                      "question__competency", "question__weight")
     ):
-        cells[row[0], row[1]] = DebriefCell(*row)
+        cell = cells[row[0], row[1]] = DebriefCell(*row)
+        if cell.criteria_met:
+            cell.met = criteria_met_words(len(cell.criteria_met))
     interviews, questions = _interviews_and_questions(candidate)
     amendments = _amendments(cards, questions)
+    names = {c.pk: person_name(c.interviewer) for c in cards}
     sections = []
     for interview in interviews:
         mine = [c for c in cards if c.interview_id == interview.pk]
@@ -133,23 +161,21 @@ def debrief(candidate, user):
         for question in questions[interview.pk]:
             if question.added_by_id and question.added_by_id not in mine_interviewers:
                 continue
-            row_cells = [cells.get((card.pk, question.pk)) for card in mine]
-            scored = [c.score for c in row_cells if c and c.score]
-            row = DebriefRow(question, row_cells, bool(scored) and max(scored) - min(scored) >= DISAGREEMENT_GAP)
+            row_cells = [cells.get((card.pk, question.pk), NO_SCORE) for card in mine]
+            scored = [c.score for c in row_cells if c.score]
+            row = DebriefRow(question, row_cells, bool(scored) and max(scored) - min(scored) >= DISAGREEMENT_GAP,
+                             detail=f"{question.competency} · weight {weight_text(question.weight)}")
             row_amendments = [[a for a in amendments if a.scorecard_id == card.pk and a.question_id == question.pk]
                               for card in mine] if amendments else []
             if any(row_amendments):
                 row.amended = row_amendments
             rows.append(row)
         section_amendments = [a for a in amendments if a.scorecard_id in mine_ids]
-        sections.append({"interview": interview, "cards": mine, "rows": rows, "amendments": section_amendments,
+        sections.append({"interview": interview, "cards": mine, "names": [names[c.pk] for c in mine], "rows": rows,
+                         "amendments": section_amendments,
                          "amended_recommendations": {a.scorecard_id for a in section_amendments
                                                      if a.kind == "recommendation"}})
     per_competency, overall = competency_scores((c.competency, c.weight, c.score) for c in cells.values())
-    by_card = defaultdict(list)
-    for c in cells.values():
-        by_card[c.scorecard_id].append((c.competency, c.weight, c.score))
-    per_card = {c.pk: competency_scores(by_card[c.pk]) for c in cards}
     recommendations = [c.recommendation for c in cards]
     split = any(r in HIRE_SIDE for r in recommendations) and any(r not in HIRE_SIDE for r in recommendations)
     missing = _missing(interviews)
@@ -164,10 +190,10 @@ def debrief(candidate, user):
     amended_recommendation = {a.scorecard_id for a in amendments if a.kind == "recommendation"}
     return {
         "cards": cards, "sections": sections, "per_competency": per_competency, "overall": overall,
-        "per_card": per_card, "recommendation_split": split, "missing": missing,
+        "recommendation_split": split, "missing": missing,
         "recommendation_counts": {r: recommendations.count(r) for r in RECOMMENDATION_POINTS},
-        # Each recommendation with the interview it came from, and whether it was amended.
-        "recommendations": [{"card": c, "interview": by_interview.get(c.interview_id),
+        # Each recommendation with who made it, the interview it came from, and whether it was amended.
+        "recommendations": [{"card": c, "name": names[c.pk], "interview": by_interview.get(c.interview_id),
                              "amended": c.pk in amended_recommendation} for c in cards],
         "viewer_finished": finished,
         "decisions_hidden": not sees_decisions,

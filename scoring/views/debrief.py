@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,10 +18,14 @@ from ..services import decision_record
 
 def _candidate(request, pk):
     """A candidate the user may see (else 404); interviewers see the debrief with only the
-    scorecards the independence rule allows."""
+    scorecards the independence rule allows. Read by its key and then asked
+    ``is_visible_to``: for those who run the position that is one query, not visible_to's."""
     # Only the position: the pages use its title and the hiring manager's and recruiter's ids,
     # never their user rows.
-    return get_object_or_404(Candidate.objects.visible_to(request.user).select_related("position"), pk=pk)
+    candidate = get_object_or_404(Candidate.objects.select_related("position"), pk=pk)
+    if not candidate.is_visible_to(request.user):
+        raise Http404("No Candidate matches the given query.")
+    return candidate
 
 
 def _may_decide(user, candidate):

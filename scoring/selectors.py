@@ -178,9 +178,11 @@ def debrief(candidate, user):
     per_competency, overall = competency_scores((c.competency, c.weight, c.score) for c in cells.values())
     recommendations = [c.recommendation for c in cards]
     split = any(r in HIRE_SIDE for r in recommendations) and any(r not in HIRE_SIDE for r in recommendations)
-    missing = _missing(interviews)
+    # Those who run the position have read every submitted scorecard: the panellists missing
+    # are those without one among them.
+    missing = _missing(interviews, {(c.interview_id, c.interviewer_id) for c in cards} if runs_position else None)
     # Finished scoring: a submitted scorecard of theirs here, and none of their seats missing.
-    finished = any(c.interviewer_id == user.pk for c in cards) and not any(m["interviewer"].pk == user.pk
+    finished = any(c.interviewer_id == user.pk for c in cards) and not any(m["interviewer_id"] == user.pk
                                                                          for m in missing)
     # Decisions follow the independence rule: the decision and its rationale (which usually
     # quote the scores) are for those who run the position and for interviewers who have
@@ -244,23 +246,29 @@ def _interviews_and_questions(candidate):
     return list(interviews.values()), questions
 
 
-def _missing(interviews):
+def _missing(interviews, submitted=None):
     """The panellists of these interviews who have not submitted their scorecard (whoever may
-    see it), with how overdue it is. One query on the panel table, in place of loading every
-    interview's panel and scorecards."""
-    panel = Interview.interviewers.through
-    submitted = Scorecard.objects.filter(interview_id=OuterRef("interview_id"), interviewer_id=OuterRef("user_id"),
-                                         status=ScorecardStatus.SUBMITTED)
+    see it), by name, with how overdue it is. One query on the panel table, in place of loading
+    every interview's panel and scorecards. ``submitted``: the (interview id, interviewer id)
+    of every submitted scorecard of these interviews, when the caller has read them all (those
+    who run the position); the panel is then read as plain rows and compared here, without the
+    subquery that asks for everyone else (~0.5 ms of building on the bench data)."""
+    seats = Interview.interviewers.through.objects.filter(interview_id__in=[i.pk for i in interviews])
+    if submitted is None:
+        submitted = ()
+        seats = seats.exclude(Exists(Scorecard.objects.filter(
+            interview_id=OuterRef("interview_id"), interviewer_id=OuterRef("user_id"), status=ScorecardStatus.SUBMITTED,
+        )))
     waiting = defaultdict(list)
-    for seat in (
-        panel.objects.filter(interview__in=[i.pk for i in interviews]).exclude(Exists(submitted))
-        .select_related("user").order_by("pk")
-    ):
-        waiting[seat.interview_id].append(seat.user)
+    for interview_id, user_id, username, first_name, last_name in seats.order_by("pk").values_list(
+            "interview_id", "user_id", "user__username", "user__first_name", "user__last_name"):
+        if (interview_id, user_id) not in submitted:
+            # Named as person_name names a user.
+            waiting[interview_id].append((user_id, f"{first_name} {last_name}".strip() or username))
     now = timezone.now()
     return [
-        {"interview": interview, "interviewer": person, "overdue": overdue(interview, now)}
-        for interview in interviews for person in waiting[interview.pk]
+        {"interview": interview, "interviewer_id": user_id, "name": name, "overdue": overdue(interview, now)}
+        for interview in interviews for user_id, name in waiting[interview.pk]
     ]
 
 

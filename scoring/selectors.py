@@ -71,6 +71,9 @@ class DebriefCell(TemplateItems):
     competency: str
     weight: Decimal
     met: str = ""  # the criteria met, in words: "2 criteria met"; empty when none
+    # Whether the notes run over several lines: only those go through linebreaksbr (~5 µs a
+    # cell, ~0.5 ms of the page on the bench data), one line is the same text escaped.
+    notes_multiline: bool = False
 
 
 # A scorecard without a score of a row's question (another panellist's ad-hoc question) shows
@@ -147,6 +150,8 @@ def debrief(candidate, user):
         cell = cells[row[0], row[1]] = DebriefCell(*row)
         if cell.criteria_met:
             cell.met = criteria_met_words(len(cell.criteria_met))
+        if "\n" in cell.notes or "\r" in cell.notes:
+            cell.notes_multiline = True
     interviews, questions = _interviews_and_questions(candidate)
     amendments = _amendments(cards, questions)
     names = {c.pk: person_name(c.interviewer) for c in cards}

@@ -146,3 +146,24 @@ def test_the_decision_form_keeps_what_was_typed_and_says_what_is_wrong(as_user, 
     assert '<fieldset aria-describedby="id_decision_error">' in body and body.count('aria-invalid="true"') == 3
     assert "Select a valid choice. &lt;x&gt; is not one of the available choices." in body
     assert 'id="id_rationale">\n&lt;b&gt;Fine</textarea>' in body
+
+
+def test_what_people_typed_stays_escaped_in_the_table(as_user, hiring_manager, interviewer, interviewer2, setup):
+    # The scores are written without escaping (debrief.html); notes, skip reasons, titles and
+    # competencies are not.
+    from interviews.models import InterviewQuestion
+
+    InterviewQuestion.objects.filter(interview=setup["interview"], order=1).update(competency="<i>ML</i>")
+    InterviewQuestion.objects.create(interview=setup["interview"], order=9, free_text="<script>alert(1)</script>",
+                                     competency="Coding", added_by=interviewer)
+    make_scorecard(interview=setup["interview"], interviewer=interviewer, scores=[4, None, 2],
+                   skip_reason="<b>no time</b>", notes="<img src=x onerror=alert(1)>")
+    make_scorecard(interview=setup["interview"], interviewer=interviewer2, scores=[3, 3, 3],
+                   notes="first <u>line</u>\r\nsecond")
+    body = as_user(hiring_manager).get(url(setup["candidate"])).content.decode()
+    assert "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "first &lt;u&gt;line&lt;/u&gt;<br>second" in body
+    assert "Skipped: &lt;b&gt;no time&lt;/b&gt;" in body
+    assert "<script>alert" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "&lt;i&gt;ML&lt;/i&gt; · weight 1" in body
+    assert '<span class="score-pill score-pill-4">4</span>' in body

@@ -208,6 +208,9 @@ def debrief(candidate, user):
     sees_decisions = finished or runs_position
     return {
         "cards": cards, "sections": sections, "per_competency": per_competency, "overall": overall,
+        # The same scores as the page writes them, two places (as floatformat:2 did, once each here).
+        "overall_text": f"{overall:.2f}" if overall is not None else "",
+        "competency_rows": [(name, f"{value:.2f}") for name, value in per_competency.items()],
         "recommendation_split": split, "missing": missing,
         "recommendation_counts": {r: recommendations.count(r) for r in RECOMMENDATION_POINTS},
         "recommendations": list(by_card.values()),

@@ -162,7 +162,7 @@ def debrief_pdf(candidate, data):
     if data["missing"]:
         doc.heading("Missing scorecards")
         for m in data["missing"]:
-            doc.line(f"{person_name(m['interviewer'])} - {m['interview'].plan_name}")
+            doc.line(f"{m['name']} - {m['interview'].plan_name}")
     # Empty for a reader still scoring (selectors.debrief hides the decisions from them).
     if data["decisions"]:
         d = data["decisions"][0]

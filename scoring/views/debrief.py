@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,10 +18,14 @@ from ..services import decision_record
 
 def _candidate(request, pk):
     """A candidate the user may see (else 404); interviewers see the debrief with only the
-    scorecards the independence rule allows."""
+    scorecards the independence rule allows. Read by its key and then asked
+    ``is_visible_to``: for those who run the position that is one query, not visible_to's."""
     # Only the position: the pages use its title and the hiring manager's and recruiter's ids,
     # never their user rows.
-    return get_object_or_404(Candidate.objects.visible_to(request.user).select_related("position"), pk=pk)
+    candidate = get_object_or_404(Candidate.objects.select_related("position"), pk=pk)
+    if not candidate.is_visible_to(request.user):
+        raise Http404("No Candidate matches the given query.")
+    return candidate
 
 
 def _may_decide(user, candidate):
@@ -36,6 +40,12 @@ def _check_role(user, *perms):
         raise PermissionDenied("Your role no longer gives access to this candidate.")
 
 
+def _decision_choices(form):
+    """The decision's radio buttons as debrief.html writes them: (value, label, checked)."""
+    chosen = form["decision"].value() if form.is_bound else None
+    return [(value, label, value == chosen) for value, label in form.fields["decision"].choices]
+
+
 def debrief_view(request, pk):
     candidate = _candidate(request, pk)
     _check_role(request.user, "interviews.view_candidate", "scoring.add_scorecard")
@@ -46,9 +56,10 @@ def debrief_view(request, pk):
         response = HttpResponse(debrief_pdf(candidate, data), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="debrief-{candidate.pk}.pdf"'
         return response
+    form = DecisionForm()
     return render(request, "scoring/debrief.html", {
         "candidate": candidate, **data, "may_decide": _may_decide(request.user, candidate),
-        "decision_form": DecisionForm(),
+        "decision_form": form, "decision_choices": _decision_choices(form),
         "is_manager": candidate.position.is_run_by(request.user),
     })
 
@@ -64,7 +75,7 @@ def decision_view(request, pk):
         data = debrief(candidate, request.user)  # the page again, with the refused form
         return render(request, "scoring/debrief.html", {
             "candidate": candidate, **data, "may_decide": True, "decision_form": form,
-            "is_manager": True,
+            "decision_choices": _decision_choices(form), "is_manager": True,
         }, status=400)
     old_stage = candidate.get_stage_display()
     decision_record(candidate=candidate, by=request.user, **form.cleaned_data)

@@ -51,3 +51,36 @@ def test_an_outsider_sees_none_of_it(panel_of_two, outsider):
     assert not Interview.objects.visible_to(outsider).exists()
     assert not Candidate.objects.visible_to(outsider).exists()
     assert not Position.objects.visible_to(outsider).exists()
+
+
+def test_a_candidates_is_visible_to_says_what_visible_to_says_for_every_user(
+        hiring_manager, recruiter, interviewer, interviewer2, outsider, admin_user):
+    from accounts.roles import Role
+    from tests.conftest import make_user
+
+    other_manager = make_user("hm-other", Role.HIRING_MANAGER)
+    mine = make_position(hiring_manager=hiring_manager, recruiter=recruiter)
+    elsewhere = make_position(hiring_manager=other_manager, title="Elsewhere")
+    candidates = {
+        "own": make_candidate(position=mine, name="Own"),
+        "panel elsewhere": make_candidate(position=elsewhere, name="Panel"),
+        "cancelled elsewhere": make_candidate(position=elsewhere, name="Cancelled"),
+        "untouched elsewhere": make_candidate(position=elsewhere, name="Untouched"),
+    }
+    # interviewer sits on a panel elsewhere; interviewer2's only interview there is cancelled,
+    # which grants nothing.
+    make_interview(candidate=candidates["panel elsewhere"], interviewers=[interviewer])
+    make_interview(candidate=candidates["cancelled elsewhere"], interviewers=[interviewer2]).cancel(reason="Withdrew")
+    expected = {
+        hiring_manager: {"own"},
+        recruiter: {"own"},
+        other_manager: {"panel elsewhere", "cancelled elsewhere", "untouched elsewhere"},
+        interviewer: {"panel elsewhere"},
+        interviewer2: set(),
+        outsider: set(),
+        admin_user: set(candidates),
+    }
+    for user, visible in expected.items():
+        assert {name for name, c in candidates.items() if c.is_visible_to(user)} == visible, user
+        listed = set(Candidate.objects.visible_to(user).values_list("pk", flat=True))
+        assert {name for name, c in candidates.items() if c.pk in listed} == visible, user

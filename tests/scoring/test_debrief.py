@@ -125,3 +125,45 @@ def test_the_debrief_query_count_does_not_grow_with_the_panel_or_candidates(
 
 def test_an_id_beyond_the_database_range_is_a_404(as_user, hiring_manager):
     assert as_user(hiring_manager).get(f"/candidates/{2**63}/debrief/").status_code == 404
+
+
+def test_the_decision_form_keeps_what_was_typed_and_says_what_is_wrong(as_user, hiring_manager, setup):
+    # Its inputs are written in debrief.html (not through crispy's field templates).
+    client = as_user(hiring_manager)
+    body = client.get(url(setup["candidate"])).content.decode()
+    for n, value in enumerate(["hire", "no_hire", "hold"]):
+        assert (f'<input type="radio" class="form-check-input" name="decision" value="{value}" id="id_decision_{n}" '
+                f'required>') in body
+    assert 'aria-describedby="id_rationale_helptext" id="id_rationale">\n</textarea>' in body
+    assert "is-invalid" not in body and 'aria-invalid' not in body
+    refused = client.post(f"/candidates/{setup['candidate'].pk}/decision/", {"decision": "hold", "rationale": "  "})
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'value="hold" id="id_decision_2" required checked>' in body
+    assert 'aria-invalid="true" aria-describedby="id_rationale_helptext id_rationale_error" id="id_rationale">\n  </textarea>' in body
+    assert '<p id="error_1_id_rationale"><strong>Write the rationale' in body
+    body = client.post(f"/candidates/{setup['candidate'].pk}/decision/", {"decision": "<x>", "rationale": "<b>Fine"}).content.decode()
+    assert '<fieldset aria-describedby="id_decision_error">' in body and body.count('aria-invalid="true"') == 3
+    assert "Select a valid choice. &lt;x&gt; is not one of the available choices." in body
+    assert 'id="id_rationale">\n&lt;b&gt;Fine</textarea>' in body
+
+
+def test_what_people_typed_stays_escaped_in_the_table(as_user, hiring_manager, interviewer, interviewer2, setup):
+    # The scores are written without escaping (debrief.html); notes, skip reasons, titles and
+    # competencies are not.
+    from interviews.models import InterviewQuestion
+
+    InterviewQuestion.objects.filter(interview=setup["interview"], order=1).update(competency="<i>ML</i>")
+    InterviewQuestion.objects.create(interview=setup["interview"], order=9, free_text="<script>alert(1)</script>",
+                                     competency="Coding", added_by=interviewer)
+    make_scorecard(interview=setup["interview"], interviewer=interviewer, scores=[4, None, 2],
+                   skip_reason="<b>no time</b>", notes="<img src=x onerror=alert(1)>")
+    make_scorecard(interview=setup["interview"], interviewer=interviewer2, scores=[3, 3, 3],
+                   notes="first <u>line</u>\r\nsecond")
+    body = as_user(hiring_manager).get(url(setup["candidate"])).content.decode()
+    assert "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "first &lt;u&gt;line&lt;/u&gt;<br>second" in body
+    assert "Skipped: &lt;b&gt;no time&lt;/b&gt;" in body
+    assert "<script>alert" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "&lt;i&gt;ML&lt;/i&gt; · weight 1" in body
+    assert '<span class="score-pill score-pill-4">4</span>' in body

@@ -45,10 +45,12 @@ def scorecard_open(*, interview, interviewer):
     _refuse_cancelled(interview)
     card, _ = Scorecard.objects.get_or_create(interview=interview, interviewer=interviewer)
     # The card's questions without a score row yet, in one query (NOT EXISTS); usually none.
+    # Unordered: the questions' default order joins the interview for its start time (~0.25 ms
+    # of the live page's query building on the bench data).
     missing = list(
         interview.questions.filter(Q(added_by__isnull=True) | Q(added_by=interviewer))
         .exclude(Exists(QuestionScore.objects.filter(scorecard=card, question=OuterRef("pk"))))
-        .values_list("pk", flat=True)
+        .order_by().values_list("pk", flat=True)
     )
     if missing:
         QuestionScore.objects.bulk_create(

@@ -63,8 +63,8 @@ def _question_views(card, overlay=None):
     ``obj[name]`` first (an exception) and a name missing from a dict costs several. Criteria
     and anchors are read as value tuples, not prefetched instances (~0.7 ms less than the
     prefetch). With 10 questions, 70 key points, 30 criteria and 40 levels (the bench
-    interview) this and the template's unescaped numbers take the page from 16.9-17.8 ms
-    (8.4-9.4x) to 12.0-14.2 ms (7.0-7.6x) in paired runs (docs/performance.md)."""
+    interview) this and the template's unescaped numbers take the page from 8.2-9.7x the bare
+    read to 6.9-7.7x in paired runs (docs/performance.md)."""
     # Sorted here rather than by order_by(): ordering on the joined question, and the anchors'
     # default order (by revision, which orders by the revision's question and number, two more
     # joins), cost ~0.6 ms of query building and planning on the bench interview.

@@ -136,3 +136,26 @@ def test_the_live_page_query_count_does_not_grow_with_questions(as_user, hiring_
     # revisions' rubric criteria, their anchors.
     with django_assert_num_queries(11):
         assert client.get(url(interview)).status_code == 200
+
+
+def test_what_people_typed_stays_escaped_where_the_numbers_are_written_unescaped(live_client, interview, interviewer):
+    """The page writes its numbers (positions, ids, versions, minutes, seconds, levels) without
+    escaping (templates/scoring/includes/live_question.html); every text beside them is escaped."""
+    from interviews.models import InterviewQuestion
+    from questionbank.models import QuestionRevision, RubricCriterion, ScoreAnchor
+
+    question = interview.questions.order_by("order").first()
+    hostile = '<b id="x">&"\''
+    InterviewQuestion.objects.filter(pk=question.pk).update(section=hostile, competency=hostile)
+    QuestionRevision.objects.filter(pk=question.revision_id).update(
+        title=hostile, prompt=hostile, why_we_ask=hostile, model_answer=hostile, reference_solution=hostile,
+        key_points=[hostile], follow_ups=[{"question": hostile, "good_answer": hostile}],
+        coding_tests={"function": hostile, "test_cases": [{"name": hostile, "args": [hostile], "expected": hostile}]})
+    RubricCriterion.objects.filter(revision_id=question.revision_id).update(text=hostile)
+    ScoreAnchor.objects.filter(revision_id=question.revision_id).update(text=hostile)
+    QuestionScore.objects.filter(question=question).update(notes=hostile, skip_reason=hostile, skipped=True)
+    live_client.post(url(interview, "live/adhoc/"), {"free_text": hostile + " asked live", "competency": hostile})
+    body = live_client.get(url(interview)).content.decode()
+    assert '<b id' not in body and 'id="x"' not in body
+    assert body.count(escape(hostile)) >= 15
+    assert f'data-question="{question.pk}"' in body and 'id="score-1-4"' in body and 'data-minutes="' in body

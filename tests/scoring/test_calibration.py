@@ -320,9 +320,9 @@ def test_a_new_submission_shows_once_the_figures_are_computed_again(hm_client, p
 
 
 def test_the_figures_are_computed_again_only_when_what_they_read_changed(django_assert_num_queries, position,
-                                                                         interviewer, hiring_manager):
+                                                                         interviewer):
     plan = make_plan(position=position)
-    card = make_scorecard(interview=interview(position, plan, [interviewer]), interviewer=interviewer, scores=[4, 3, 2])
+    make_scorecard(interview=interview(position, plan, [interviewer]), interviewer=interviewer, scores=[4, 3, 2])
     first = calibration.calibration_refresh()
     with django_assert_num_queries(2):  # the fingerprint and the stored snapshot: nothing else
         assert calibration.calibration_refresh().computed_at == first.computed_at

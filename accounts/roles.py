@@ -7,7 +7,7 @@ below), navigation shows what the user's permissions allow, and querysets scope 
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.db.models import TextChoices
+from django.db.models import CharField, TextChoices, Value
 
 
 class Role(TextChoices):
@@ -84,13 +84,37 @@ def roles_of(user):
     if not user.is_authenticated:
         return []
     if not hasattr(user, "_panelist_roles"):
-        # Read once per request (the user object lives as long as the request): the navbar's
-        # badge, the dashboards and the views ask again.
-        names = set(user.groups.values_list("name", flat=True))
-        user._panelist_roles = [role for role, name in GROUP_NAMES.items() if name in names]
+        load_access(user)
     return user._panelist_roles
+
+
+def load_access(user):
+    """Read what ``user`` may do, once per request (the user object lives as long as the
+    request: the navbar's badge, the dashboards, the views and the permission checks ask
+    again): their roles (``roles_of``) and, unless they are an admin, their permissions, their
+    own and their roles' (``backends.RoleBackend``), in one query."""
+    by_role = Group.objects.filter(user=user).values_list(
+        "name", "permissions__content_type__app_label", "permissions__codename")
+    own = Permission.objects.filter(user=user).values_list(
+        Value("", output_field=CharField()), "content_type__app_label", "codename")
+    names, perms = set(), set()
+    for name, app_label, codename in by_role.union(own, all=True):
+        if name:
+            names.add(name)
+        if codename:
+            perms.add(f"{app_label}.{codename}")
+    user._panelist_roles = [role for role, name in GROUP_NAMES.items() if name in names]
+    if not user.is_superuser:  # admins have every permission: RoleBackend reads them all
+        user._perm_cache = perms
 
 
 def assign_role(user, role):
     user.groups.add(Group.objects.get(name=GROUP_NAMES[Role(role)]))
-    user.__dict__.pop("_panelist_roles", None)
+    forget_access(user)
+
+
+def forget_access(user):
+    """Drop what ``load_access`` and Django's ModelBackend read, so the next check reads
+    again (after a change of roles or permissions)."""
+    for cached in ("_panelist_roles", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cached, None)

@@ -83,8 +83,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses sign-ins while a username + IP is locked out.
     "axes.backends.AxesStandaloneBackend",
-    # Django's own; it reads a user's permissions once per request and keeps them on the user.
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading permissions and roles in one query per request.
+    "accounts.backends.RoleBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

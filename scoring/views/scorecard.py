@@ -57,17 +57,22 @@ def scorecard(request, pk):
 @require_POST
 @permission_required("scoring.add_scorecard", raise_exception=True)
 def submit(request, pk):
-    # Without the candidate and position interview_for_panelist joins: a submit that succeeds
-    # only redirects (the page shown when it is refused loads them then).
-    interview = get_object_or_404(Interview.objects.for_interviewer(request.user), pk=pk)
+    # My scorecard with its interview, in one query, when I am on the interview's panel (as
+    # Interview.objects.for_interviewer); without the candidate and position that
+    # interview_for_panelist joins: a submit that succeeds only redirects (the page shown when
+    # it is refused loads them then). One that exists got its score rows when it was opened
+    # (scorecard_open; questions are pinned when the interview is scheduled, and an added
+    # question brings its own row), so they are not checked again here. One query less than
+    # reading the interview, then the card (docs/performance.md: the submit budget).
+    card = (
+        Scorecard.objects.select_related("interview")
+        .filter(interview_id=pk, interviewer=request.user, interview__interviewers=request.user)
+        .first()
+    )
+    interview = card.interview if card else get_object_or_404(Interview.objects.for_interviewer(request.user), pk=pk)
     if interview.is_cancelled:
         return refuse_cancelled(request, interview, typed=request.POST.get("summary", ""))
-    # A scorecard never opened is opened first (it gets its score rows), so it is submitted
-    # once. One that exists got its rows when it was opened (scorecard_open; questions are
-    # pinned when the interview is scheduled, and an added question brings its own row), so it
-    # is not checked again here: one query less on the submit budget (docs/performance.md).
-    card = Scorecard.objects.filter(interview=interview, interviewer=request.user).first()
-    if card is None:
+    if card is None:  # never opened: opened first (it gets its score rows), so it is submitted once
         card = scorecard_open(interview=interview, interviewer=request.user)
     if card.is_submitted:
         messages.info(request, "This scorecard was already submitted; it is read-only now.")

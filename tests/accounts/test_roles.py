@@ -1,6 +1,6 @@
-"""Roles (accounts/roles.py) on Django's own ModelBackend: each role reaches its pages and no
-other, a role change applies from the next request, and a page reads the user's permissions
-and groups a fixed number of times however many checks it makes."""
+"""Roles (accounts/roles.py) on Django's ModelBackend (accounts.backends.RoleBackend): each role
+reaches its pages and no other, a role change applies from the next request, and a page reads
+the user's permissions and roles once however many checks it makes."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -68,6 +68,23 @@ def test_a_direct_permission_counts_as_well_as_a_role(client, interviewer):
     interviewer.user_permissions.add(Permission.objects.get(content_type__app_label="scoring", codename="view_calibration"))
     client.force_login(interviewer)
     assert client.get(CALIBRATION).status_code == 200
+    user = fresh(interviewer)
+    assert user.get_all_permissions() == {*ROLE_PERMISSIONS[Role.INTERVIEWER], "scoring.view_calibration"}
+    assert roles_of(user) == [Role.INTERVIEWER]
+
+
+def test_a_direct_permission_alone_gives_no_role(outsider):
+    outsider.user_permissions.add(Permission.objects.get(content_type__app_label="scoring", codename="view_calibration"))
+    user = fresh(outsider)
+    assert roles_of(user) == [] and user.get_all_permissions() == {"scoring.view_calibration"}
+
+
+def test_a_role_given_in_the_request_applies_to_the_next_check(outsider):
+    from accounts.roles import assign_role
+    user = fresh(outsider)
+    assert not user.has_perm("scoring.view_calibration") and roles_of(user) == []
+    assign_role(user, Role.HIRING_MANAGER)
+    assert user.has_perm("scoring.view_calibration") and roles_of(user) == [Role.HIRING_MANAGER]
 
 
 def test_a_user_without_groups_or_an_inactive_user_holds_nothing():
@@ -90,9 +107,10 @@ def _access_queries(queries):
 @pytest.mark.parametrize("role", [Role.HIRING_MANAGER, Role.RECRUITER])
 def test_a_page_reads_permissions_and_roles_once_however_many_checks_it_makes(client, role):
     # The positions page checks several permissions (view, menu entries, the "new" button) and
-    # shows the role badge: ModelBackend's two permission queries (the user's own, its
-    # groups') and roles_of's one query for the group names, once each per request.
+    # shows the role badge: the user's roles and permissions (their own and their roles') are
+    # read in one query (accounts.roles.load_access), once per request, where Django's
+    # ModelBackend and roles_of used to take three.
     client.force_login(make_user("someone", role))
     with CaptureQueriesContext(connection) as queries:
         assert client.get(POSITIONS).status_code == 200
-    assert len(_access_queries(queries)) == 3, _access_queries(queries)
+    assert len(_access_queries(queries)) == 1, _access_queries(queries)

@@ -326,12 +326,12 @@ def test_it_downloads_word_cvs_as_attachments(as_user, recruiter, candidate):
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, permissions (2: the user's own and its groups', ModelBackend) and group names (1, roles_of), the position filter's options, page
+# Session, user, roles and permissions (1, accounts.roles.load_access), the position filter's options, page
 # count, page rows (with position and interview counts).
-LIST_QUERIES = 8
+LIST_QUERIES = 6
 # Session, user, permissions and group names (3), candidate with position, interviews with plan,
 # their interviewers, their scorecards.
-DETAIL_QUERIES = 9
+DETAIL_QUERIES = 7
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -156,14 +156,14 @@ def test_it_links_positions_candidates_and_scheduling_by_permission(request, as_
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, permissions (2: the user's own and its groups', ModelBackend) and group names (1, roles_of); dashboards, role label and menu, the
+# Session, user, roles and permissions (1, accounts.roles.load_access); dashboards, role label and menu, the
 # published-question count, today's and upcoming interviews, drafts, overdue interviews.
-INTERVIEWER_QUERIES = 9
+INTERVIEWER_QUERIES = 7
 # Session, user, permissions and group names (3), question count, missing scorecards, upcoming
 # interviews with their interviewers and scorecards (3).
-RECRUITER_QUERIES = 10
+RECRUITER_QUERIES = 8
 # Session, user, permissions and group names (3), question count, managed positions with counts.
-MANAGER_QUERIES = 7
+MANAGER_QUERIES = 5
 
 
 @pytest.mark.parametrize("n", [2, 20])

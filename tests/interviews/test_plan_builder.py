@@ -451,15 +451,15 @@ def test_the_section_form_offers_an_empty_labelled_input(hm_client, plan):
 
 # --- Query counts ---------------------------------------------------------------------------
 
-# Session, user, the user's permissions (2: the user's own and its groups', ModelBackend) and group names (1, roles_of), the plan with its position and source
+# Session, user, roles and permissions (1, accounts.roles.load_access), the plan with its position and source
 # plan, its sections, their items with revision and question (prefetch), the positions offered
 # by the clone form, the competencies used in the position's plans and in templates (the
 # competency inputs' datalist).
-BUILDER_QUERIES = 10
+BUILDER_QUERIES = 8
 # ...plus the search: the 10 best full-text matches with their current revision (one query).
-BUILDER_SEARCH_QUERIES = 11
+BUILDER_SEARCH_QUERIES = 9
 # A recruiter: no clone form, no competency inputs (so no datalist).
-READ_ONLY_QUERIES = 8
+READ_ONLY_QUERIES = 6
 
 
 def plan_with(n, hiring_manager, position):

@@ -214,12 +214,12 @@ def test_it_sends_a_recruiter_who_handed_a_position_over_back_to_the_list(as_use
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, the user's permissions (2: the user's own and its groups', ModelBackend) and group names (1, roles_of), page count, page rows (with
+# Session, user, roles and permissions (1, accounts.roles.load_access), page count, page rows (with
 # hiring manager, recruiter and candidate counts in one query).
-LIST_QUERIES = 7
+LIST_QUERIES = 5
 # Session, user, permissions and group names (3), position (with people), its candidates with
 # interview counts, its plans.
-DETAIL_QUERIES = 8
+DETAIL_QUERIES = 6
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -367,10 +367,10 @@ def test_it_requires_a_reason_to_cancel(as_user, recruiter, interview):
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, permissions (2: the user's own and its groups', ModelBackend) and group names (1, roles_of), interview with candidate, position,
+# Session, user, roles and permissions (1, accounts.roles.load_access), interview with candidate, position,
 # plan and scheduler, its interviewers, its scorecards, its pinned questions
 # with revisions.
-DETAIL_QUERIES = 9
+DETAIL_QUERIES = 7
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -442,14 +442,14 @@ def test_the_query_count_does_not_grow_with_candidates(as_user, hiring_manager, 
     client = as_user(hiring_manager)
     params = {"normalise": "1"} if normalise else {}
     client.get("/")  # the first request of a session stamps its sign-in time (one write, not counted)
-    # Session, user; the user's permissions (2, ModelBackend) and group names (1, accounts.roles.roles_of); the
+    # Session, user; roles and permissions (1, accounts.roles.load_access); the
     # position; the candidates (interview counts and latest decision as subqueries); the
     # (candidate, competency) sums with the recommendation counts (one statement for the
     # position's hiring manager: comparison.ALL_SUMS_SQL); with normalise, the (candidate,
     # competency, interviewer) sums and the interviewers' baselines (2 more). Nothing is
     # cached: viewed again, it costs the same.
     for _ in range(2):
-        with django_assert_num_queries(8 + 2 * normalise):
+        with django_assert_num_queries(6 + 2 * normalise):
             response = client.get(url(position, **params))
         assert response.status_code == 200
         assert len(response.context["table"].rows) == candidates
@@ -462,12 +462,12 @@ def test_the_query_count_does_not_grow_for_a_viewer_on_the_panels(as_user, posit
     _many(position, [interviewer, colleague], candidates)
     client = as_user(colleague)
     client.get("/")
-    # Session, user, permissions (2), group names; the position and whether this viewer may see
+    # Session, user, roles and permissions (1); the position and whether this viewer may see
     # it (views/compare.py: _get_position); the candidates; the sums and the recommendation
     # counts, each limited to the scorecards this viewer may see (comparison._visible_cards),
     # in two statements.
     for _ in range(2):
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(8):
             response = client.get(url(position))
         assert response.status_code == 200
         assert len(response.context["table"].rows) == candidates

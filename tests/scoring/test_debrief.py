@@ -116,10 +116,10 @@ def test_the_debrief_query_count_does_not_grow_with_the_panel_or_candidates(
     client = as_user(hiring_manager)
     client.get(url(candidate))  # the first request after sign-in stamps the session (a write)
     # Session, user, candidate, scorecards, their scores, interviews with their questions,
-    # panellists yet to submit, decisions, audit insert; for the page header: permissions (2)
-    # and group names (1). Nothing is cached: the same debrief again costs the same.
+    # panellists yet to submit, decisions, audit insert; for the page header: roles and
+    # permissions (1, accounts.roles.load_access). Nothing is cached: the same debrief again costs the same.
     for _ in range(2):
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(10):
             assert client.get(url(candidate)).status_code == 200
 
 

@@ -120,13 +120,14 @@ def test_other_roles_cannot_reach_the_scorecard(request, as_user, interview, rol
 def test_a_successful_submit_takes_a_fixed_number_of_queries_and_loads_no_page(live_client, interview, interviewer,
                                                                              django_assert_num_queries):
     answer_all(interviewer)
-    # Session, user, the user's permissions (2: its own and its groups', ModelBackend), the interview on my panel, my
-    # scorecard (opened on the live page, so its score rows exist and are not checked again); then
+    # Session, user, the user's roles and permissions (1, accounts.roles.load_access), my scorecard
+    # with its interview when I am on its panel (opened on the live page, so its score rows
+    # exist and are not checked again); then
     # Scorecard.submit inside a savepoint and its release (the test runs in a transaction): the
     # scorecard locked with its interview, its score rows' versions bumped, its required
     # questions not answered (none), the scorecard saved. The scores the page would show are
     # not loaded: a successful submit redirects.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = submit(live_client, interview)
     assert response.status_code == 302
     assert Scorecard.objects.get(interviewer=interviewer).status == "submitted"
@@ -136,10 +137,11 @@ def test_a_scorecard_never_opened_is_opened_then_submitted_once_when_nothing_is_
                                                                                          django_assert_num_queries):
     interview.questions.update(required=False)
     client = as_user(interviewer)  # straight to the submit, without the live page first
-    # As above (the look for my scorecard finds none), plus opening it (scorecard_open): its
+    # As above (the look for my scorecard finds none, so the interview on my panel is read
+    # alone), plus opening it (scorecard_open): its
     # get-or-create (the read, a savepoint, the insert and its release), its questions without
     # a score row, their rows (one insert) and recording when it was started: one submit.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         assert submit(client, interview).status_code == 302
     card = Scorecard.objects.get(interviewer=interviewer)
     assert card.status == "submitted" and card.scores.count() == interview.questions.count()

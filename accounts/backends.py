@@ -8,10 +8,10 @@ from .roles import load_access
 class RoleBackend(ModelBackend):
     """ModelBackend, except that a user's permissions (their own and their roles') are read by
     ``roles.load_access`` together with their role names: one query per request where Django's
-    own reads the two kinds of permissions in two and ``roles_of`` the names in a third. The two
-    saved queries are ~0.6 ms of the scorecard submit's 8.7 ms on the bench data, and every
-    signed-in page saves them (docs/performance.md). Admins (superusers) get every permission,
-    read as ModelBackend reads them."""
+    own reads the two kinds of permissions in two and ``roles_of`` the names in a third: ~1.2 ms
+    less on every signed-in page (~0.25 ms instead of ~1.4 ms on the bench data; the scorecard
+    submit takes ~8 ms; docs/performance.md). Admins (superusers) get every permission, read as
+    ModelBackend reads them."""
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

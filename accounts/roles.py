@@ -6,8 +6,11 @@ below), navigation shows what the user's permissions allow, and querysets scope 
 """
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models import CharField, TextChoices, Value
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import TextChoices
 
 
 class Role(TextChoices):
@@ -92,20 +95,48 @@ def load_access(user):
     """Read what ``user`` may do, once per request (the user object lives as long as the
     request: the navbar's badge, the dashboards, the views and the permission checks ask
     again): their roles (``roles_of``) and, unless they are an admin, their permissions, their
-    own and their roles' (``backends.RoleBackend``), in one query."""
-    by_role = Group.objects.filter(user=user).values_list(
-        "name", "permissions__content_type__app_label", "permissions__codename")
-    own = Permission.objects.filter(user=user).values_list(
-        Value("", output_field=CharField()), "content_type__app_label", "codename")
+    own and their roles' (``backends.RoleBackend``), in one statement."""
     names, perms = set(), set()
-    for name, app_label, codename in by_role.union(own, all=True):
-        if name:
-            names.add(name)
-        if codename:
-            perms.add(f"{app_label}.{codename}")
+    with connection.cursor() as cursor:
+        cursor.execute(_access_sql(), [user.pk, user.pk])
+        for name, app_label, codename in cursor.fetchall():
+            if name:
+                names.add(name)
+            if codename:
+                perms.add(f"{app_label}.{codename}")
     user._panelist_roles = [role for role, name in GROUP_NAMES.items() if name in names]
     if not user.is_superuser:  # admins have every permission: RoleBackend reads them all
         user._perm_cache = perms
+
+
+def _access_sql():
+    """The user's role names with their permissions, and their own permissions (name '').
+
+    In SQL because it runs on every signed-in request: the same statement through the ORM (a
+    union of two values_list querysets) took ~0.95 ms to build and run, ~0.15 ms written
+    here (bench database, 5 December), ~10% of the scorecard submit's time."""
+    user_model = get_user_model()
+    table = {
+        name: connection.ops.quote_name(model._meta.db_table) for name, model in (
+            ("member", user_model.groups.through), ("group", Group), ("granted", Group.permissions.through),
+            ("own", user_model.user_permissions.through), ("perm", Permission), ("type", ContentType),
+        )
+    }
+    return f"""
+        SELECT g.name, t.app_label, p.codename
+          FROM {table["member"]} m
+          JOIN {table["group"]} g ON g.id = m.group_id
+          LEFT JOIN {table["granted"]} gp ON gp.group_id = g.id
+          LEFT JOIN {table["perm"]} p ON p.id = gp.permission_id
+          LEFT JOIN {table["type"]} t ON t.id = p.content_type_id
+         WHERE m.user_id = %s
+        UNION ALL
+        SELECT '', t.app_label, p.codename
+          FROM {table["own"]} o
+          JOIN {table["perm"]} p ON p.id = o.permission_id
+          JOIN {table["type"]} t ON t.id = p.content_type_id
+         WHERE o.user_id = %s
+    """
 
 
 def assign_role(user, role):

@@ -19,8 +19,16 @@ from config.network import client_ip
 from .forms import CodeForm
 from .models import audit
 from .two_factor import (
-    DEVICE_NAME, FAILURES, MAX_FAILURES, STATE, confirmed_device, pending_device, qr_code_svg, readable_secret,
-    two_factor_flags, update_flags,
+    DEVICE_NAME,
+    FAILURES,
+    MAX_FAILURES,
+    STATE,
+    confirmed_device,
+    pending_device,
+    qr_code_svg,
+    readable_secret,
+    two_factor_flags,
+    update_flags,
 )
 
 # Wrong current passwords on the change-password page in this session; at the limit the

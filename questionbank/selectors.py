@@ -87,7 +87,7 @@ def quick_search(text, *, limit):
     query = search_query(text)
     hits = list(
         published.filter(search_vector=query)
-        .annotate(rank=SearchRank(F("search_vector"), query))
+        .annotate(rank=SearchRank(F("rank_vector"), query))  # title, prompt, key points: Question.rank_vector
         .order_by("-rank", "title")[:limit]
     )
     if hits:
@@ -205,7 +205,7 @@ def _search(base_qs, *, text, filters, page, per_page):
 
 
 # The ranking and the facet counts of a search in one pass over the matching rows: each
-# match's heap row (wide: it holds the search vector) is read once, not once for the counts
+# match's heap row (wide: it holds the search vectors) is read once, not once for the counts
 # and again for the ranking, and only the columns both need are kept (materialised). Returns
 # the groups of facet_groups as JSON and the ids of one page, best first, with the filters.
 RANKED_SQL = """
@@ -223,7 +223,7 @@ def _ranked(base_qs, *, query, filters, start, size):
     matches = (
         base_qs.filter(search_vector=query)
         .order_by()
-        .annotate(rank=SearchRank(F("search_vector"), query))
+        .annotate(rank=SearchRank(F("rank_vector"), query))  # title, prompt, key points: Question.rank_vector
         .values_list("pk", *FACET_COLUMNS, "title", "rank")
     )
     matches_sql, params = matches.query.sql_with_params()

@@ -69,6 +69,26 @@ def test_it_ranks_title_matches_above_body_mentions(hm_client):
     assert len(titles) > 1  # other questions mention dropout in their answers
 
 
+def test_it_ranks_on_the_title_prompt_and_key_points_and_finds_with_the_model_answer_too(hm_client):
+    # Ranking reads the title, prompt and key points (Question.rank_vector); the model answer
+    # only finds the question, however often it says the word.
+    def add(slug, title, **content):
+        question_create(slug=slug, area="data", kind="applied", level="mid", roles=["ds"], status="published",
+                        content=revision_content(title=title, **content))
+
+    prompt = "How would you count quokka sightings from camera traps?"
+    add("answer-only", "Alpha question", model_answer="Quokka quokka quokka: say quokka until the quokka count is high.")
+    add("prompt-and-answer", "Delta question", prompt=prompt, model_answer="Quokka, quokka and quokka again.")
+    add("in-prompt", "Beta question", prompt=prompt)
+    add("in-key-point", "Gamma question", key_points=["Estimates the quokka population first", "Robust losses"])
+    titles = result_titles(hm_client.get("/questions/", {"q": "quokka"}))
+    # The same prompt ranks the same whatever the answer says: ties go by title.
+    assert titles.index("Beta question") < titles.index("Delta question")
+    assert titles[-1] == "Alpha question" and len(titles) == 4
+    only_in_answer = Question.objects.get(slug="answer-only")
+    assert "'quokka'" in only_in_answer.search_vector and "'quokka'" not in only_in_answer.rank_vector
+
+
 def test_it_counts_every_facet_with_the_other_filters_and_the_search_applied(hm_client):
     # The counts come from one GROUP BY of the matches summed in Python (selectors.sum_groups); each must
     # equal a direct count with every other active filter, the search and the visibility rule.

@@ -1,6 +1,11 @@
-"""The audit log: who did what sensitive thing, and when."""
+"""The audit log (who did what sensitive thing, and when) and each person's profile (time
+zone, calendar feed secret)."""
+
+import secrets
+import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -33,3 +38,57 @@ def audit(*, actor, action, target="", **detail):
     """Record one audit event."""
     return AuditEvent.objects.create(actor=actor if getattr(actor, "pk", None) else None, action=action,
                                      target=str(target)[:200], detail=detail)
+
+
+def time_zone_choices():
+    """Every IANA zone name the server knows, sorted (for the settings page's select)."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Choose a time zone from the list (an IANA name such as Europe/Paris).",
+                              code="invalid_time_zone")
+
+
+def default_time_zone():
+    return settings.TIME_ZONE
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(24)
+
+
+class Profile(models.Model):
+    """What a person sets for themselves: their time zone (every time they see or get by mail
+    is in it; stored times are UTC) and the secret of their calendar feed URL."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
+    # In the calendar feed's URL, which calendar apps fetch without signing in: whoever has the
+    # URL reads the person's interviews, so it can be replaced (profile_new_calendar_token).
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+def profile_of(user):
+    """The user's profile, created with the defaults the first time it is asked for."""
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        profile, _ = Profile.objects.get_or_create(user=user)
+        user.profile = profile
+        return profile
+
+
+def profile_new_calendar_token(*, profile):
+    """A new secret for the calendar feed: the old URL stops working at once."""
+    profile.calendar_token = new_calendar_token()
+    profile.save(update_fields=["calendar_token"])
+    return profile

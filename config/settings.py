@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.database import database_config
 from config.env import env_bool, env_int, env_list, env_str
+from config.mail import check_mail_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     # our database. Before our apps, as Procrastinate asks, so its app is ready before theirs.
     "procrastinate.contrib.django",
     "jobs",
+    "mail",
     "accounts",
     "questionbank",
     "scoring",
@@ -128,6 +130,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # an admin to see and retry.
 PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
 PROCRASTINATE_ON_APP_READY = "jobs.middleware.install"
+
+# Mail (docs/operations.md, Mail). Every message is first recorded in the outbox (mail.Message),
+# then sent by a job. With EMAIL_HOST set, the job sends it by SMTP; without it (a developer's
+# `make run`), the job keeps it in the outbox, unsent, for admins to read at /outbox/.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Panelist <panelist@localhost>")
+MAIL_DELIVERY = "smtp" if EMAIL_HOST else "outbox"
+check_mail_settings(host=EMAIL_HOST, port=EMAIL_PORT, use_tls=EMAIL_USE_TLS, use_ssl=EMAIL_USE_SSL,
+                    user=EMAIL_HOST_USER, password=EMAIL_HOST_PASSWORD, from_email=DEFAULT_FROM_EMAIL,
+                    production=PRODUCTION)
 
 # Argon2id first; older hashes are upgraded on the next sign-in.
 PASSWORD_HASHERS = [

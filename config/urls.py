@@ -11,6 +11,7 @@ urlpatterns = [
     path("questions/", include("questionbank.urls")),
     path("", include("interviews.urls")),
     path("", include("scoring.urls")),
+    path("outbox/", include("mail.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from interviews.models import PlanItem
+from mail.models import Message
 from accounts.roles import Role
 from scoring.models import Scorecard
 from scoring.services import scorecard_open
@@ -98,6 +99,10 @@ MATRIX = {
     "scoring:amend":                ("POST", [L, 403, 302, 400, 404, 403, 404]),
     "scoring:debrief":              ("GET",  [L, 200, 200, 200, 404, 200, 200]),
     "scoring:decision":             ("POST", [L, 400, 403, 403, 404, 403, 400]),
+    "mail:outbox":                  ("GET",  [L, 403, 403, 403, 403, 403, 200]),  # admins only
+    "mail:message":                 ("GET",  [L, 403, 403, 403, 403, 403, 200]),
+    "mail:message_html":            ("GET",  [L, 403, 403, 403, 403, 403, 200]),
+    "mail:message_attachment":      ("GET",  [L, 403, 403, 403, 403, 403, 200]),
 }
 
 # The same routes on another position's objects (a different hiring manager and recruiter,
@@ -173,8 +178,11 @@ def world(db):
     plan2 = make_plan(position=position2, name="Other plan")
     interview2 = make_interview(candidate=candidate2, plan=plan2, interviewers=[int2])
     users = {"anon": None, "hm": hm, "int_before": before, "int_after": after, "int_other": other_int, "rec": rec, "admin": admin}
-    own = {"position": position, "candidate": candidate, "plan": plan, "interview": interview}
-    other = {"position": position2, "candidate": candidate2, "plan": plan2, "interview": interview2}
+    message = Message.objects.create(key="matrix:1", reason="invitation", to="m-before@example.com", subject="Hello",
+                                     text="Hello", html="<p>Hello</p>", attachment_name="interview.ics",
+                                     attachment_type="text/calendar", attachment="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    own = {"position": position, "candidate": candidate, "plan": plan, "interview": interview, "message": message}
+    other = {"position": position2, "candidate": candidate2, "plan": plan2, "interview": interview2, "message": message}
     return users, own, other
 
 
@@ -189,6 +197,8 @@ def url_for(name, objects):
         "interviews:plan_item_delete": {"pk": plan.pk, "item_pk": item.pk},
         "interviews:plan_item_update_revision": {"pk": plan.pk, "item_pk": item.pk},
     }.get(name)
+    if kwargs is None and name.startswith("mail:message"):
+        kwargs = {"pk": objects["message"].pk}
     if kwargs is None:
         if name.startswith(("interviews:position", "scoring:compare")):
             kwargs = {"pk": p.pk}
@@ -233,6 +243,12 @@ def request(client, method, url, name, objects):
 
 def check_headers(response, where):
     csp = response.get("Content-Security-Policy", "")
+    if where.startswith("mail:message_html as admin"):
+        # A message's HTML part, shown to admins in a frame of the outbox page: sandboxed, no
+        # script, no network, framed by our own pages only.
+        assert csp.startswith("sandbox;") and "default-src 'none'" in csp and "frame-ancestors 'self'" in csp, where
+        assert response["X-Frame-Options"] == "SAMEORIGIN", where
+        return
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp, where
     assert response["X-Content-Type-Options"] == "nosniff", where
     assert response["Referrer-Policy"] == "same-origin", where

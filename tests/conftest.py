@@ -203,3 +203,20 @@ def run_async(coroutine):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a loopback port, and the settings that send mail to it."""
+    from tests.smtp import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    settings.MAIL_DELIVERY = "smtp"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    yield server
+    server.stop()

@@ -126,8 +126,8 @@ def interview_list(user, *, position=None, stage="", interviewer=None, date_from
 
 
 def _midnight(day):
-    """The start of a day in settings.TIME_ZONE."""
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+    """The start of a day in the request's time zone (the reader's own)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def interview_for_detail(user, pk):
@@ -154,8 +154,8 @@ def pinned_questions(interview):
 
 
 def start_of_today(now=None):
-    """Midnight today in settings.TIME_ZONE."""
-    local = timezone.localtime(now or timezone.now(), timezone.get_default_timezone())
+    """Midnight today in the request's time zone (the reader's own)."""
+    local = timezone.localtime(now or timezone.now())
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 

@@ -89,6 +89,7 @@ def _detail_context(request, interview, cancel_form=None):
         "questions": questions,
         "total_minutes": sum(q.minutes for q in questions),
         "on_panel": any(person.pk == request.user.pk for person, _ in interview.panel),
+        "local_times": selectors.panel_local_times(interview),
         "cancel_form": cancel_form or CancelForm(),
         "TIME_ZONE_NAME": timezone.get_current_timezone_name(),
     }

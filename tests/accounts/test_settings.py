@@ -131,3 +131,24 @@ def test_a_zone_the_server_no_longer_knows_falls_back_to_the_servers(client, as_
     session.save()
     page = client.get(paris_interview.get_absolute_url())
     assert page.status_code == 200 and "08:45 (UTC)" in page.content.decode()
+
+
+def test_the_interview_page_shows_each_panelists_local_time(client, recruiter, interviewer, interviewer2, paris_interview):
+    interviewer.first_name = "Ivan"
+    interviewer.save()
+    Profile.objects.create(user=recruiter, time_zone="America/New_York")
+    Profile.objects.create(user=interviewer, time_zone="Europe/Paris")
+    paris_interview.interviewers.add(interviewer2)  # no profile: the server's zone (UTC)
+    sign_in(client, recruiter)
+    page = client.get(paris_interview.get_absolute_url()).content.decode()
+    assert "04:45 (America/New_York)" in page
+    assert "Ivan: 10:00 Europe/Paris" in page
+    assert "int2: 08:00 UTC" in page
+
+
+def test_a_panelist_on_another_day_has_the_day_said(client, recruiter, interviewer, paris_interview):
+    Profile.objects.create(user=interviewer, time_zone="Pacific/Kiritimati")  # UTC+14: 22:00 the same day
+    Profile.objects.create(user=recruiter, time_zone="Pacific/Pago_Pago")  # UTC-11: 21:00 the day before
+    sign_in(client, recruiter)
+    page = client.get(paris_interview.get_absolute_url()).content.decode()
+    assert "22:00 on Tue 1 Jul Pacific/Kiritimati" in page

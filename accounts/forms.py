@@ -1,4 +1,4 @@
-"""The sign-in form and the two-factor code form."""
+"""The sign-in form, the two-factor code form and the settings page's time zone form."""
 
 import math
 import re
@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+
+from .models import time_zone_choices
 
 
 class SignInForm(AuthenticationForm):
@@ -70,3 +72,33 @@ class CodeForm(forms.Form):
             raise ValidationError("That code is not right. Codes change every 30 seconds: enter the one your app "
                                   "shows now (and check that your phone sets its clock automatically).")
         return code
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box that suggests every zone as one types (the page's <datalist id="time-zones">,
+    templates/accounts/settings.html): a select of ~600 names is hard to use, and a name typed
+    wrong stays in the box beside its error, to correct."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"list": "time-zones", "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+
+class TimeZoneForm(forms.Form):
+    """A person's time zone: one of the server's IANA names (accounts.models.time_zone_choices)."""
+
+    time_zone = forms.CharField(
+        label="Time zone", max_length=64, widget=TimeZoneInput,
+        help_text="Every time Panelist shows you, and every time you type, is in this zone. "
+                  "Start typing a city, such as Paris or New_York, and pick from the list.",
+        error_messages={"required": "Choose your time zone (an IANA name such as Europe/Paris).",
+                        "max_length": "No time zone name is that long. Choose one from the list, such as Europe/Paris."},
+    )
+
+    def clean_time_zone(self):
+        name = self.cleaned_data["time_zone"].strip()
+        if name not in set(time_zone_choices()):
+            raise ValidationError(
+                f"“{name}” is not a time zone Panelist knows. Choose one from the list: an IANA name such as "
+                "Europe/Paris or America/New_York.", code="invalid_time_zone",
+            )
+        return name

@@ -2,6 +2,7 @@
 two-factor enforcement. Their places in settings.MIDDLEWARE are explained there."""
 
 import time
+import zoneinfo
 from contextlib import contextmanager
 from contextvars import ContextVar
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from .two_factor import STATE, two_factor_flags, wants_json
 
@@ -140,3 +142,36 @@ class TwoFactorMiddleware:
         if wants_json(request):
             return JsonResponse({"ok": False, "error": error, "message": message, "location": url}, status=401)
         return redirect(url)
+
+
+# The signed-in person's time zone name, kept in the session so that no page pays a query for
+# it: written at sign-in (accounts.signals) and when the settings page saves it; a session
+# without it (signed in before it existed, or a person without a profile) reads settings.TIME_ZONE.
+TIME_ZONE_KEY = "panelist_time_zone"
+
+
+def remember_time_zone(request, name):
+    """Keep ``name`` as the zone of this session's pages from the next request on."""
+    request.session[TIME_ZONE_KEY] = name
+
+
+class TimeZoneMiddleware:
+    """Shows every time of the request in the person's own zone, and reads the times they type
+    in it (Django converts both with USE_TZ): activates the session's zone for the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = request.session.get(TIME_ZONE_KEY) if hasattr(request, "session") else None
+        zone = None
+        if name:
+            try:
+                zone = zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                zone = None  # a zone the server's tz database no longer has: the server's own
+        if zone is None:
+            timezone.deactivate()
+            return self.get_response(request)
+        with timezone.override(zone):
+            return self.get_response(request)

@@ -87,6 +87,15 @@ def profile_of(user):
         return profile
 
 
+def time_zone_of(user):
+    """The name of the user's zone: their profile's (read with ``select_related("profile")``
+    to spare a query), or settings.TIME_ZONE when they have none yet."""
+    try:
+        return user.profile.time_zone
+    except Profile.DoesNotExist:
+        return settings.TIME_ZONE
+
+
 def profile_new_calendar_token(*, profile):
     """A new secret for the calendar feed: the old URL stops working at once."""
     profile.calendar_token = new_calendar_token()

@@ -14,8 +14,8 @@ from django.dispatch import receiver
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from . import two_factor
-from .middleware import LOGIN_AT, SEEN_AT, acting_user
-from .models import audit
+from .middleware import LOGIN_AT, SEEN_AT, acting_user, remember_time_zone
+from .models import Profile, audit
 
 UNKNOWN_USER = "unknown user"
 
@@ -33,6 +33,18 @@ def stamp_login(sender, request, user, **kwargs):
     now = int(time.time())
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
+
+
+@receiver(user_logged_in, dispatch_uid="panelist_time_zone")
+def remember_profile_time_zone(sender, request, user, **kwargs):
+    """The person's time zone for their pages (accounts.middleware.TimeZoneMiddleware), read
+    once here rather than on every page. Without a profile, nothing is kept: the pages then
+    follow settings.TIME_ZONE."""
+    if request is None or not hasattr(request, "session"):
+        return
+    name = Profile.objects.filter(user=user).values_list("time_zone", flat=True).first()
+    if name:
+        remember_time_zone(request, name)
 
 
 @receiver(user_logged_in, dispatch_uid="panelist_two_factor_flags")

@@ -16,6 +16,8 @@ urlpatterns = [
     path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/confirm/", views.two_factor_confirm, name="two_factor_confirm"),
     path("account/two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("account/settings/", views.account_settings, name="account_settings"),
+    path("account/settings/new-calendar-link/", views.account_new_calendar_link, name="account_new_calendar_link"),
     path("password/", views.ThrottledPasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]

@@ -1,5 +1,6 @@
 """Account pages: the two-factor code at sign-in, setting two-factor up and turning it off
-(docs/two-factor.md), and the throttled change-password page."""
+(docs/two-factor.md), the throttled change-password page, and the settings page (time zone,
+calendar feed address)."""
 
 import django_otp
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,8 +18,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.network import client_ip
 
-from .forms import CodeForm
-from .models import audit
+from .forms import CodeForm, TimeZoneForm
+from .middleware import remember_time_zone
+from .models import audit, profile_new_calendar_token, profile_of, time_zone_choices
 from .two_factor import (
     DEVICE_NAME,
     FAILURES,
@@ -199,3 +202,38 @@ class ThrottledPasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         self.request.session.pop(PASSWORD_FAILURES, None)
         return super().form_valid(form)
+
+
+def _calendar_feed_url(profile):
+    """The absolute address of the person's calendar feed (interviews' calendar_feed view)."""
+    path = reverse("interviews:calendar_feed", args=[profile.calendar_token])
+    return settings.PANELIST_BASE_URL.rstrip("/") + path
+
+
+def account_settings(request):
+    """The person's own settings: their time zone, and the address of their calendar feed."""
+    profile = profile_of(request.user)
+    if request.method == "POST":
+        form = TimeZoneForm(request.POST)
+        if form.is_valid():
+            profile.time_zone = form.cleaned_data["time_zone"]
+            profile.save(update_fields=["time_zone"])
+            remember_time_zone(request, profile.time_zone)
+            messages.success(request, f"Saved. Times are now shown in {profile.time_zone}.")
+            return redirect("account_settings")
+    else:
+        form = TimeZoneForm(initial={"time_zone": profile.time_zone})
+    return render(request, "accounts/settings.html", {
+        "form": form,
+        "time_zones": time_zone_choices(),
+        "feed_url": _calendar_feed_url(profile),
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+def account_new_calendar_link(request):
+    """A new secret for the calendar feed: the old address stops working at once."""
+    profile_new_calendar_token(profile=profile_of(request.user))
+    messages.success(request, "Your calendar feed has a new address. The old one no longer works: "
+                              "subscribe again with the new one in your calendar apps.")
+    return redirect("account_settings")

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "config.middleware.RefuseUnstorableCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times shown and typed in the signed-in person's zone, kept in the session (no query).
+    "accounts.middleware.TimeZoneMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # "Cache-Control: private, no-store" on every response to a signed-in user (static files
     # never get this far: WhiteNoise answers them above).
@@ -172,6 +174,13 @@ SHORT_DATE_FORMAT, SHORT_DATETIME_FORMAT = "d/m/Y", "d/m/Y P"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+
+# The site's public address, for links that leave the browser: calendar files and feeds
+# (interviews/calendar.py). The host of calendar event UIDs ("interview-7@<domain>").
+PANELIST_BASE_URL = env_str("PANELIST_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PANELIST_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"PANELIST_BASE_URL={PANELIST_BASE_URL!r} must start with http:// or https://.")
+PANELIST_CALENDAR_DOMAIN = env_str("PANELIST_CALENDAR_DOMAIN", "panelist.local")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

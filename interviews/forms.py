@@ -179,19 +179,15 @@ def _looks_like_text(upload):
 
 
 class SiteDateTimeField(forms.DateTimeField):
-    """A datetime-local input, read and shown in settings.TIME_ZONE (whatever timezone a
-    request may have activated), so every recruiter means the same clock."""
+    """A datetime-local input, read and shown in the time zone of the request (the signed-in
+    person's own, accounts.middleware.TimeZoneMiddleware; settings.TIME_ZONE otherwise)."""
 
     input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
-    def to_python(self, value):
-        with timezone.override(timezone.get_default_timezone()):
-            return super().to_python(value)
-
     def prepare_value(self, value):
         if isinstance(value, datetime) and timezone.is_aware(value):
-            return timezone.localtime(value, timezone.get_default_timezone()).replace(tzinfo=None)
+            return timezone.localtime(value).replace(tzinfo=None)
         return value
 
 
@@ -243,7 +239,7 @@ class PanelFields(forms.Form):
         self.fields["overrun_confirm"].label = f"{self.confirm_words}: the interview is shorter than its questions"
         # Shown once the questions are found to need more time than the interview.
         self.overrun = False
-        self.fields["starts_at"].help_text = f"Time zone: {timezone.get_default_timezone_name()}."
+        self.fields["starts_at"].help_text = f"Times in {timezone.get_current_timezone_name()}."
         self.fields["interviewers"].queryset = users_in_role(Role.INTERVIEWER)
 
     def clean_starts_at(self):
@@ -280,7 +276,7 @@ class PanelFields(forms.Form):
             Interview.objects.visible_to(self.user).filter(pk__in={c.interview_id for c in clashes})
             .values_list("pk", flat=True)
         )
-        zone = timezone.get_default_timezone()
+        zone = timezone.get_current_timezone()
         for clash in clashes:
             other = clash.interview
             start, end = timezone.localtime(other.starts_at, zone), timezone.localtime(other.ends_at, zone)

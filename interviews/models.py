@@ -411,6 +411,10 @@ class Interview(models.Model):
     cancel_reason = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The iCalendar SEQUENCE of the interview's event (interviews/calendar.py): calendar apps
+    # take an update of a UID only with a higher sequence, so every reschedule and the cancel
+    # bump it, under the interview's row lock.
+    sequence = models.PositiveIntegerField(default=0)
 
     objects = InterviewQuerySet.as_manager()
 
@@ -451,12 +455,14 @@ class Interview(models.Model):
         which checked the status before the cancel committed, write a new time and panel onto
         a cancelled interview; and of two cancels at once, the second would overwrite the
         first's reason."""
-        status = Interview.objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
+        status, sequence = (Interview.objects.select_for_update().values_list("status", "sequence")
+                            .get(pk=self.pk))
         if status == InterviewStatus.CANCELLED:
-            self.status = status
+            self.status, self.sequence = status, sequence
             return False
-        self.status, self.cancel_reason = InterviewStatus.CANCELLED, reason[:200]
-        self.save(update_fields=["status", "cancel_reason"])
+        # The locked row's sequence, not this instance's (possibly stale) one: no lost bump.
+        self.status, self.cancel_reason, self.sequence = InterviewStatus.CANCELLED, reason[:200], sequence + 1
+        self.save(update_fields=["status", "cancel_reason", "sequence"])
         return True
 
     @property

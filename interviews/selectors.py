@@ -3,9 +3,15 @@ dashboards (the parts about scorecards are in scoring/dashboards.py). Each funct
 number of queries, however many rows there are."""
 
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Case, Count, Q, Value, When
+from django.conf import settings
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.utils import timezone
+
+from accounts.models import time_zone_of
 
 from .models import (
     Candidate, Interview, InterviewStage, InterviewStatus, Position, PositionStatus, Stage, interview_ends_sql,
@@ -71,9 +77,12 @@ def candidate_list(user, *, text="", position=None, stage=""):
     return with_interview_counts(qs).order_by("name", "pk")
 
 
-def _panel_prefetches():
+def _panel_prefetches(*, profiles=False):
     # The scorecards by their reverse name (scoring.Scorecard.interview): the panel shows each
-    # interviewer's scorecard state without this app importing the one above it.
+    # interviewer's scorecard state without this app importing the one above it. ``profiles``:
+    # each interviewer's profile (time zone) joined to the same query.
+    if profiles:
+        return (Prefetch("interviewers", queryset=get_user_model().objects.select_related("profile")), "scorecards")
     return ("interviewers", "scorecards")
 
 
@@ -126,8 +135,8 @@ def interview_list(user, *, position=None, stage="", interviewer=None, date_from
 
 
 def _midnight(day):
-    """The start of a day in settings.TIME_ZONE."""
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+    """The start of a day in the request's time zone (the reader's own)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def interview_for_detail(user, pk):
@@ -136,12 +145,31 @@ def interview_for_detail(user, pk):
         Interview.objects.visible_to(user).filter(pk=pk)
         .with_stage()
         .select_related("candidate__position", "plan", "created_by")
-        .prefetch_related(*_panel_prefetches())
+        .prefetch_related(*_panel_prefetches(profiles=True))
         .first()
     )
     if interview is not None:
         _add_panel(interview, timezone.now())
     return interview
+
+
+def panel_local_times(interview):
+    """[(interviewer, "10:00 Europe/Paris")] of an interview read by ``interview_for_detail``
+    (profiles loaded with the panel): each one's start in their own zone, the day added when it
+    is not the reader's day. Written here, as the template's date filter would turn any time
+    back into the reader's zone."""
+    mine = timezone.localtime(interview.starts_at).date()
+    result = []
+    for person, _ in interview.panel:
+        name = time_zone_of(person)
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):  # a zone the tz database no longer has
+            name, zone = settings.TIME_ZONE, timezone.get_default_timezone()
+        local = timezone.localtime(interview.starts_at, zone)
+        day = f" on {local:%a} {local.day} {local:%b}" if local.date() != mine else ""
+        result.append((person, f"{local:%H:%M}{day} {name}"))
+    return result
 
 
 def pinned_questions(interview):
@@ -154,8 +182,8 @@ def pinned_questions(interview):
 
 
 def start_of_today(now=None):
-    """Midnight today in settings.TIME_ZONE."""
-    local = timezone.localtime(now or timezone.now(), timezone.get_default_timezone())
+    """Midnight today in the request's time zone (the reader's own)."""
+    local = timezone.localtime(now or timezone.now())
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 

@@ -296,12 +296,24 @@ def interview_reschedule(*, interview, starts_at, duration_minutes, interviewers
     stay on the panel (their work is never dropped). Raises ValidationError when the interview
     is cancelled: the row is locked first, as ``Interview.cancel`` does, so a cancel that
     commits while this runs cannot be overwritten by the new time and panel."""
-    status = Interview.objects.select_for_update().values_list("status", flat=True).get(pk=interview.pk)
+    status, sequence, was_at, was_minutes = (
+        Interview.objects.select_for_update().values_list("status", "sequence", "starts_at", "duration_minutes")
+        .get(pk=interview.pk)
+    )
     if status == InterviewStatus.CANCELLED:
         raise ValidationError(RESCHEDULE_CANCELLED)
-    interview.starts_at = starts_at
-    interview.duration_minutes = duration_minutes
-    interview.save(update_fields=["starts_at", "duration_minutes"])
     keep = set(interview.scorecards.values_list("interviewer_id", flat=True))
-    interview.interviewers.set({u.pk for u in interviewers} | keep)
+    panel = {u.pk for u in interviewers} | keep
+    before = set(interview.interviewers.values_list("pk", flat=True))
+    # The calendar event's SEQUENCE goes up with any change of time, length or panel, from the
+    # locked row's values (never this instance's, which another request may have changed since).
+    changed = (starts_at, duration_minutes) != (was_at, was_minutes) or panel != before
+    interview.starts_at, interview.duration_minutes = starts_at, duration_minutes
+    interview.sequence = sequence + 1 if changed else sequence
+    interview.save(update_fields=["starts_at", "duration_minutes", "sequence"])
+    # What .set() does, from the panel already read.
+    if before - panel:
+        interview.interviewers.remove(*(before - panel))
+    if panel - before:
+        interview.interviewers.add(*(panel - before))
     return interview

@@ -5,7 +5,7 @@ share these prefixes but are routed in scoring/urls.py."""
 
 from django.urls import include, path
 
-from .views import candidates, plans, positions, scheduling
+from .views import calendar, candidates, plans, positions, scheduling
 
 app_name = "interviews"
 
@@ -27,6 +27,7 @@ interview_urls = [
     path("", scheduling.interview_detail, name="interview_detail"),
     path("edit/", scheduling.interview_edit, name="interview_edit"),
     path("cancel/", scheduling.interview_cancel, name="interview_cancel"),
+    path("invite.ics", calendar.interview_invite, name="interview_invite"),
 ]
 
 # /plans/<pk>/items/<item_pk>/
@@ -64,4 +65,5 @@ urlpatterns = [
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/new/", plans.plan_create, name="plan_create"),
     path("plans/<int:pk>/", include(plan_urls)),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from interviews.models import PlanItem
+from accounts.models import profile_of
 from mail.models import Message
 from accounts.roles import Role
 from scoring.models import Scorecard
@@ -43,6 +44,8 @@ MATRIX = {
     "login":                        ("GET",  [200, 302, 302, 302, 302, 302, 302]),
     "logout":                       ("POST", [L, L, L, L, L, L, L]),  # signs out, then to the login page
     "password_change":              ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "account_settings":             ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "account_new_calendar_link":    ("POST", [L, 302, 302, 302, 302, 302, 302]),  # each their own link
     "password_change_done":         ("GET",  [L, 200, 200, 200, 200, 200, 200]),
     "two_factor_verify":            ("GET",  [L, 302, 302, 302, 302, 302, 302]),
     "two_factor_status":            ("GET",  [L, 200, 200, 200, 200, 200, 200]),
@@ -73,6 +76,8 @@ MATRIX = {
     "interviews:interview_detail":  ("GET",  [L, 200, 200, 200, 404, 200, 200]),
     "interviews:interview_edit":    ("GET",  [L, 403, 403, 403, 403, 200, 200]),
     "interviews:interview_cancel":  ("POST", [L, 403, 403, 403, 403, 400, 400]),
+    "interviews:interview_invite":  ("GET",  [L, 200, 200, 200, 404, 200, 200]),
+    "interviews:calendar_feed":     ("GET",  [200, 200, 200, 200, 200, 200, 200]),  # the secret is the key
     "interviews:plan_list":         ("GET",  [L, 200, 403, 403, 403, 200, 200]),
     "interviews:plan_create":       ("GET",  [L, 200, 403, 403, 403, 403, 200]),
     "interviews:plan_builder":      ("GET",  [L, 200, 403, 403, 403, 200, 200]),
@@ -117,6 +122,7 @@ OTHERS = {
     "interviews:interview_detail":  [L, 404, 404, 404, 404, 404, 200],
     "interviews:interview_edit":    [L, 403, 403, 403, 403, 404, 200],
     "interviews:interview_cancel":  [L, 403, 403, 403, 403, 404, 400],
+    "interviews:interview_invite":  [L, 404, 404, 404, 404, 404, 200],
     "interviews:plan_builder":      [L, 404, 403, 403, 403, 404, 200],  # plans of positions they see only
     "interviews:plan_clone":        [L, 404, 403, 403, 403, 403, 302],
     "interviews:plan_archive":      [L, 404, 403, 403, 403, 403, 302],
@@ -196,6 +202,8 @@ def url_for(name, objects):
         "interviews:plan_item_move": {"pk": plan.pk, "item_pk": item.pk},
         "interviews:plan_item_delete": {"pk": plan.pk, "item_pk": item.pk},
         "interviews:plan_item_update_revision": {"pk": plan.pk, "item_pk": item.pk},
+        # The feed of the interview's first panelist.
+        "interviews:calendar_feed": {"token": profile_of(i.interviewers.order_by("pk").first()).calendar_token},
     }.get(name)
     if kwargs is None and name.startswith("mail:message"):
         kwargs = {"pk": objects["message"].pk}

@@ -37,6 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interviews.models import PlanItem, PlanSection
+from accounts.models import profile_of
 from accounts.roles import Role
 from questionbank.models import Question
 from scoring.models import QuestionScore
@@ -145,6 +146,8 @@ EXERCISES = {
     "password_change": Exercise("hm", get=NONE, post=lambda w: {
         "old_password": PASSWORD, "new_password1": "another-long-password-7", "new_password2": "another-long-password-7"}),
     "password_change_done": Exercise("hm", get=NONE),
+    "account_settings": Exercise("int", get=NONE, post=lambda w: {"time_zone": "Europe/Paris"}),
+    "account_new_calendar_link": Exercise("int", post=NONE),
     "two_factor_verify": Exercise("tfa", get=lambda w: {"next": "/"}, post=lambda w: {"code": "123456", "next": "/"}),
     "two_factor_status": Exercise("hm", get=NONE),
     "two_factor_setup": Exercise("hm", post=NONE),
@@ -194,6 +197,9 @@ EXERCISES = {
     "interviews:interview_edit": Exercise("rec", kwargs=lambda w: {"pk": w.interview.pk}, get=NONE, post=lambda w: {
         "starts_at": "2030-01-08T11:30", "duration_minutes": "60",
         "interviewers": [str(w.users["int"].pk), str(w.users["done"].pk)]}),
+    "interviews:interview_invite": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk}, get=NONE),
+    "interviews:calendar_feed": Exercise("anon", kwargs=lambda w: {"token": profile_of(w.users["int"]).calendar_token},
+                                         get=NONE),
     "interviews:interview_cancel": Exercise("rec", kwargs=lambda w: {"pk": w.interview.pk},
                                             post=lambda w: {"reason": "Candidate withdrew"}),
     "interviews:plan_list": Exercise("hm", get=NONE),

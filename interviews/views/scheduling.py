@@ -19,7 +19,7 @@ PAST_WARNING = "Note: this interview starts in the past ({when}). If that was a 
 
 
 def _past_warning(request, starts_at):
-    when = timezone.localtime(starts_at, timezone.get_default_timezone())
+    when = timezone.localtime(starts_at)
     messages.warning(request, PAST_WARNING.format(when=f"{when:%d %b %Y %H:%M}"))
 
 
@@ -38,7 +38,7 @@ def interview_list(request):
         "filtered": bool(filters),
         "soonest_first": filters.get("stage") in (InterviewStage.UPCOMING, InterviewStage.IN_PROGRESS),
         "querystring": query.urlencode(),
-        "TIME_ZONE_NAME": timezone.get_default_timezone_name(),
+        "TIME_ZONE_NAME": timezone.get_current_timezone_name(),
     })
 
 
@@ -75,8 +75,8 @@ def _render_form(request, form, interview=None):
         {
             "form": form,
             "interview": interview,
-            # For schedule.js's "in the past" hint: the form's clock is settings.TIME_ZONE.
-            "now_local": timezone.localtime(timezone.now(), timezone.get_default_timezone()),
+            # For schedule.js's "in the past" hint: the form's clock is the reader's time zone.
+            "now_local": timezone.localtime(timezone.now()),
         },
         status=400 if form.errors else 200,
     )
@@ -89,8 +89,9 @@ def _detail_context(request, interview, cancel_form=None):
         "questions": questions,
         "total_minutes": sum(q.minutes for q in questions),
         "on_panel": any(person.pk == request.user.pk for person, _ in interview.panel),
+        "local_times": selectors.panel_local_times(interview),
         "cancel_form": cancel_form or CancelForm(),
-        "TIME_ZONE_NAME": timezone.get_default_timezone_name(),
+        "TIME_ZONE_NAME": timezone.get_current_timezone_name(),
     }
 
 

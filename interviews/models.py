@@ -463,6 +463,9 @@ class Interview(models.Model):
         # The locked row's sequence, not this instance's (possibly stale) one: no lost bump.
         self.status, self.cancel_reason, self.sequence = InterviewStatus.CANCELLED, reason[:200], sequence + 1
         self.save(update_fields=["status", "cancel_reason", "sequence"])
+        from .invitations import cancellations_send  # it reads this module's models
+
+        cancellations_send(interview=self)  # the panel's cancellations, queued with this change
         return True
 
     @property

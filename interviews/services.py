@@ -4,6 +4,7 @@ import re
 from collections import Counter
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from questionbank.models import Question, QuestionRevision, Status
 
+from .invitations import cancellations_send, invitations_send
 from .models import Interview, InterviewPlan, InterviewQuestion, InterviewStatus, PlanItem, PlanSection
 
 NAME_MAX = InterviewPlan._meta.get_field("name").max_length
@@ -287,6 +289,7 @@ def interview_schedule(*, candidate, plan, starts_at, duration_minutes, intervie
         )
         for n, item in enumerate(items, 1)
     )
+    invitations_send(interview=interview)
     return interview
 
 
@@ -316,4 +319,7 @@ def interview_reschedule(*, interview, starts_at, duration_minutes, interviewers
         interview.interviewers.remove(*(before - panel))
     if panel - before:
         interview.interviewers.add(*(panel - before))
+    if changed:  # the panel's new invitation; who left it, a cancellation
+        invitations_send(interview=interview)
+        cancellations_send(interview=interview, to=get_user_model().objects.filter(pk__in=before - panel))
     return interview

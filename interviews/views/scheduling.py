@@ -157,5 +157,5 @@ def interview_cancel(request, pk):
     if not interview.cancel(reason=form.cleaned_data["reason"]):  # another request cancelled it meanwhile
         messages.info(request, "This interview was already cancelled.")
         return redirect(interview)
-    messages.success(request, f"Cancelled the interview of {interview.candidate.name}. The panel sees it as cancelled.")
+    messages.success(request, f"Cancelled the interview of {interview.candidate.name}. The panel sees it as cancelled and gets a cancellation by e-mail.")
     return redirect(interview)

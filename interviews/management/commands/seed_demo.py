@@ -20,12 +20,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         User = get_user_model()
         for username, first, last, role in DEMO_USERS:
-            user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+            # An address at example.com (reserved: nothing is ever delivered there), so the outbox
+            # shows what each of them would get.
+            user, created = User.objects.get_or_create(username=username, defaults={
+                "first_name": first, "last_name": last, "email": f"{username}@example.com"})
+            if not user.email:  # created by an earlier release, before demo accounts had one
+                User.objects.filter(pk=user.pk).update(email=f"{username}@example.com")
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             assign_role(user, role)
-        admin, created = User.objects.get_or_create(username=ADMIN[0], defaults={"is_staff": True, "is_superuser": True})
+        admin, created = User.objects.get_or_create(username=ADMIN[0], defaults={
+            "is_staff": True, "is_superuser": True, "email": "admin@example.com"})
         if created:
             admin.set_password(ADMIN[1])
             admin.save()

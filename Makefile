@@ -55,7 +55,7 @@ demo: install
 # config/run.py: Ctrl-C stops both, and leaves no worker behind.
 run: demo
 	@echo "Panelist is at http://$(HOST):$(PORT)/ with a job worker beside it (Ctrl-C stops both)"
-	$(PY) -m config.run $(HOST):$(PORT)
+	PANELIST_BASE_URL=$${PANELIST_BASE_URL:-http://$(HOST):$(PORT)} $(PY) -m config.run $(HOST):$(PORT)
 
 test: install browser-deps
 	$(PY) -m pytest --create-db

@@ -17,6 +17,7 @@ from accounts import two_factor
 from accounts.models import AuditEvent
 from accounts.roles import GROUP_NAMES, Role
 from accounts.tasks import sessions_clear_expired
+from mail.models import Message
 from questionbank.models import Question, QuestionRevision
 from questionbank.services import question_create
 from scoring.models import Amendment, Decision
@@ -44,6 +45,8 @@ REFUSED = {
     "axes.accessfailurelog": {"add"},
     # The queue's own rows: changed only through Procrastinate (a failed job has a Retry action).
     "jobs.job": {"add", "delete"},
+    # Recorded by the app (mail.services.message_queue), read-only; a failed one has a retry action.
+    "mail.message": {"add"},
 }
 
 
@@ -66,6 +69,10 @@ def every_kind_of_record(hiring_manager, interviewer, interviewer2, recruiter):
     # Its failure log is off in our settings (AXES_ENABLE_ACCESS_FAILURE_LOG), but registered.
     AccessFailureLog.objects.create(username=recruiter.username, ip_address="127.0.0.1", path_info="/login/")
     sessions_clear_expired.defer(timestamp=0)  # a job waiting in the queue
+    # A message of the outbox: the interview above invited its panel only if they have an
+    # address, so one is recorded here.
+    Message.objects.create(key="admin:1", reason="invitation", to="someone@example.com", subject="Interview",
+                           text="Hello", html="<p>Hello</p>", status="failed", last_error="SMTPServerDisconnected")
 
 
 def admin_url(model, page, *args):
@@ -297,7 +304,7 @@ ADMIN_NAMES = {
     "accounts.auditevent": "audit events", "scoring.scorecard": "scorecards", "scoring.decision": "decisions",
     "scoring.amendment": "amendments",
     "interviews.position": "positions", "interviews.candidate": "candidates", "interviews.interviewplan": "interview plans",
-    "interviews.interview": "interviews", "jobs.job": "jobs",
+    "interviews.interview": "interviews", "jobs.job": "jobs", "mail.message": "messages",
 }
 
 

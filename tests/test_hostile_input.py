@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 from interviews.models import PlanItem, PlanSection
 from accounts.models import profile_of
 from accounts.roles import Role
+from mail.models import Message
 from questionbank.models import Question
 from scoring.models import QuestionScore
 from scoring.services import scorecard_open
@@ -88,6 +89,10 @@ class World:
             .order_by("question__order").first()
         self.question = self.row.question
         self.criterion = self.question.revision.criteria.first()
+        self.message = Message.objects.create(
+            key="hostile:1", reason="invitation", to="x-int@example.com", subject="Interview", text="Hello",
+            html="<p>Hello</p>", attachment_name="interview.ics", attachment_type="text/calendar",
+            attachment="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
 
 
 def _question_form(w, **extra):
@@ -198,6 +203,10 @@ EXERCISES = {
         "starts_at": "2030-01-08T11:30", "duration_minutes": "60",
         "interviewers": [str(w.users["int"].pk), str(w.users["done"].pk)]}),
     "interviews:interview_invite": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk}, get=NONE),
+    "mail:outbox": Exercise("admin", get=lambda w: {"status": "kept", "page": "2"}),
+    "mail:message": Exercise("admin", kwargs=lambda w: {"pk": w.message.pk}, get=NONE),
+    "mail:message_html": Exercise("admin", kwargs=lambda w: {"pk": w.message.pk}, get=NONE),
+    "mail:message_attachment": Exercise("admin", kwargs=lambda w: {"pk": w.message.pk}, get=NONE),
     "interviews:calendar_feed": Exercise("anon", kwargs=lambda w: {"token": profile_of(w.users["int"]).calendar_token},
                                          get=NONE),
     "interviews:interview_cancel": Exercise("rec", kwargs=lambda w: {"pk": w.interview.pk},

@@ -24,7 +24,8 @@ def test_production_settings_pass_the_deploy_check():
     # Exactly the production environment: nothing the test session set for itself.
     inherited = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG")}
     env = {**inherited, "PANELIST_PRODUCTION": "1", "DEBUG": "0", "ALLOWED_HOSTS": "panelist.example.com",
-           "SECRET_KEY": "x" * 20 + "a-real-production-secret-of-some-length-0123456789"}
+           "SECRET_KEY": "x" * 20 + "a-real-production-secret-of-some-length-0123456789",
+           "EMAIL_HOST": "smtp.example.com"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -69,7 +69,7 @@ class PositionForm(forms.ModelForm):
 
     class Meta:
         model = Position
-        fields = ["title", "team", "level", "hiring_manager", "recruiter", "status"]
+        fields = ["title", "team", "level", "hiring_manager", "recruiter", "status", "escalation_hours"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

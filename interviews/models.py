@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, Left
@@ -41,6 +42,11 @@ class Stage(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# When a missing scorecard is escalated (Position.escalation_hours): two days by default, at
+# least the one hour before the first reminder, at most a month.
+ESCALATION_HOURS_DEFAULT, ESCALATION_HOURS_MIN, ESCALATION_HOURS_MAX = 48, 2, 720
+
+
 class PositionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """People involved in a position: its hiring manager, its recruiter, and interviewers
@@ -65,12 +71,28 @@ class Position(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="recruited_positions"
     )
     status = models.CharField(max_length=10, choices=PositionStatus.choices, default=PositionStatus.OPEN)
+    # Hours after an interview ends before a missing scorecard is reported to the position's
+    # recruiter and hiring manager (scoring/reminders.py).
+    escalation_hours = models.PositiveSmallIntegerField(
+        default=ESCALATION_HOURS_DEFAULT, verbose_name="escalate missing scorecards after (hours)",
+        validators=[MinValueValidator(ESCALATION_HOURS_MIN, f"At least {ESCALATION_HOURS_MIN} hours (the first reminder goes an hour after the interview)."),
+                    MaxValueValidator(ESCALATION_HOURS_MAX, f"At most {ESCALATION_HOURS_MAX} hours (30 days).")],
+        help_text=f"After the interview ends. {ESCALATION_HOURS_MIN} to {ESCALATION_HOURS_MAX} hours; "
+                  "the panelist is reminded an hour after it ends, then every morning.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PositionQuerySet.as_manager()
 
     class Meta:
         ordering = ["status", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(escalation_hours__gte=ESCALATION_HOURS_MIN) & Q(escalation_hours__lte=ESCALATION_HOURS_MAX),
+                name="position_escalation_hours_range",
+                violation_error_message=f"Escalate after {ESCALATION_HOURS_MIN} to {ESCALATION_HOURS_MAX} hours.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.team})" if self.team else self.title

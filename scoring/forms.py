@@ -87,3 +87,10 @@ class DecisionForm(forms.Form):
         if not text:
             raise forms.ValidationError("Write the rationale: a decision without one cannot be reviewed later.")
         return text
+
+
+class RemindForm(forms.Form):
+    """Which missing scorecard to remind its panelist of (the debrief's "Remind" buttons)."""
+
+    interview = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    panelist = forms.IntegerField(min_value=1, max_value=2**63 - 1)

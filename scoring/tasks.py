@@ -1,8 +1,10 @@
 """Background jobs of scoring (docs/architecture.md, Background jobs)."""
 
+from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from .calibration import calibration_refresh
+from .reminders import reminders_send
 
 
 # Every minute, once per minute however many workers (see accounts/tasks.py). Nothing to retry:
@@ -14,3 +16,13 @@ def calibration_refresh_job(timestamp):
     query when nothing did, the three statements (about a second on the bench's 200,000
     scores) when something did (scoring.calibration.calibration_refresh)."""
     calibration_refresh()
+
+
+# Every ten minutes, once per period however many workers (see accounts/tasks.py). Nothing to
+# retry: the next sweep sends what this one did not (each reminder is sent once, by its key).
+@app.periodic(cron="*/10 * * * *", periodic_id="scorecard_reminders")
+@app.task(queueing_lock="scoring.scorecard_reminders_job")
+def scorecard_reminders_job(timestamp):
+    """Remind panelists of their missing scorecards and tell recruiters and hiring managers of
+    the overdue ones (scoring.reminders)."""
+    reminders_send(now=timezone.now())

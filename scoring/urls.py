@@ -23,6 +23,7 @@ interview_urls = [
 candidate_urls = [
     path("debrief/", debrief.debrief_view, name="debrief"),
     path("decision/", debrief.decision_view, name="decision"),
+    path("remind/", debrief.remind_view, name="remind"),
 ]
 
 urlpatterns = [

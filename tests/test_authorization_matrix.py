@@ -104,6 +104,7 @@ MATRIX = {
     "scoring:amend":                ("POST", [L, 403, 302, 400, 404, 403, 404]),
     "scoring:debrief":              ("GET",  [L, 200, 200, 200, 404, 200, 200]),
     "scoring:decision":             ("POST", [L, 400, 403, 403, 404, 403, 400]),
+    "scoring:remind":               ("POST", [L, 302, 403, 403, 404, 302, 302]),  # back: "no longer missing"
     "mail:outbox":                  ("GET",  [L, 403, 403, 403, 403, 403, 200]),  # admins only
     "mail:message":                 ("GET",  [L, 403, 403, 403, 403, 403, 200]),
     "mail:message_html":            ("GET",  [L, 403, 403, 403, 403, 403, 200]),
@@ -141,6 +142,7 @@ OTHERS = {
     "scoring:amend":                [L, 403, 404, 404, 404, 403, 404],
     "scoring:debrief":              [L, 404, 404, 404, 404, 404, 200],
     "scoring:decision":             [L, 404, 404, 404, 404, 404, 400],
+    "scoring:remind":               [L, 404, 404, 404, 404, 404, 302],
 }
 
 
@@ -210,7 +212,7 @@ def url_for(name, objects):
     if kwargs is None:
         if name.startswith(("interviews:position", "scoring:compare")):
             kwargs = {"pk": p.pk}
-        elif name.startswith(("interviews:candidate", "scoring:debrief", "scoring:decision")):
+        elif name.startswith(("interviews:candidate", "scoring:debrief", "scoring:decision", "scoring:remind")):
             kwargs = {"pk": c.pk}
         elif name.startswith("interviews:plan") and name not in ("interviews:plan_list", "interviews:plan_create"):
             kwargs = {"pk": plan.pk}

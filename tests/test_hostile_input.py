@@ -259,6 +259,8 @@ EXERCISES = {
     "scoring:debrief": Exercise("hm", kwargs=lambda w: {"pk": w.candidate.pk}, get=lambda w: {"format": "html"}),
     "scoring:decision": Exercise("hm", kwargs=lambda w: {"pk": w.candidate.pk},
                                  post=lambda w: {"decision": "hold", "rationale": "Wait for the onsite."}),
+    "scoring:remind": Exercise("rec", kwargs=lambda w: {"pk": w.candidate.pk},
+                               post=lambda w: {"interview": str(w.interview.pk), "panelist": str(w.users["int"].pk)}),
 }
 
 

@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import audit
-from interviews.models import Candidate
+from interviews.models import Candidate, Interview, InterviewStatus
 
-from ..forms import DecisionForm
-from ..models import DecisionChoice
+from ..forms import DecisionForm, RemindForm
+from ..models import DecisionChoice, Scorecard
+from ..reminders import reminder_send_now
 from ..pdf import debrief_pdf
 from ..selectors import debrief
 from ..services import decision_record
@@ -84,3 +86,34 @@ def decision_view(request, pk):
         text += f" Stage: {old_stage} → {candidate.get_stage_display()}."
     messages.success(request, text)
     return redirect("scoring:debrief", pk=candidate.pk)
+
+
+@require_POST
+def remind_view(request, pk):
+    """The "Remind" button beside a missing scorecard: an e-mail to that panelist now, at most
+    one an hour (scoring.reminders.reminder_send_now). For the position's recruiter and hiring
+    manager, and admins."""
+    candidate = _candidate(request, pk)
+    _check_role(request.user, "interviews.view_candidate")
+    if not candidate.position.is_run_by(request.user):
+        raise PermissionDenied("Only the position's recruiter and hiring manager send reminders.")
+    form = RemindForm(request.POST)
+    seat = form.is_valid() and (
+        Interview.interviewers.through.objects.select_related("interview", "user")
+        .filter(interview__candidate=candidate, interview_id=form.cleaned_data["interview"],
+                user_id=form.cleaned_data["panelist"])
+        .exclude(interview__status=InterviewStatus.CANCELLED).first()
+    )
+    if not seat or Scorecard.objects.submitted().filter(interview=seat.interview, interviewer=seat.user).exists():
+        messages.info(request, "That scorecard is no longer missing: nobody was reminded.")
+        return redirect("scoring:debrief", pk=candidate.pk)
+    name = seat.user.get_full_name() or seat.user.username
+    if not seat.user.email:
+        messages.error(request, f"{name} has no e-mail address in Panelist, so no reminder can be sent. "
+                                "An admin can add one on the Admin pages.")
+    elif reminder_send_now(interview=seat.interview, panelist=seat.user, now=timezone.now()) is None:
+        messages.info(request, f"{name} was already reminded in the last hour; try again later.")
+    else:
+        messages.success(request, f"Reminder sent to {name}.")
+    return redirect("scoring:debrief", pk=candidate.pk)
+

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "jobs",
     "mail",
     "accounts",
+    "notifications",
     "questionbank",
     "scoring",
     # The role groups get their permissions after the last app's migrate (accounts/roles.py).
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "interviews.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("interviews.urls")),
     path("", include("scoring.urls")),
     path("outbox/", include("mail.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,8 +4,11 @@ panel (RFC 5546: METHOD:REQUEST with the interview's UID and a higher SEQUENCE e
 METHOD:CANCEL). Called by the services in the transaction that changes the interview, so the
 messages are recorded and queued only if the change commits (mail.services.message_queue)."""
 
+from django.utils import timezone
+
 from accounts.models import profile_of
-from mail.services import message_queue
+from notifications.models import Kind
+from notifications.services import notify
 
 from .calendar import absolute_url, interview_calendar
 
@@ -14,12 +17,18 @@ def invitations_send(*, interview, to=None):
     """Invite ``to`` (default: the whole panel) to ``interview`` as it is now. One message per
     person and SEQUENCE: the same change never invites anyone twice."""
     ics = interview_calendar([interview], method="REQUEST").decode()
-    for person in _with_address(interview, to):
-        message_queue(
+    for person in _people(interview, to):
+        zone = profile_of(person).zone
+        when = timezone.localtime(interview.starts_at, zone)
+        notify(
+            recipient=person, kind=Kind.INVITATION,
             key=f"invitation:interview-{interview.pk}:seq-{interview.sequence}:user-{person.pk}",
-            reason="invitation", recipient=person, time_zone=profile_of(person).zone,
-            template="invitation", context=_context(interview, person),
-            attachment=(f"interview-{interview.pk}.ics", "text/calendar; method=REQUEST; charset=utf-8", ics),
+            text=f"{'Moved: ' if interview.sequence else ''}interview with {interview.candidate.name}, "
+                 f"{when:%a %d %b %H:%M} ({zone.key})",
+            url=interview.get_absolute_url(),
+            email={"reason": "invitation", "time_zone": zone, "template": "invitation",
+                   "context": _context(interview, person),
+                   "attachment": (f"interview-{interview.pk}.ics", "text/calendar; method=REQUEST; charset=utf-8", ics)},
         )
 
 
@@ -27,19 +36,25 @@ def cancellations_send(*, interview, to=None):
     """Tell ``to`` (default: the whole panel) that ``interview`` is cancelled, or that they are
     no longer on its panel, with a METHOD:CANCEL calendar file that removes the event."""
     ics = interview_calendar([interview], method="CANCEL").decode()
-    for person in _with_address(interview, to):
-        message_queue(
+    for person in _people(interview, to):
+        zone = profile_of(person).zone
+        when = timezone.localtime(interview.starts_at, zone)
+        on_panel = to is None
+        notify(
+            recipient=person, kind=Kind.INVITATION,
             key=f"cancellation:interview-{interview.pk}:seq-{interview.sequence}:user-{person.pk}",
-            reason="cancellation", recipient=person, time_zone=profile_of(person).zone,
-            template="cancellation", context=_context(interview, person),
-            attachment=(f"interview-{interview.pk}.ics", "text/calendar; method=CANCEL; charset=utf-8", ics),
+            text=f"{'Cancelled' if on_panel else 'No longer on the panel'}: interview with "
+                 f"{interview.candidate.name}, {when:%a %d %b %H:%M} ({zone.key})",
+            url=interview.get_absolute_url() if on_panel else "",
+            email={"reason": "cancellation", "time_zone": zone, "template": "cancellation",
+                   "context": _context(interview, person),
+                   "attachment": (f"interview-{interview.pk}.ics", "text/calendar; method=CANCEL; charset=utf-8", ics)},
         )
 
 
-def _with_address(interview, to):
-    """The people to write to: ``to`` or the panel, those with an e-mail address."""
-    people = interview.interviewers.all() if to is None else to
-    return [person for person in people if person.email]
+def _people(interview, to):
+    """The people to tell: ``to``, or the panel."""
+    return list(interview.interviewers.all() if to is None else to)
 
 
 def _context(interview, person):

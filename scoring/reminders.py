@@ -23,7 +23,8 @@ from accounts.models import Profile
 from interviews.calendar import absolute_url
 from interviews.models import Interview, InterviewStatus
 from mail.models import Message
-from mail.services import message_queue
+from notifications.models import Kind, Notification
+from notifications.services import notify
 
 from .models import Scorecard, ScorecardStatus
 
@@ -78,7 +79,7 @@ def _key(kind, interview, panelist, suffix):
 def reminders_due(*, now):
     """Every reminder due at ``now`` that was not sent yet, in interview order."""
     seats = [s for s in _seats(now) if s.interview.starts_at + timedelta(minutes=s.interview.duration_minutes)
-             + FIRST_AFTER <= now and s.user.email]
+             + FIRST_AFTER <= now]
     people = {s.user for s in seats}
     for seat in seats:
         position = seat.interview.candidate.position
@@ -98,32 +99,66 @@ def reminders_due(*, now):
             candidates.append((Reminder("daily", panelist, panelist, interview, key, zone), first.key))
         position = interview.candidate.position
         if now >= ends + timedelta(hours=position.escalation_hours):
-            for person in {p for p in (position.recruiter, position.hiring_manager) if p is not None and p.email}:
+            for person in {p for p in (position.recruiter, position.hiring_manager) if p is not None}:
                 key = _key("escalation", interview, panelist, f"to-{person.pk}")
                 candidates.append((Reminder("escalation", person, panelist, interview, key, zones[person.pk]), None))
     # Query 3: what was recorded already.
-    recorded = set(Message.objects.filter(key__in=[r.key for r, _ in candidates] + [k for _, k in candidates if k])
-                   .values_list("key", flat=True))
+    keys = [r.key for r, _ in candidates] + [k for _, k in candidates if k]
+    recorded = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True)
+                   .union(Message.objects.filter(key__in=keys).values_list("key", flat=True)))
     # A daily reminder waits for the first (a worker down for a night sends one, not two).
     return [r for r, after in candidates if r.key not in recorded and (after is None or after in recorded)]
 
 
+def debriefs_ready(*, now):
+    """The hiring managers to tell that every scorecard of an interview is in (interviews of
+    the last 30 days, not cancelled), as Reminders of kind "debrief_ready", not told yet: two
+    queries."""
+    Seat = Interview.interviewers.through
+    missing = Seat.objects.filter(interview_id=OuterRef("pk")).exclude(Exists(Scorecard.objects.filter(
+        interview_id=OuterRef("interview_id"), interviewer_id=OuterRef("user_id"), status=ScorecardStatus.SUBMITTED)))
+    complete = (Interview.objects.filter(starts_at__gte=now - STOP_AFTER, starts_at__lte=now)
+                .exclude(status=InterviewStatus.CANCELLED)
+                .filter(Exists(Seat.objects.filter(interview_id=OuterRef("pk")))).exclude(Exists(missing))
+                .select_related("candidate__position__hiring_manager").order_by("starts_at", "pk"))
+    ready = []
+    for interview in complete:
+        manager = interview.candidate.position.hiring_manager
+        key = f"debrief-ready:interview-{interview.pk}:to-{manager.pk}"
+        ready.append(Reminder("debrief_ready", manager, manager, interview, key, None))
+    if not ready:
+        return []
+    told = set(Notification.objects.filter(key__in=[r.key for r in ready]).values_list("key", flat=True)
+               .union(Message.objects.filter(key__in=[r.key for r in ready]).values_list("key", flat=True)))
+    return [r for r in ready if r.key not in told]
+
+
 def reminders_send(*, now):
-    """Record and queue every reminder due at ``now``; returns them."""
+    """Record and queue every reminder due at ``now``, and tell the hiring managers whose
+    debriefs are ready; returns them all."""
     due = reminders_due(now=now)
     for reminder in due:
         _queue(reminder, now=now)
-    return due
+    ready = debriefs_ready(now=now)
+    for reminder in ready:
+        _tell_debrief_ready(reminder)
+    return due + ready
+
+
+def _tell_debrief_ready(reminder):
+    interview, manager = reminder.interview, reminder.to
+    url = reverse("scoring:debrief", args=[interview.candidate_id])
+    notify(recipient=manager, kind=Kind.DEBRIEF_READY, key=reminder.key,
+           text=f"Every scorecard is in: {interview.candidate.name} ({interview.plan_name})", url=url,
+           email={"time_zone": _zones([manager])[manager.pk], "template": "debrief_ready", "context": {
+               "interview": interview, "candidate": interview.candidate, "url": absolute_url(url)}})
 
 
 def reminder_send_now(*, interview, panelist, now):
     """A reminder asked for by hand (the "Remind" button), at most one an hour per panelist
-    and interview. Returns the reminder, or None when one was sent this hour already or the
-    panelist has no address."""
-    if not panelist.email:
-        return None
+    and interview. Returns the reminder, or None when one was sent this hour already."""
     key = _key("reminder", interview, panelist, f"manual-{now.strftime(MANUAL_EVERY)}")
-    if Message.objects.filter(key=key).exists():
+    if Notification.objects.filter(key=key).exists() or Message.objects.filter(key=key).exists():
         return None
     reminder = Reminder("manual", panelist, panelist, interview, key, _zones([panelist])[panelist.pk])
     _queue(reminder, now=now)
@@ -136,10 +171,14 @@ def _queue(reminder, *, now):
     escalation = reminder.kind == "escalation"
     page = (reverse("scoring:debrief", args=[interview.candidate_id]) if escalation
             else reverse("scoring:scorecard", args=[interview.pk]))
-    message_queue(
-        key=reminder.key, reason="scorecard_escalation" if escalation else "scorecard_reminder",
-        recipient=reminder.to, time_zone=reminder.zone,
-        template="scorecard_escalation" if escalation else "scorecard_reminder",
-        context={"interview": interview, "candidate": interview.candidate, "panelist": reminder.panelist,
-                 "ends": ends, "now": now, "kind": reminder.kind, "url": absolute_url(page)},
+    panelist = reminder.panelist.get_full_name() or reminder.panelist.username
+    text = (f"Overdue scorecard: {panelist} on {interview.candidate.name}" if escalation
+            else f"Scorecard due: {interview.candidate.name} ({interview.plan_name})")
+    template = "scorecard_escalation" if escalation else "scorecard_reminder"
+    notify(
+        recipient=reminder.to, kind=Kind.SCORECARD_ESCALATION if escalation else Kind.SCORECARD_REMINDER,
+        key=reminder.key, text=text, url=page,
+        email={"time_zone": reminder.zone, "template": template, "context": {
+            "interview": interview, "candidate": interview.candidate, "panelist": reminder.panelist,
+            "ends": ends, "now": now, "kind": reminder.kind, "url": absolute_url(page)}},
     )

@@ -7,10 +7,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import audit
-from interviews.models import Candidate, Interview, InterviewQuestion, Stage
+from accounts.models import audit, profile_of
+from interviews.calendar import absolute_url
+from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus, Stage
+from notifications.models import Kind
+from notifications.services import notify
 from questionbank.models import QuestionRevision, RubricCriterion
 
 from .models import (  # noqa: F401 (the exceptions are also imported from here)
@@ -332,4 +336,19 @@ def decision_record(*, candidate, decision, rationale, by):
     candidate.stage = new_stage
     audit(actor=by, action="decision.record", target=f"candidate {candidate.pk}", decision=decision,
           stage_from=old_stage, stage_to=new_stage)
+    _decision_tell_panel(made, candidate)
     return made
+
+
+def _decision_tell_panel(decision, candidate):
+    """The decision, to everyone who interviewed the candidate (cancelled interviews aside),
+    once per decision and person."""
+    held = Interview.objects.filter(candidate_id=candidate.pk).exclude(status=InterviewStatus.CANCELLED)
+    panel = get_user_model().objects.filter(interviews__in=held).distinct()
+    label = decision.get_decision_display()
+    url = reverse("scoring:debrief", args=[candidate.pk])
+    for person in panel:
+        notify(recipient=person, kind=Kind.DECISION, key=f"decision:{decision.pk}:to-{person.pk}",
+               text=f"Decision on {candidate.name}: {label}", url=url,
+               email={"time_zone": profile_of(person).zone, "template": "decision", "context": {
+                   "candidate": candidate, "decision": decision, "label": label, "url": absolute_url(url)}})

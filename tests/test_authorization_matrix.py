@@ -24,6 +24,7 @@ from django.utils import timezone
 from interviews.models import PlanItem
 from accounts.models import profile_of
 from mail.models import Message
+from notifications.models import Notification
 from accounts.roles import Role
 from scoring.models import Scorecard
 from scoring.services import scorecard_open
@@ -105,6 +106,10 @@ MATRIX = {
     "scoring:debrief":              ("GET",  [L, 200, 200, 200, 404, 200, 200]),
     "scoring:decision":             ("POST", [L, 400, 403, 403, 404, 403, 400]),
     "scoring:remind":               ("POST", [L, 302, 403, 403, 404, 302, 302]),  # back: "no longer missing"
+    "notifications:list":           ("GET",  [L, 200, 200, 200, 200, 200, 200]),  # each their own
+    "notifications:open":           ("POST", [L, 404, 302, 404, 404, 404, 404]),  # int_before's notification
+    "notifications:read_all":       ("POST", [L, 302, 302, 302, 302, 302, 302]),
+    "notifications:preferences":    ("POST", [L, 400, 400, 400, 400, 400, 400]),  # no choice sent
     "mail:outbox":                  ("GET",  [L, 403, 403, 403, 403, 403, 200]),  # admins only
     "mail:message":                 ("GET",  [L, 403, 403, 403, 403, 403, 200]),
     "mail:message_html":            ("GET",  [L, 403, 403, 403, 403, 403, 200]),
@@ -189,8 +194,11 @@ def world(db):
     message = Message.objects.create(key="matrix:1", reason="invitation", to="m-before@example.com", subject="Hello",
                                      text="Hello", html="<p>Hello</p>", attachment_name="interview.ics",
                                      attachment_type="text/calendar", attachment="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
-    own = {"position": position, "candidate": candidate, "plan": plan, "interview": interview, "message": message}
-    other = {"position": position2, "candidate": candidate2, "plan": plan2, "interview": interview2, "message": message}
+    notification = Notification.objects.get(recipient=before, kind="invitation")  # from the scheduling
+    own = {"position": position, "candidate": candidate, "plan": plan, "interview": interview, "message": message,
+           "notification": notification}
+    other = {"position": position2, "candidate": candidate2, "plan": plan2, "interview": interview2, "message": message,
+             "notification": notification}
     return users, own, other
 
 
@@ -209,6 +217,8 @@ def url_for(name, objects):
     }.get(name)
     if kwargs is None and name.startswith("mail:message"):
         kwargs = {"pk": objects["message"].pk}
+    if name == "notifications:open":
+        kwargs = {"pk": objects["notification"].pk}
     if kwargs is None:
         if name.startswith(("interviews:position", "scoring:compare")):
             kwargs = {"pk": p.pk}

@@ -40,6 +40,7 @@ from interviews.models import PlanItem, PlanSection
 from accounts.models import profile_of
 from accounts.roles import Role
 from mail.models import Message
+from notifications.models import Notification
 from questionbank.models import Question
 from scoring.models import QuestionScore
 from scoring.services import scorecard_open
@@ -203,6 +204,13 @@ EXERCISES = {
         "starts_at": "2030-01-08T11:30", "duration_minutes": "60",
         "interviewers": [str(w.users["int"].pk), str(w.users["done"].pk)]}),
     "interviews:interview_invite": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk}, get=NONE),
+    "notifications:list": Exercise("int", get=lambda w: {"page": "2"}),
+    "notifications:open": Exercise("int", kwargs=lambda w: {"pk": Notification.objects.filter(
+        recipient=w.users["int"]).first().pk}, post=NONE),
+    "notifications:read_all": Exercise("int", post=NONE),
+    "notifications:preferences": Exercise("int", post=lambda w: {
+        "invitation": "in_app", "scorecard_reminder": "email", "scorecard_escalation": "off",
+        "debrief_ready": "email", "decision": "email"}),
     "mail:outbox": Exercise("admin", get=lambda w: {"status": "kept", "page": "2"}),
     "mail:message": Exercise("admin", kwargs=lambda w: {"pk": w.message.pk}, get=NONE),
     "mail:message_html": Exercise("admin", kwargs=lambda w: {"pk": w.message.pk}, get=NONE),

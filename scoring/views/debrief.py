@@ -108,11 +108,11 @@ def remind_view(request, pk):
         messages.info(request, "That scorecard is no longer missing: nobody was reminded.")
         return redirect("scoring:debrief", pk=candidate.pk)
     name = seat.user.get_full_name() or seat.user.username
-    if not seat.user.email:
-        messages.error(request, f"{name} has no e-mail address in Panelist, so no reminder can be sent. "
-                                "An admin can add one on the Admin pages.")
-    elif reminder_send_now(interview=seat.interview, panelist=seat.user, now=timezone.now()) is None:
+    if reminder_send_now(interview=seat.interview, panelist=seat.user, now=timezone.now()) is None:
         messages.info(request, f"{name} was already reminded in the last hour; try again later.")
+    elif not seat.user.email:
+        messages.success(request, f"Reminder sent to {name}, in the app only: they have no e-mail address "
+                                  "in Panelist (an admin can add one).")
     else:
         messages.success(request, f"Reminder sent to {name}.")
     return redirect("scoring:debrief", pk=candidate.pk)

@@ -326,12 +326,12 @@ def test_it_downloads_word_cvs_as_attachments(as_user, recruiter, candidate):
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, roles and permissions (1, accounts.roles.load_access), the position filter's options, page
+# Session, user, roles and permissions (1, accounts.roles.load_access), the bell's unread count (1), the position filter's options, page
 # count, page rows (with position and interview counts).
-LIST_QUERIES = 6
+LIST_QUERIES = 7
 # Session, user, permissions and group names (3), candidate with position, interviews with plan,
 # their interviewers, their scorecards.
-DETAIL_QUERIES = 7
+DETAIL_QUERIES = 8
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -156,14 +156,14 @@ def test_it_links_positions_candidates_and_scheduling_by_permission(request, as_
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, roles and permissions (1, accounts.roles.load_access); dashboards, role label and menu, the
+# Session, user, roles and permissions (1, accounts.roles.load_access), the bell's unread count (1); dashboards, role label and menu, the
 # published-question count, today's and upcoming interviews, drafts, overdue interviews.
-INTERVIEWER_QUERIES = 7
+INTERVIEWER_QUERIES = 8
 # Session, user, permissions and group names (3), question count, missing scorecards, upcoming
 # interviews with their interviewers and scorecards (3).
-RECRUITER_QUERIES = 8
+RECRUITER_QUERIES = 9
 # Session, user, permissions and group names (3), question count, managed positions with counts.
-MANAGER_QUERIES = 5
+MANAGER_QUERIES = 6
 
 
 @pytest.mark.parametrize("n", [2, 20])

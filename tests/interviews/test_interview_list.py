@@ -177,11 +177,11 @@ def test_it_says_when_no_interview_matches(as_user, recruiter, interviewer, posi
     assert "No interviews match these filters." in html and "Clear the filters" in html
 
 
-# Session, user, roles and permissions (1, accounts.roles.load_access); the chosen interviewer, checked (1); the page
+# Session, user, roles and permissions (1, accounts.roles.load_access), the bell's unread count (1); the chosen interviewer, checked (1); the page
 # count (1); the page of interviews with stage, candidate and position (1); their
 # interviewers (1); their scorecards (1); the position and interviewer filters'
 # options (2).
-LIST_QUERIES = 10
+LIST_QUERIES = 11
 
 
 @pytest.mark.parametrize("n", [2, 30])

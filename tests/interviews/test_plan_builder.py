@@ -451,15 +451,15 @@ def test_the_section_form_offers_an_empty_labelled_input(hm_client, plan):
 
 # --- Query counts ---------------------------------------------------------------------------
 
-# Session, user, roles and permissions (1, accounts.roles.load_access), the plan with its position and source
+# Session, user, roles and permissions (1, accounts.roles.load_access), the bell's unread count (1), the plan with its position and source
 # plan, its sections, their items with revision and question (prefetch), the positions offered
 # by the clone form, the competencies used in the position's plans and in templates (the
 # competency inputs' datalist).
-BUILDER_QUERIES = 8
+BUILDER_QUERIES = 9
 # ...plus the search: the 10 best full-text matches with their current revision (one query).
-BUILDER_SEARCH_QUERIES = 9
+BUILDER_SEARCH_QUERIES = 10
 # A recruiter: no clone form, no competency inputs (so no datalist).
-READ_ONLY_QUERIES = 6
+READ_ONLY_QUERIES = 7
 
 
 def plan_with(n, hiring_manager, position):

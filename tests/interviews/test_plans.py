@@ -102,9 +102,9 @@ def test_the_list_offers_no_new_plan_button_to_recruiters(as_user, recruiter):
     assert "New plan" not in as_user(recruiter).get("/plans/").content.decode()
 
 
-# Session, user, roles and permissions (1, accounts.roles.load_access), the plans with their position and item
+# Session, user, roles and permissions (1, accounts.roles.load_access), the bell's unread count (1), the plans with their position and item
 # count and minutes (1).
-LIST_QUERIES = 4
+LIST_QUERIES = 5
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -21,7 +21,7 @@ def urls(pk):
 
 def form_data(hm, rec=None, **overrides):
     data = {"title": "Data Scientist, Growth", "team": "Growth", "level": "mid", "hiring_manager": hm.pk,
-            "recruiter": rec.pk if rec else "", "status": "open"}
+            "recruiter": rec.pk if rec else "", "status": "open", "escalation_hours": 48}
     data.update(overrides)
     return data
 
@@ -180,6 +180,16 @@ def test_it_creates_a_position(as_user, recruiter, hiring_manager):
     assert "Created the position" in response.content.decode()
 
 
+def test_it_keeps_the_escalation_hours_within_their_range(as_user, recruiter, hiring_manager):
+    client = as_user(recruiter)
+    for hours, words in ((1, "At least 2 hours"), (721, "At most 720 hours")):
+        response = client.post("/positions/new/", form_data(hiring_manager, recruiter, escalation_hours=hours))
+        assert response.status_code == 400 and words in response.content.decode()
+    assert not Position.objects.exists()
+    client.post("/positions/new/", form_data(hiring_manager, recruiter, escalation_hours=72))
+    assert Position.objects.get().escalation_hours == 72
+
+
 def test_it_refuses_a_hiring_manager_who_is_not_one_and_keeps_what_was_typed(as_user, recruiter, interviewer):
     response = as_user(recruiter).post("/positions/new/", form_data(interviewer, recruiter, title="Applied Scientist"))
     assert response.status_code == 400
@@ -214,12 +224,12 @@ def test_it_sends_a_recruiter_who_handed_a_position_over_back_to_the_list(as_use
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, roles and permissions (1, accounts.roles.load_access), page count, page rows (with
+# Session, user, roles and permissions (1, accounts.roles.load_access), the bell's unread count (1), page count, page rows (with
 # hiring manager, recruiter and candidate counts in one query).
-LIST_QUERIES = 5
+LIST_QUERIES = 6
 # Session, user, permissions and group names (3), position (with people), its candidates with
 # interview counts, its plans.
-DETAIL_QUERIES = 6
+DETAIL_QUERIES = 7
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -367,10 +367,10 @@ def test_it_requires_a_reason_to_cancel(as_user, recruiter, interview):
 
 # --- Query counts -------------------------------------------------------------------------
 
-# Session, user, roles and permissions (1, accounts.roles.load_access), interview with candidate, position,
+# Session, user, roles and permissions (1, accounts.roles.load_access), the bell's unread count (1), interview with candidate, position,
 # plan and scheduler, its interviewers, its scorecards, its pinned questions
 # with revisions.
-DETAIL_QUERIES = 7
+DETAIL_QUERIES = 8
 
 
 @pytest.mark.parametrize("n", [2, 20])

@@ -17,19 +17,19 @@ def add_questions(n, prefix):
         revision_publish(question=q, content=revision_content(title=f"Label noise variant {prefix} {i}", prompt=f"Again {i}?"))
 
 
-# Session, user, roles and permissions (1, accounts.roles.load_access: menu and role label in the header), the
+# Session, user, roles and permissions (1, accounts.roles.load_access: menu and role label in the header), the bell's unread count (1), the
 # stored facet counts (one read of FacetCount, which also gives the paginator its total) and
 # the page's rows. Nothing is cached: a repeated view costs the same. (It was 12: one query per
 # facet and a separate count; on 100k questions each was a pass over every match, see
 # docs/performance.md.)
-LIST_QUERIES = 5
-# Session, user, roles and permissions (1, accounts.roles.load_access), the ranking and facet counts of the matches (one
+LIST_QUERIES = 6
+# Session, user, roles and permissions (1, accounts.roles.load_access), the bell's unread count (1), the ranking and facet counts of the matches (one
 # statement), the page's rows with their highlights. (It was 7: "any full-text match?", the
 # facet counts and the page's ranking were separate passes.)
-SEARCH_QUERIES = 5
-# Session, user, roles and permissions (1, accounts.roles.load_access), question + current revision, its criteria, its
+SEARCH_QUERIES = 6
+# Session, user, roles and permissions (1, accounts.roles.load_access), the bell's unread count (1), question + current revision, its criteria, its
 # anchors, the revision history. (The current revision used to be read a second time.)
-DETAIL_QUERIES = 7
+DETAIL_QUERIES = 8
 
 
 @pytest.mark.parametrize("extra", [0, 40])

@@ -248,7 +248,7 @@ def test_it_says_so_when_no_competency_is_shared(as_user, hiring_manager, positi
     assert table.competencies == [] and [r.overall for r in table.rows] == [None, None]
     assert ("No competency was scored for all candidates, so no competency or overall score is compared; "
             "Alice also has ‘Coding’ and ‘Theory’; Bob also has ‘Design’ and ‘Research’.") in response.content.decode()
-    assert response.context["bar_chart"] is None and "<svg" not in response.content.decode()
+    assert response.context["bar_chart"] is None and "<svg class=\"chart\"" not in response.content.decode()
 
 
 def test_it_says_nothing_about_plans_when_everyone_shares_them(as_user, hiring_manager, position, trio):
@@ -313,7 +313,7 @@ def test_it_counts_only_scorecards_the_viewer_may_see(as_user, position, intervi
 
 def test_it_draws_accessible_svg_charts_with_numbers(as_user, hiring_manager, position, trio):
     body = as_user(hiring_manager).get(url(position)).content.decode()
-    svgs = re.findall(r"<svg.*?</svg>", body, flags=re.S)
+    svgs = re.findall(r'<svg class="chart".*?</svg>', body, flags=re.S)
     assert len(svgs) == 2
     for svg in svgs:
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
@@ -333,9 +333,9 @@ def test_names_and_competencies_are_escaped_in_the_table_and_the_charts(as_user,
     make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 4])
     body = as_user(hiring_manager).get(url(position)).content.decode()
     assert "<b>" not in body and "<i>" not in body
-    svgs = re.findall(r"<svg.*?</svg>", body, flags=re.S)
+    svgs = re.findall(r'<svg class="chart".*?</svg>', body, flags=re.S)
     assert len(svgs) == 2
-    for part in (body.split("<svg")[0], *svgs):
+    for part in (body.split("<svg class=\"chart\"")[0], *svgs):
         assert "&lt;b&gt;Ada&lt;/b&gt; &amp; co" in part and "&lt;i&gt;Theory&lt;/i&gt;" in part
     assert "<title>&lt;b&gt;Ada&lt;/b&gt; &amp; co, &lt;i&gt;Theory&lt;/i&gt;: 3.00</title>" in svgs[0]
 
@@ -442,14 +442,14 @@ def test_the_query_count_does_not_grow_with_candidates(as_user, hiring_manager, 
     client = as_user(hiring_manager)
     params = {"normalise": "1"} if normalise else {}
     client.get("/")  # the first request of a session stamps its sign-in time (one write, not counted)
-    # Session, user; roles and permissions (1, accounts.roles.load_access); the
+    # Session, user; roles and permissions (1, accounts.roles.load_access), the bell's unread count (1); the
     # position; the candidates (interview counts and latest decision as subqueries); the
     # (candidate, competency) sums with the recommendation counts (one statement for the
     # position's hiring manager: comparison.ALL_SUMS_SQL); with normalise, the (candidate,
     # competency, interviewer) sums and the interviewers' baselines (2 more). Nothing is
     # cached: viewed again, it costs the same.
     for _ in range(2):
-        with django_assert_num_queries(6 + 2 * normalise):
+        with django_assert_num_queries(7 + 2 * normalise):
             response = client.get(url(position, **params))
         assert response.status_code == 200
         assert len(response.context["table"].rows) == candidates
@@ -462,12 +462,12 @@ def test_the_query_count_does_not_grow_for_a_viewer_on_the_panels(as_user, posit
     _many(position, [interviewer, colleague], candidates)
     client = as_user(colleague)
     client.get("/")
-    # Session, user, roles and permissions (1); the position and whether this viewer may see
+    # Session, user, roles and permissions (1), the bell's unread count (1); the position and whether this viewer may see
     # it (views/compare.py: _get_position); the candidates; the sums and the recommendation
     # counts, each limited to the scorecards this viewer may see (comparison._visible_cards),
     # in two statements.
     for _ in range(2):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = client.get(url(position))
         assert response.status_code == 200
         assert len(response.context["table"].rows) == candidates

@@ -119,7 +119,7 @@ def test_the_debrief_query_count_does_not_grow_with_the_panel_or_candidates(
     # panellists yet to submit, decisions, audit insert; for the page header: roles and
     # permissions (1, accounts.roles.load_access). Nothing is cached: the same debrief again costs the same.
     for _ in range(2):
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             assert client.get(url(candidate)).status_code == 200
 
 

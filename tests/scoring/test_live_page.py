@@ -131,10 +131,10 @@ def test_the_live_page_query_count_does_not_grow_with_questions(as_user, hiring_
     interview = make_interview(candidate=make_candidate(position=position), plan=plan, interviewers=[interviewer])
     client = as_user(interviewer)
     client.get(url(interview))  # first visit creates the scorecard
-    # Session, user, roles and permissions (1, accounts.roles.load_access), interview on my panel, scorecard, questions
+    # Session, user, roles and permissions (1, accounts.roles.load_access), the bell's unread count (1), interview on my panel, scorecard, questions
     # without a score row (none), scores with their questions and revisions (joined), the
     # revisions' rubric criteria, their anchors.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get(url(interview)).status_code == 200
 
 

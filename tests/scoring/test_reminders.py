@@ -12,6 +12,7 @@ from django.core.management import call_command
 from accounts.models import profile_of
 from accounts.roles import Role
 from mail.models import Message
+from notifications.models import Notification
 from scoring.models import Scorecard
 from scoring.reminders import reminder_send_now, reminders_due, reminders_send
 from tests.conftest import make_user
@@ -154,10 +155,13 @@ def test_no_reminder_for_a_scorecard_submitted_meanwhile_or_a_panelist_without_a
     client.force_login(people["hm"])
     make_scorecard(interview=interview, interviewer=people["olga"], scores=[3, 3, 3])
     assert "no longer missing" in remind(client, interview, people["olga"]).content.decode()
+    assert not Message.objects.filter(reason="scorecard_reminder").exists()
     people["ivan"].email = ""
     people["ivan"].save()
-    assert "has no e-mail address" in remind(client, interview, people["ivan"]).content.decode()
+    assert "in the app only" in remind(client, interview, people["ivan"]).content.decode()
     assert not Message.objects.filter(reason="scorecard_reminder").exists()
+    assert Notification.objects.get(recipient=people["ivan"], kind="scorecard_reminder").url == \
+        f"/interviews/{interview.pk}/scorecard/"
 
 
 def test_an_interviewer_sees_no_remind_button_and_may_not_remind(client, interview, people):

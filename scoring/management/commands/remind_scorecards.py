@@ -3,12 +3,12 @@ import json as _json
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from scoring.reminders import reminders_due, reminders_send
+from scoring.reminders import debriefs_ready, reminders_due, reminders_send
 
 
 class Command(BaseCommand):
-    help = ("Remind panelists of missing scorecards and tell recruiters and hiring managers of overdue ones, "
-            "as the worker does every ten minutes (scoring/reminders.py).")
+    help = ("Remind panelists of missing scorecards, tell recruiters and hiring managers of overdue ones and "
+            "hiring managers of complete debriefs, as the worker does every ten minutes (scoring/reminders.py).")
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Say what would be sent now; send nothing.")
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, json=False, **options):
         now = timezone.now()
-        reminders = reminders_due(now=now) if dry_run else reminders_send(now=now)
+        reminders = reminders_due(now=now) + debriefs_ready(now=now) if dry_run else reminders_send(now=now)
         if json:
             self.stdout.write(_json.dumps({"reminders": [r.as_json() for r in reminders]}, indent=2))
             return

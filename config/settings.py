@@ -147,6 +147,14 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Panelist <panelist@localhost>")
 MAIL_DELIVERY = "smtp" if EMAIL_HOST else "outbox"
+# A Slack or Microsoft Teams incoming webhook that gets every position's events (besides each
+# position's own): notifications/webhooks.py.
+PANELIST_WEBHOOK_URL = env_str("PANELIST_WEBHOOK_URL", "")
+PANELIST_WEBHOOK_FORMAT = env_str("PANELIST_WEBHOOK_FORMAT", "slack")
+if PANELIST_WEBHOOK_URL and not PANELIST_WEBHOOK_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"PANELIST_WEBHOOK_URL={PANELIST_WEBHOOK_URL!r} must start with https://.")
+if PANELIST_WEBHOOK_FORMAT not in ("slack", "teams"):
+    raise ImproperlyConfigured(f"PANELIST_WEBHOOK_FORMAT={PANELIST_WEBHOOK_FORMAT!r}: use slack or teams.")
 check_mail_settings(host=EMAIL_HOST, port=EMAIL_PORT, use_tls=EMAIL_USE_TLS, use_ssl=EMAIL_USE_SSL,
                     user=EMAIL_HOST_USER, password=EMAIL_HOST_PASSWORD, from_email=DEFAULT_FROM_EMAIL,
                     production=PRODUCTION)

@@ -66,10 +66,13 @@ class PositionForm(forms.ModelForm):
 
     hiring_manager = PersonChoiceField(queryset=None, help_text="Members of the Hiring managers group.")
     recruiter = PersonChoiceField(queryset=None, required=False, help_text="Members of the Recruiters group.")
+    # Typed without its scheme, a webhook is https:// (every chat service's, and Django 6's default).
+    webhook_url = Position._meta.get_field("webhook_url").formfield(assume_scheme="https")
 
     class Meta:
         model = Position
-        fields = ["title", "team", "level", "hiring_manager", "recruiter", "status", "escalation_hours"]
+        fields = ["title", "team", "level", "hiring_manager", "recruiter", "status", "escalation_hours",
+                  "webhook_url", "webhook_format"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

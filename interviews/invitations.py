@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import profile_of
 from notifications.models import Kind
 from notifications.services import notify
+from notifications.webhooks import channel_post
 
 from .calendar import absolute_url, interview_calendar
 
@@ -50,6 +51,19 @@ def cancellations_send(*, interview, to=None):
                    "context": _context(interview, person),
                    "attachment": (f"interview-{interview.pk}.ics", "text/calendar; method=CANCEL; charset=utf-8", ics)},
         )
+
+
+def channel_tell(*, interview, what):
+    """The interview's event (``what``: "scheduled", "moved" or "cancelled") to its position's
+    chat channels, once per interview, event and SEQUENCE."""
+    when = timezone.localtime(interview.starts_at)
+    panel = ", ".join(p.get_full_name() or p.username for p in interview.interviewers.all())
+    candidate = interview.candidate
+    text = {"scheduled": "Interview scheduled", "moved": "Interview moved", "cancelled": "Interview cancelled"}[what]
+    channel_post(position=candidate.position, key=f"channel:interview-{interview.pk}:{what}:seq-{interview.sequence}",
+                 text=f"{text}: {candidate.name} ({candidate.position.title}), {interview.plan_name}, "
+                      f"{when:%a %d %b %H:%M} {timezone.get_current_timezone_name()}; panel: {panel or 'none'}",
+                 link=absolute_url(interview.get_absolute_url()))
 
 
 def _people(interview, to):

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import WebhookFormat
 from questionbank.models import QUESTION_MINUTES, Level, QuestionRevision
 from questionbank.models import Status as QuestionStatus
 
@@ -80,6 +81,14 @@ class Position(models.Model):
         help_text=f"After the interview ends. {ESCALATION_HOURS_MIN} to {ESCALATION_HOURS_MAX} hours; "
                   "the panelist is reminded an hour after it ends, then every morning.",
     )
+    # A chat channel's incoming webhook for this position's events (besides the global one,
+    # PANELIST_WEBHOOK_URL): notifications/webhooks.py.
+    webhook_url = models.URLField(max_length=500, blank=True, verbose_name="chat webhook URL",
+                                  help_text="A Slack or Microsoft Teams incoming webhook: this position's "
+                                            "interviews, overdue scorecards, complete debriefs and decisions "
+                                            "are posted there.")
+    webhook_format = models.CharField(max_length=10, choices=WebhookFormat.choices, default=WebhookFormat.SLACK,
+                                      verbose_name="chat service")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PositionQuerySet.as_manager()
@@ -485,9 +494,10 @@ class Interview(models.Model):
         # The locked row's sequence, not this instance's (possibly stale) one: no lost bump.
         self.status, self.cancel_reason, self.sequence = InterviewStatus.CANCELLED, reason[:200], sequence + 1
         self.save(update_fields=["status", "cancel_reason", "sequence"])
-        from .invitations import cancellations_send  # it reads this module's models
+        from .invitations import cancellations_send, channel_tell  # they read this module's models
 
         cancellations_send(interview=self)  # the panel's cancellations, queued with this change
+        channel_tell(interview=self, what="cancelled")
         return True
 
     @property

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from questionbank.models import Question, QuestionRevision, Status
 
-from .invitations import cancellations_send, invitations_send
+from .invitations import cancellations_send, channel_tell, invitations_send
 from .models import Interview, InterviewPlan, InterviewQuestion, InterviewStatus, PlanItem, PlanSection
 
 NAME_MAX = InterviewPlan._meta.get_field("name").max_length
@@ -290,6 +290,7 @@ def interview_schedule(*, candidate, plan, starts_at, duration_minutes, intervie
         for n, item in enumerate(items, 1)
     )
     invitations_send(interview=interview)
+    channel_tell(interview=interview, what="scheduled")
     return interview
 
 
@@ -322,4 +323,5 @@ def interview_reschedule(*, interview, starts_at, duration_minutes, interviewers
     if changed:  # the panel's new invitation; who left it, a cancellation
         invitations_send(interview=interview)
         cancellations_send(interview=interview, to=get_user_model().objects.filter(pk__in=before - panel))
+        channel_tell(interview=interview, what="moved")
     return interview

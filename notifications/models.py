@@ -58,3 +58,40 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.kind} {self.delivery}"
+
+
+class WebhookFormat(models.TextChoices):
+    SLACK = "slack", "Slack"
+    TEAMS = "teams", "Microsoft Teams"
+
+
+class WebhookStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class WebhookDelivery(models.Model):
+    """One event posted to a chat channel's incoming webhook (Slack or Microsoft Teams),
+    recorded before it is sent, once per event and URL (``key``), sent by a retried job."""
+
+    key = models.CharField(max_length=250, unique=True)
+    url = models.URLField(max_length=500)
+    body = models.JSONField()
+    status = models.CharField(max_length=10, choices=WebhookStatus.choices, default=WebhookStatus.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "webhook delivery"
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=WebhookStatus.values), name="webhook_status_valid",
+                                   violation_error_message="Unknown delivery status."),
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.url}"

@@ -25,6 +25,7 @@ from interviews.models import Interview, InterviewStatus
 from mail.models import Message
 from notifications.models import Kind, Notification
 from notifications.services import notify
+from notifications.webhooks import channel_post
 
 from .models import Scorecard, ScorecardStatus
 
@@ -148,6 +149,8 @@ def reminders_send(*, now):
 def _tell_debrief_ready(reminder):
     interview, manager = reminder.interview, reminder.to
     url = reverse("scoring:debrief", args=[interview.candidate_id])
+    channel_post(position=interview.candidate.position, key=f"channel:debrief-ready:interview-{interview.pk}",
+                 text=f"Every scorecard is in: {interview.candidate.name} ({interview.plan_name})", link=absolute_url(url))
     notify(recipient=manager, kind=Kind.DEBRIEF_READY, key=reminder.key,
            text=f"Every scorecard is in: {interview.candidate.name} ({interview.plan_name})", url=url,
            email={"time_zone": _zones([manager])[manager.pk], "template": "debrief_ready", "context": {
@@ -175,6 +178,10 @@ def _queue(reminder, *, now):
     text = (f"Overdue scorecard: {panelist} on {interview.candidate.name}" if escalation
             else f"Scorecard due: {interview.candidate.name} ({interview.plan_name})")
     template = "scorecard_escalation" if escalation else "scorecard_reminder"
+    if escalation:  # once per missing scorecard, whoever of the recruiter and manager is told
+        channel_post(position=interview.candidate.position,
+                     key=f"channel:scorecard-escalation:interview-{interview.pk}:user-{reminder.panelist.pk}",
+                     text=text, link=absolute_url(page))
     notify(
         recipient=reminder.to, kind=Kind.SCORECARD_ESCALATION if escalation else Kind.SCORECARD_REMINDER,
         key=reminder.key, text=text, url=page,

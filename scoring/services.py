@@ -15,6 +15,7 @@ from interviews.calendar import absolute_url
 from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus, Stage
 from notifications.models import Kind
 from notifications.services import notify
+from notifications.webhooks import channel_post
 from questionbank.models import QuestionRevision, RubricCriterion
 
 from .models import (  # noqa: F401 (the exceptions are also imported from here)
@@ -347,6 +348,8 @@ def _decision_tell_panel(decision, candidate):
     panel = get_user_model().objects.filter(interviews__in=held).distinct()
     label = decision.get_decision_display()
     url = reverse("scoring:debrief", args=[candidate.pk])
+    channel_post(position=candidate.position, key=f"channel:decision:{decision.pk}",
+                 text=f"Decision on {candidate.name} ({candidate.position.title}): {label}", link=absolute_url(url))
     for person in panel:
         notify(recipient=person, kind=Kind.DECISION, key=f"decision:{decision.pk}:to-{person.pk}",
                text=f"Decision on {candidate.name}: {label}", url=url,

@@ -220,3 +220,13 @@ def smtp_server(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     yield server
     server.stop()
+
+
+@pytest.fixture
+def webhook_receiver():
+    """A real HTTP server on loopback that records what is posted to it (tests/webhook_receiver.py)."""
+    from tests.webhook_receiver import Receiver
+
+    receiver = Receiver()
+    yield receiver
+    receiver.close()

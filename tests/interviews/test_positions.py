@@ -21,7 +21,7 @@ def urls(pk):
 
 def form_data(hm, rec=None, **overrides):
     data = {"title": "Data Scientist, Growth", "team": "Growth", "level": "mid", "hiring_manager": hm.pk,
-            "recruiter": rec.pk if rec else "", "status": "open", "escalation_hours": 48}
+            "recruiter": rec.pk if rec else "", "status": "open", "escalation_hours": 48, "webhook_format": "slack"}
     data.update(overrides)
     return data
 

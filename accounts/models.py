@@ -87,6 +87,11 @@ def profile_of(user):
         return profile
 
 
+def zone_of(user):
+    """The user's zone as a ZoneInfo (``time_zone_of``); reads their profile, never creates it."""
+    return zoneinfo.ZoneInfo(time_zone_of(user))
+
+
 def time_zone_of(user):
     """The name of the user's zone: their profile's (read with ``select_related("profile")``
     to spare a query), or settings.TIME_ZONE when they have none yet."""

@@ -123,6 +123,28 @@ class Fixtures:
     decided_candidates: list  # candidates with submitted scorecards, for calibration_cold's decisions
 
 
+def time_sweep():
+    """The scorecard reminder sweep (scoring/reminders.py, the worker's job every ten minutes),
+    read as it would be two hours from now, when the bench's live and submit interviews have
+    ended and every interview of the last 30 days with all its scorecards is a ready debrief:
+    its median time over three runs, its queries and how much it found. It only reads (nothing
+    is sent); not a request, so not budgeted, but its query count must not grow with the data."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from scoring.reminders import debriefs_ready, reminders_due
+
+    later = timezone.now() + timezone.timedelta(hours=2)
+    seconds = []
+    for _ in range(3):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            due = reminders_due(now=later) + debriefs_ready(now=later)
+        seconds.append(time.perf_counter() - started)
+    return {"seconds": round(statistics.median(seconds), 3), "queries": len(queries), "due": len(due)}
+
+
 def prepare_fixtures(ids, n_submit):
     """The signed-in users, and interviews made through the app's own services: one being
     scored live, and ``n_submit`` fully scored drafts, one per timed submit."""
@@ -385,6 +407,7 @@ def main():
         ids, small_counts, _ = seeding.seed(server.get_uri(database="bench_small"), seeding.SMALL, log)
         small = run_scenarios(prepare_fixtures(ids, n_submit=2 * (2 + 2)), warmup=2, requests=0, timed=False)
         log("Small data set: " + ", ".join(f"{name} {s.queries}" for name, s in small.items()) + " queries")
+        small_sweep = time_sweep()
 
         use_database("bench")
         scale = seeding.QUICK if args.quick else seeding.LARGE
@@ -405,6 +428,15 @@ def main():
             calibration_refresh(force=True)
             refresh_seconds.append(time.perf_counter() - started)
         log(f"  calibration_refresh (the worker's job) median {statistics.median(refresh_seconds):.2f} s")
+        sweep = time_sweep()
+        sweep["queries_small"] = small_sweep["queries"]
+        log(f"  scorecard reminder sweep (the worker's job, every ten minutes): median {sweep['seconds']:.3f} s, "
+            f"{sweep['queries']} queries ({sweep['queries_small']} on the small data set), {sweep['due']} due")
+        if sweep["queries"] != sweep["queries_small"]:
+            failures_extra = [f"reminder sweep: {sweep['queries']} queries on the large data set, "
+                              f"{sweep['queries_small']} on the small one"]
+        else:
+            failures_extra = []
 
         from django.db import connection
 
@@ -414,12 +446,14 @@ def main():
         info = machine(server_version)
         info["loadavg_at_start"], info["loadavg_at_end"] = load_at_start, [round(x, 2) for x in os.getloadavg()]
         rows, failures = evaluate(results, small)
+        failures += failures_extra
         print_table(rows, {s.name: s.label for s in results.values()})
         RESULTS.write_text(json.dumps(rows, indent=2) + "\n")
         meta = {
             "machine": info,
             "seed": {**large_counts, "seconds": round(seed_seconds), "small_data_set": small_counts},
             "calibration_refresh_seconds": round(statistics.median(refresh_seconds), 3),
+            "reminder_sweep": sweep,
             "method": {"timed_requests": args.requests, "fast_factor": FAST_FACTOR, "fast_ms": FAST_MS,
                        "warmup_requests": args.warmup, "search_text": SEARCH_TEXT,
                        "requests": {name: len(s.timings) for name, s in results.items()},

@@ -7,6 +7,7 @@ from .models import Candidate, Interview, InterviewPlan, Position
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
     list_display = ["title", "team", "level", "hiring_manager", "recruiter", "status"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # the chat webhook, as PositionForm
     list_filter = ["status", "level"]
     search_fields = ["title", "team"]
 

@@ -6,7 +6,7 @@ messages are recorded and queued only if the change commits (mail.services.messa
 
 from django.utils import timezone
 
-from accounts.models import profile_of
+from accounts.models import zone_of
 from notifications.models import Kind
 from notifications.services import notify
 from notifications.webhooks import channel_post
@@ -19,7 +19,7 @@ def invitations_send(*, interview, to=None):
     person and SEQUENCE: the same change never invites anyone twice."""
     ics = interview_calendar([interview], method="REQUEST").decode()
     for person in _people(interview, to):
-        zone = profile_of(person).zone
+        zone = zone_of(person)
         when = timezone.localtime(interview.starts_at, zone)
         notify(
             recipient=person, kind=Kind.INVITATION,
@@ -38,7 +38,7 @@ def cancellations_send(*, interview, to=None):
     no longer on its panel, with a METHOD:CANCEL calendar file that removes the event."""
     ics = interview_calendar([interview], method="CANCEL").decode()
     for person in _people(interview, to):
-        zone = profile_of(person).zone
+        zone = zone_of(person)
         when = timezone.localtime(interview.starts_at, zone)
         on_panel = to is None
         notify(

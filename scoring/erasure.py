@@ -13,6 +13,8 @@ from django.utils.text import slugify
 
 from accounts.models import AuditEvent, audit
 from interviews.models import Candidate, Interview, InterviewQuestion
+from mail.models import Message
+from notifications.models import Notification, WebhookDelivery
 
 from .models import Amendment, Decision, QuestionScore, Scorecard
 
@@ -33,6 +35,14 @@ def _identifiers(candidate):
         return []
     found = {candidate.name.strip(), slugify(candidate.name), candidate.email.strip()}
     return sorted(value for value in found if len(value) >= MIN_SEARCHED_LENGTH)
+
+
+def _any(conditions):
+    """The OR of ``conditions`` (at least one)."""
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
 
 
 def _mentions(value, identifiers):
@@ -71,6 +81,16 @@ class _Rows:
             f"c-{key}" for key in {slugify(name) for name in self.ad_hoc.values_list("competency", flat=True)}
             if len(key) >= MIN_SEARCHED_LENGTH and key != slugify(ERASED)
         )
+
+    def told_about(self):
+        """The keys of what was sent about the candidate (notifications, mail, chat posts): they
+        name an interview as ":interview-<pk>:" and a decision as "decision:<pk>:"."""
+        about = Q(pk__in=[])
+        for pk in self.interviews.values_list("pk", flat=True):
+            about |= Q(key__contains=f":interview-{pk}:")
+        for pk in self.decisions.values_list("pk", flat=True):
+            about |= Q(key__contains=f"decision:{pk}:")
+        return about
 
     def identifiers_in(self, event):
         """What names the candidate in this audit event."""
@@ -192,6 +212,17 @@ def candidate_erase(*, candidate, by):
             target=ERASED if _mentions(event.target, identifiers) else event.target,
             detail=_scrubbed(event.detail, identifiers),
         )
+
+    # What Panelist told people about the candidate names them (the bell's notifications, the
+    # outbox's messages and their calendar files, the chat posts): deleted, found by their keys,
+    # which name the candidate's interviews and decisions.
+    about = rows.told_about()
+    named = [Q(key__in=[])] + [Q(text__icontains=i) for i in rows.identifiers]  # also about deleted interviews
+    Notification.objects.filter(about | _any(named)).delete()
+    Message.objects.filter(about | _any([Q(subject__icontains=i) | Q(text__icontains=i) for i in rows.identifiers]
+                                        + [Q(key__in=[])])).delete()
+    WebhookDelivery.objects.annotate(body_text=Cast("body", TextField())).filter(
+        about | _any([Q(body_text__icontains=i) for i in rows.identifiers] + [Q(key__in=[])])).delete()
 
     audit(actor=by, action="candidate.erase", target=f"candidate {candidate.pk}")
     # Cached pages (docs/performance.md, Caching) are keyed by their data's version, so none

@@ -10,7 +10,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import audit, profile_of
+from accounts.models import audit, zone_of
 from interviews.calendar import absolute_url
 from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus, Stage
 from notifications.models import Kind
@@ -353,5 +353,5 @@ def _decision_tell_panel(decision, candidate):
     for person in panel:
         notify(recipient=person, kind=Kind.DECISION, key=f"decision:{decision.pk}:to-{person.pk}",
                text=f"Decision on {candidate.name}: {label}", url=url,
-               email={"time_zone": profile_of(person).zone, "template": "decision", "context": {
+               email={"time_zone": zone_of(person), "template": "decision", "context": {
                    "candidate": candidate, "decision": decision, "label": label, "url": absolute_url(url)}})

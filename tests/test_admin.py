@@ -18,6 +18,7 @@ from accounts.models import AuditEvent
 from accounts.roles import GROUP_NAMES, Role
 from accounts.tasks import sessions_clear_expired
 from mail.models import Message
+from notifications.models import WebhookDelivery
 from questionbank.models import Question, QuestionRevision
 from questionbank.services import question_create
 from scoring.models import Amendment, Decision
@@ -47,6 +48,9 @@ REFUSED = {
     "jobs.job": {"add", "delete"},
     # Recorded by the app (mail.services.message_queue), read-only; a failed one has a retry action.
     "mail.message": {"add"},
+    # Made by the app when it tells someone something; read-only.
+    "notifications.notification": {"add"},
+    "notifications.webhookdelivery": {"add"},
 }
 
 
@@ -73,6 +77,9 @@ def every_kind_of_record(hiring_manager, interviewer, interviewer2, recruiter):
     # address, so one is recorded here.
     Message.objects.create(key="admin:1", reason="invitation", to="someone@example.com", subject="Interview",
                            text="Hello", html="<p>Hello</p>", status="failed", last_error="SMTPServerDisconnected")
+    # Scheduling above notified the panel; a chat post that failed.
+    WebhookDelivery.objects.create(key="admin:hook", url="https://hooks.slack.com/services/T0/B0/x",
+                                   body={"text": "Interview scheduled"}, status="failed", last_error="HTTPError: 404")
 
 
 def admin_url(model, page, *args):
@@ -305,6 +312,7 @@ ADMIN_NAMES = {
     "scoring.amendment": "amendments",
     "interviews.position": "positions", "interviews.candidate": "candidates", "interviews.interviewplan": "interview plans",
     "interviews.interview": "interviews", "jobs.job": "jobs", "mail.message": "messages",
+    "notifications.notification": "notifications", "notifications.webhookdelivery": "webhook deliveries",
 }
 
 

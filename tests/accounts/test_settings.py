@@ -15,6 +15,14 @@ from tests.factories import make_candidate, make_interview
 
 pytestmark = pytest.mark.django_db
 
+
+def _zone(user, name):
+    """Set ``user``'s time zone (their profile may exist already: scheduling reads it)."""
+    profile = profile_of(user)
+    profile.time_zone = name
+    profile.save()
+    return profile
+
 URL = "/account/settings/"
 
 
@@ -90,7 +98,7 @@ def sign_in(client, user):
 
 
 def test_sign_in_keeps_the_profiles_zone_in_the_session(client, interviewer):
-    Profile.objects.create(user=interviewer, time_zone="Europe/Paris")
+    _zone(interviewer, "Europe/Paris")
     sign_in(client, interviewer)
     assert client.session[TIME_ZONE_KEY] == "Europe/Paris"
 
@@ -104,14 +112,14 @@ def test_a_person_without_a_profile_sees_the_servers_zone(settings, client, inte
 
 
 def test_a_page_shows_times_in_the_persons_zone(client, interviewer, paris_interview):
-    Profile.objects.create(user=interviewer, time_zone="Europe/Paris")
+    _zone(interviewer, "Europe/Paris")
     sign_in(client, interviewer)
     page = client.get(paris_interview.get_absolute_url()).content.decode()
     assert "10:45 (Europe/Paris)" in page  # 08:00 UTC is 10:00 in Paris in summer
 
 
 def test_the_schedule_form_reads_and_shows_times_in_the_persons_zone(client, recruiter, interviewer, paris_interview):
-    Profile.objects.create(user=recruiter, time_zone="Europe/Paris")
+    _zone(recruiter, "Europe/Paris")
     sign_in(client, recruiter)
     edit = reverse("interviews:interview_edit", args=[paris_interview.pk])
     page = client.get(edit).content.decode()
@@ -136,8 +144,8 @@ def test_a_zone_the_server_no_longer_knows_falls_back_to_the_servers(client, as_
 def test_the_interview_page_shows_each_panelists_local_time(client, recruiter, interviewer, interviewer2, paris_interview):
     interviewer.first_name = "Ivan"
     interviewer.save()
-    Profile.objects.create(user=recruiter, time_zone="America/New_York")
-    Profile.objects.create(user=interviewer, time_zone="Europe/Paris")
+    _zone(recruiter, "America/New_York")
+    _zone(interviewer, "Europe/Paris")
     paris_interview.interviewers.add(interviewer2)  # no profile: the server's zone (UTC)
     sign_in(client, recruiter)
     page = client.get(paris_interview.get_absolute_url()).content.decode()
@@ -147,8 +155,8 @@ def test_the_interview_page_shows_each_panelists_local_time(client, recruiter, i
 
 
 def test_a_panelist_on_another_day_has_the_day_said(client, recruiter, interviewer, paris_interview):
-    Profile.objects.create(user=interviewer, time_zone="Pacific/Kiritimati")  # UTC+14: 22:00 the same day
-    Profile.objects.create(user=recruiter, time_zone="Pacific/Pago_Pago")  # UTC-11: 21:00 the day before
+    _zone(interviewer, "Pacific/Kiritimati")  # UTC+14: 22:00 the same day
+    _zone(recruiter, "Pacific/Pago_Pago")  # UTC-11: 21:00 the day before
     sign_in(client, recruiter)
     page = client.get(paris_interview.get_absolute_url()).content.decode()
     assert "22:00 on Tue 1 Jul Pacific/Kiritimati" in page

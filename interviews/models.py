@@ -75,7 +75,8 @@ class Position(models.Model):
     # Hours after an interview ends before a missing scorecard is reported to the position's
     # recruiter and hiring manager (scoring/reminders.py).
     escalation_hours = models.PositiveSmallIntegerField(
-        default=ESCALATION_HOURS_DEFAULT, verbose_name="escalate missing scorecards after (hours)",
+        default=ESCALATION_HOURS_DEFAULT, db_default=ESCALATION_HOURS_DEFAULT,
+        verbose_name="escalate missing scorecards after (hours)",
         validators=[MinValueValidator(ESCALATION_HOURS_MIN, f"At least {ESCALATION_HOURS_MIN} hours (the first reminder goes an hour after the interview)."),
                     MaxValueValidator(ESCALATION_HOURS_MAX, f"At most {ESCALATION_HOURS_MAX} hours (30 days).")],
         help_text=f"After the interview ends. {ESCALATION_HOURS_MIN} to {ESCALATION_HOURS_MAX} hours; "
@@ -83,11 +84,12 @@ class Position(models.Model):
     )
     # A chat channel's incoming webhook for this position's events (besides the global one,
     # PANELIST_WEBHOOK_URL): notifications/webhooks.py.
-    webhook_url = models.URLField(max_length=500, blank=True, verbose_name="chat webhook URL",
+    webhook_url = models.URLField(max_length=500, blank=True, db_default="", verbose_name="chat webhook URL",
                                   help_text="A Slack or Microsoft Teams incoming webhook: this position's "
                                             "interviews, overdue scorecards, complete debriefs and decisions "
                                             "are posted there.")
     webhook_format = models.CharField(max_length=10, choices=WebhookFormat.choices, default=WebhookFormat.SLACK,
+                                      db_default=WebhookFormat.SLACK,
                                       verbose_name="chat service")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -445,7 +447,7 @@ class Interview(models.Model):
     # The iCalendar SEQUENCE of the interview's event (interviews/calendar.py): calendar apps
     # take an update of a UID only with a higher sequence, so every reschedule and the cancel
     # bump it, under the interview's row lock.
-    sequence = models.PositiveIntegerField(default=0)
+    sequence = models.PositiveIntegerField(default=0, db_default=0)
 
     objects = InterviewQuerySet.as_manager()
 

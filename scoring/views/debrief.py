@@ -107,6 +107,9 @@ def remind_view(request, pk):
     if not seat or Scorecard.objects.submitted().filter(interview=seat.interview, interviewer=seat.user).exists():
         messages.info(request, "That scorecard is no longer missing: nobody was reminded.")
         return redirect("scoring:debrief", pk=candidate.pk)
+    if seat.interview.ends_at > timezone.now():
+        messages.info(request, "That interview has not ended yet: a reminder can be sent once it has.")
+        return redirect("scoring:debrief", pk=candidate.pk)
     name = seat.user.get_full_name() or seat.user.username
     if reminder_send_now(interview=seat.interview, panelist=seat.user, now=timezone.now()) is None:
         messages.info(request, f"{name} was already reminded in the last hour; try again later.")

@@ -137,12 +137,25 @@ def test_the_command_says_what_it_would_send_and_sends_nothing(interview, capsys
     assert not Message.objects.filter(reason="scorecard_reminder").exists()
 
 
+@pytest.fixture
+def ended(people):
+    """An interview that ended two hours ago, both scorecards missing."""
+    from django.utils import timezone
+
+    position = make_position(hiring_manager=people["hm"], recruiter=people["rita"])
+    candidate = make_candidate(position=position, name="Ada Lovelace")
+    return make_interview(candidate=candidate, plan=make_plan(position=position),
+                          interviewers=[people["ivan"], people["olga"]], starts_at=timezone.now() - timedelta(hours=3),
+                          minutes=60)
+
+
 def remind(client, interview, panelist):
     return client.post(f"/candidates/{interview.candidate_id}/remind/",
                        {"interview": interview.pk, "panelist": panelist.pk}, follow=True)
 
 
-def test_the_recruiter_reminds_a_missing_scorecard_from_the_debrief_once_an_hour(client, interview, people):
+def test_the_recruiter_reminds_a_missing_scorecard_from_the_debrief_once_an_hour(client, ended, people):
+    interview = ended
     client.force_login(people["rita"])
     page = client.get(f"/candidates/{interview.candidate_id}/debrief/").content.decode()
     assert page.count(">Remind</button>") == 2
@@ -151,7 +164,8 @@ def test_the_recruiter_reminds_a_missing_scorecard_from_the_debrief_once_an_hour
     assert Message.objects.filter(reason="scorecard_reminder", to="ivan@example.com").count() == 1
 
 
-def test_no_reminder_for_a_scorecard_submitted_meanwhile_or_a_panelist_without_an_address(client, interview, people):
+def test_no_reminder_for_a_scorecard_submitted_meanwhile_or_a_panelist_without_an_address(client, ended, people):
+    interview = ended
     client.force_login(people["hm"])
     make_scorecard(interview=interview, interviewer=people["olga"], scores=[3, 3, 3])
     assert "no longer missing" in remind(client, interview, people["olga"]).content.decode()
@@ -162,6 +176,18 @@ def test_no_reminder_for_a_scorecard_submitted_meanwhile_or_a_panelist_without_a
     assert not Message.objects.filter(reason="scorecard_reminder").exists()
     assert Notification.objects.get(recipient=people["ivan"], kind="scorecard_reminder").url == \
         f"/interviews/{interview.pk}/scorecard/"
+
+
+def test_no_reminder_before_the_interview_has_ended(client, people):
+    position = make_position(hiring_manager=people["hm"], recruiter=people["rita"])
+    candidate = make_candidate(position=position, name="Grace Hopper")
+    from django.utils import timezone
+    later = make_interview(candidate=candidate, plan=make_plan(position=position), interviewers=[people["ivan"]],
+                           starts_at=timezone.now() + timedelta(days=2), minutes=60)
+    client.force_login(people["rita"])
+    assert ">Remind</button>" not in client.get(f"/candidates/{candidate.pk}/debrief/").content.decode()
+    assert "has not ended yet" in remind(client, later, people["ivan"]).content.decode()
+    assert not Message.objects.filter(reason="scorecard_reminder").exists()
 
 
 def test_an_interviewer_sees_no_remind_button_and_may_not_remind(client, interview, people):

@@ -1,12 +1,10 @@
 """Background jobs of notifications (docs/architecture.md, Background jobs)."""
 
-from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
-from .webhooks import webhook_send
+from mail.tasks import RETRY  # a chat service down is retried as a mail server is
 
-# As mail (mail/tasks.py): 3 s, 9 s, 27 s ... then failed, for an admin to retry.
-RETRY = RetryStrategy(max_attempts=9, exponential_wait=3)
+from .webhooks import webhook_send
 
 
 @app.task(retry=RETRY, pass_context=True)

@@ -39,10 +39,14 @@ def test_a_worker_killed_mid_batch_leaves_every_message_delivered_once(empty_que
     running = worker(smtp_server)
     try:
         assert smtp_server.wait_for(3) >= 3
-        # Killed while the next message is under way (its recipient being answered), not in
-        # the milliseconds between the server accepting one and the outbox recording it: the
-        # one moment SMTP cannot make safe (docs/operations.md, Mail).
-        time.sleep(0.2)
+        # Killed while the next message is under way (its recipient being answered: 0.4 s), once
+        # the outbox has recorded the ones the server accepted, not in the milliseconds between
+        # the two: the one moment SMTP cannot make safe (docs/operations.md, Mail).
+        deadline = time.monotonic() + 20
+        while Message.objects.filter(status=MessageStatus.SENT).count() < len(smtp_server.messages):
+            assert time.monotonic() < deadline, "the worker never recorded what the server accepted"
+            time.sleep(0.02)
+        time.sleep(0.1)
     finally:
         running.send_signal(signal.SIGKILL)
         running.wait(timeout=10)

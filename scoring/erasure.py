@@ -225,9 +225,8 @@ def candidate_erase(*, candidate, by):
         about | _any([Q(body_text__icontains=i) for i in rows.identifiers] + [Q(key__in=[])])).delete()
 
     audit(actor=by, action="candidate.erase", target=f"candidate {candidate.pk}")
-    # Cached pages (docs/performance.md, Caching) are keyed by their data's version, so none
-    # holding the erased texts is served again; this process drops them at once as well, and
-    # other processes' copies expire within the cache's 10 minutes without being read.
+    # No page caches its data (docs/performance.md); this process's cache is cleared anyway,
+    # once the erasure commits, so that nothing cached later can keep the erased texts.
     if cv_file:
         storage = candidate.cv_file.storage
 

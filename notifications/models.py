@@ -10,6 +10,7 @@ class Kind(models.TextChoices):
     SCORECARD_ESCALATION = "scorecard_escalation", "Overdue scorecards of positions I run"
     DEBRIEF_READY = "debrief_ready", "Every scorecard of an interview is in (positions I run)"
     DECISION = "decision", "A decision on a candidate I interviewed"
+    DIGEST = "digest", "Each morning, the missing scorecards and recent decisions of positions I recruit for"
 
 
 class Delivery(models.TextChoices):

@@ -4,6 +4,7 @@ from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from .calibration import calibration_refresh
+from .digests import digests_send
 from .reminders import reminders_send
 
 
@@ -26,3 +27,12 @@ def scorecard_reminders_job(timestamp):
     """Remind panelists of their missing scorecards and tell recruiters and hiring managers of
     the overdue ones (scoring.reminders)."""
     reminders_send(now=timezone.now())
+
+
+# Every hour, on the hour: each recruiter's digest goes at the first run after 8:00 in their
+# own zone (once a day, by its key).
+@app.periodic(cron="0 * * * *", periodic_id="recruiter_digests")
+@app.task(queueing_lock="scoring.recruiter_digests_job")
+def recruiter_digests_job(timestamp):
+    """The recruiters' daily digest of missing scorecards and recent decisions (scoring.digests)."""
+    digests_send(now=timezone.now())

@@ -210,7 +210,7 @@ EXERCISES = {
     "notifications:read_all": Exercise("int", post=NONE),
     "notifications:preferences": Exercise("int", post=lambda w: {
         "invitation": "in_app", "scorecard_reminder": "email", "scorecard_escalation": "off",
-        "debrief_ready": "email", "decision": "email"}),
+        "debrief_ready": "email", "decision": "email", "digest": "off"}),
     "mail:outbox": Exercise("admin", get=lambda w: {"status": "kept", "page": "2"}),
     "mail:message": Exercise("admin", kwargs=lambda w: {"pk": w.message.pk}, get=NONE),
     "mail:message_html": Exercise("admin", kwargs=lambda w: {"pk": w.message.pk}, get=NONE),

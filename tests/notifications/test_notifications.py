@@ -67,7 +67,7 @@ def test_mark_all_read_and_someone_elses_notification_is_not_found(client, peopl
 def test_each_kind_reaches_a_person_as_they_chose(client, people):
     client.force_login(people["ivan"])
     form = {"invitation": "in_app", "scorecard_reminder": "off", "scorecard_escalation": "email",
-            "debrief_ready": "email", "decision": "email"}
+            "debrief_ready": "email", "decision": "email", "digest": "email"}
     assert client.post("/notifications/preferences/", form).status_code == 302
     assert Preference.objects.get(user=people["ivan"], kind="invitation").delivery == "in_app"
     interview = schedule(people, starts_at=timezone.now() - timedelta(hours=3), minutes=60)

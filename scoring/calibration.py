@@ -171,8 +171,8 @@ def calibration_figures(*, now=None):
 def calibration_refresh(*, force=False):
     """The stored snapshot of the figures, computed again first when what they read has
     changed since (``calibration_queries.generation``), or when ``force``. Run every minute
-    by the worker (scoring/tasks.py) and by ``manage.py calibration_refresh``; costs one
-    cheap query when nothing changed. The fingerprint is taken before the figures, so a change
+    by the worker (scoring/tasks.py) and by ``manage.py calibration_refresh``; costs eight
+    small queries when nothing changed (the fingerprint's aggregates and the snapshot). The fingerprint is taken before the figures, so a change
     committed while they are computed leaves an older fingerprint: the next run computes again."""
     generation = queries.generation()
     snapshot = CalibrationSnapshot.objects.filter(pk=CalibrationSnapshot.ONLY).first()

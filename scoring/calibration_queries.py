@@ -10,8 +10,13 @@ arrays aggregated in rater order and unnested again, or a CTE read by several ag
 written as several ORM queries the score figures would read the 200,000 scores once per
 figure instead of once. Table names come from ``_meta.db_table`` (``tables()``)."""
 
+import hashlib
+
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Extract
+from django.utils import timezone
 
 from interviews.models import Interview, InterviewQuestion, InterviewStatus
 from questionbank.models import Question, QuestionRevision
@@ -27,12 +32,29 @@ NO_HIRE_SIDE = frozenset({Recommendation.NO, Recommendation.STRONG_NO})
 
 
 def generation():
-    """A fingerprint of everything the figures read (GENERATION_SQL): equal fingerprints, equal
-    figures. A few cheap aggregates, a few milliseconds on the bench data."""
-    with connection.cursor() as cursor:
-        cursor.execute(GENERATION_SQL.format(**tables()),
-                       {"cancelled": InterviewStatus.CANCELLED, "submitted": ScorecardStatus.SUBMITTED})
-        return cursor.fetchone()[0]
+    """A fingerprint of everything the figures read: equal fingerprints, equal figures. One
+    aggregate per table (the worker's every-minute check, a few milliseconds on the bench
+    data): scorecards (a submit changes the count of submitted ones and the latest
+    updated_at), amendments and decisions (append-only: their count and last id), interviews
+    (started and not cancelled, and the sum of their times and lengths: a reschedule or a
+    cancel), pinned questions, the bank's titles (updated_at), the interviewers' names; and the
+    hour, since "in the last 90 days" and "has started" move with the clock."""
+    now = timezone.now()
+    cancelled = Q(status=InterviewStatus.CANCELLED)
+    parts = [
+        Scorecard.objects.aggregate(submitted=Count("pk", filter=Q(status=ScorecardStatus.SUBMITTED)), n=Count("pk"),
+                                    last=Max("updated_at")),
+        Amendment.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        Decision.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        Interview.objects.aggregate(started=Count("pk", filter=Q(starts_at__lte=now) & ~cancelled), n=Count("pk"),
+                                    times=Sum(Extract("starts_at", "epoch") + F("duration_minutes")),
+                                    cancelled=Count("pk", filter=cancelled)),
+        InterviewQuestion.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        Question.objects.aggregate(n=Count("pk"), last=Max("updated_at")),
+    ]
+    names = get_user_model().objects.order_by("pk").values_list("pk", "username", "first_name", "last_name")
+    people = hashlib.md5(repr(list(names)).encode(), usedforsecurity=False).hexdigest()
+    return " ".join([*(repr(sorted(part.items())) for part in parts), people, now.strftime("%Y-%m-%dT%H")])
 
 
 def interviewer_card_figures():
@@ -114,28 +136,6 @@ def fetch(sql, params):
         columns = [c.name for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
-
-# What the figures read, summed up so that any change to it changes the text: scorecards (a
-# submit changes the count of submitted ones and the latest updated_at), amendments and
-# decisions (append-only: their count and last id), interviews (started and not cancelled, and
-# the sum of their times and lengths: a reschedule or a cancel), pinned questions, the bank's
-# titles (updated_at) and the interviewers' names; and the hour, since "in the last 90 days"
-# and "has started" move with the clock. Each part is one aggregate over one table.
-GENERATION_SQL = """
-SELECT concat_ws(' ',
-    (SELECT count(*) FILTER (WHERE status = %(submitted)s) || '/' || count(*) || '@' || coalesce(max(updated_at)::text, '-')
-       FROM {card}),
-    (SELECT count(*) || '@' || coalesce(max(id), 0) FROM {amendment}),
-    (SELECT count(*) || '@' || coalesce(max(id), 0) FROM {decision}),
-    (SELECT count(*) FILTER (WHERE starts_at <= now() AND status <> %(cancelled)s) || '/' || count(*) || '@'
-            || coalesce(sum(extract(epoch FROM starts_at) + duration_minutes), 0) || '/' || count(*) FILTER (WHERE status = %(cancelled)s)
-       FROM {interview}),
-    (SELECT count(*) || '@' || coalesce(max(id), 0) FROM {iq}),
-    (SELECT count(*) || '@' || coalesce(max(updated_at)::text, '-') FROM {question}),
-    (SELECT md5(coalesce(string_agg(concat_ws('/', id, username, first_name, last_name), ',' ORDER BY id), '')) FROM {user}),
-    date_trunc('hour', now())::text
-)
-"""
 
 # A candidate's decision is their latest Decision row (served by scoring_decision_latest).
 LATEST_DECISION = """

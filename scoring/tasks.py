@@ -13,8 +13,8 @@ from .reminders import reminders_send
 @app.periodic(cron="* * * * *", periodic_id="calibration")
 @app.task(queueing_lock="scoring.calibration_refresh_job")
 def calibration_refresh_job(timestamp):
-    """Compute the calibration page's figures again when what they read has changed: one cheap
-    query when nothing did, the three statements (about a second on the bench's 200,000
+    """Compute the calibration page's figures again when what they read has changed: a few small
+    aggregates when nothing did, the three statements (about a second on the bench's 200,000
     scores) when something did (scoring.calibration.calibration_refresh)."""
     calibration_refresh()
 

@@ -18,7 +18,8 @@ def invitations_send(*, interview, to=None):
     """Invite ``to`` (default: the whole panel) to ``interview`` as it is now. One message per
     person and SEQUENCE: the same change never invites anyone twice."""
     ics = interview_calendar([interview], method="REQUEST").decode()
-    for person in _people(interview, to):
+    panel = list(interview.interviewers.all())
+    for person in panel if to is None else list(to):
         zone = zone_of(person)
         when = timezone.localtime(interview.starts_at, zone)
         notify(
@@ -28,7 +29,7 @@ def invitations_send(*, interview, to=None):
                  f"{when:%a %d %b %H:%M} ({zone.key})",
             url=interview.get_absolute_url(),
             email={"reason": "invitation", "time_zone": zone, "template": "invitation",
-                   "context": _context(interview, person),
+                   "context": _context(interview, person, panel),
                    "attachment": (f"interview-{interview.pk}.ics", "text/calendar; method=REQUEST; charset=utf-8", ics)},
         )
 
@@ -37,10 +38,11 @@ def cancellations_send(*, interview, to=None):
     """Tell ``to`` (default: the whole panel) that ``interview`` is cancelled, or that they are
     no longer on its panel, with a METHOD:CANCEL calendar file that removes the event."""
     ics = interview_calendar([interview], method="CANCEL").decode()
-    for person in _people(interview, to):
+    panel = list(interview.interviewers.all())
+    for person in panel if to is None else list(to):
         zone = zone_of(person)
         when = timezone.localtime(interview.starts_at, zone)
-        on_panel = to is None
+        on_panel = person in panel
         notify(
             recipient=person, kind=Kind.INVITATION,
             key=f"cancellation:interview-{interview.pk}:seq-{interview.sequence}:user-{person.pk}",
@@ -48,7 +50,7 @@ def cancellations_send(*, interview, to=None):
                  f"{interview.candidate.name}, {when:%a %d %b %H:%M} ({zone.key})",
             url=interview.get_absolute_url() if on_panel else "",
             email={"reason": "cancellation", "time_zone": zone, "template": "cancellation",
-                   "context": _context(interview, person),
+                   "context": _context(interview, person, panel),
                    "attachment": (f"interview-{interview.pk}.ics", "text/calendar; method=CANCEL; charset=utf-8", ics)},
         )
 
@@ -66,16 +68,10 @@ def channel_tell(*, interview, what):
                  link=absolute_url(interview.get_absolute_url()))
 
 
-def _people(interview, to):
-    """The people to tell: ``to``, or the panel."""
-    return list(interview.interviewers.all() if to is None else to)
-
-
-def _context(interview, person):
+def _context(interview, person, panel):
     candidate = interview.candidate
     return {
         "interview": interview, "candidate": candidate, "position": candidate.position,
         "interview_url": absolute_url(interview.get_absolute_url()),
-        "panel": [p.get_full_name() or p.username for p in interview.interviewers.all()],
-        "on_panel": interview.interviewers.filter(pk=person.pk).exists(),
+        "panel": [p.get_full_name() or p.username for p in panel], "on_panel": person in panel,
     }

@@ -1,6 +1,7 @@
 """Telling people things (docs/architecture.md, Notifications)."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from mail.services import message_queue
 
@@ -30,8 +31,6 @@ def notify(*, recipient, kind, key, text, url, email=None):
 
 def notifications_mark_read(*, user, pks=None):
     """Mark ``user``'s notifications read (those of ``pks``, or all). Returns how many."""
-    from django.utils import timezone
-
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if pks is not None:
         unread = unread.filter(pk__in=pks)

@@ -147,7 +147,8 @@ class BarChart(TemplateItems):
 
     @property
     def body(self):
-        """The groups' markup, one after the other."""
+        """The groups' markup, one after the other: safe, as BarGroup.markup escapes the typed
+        text (why it is written here, not in the template: the figures above _BAR)."""
         return mark_safe("".join(group.markup(self.plot_left) for group in self.groups))
 
     @property
@@ -260,7 +261,8 @@ class HeatMap(TemplateItems):
 
     @property
     def body(self):
-        """The rows' markup, one after the other."""
+        """The rows' markup, one after the other: safe, as HeatRow.markup escapes the typed
+        text (why it is written here, not in the template: the figures above _BAR)."""
         return mark_safe("".join(row.markup(self.label_x) for row in self.rows))
 
 

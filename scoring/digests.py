@@ -17,7 +17,7 @@ from notifications.models import Kind, Notification
 from notifications.services import notify
 
 from .models import Decision
-from .reminders import _seats, _zones
+from .reminders import missing_seats, zones_of
 
 DIGEST_AT = time(8, 0)
 
@@ -40,7 +40,7 @@ def digests_due(*, now):
     were not sent today's, with something to say."""
     recruiters = get_user_model().objects.filter(
         pk__in=Position.objects.exclude(recruiter=None).values("recruiter_id")).order_by("pk")
-    zones = _zones(list(recruiters))
+    zones = zones_of(list(recruiters))
     digests = {}
     for recruiter in recruiters:
         zone = zones[recruiter.pk]
@@ -49,9 +49,9 @@ def digests_due(*, now):
             digests[recruiter.pk] = Digest(recruiter, zone, local.date())
     if not digests:
         return []
-    for seat in _seats(now):
+    for seat in missing_seats(now):
         interview = seat.interview
-        ends = interview.starts_at + timedelta(minutes=interview.duration_minutes)
+        ends = interview.ends_at
         recruiter_id = interview.candidate.position.recruiter_id
         if recruiter_id in digests and ends < now:
             digests[recruiter_id].missing.append(seat)
@@ -72,7 +72,7 @@ def digests_send(*, now):
         missing = [{
             "candidate": seat.interview.candidate.name, "plan": seat.interview.plan_name,
             "panelist": seat.user.get_full_name() or seat.user.username,
-            "ends": seat.interview.starts_at + timedelta(minutes=seat.interview.duration_minutes),
+            "ends": seat.interview.ends_at,
             "url": absolute_url(reverse("scoring:debrief", args=[seat.interview.candidate_id])),
         } for seat in digest.missing]
         decisions = [{

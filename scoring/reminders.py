@@ -49,7 +49,7 @@ class Reminder:
                 "panelist": self.panelist.username}
 
 
-def _seats(now):
+def missing_seats(now):
     """Query 1: the panel seats of interviews started in the last 30 days (and an hour ago at
     least), not cancelled, whose panelist has no submitted scorecard, with the interview, its
     candidate and position, and the people written to."""
@@ -66,7 +66,7 @@ def _seats(now):
     )
 
 
-def _zones(users):
+def zones_of(users):
     """Query 2: each user's time zone (the server's for those who never set one)."""
     default = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     chosen = dict(Profile.objects.filter(user__in=users).values_list("user_id", "time_zone"))
@@ -79,18 +79,17 @@ def _key(kind, interview, panelist, suffix):
 
 def reminders_due(*, now):
     """Every reminder due at ``now`` that was not sent yet, in interview order."""
-    seats = [s for s in _seats(now) if s.interview.starts_at + timedelta(minutes=s.interview.duration_minutes)
-             + FIRST_AFTER <= now]
+    seats = [s for s in missing_seats(now) if s.interview.ends_at + FIRST_AFTER <= now]
     people = {s.user for s in seats}
     for seat in seats:
         position = seat.interview.candidate.position
         people.update(p for p in (position.recruiter, position.hiring_manager) if p is not None)
-    zones = _zones(people)
+    zones = zones_of(people)
     candidates = []  # (reminder, the key that must exist before it is due, or None)
     for seat in seats:
         interview, panelist = seat.interview, seat.user
         zone = zones[panelist.pk]
-        ends = interview.starts_at + timedelta(minutes=interview.duration_minutes)
+        ends = interview.ends_at
         first = Reminder("first", panelist, panelist, interview, _key("reminder", interview, panelist, "first"), zone)
         candidates.append((first, None))
         today = now.astimezone(zone).date()
@@ -153,7 +152,7 @@ def _tell_debrief_ready(reminder):
                  text=f"Every scorecard is in: {interview.candidate.name} ({interview.plan_name})", link=absolute_url(url))
     notify(recipient=manager, kind=Kind.DEBRIEF_READY, key=reminder.key,
            text=f"Every scorecard is in: {interview.candidate.name} ({interview.plan_name})", url=url,
-           email={"time_zone": _zones([manager])[manager.pk], "template": "debrief_ready", "context": {
+           email={"time_zone": zones_of([manager])[manager.pk], "template": "debrief_ready", "context": {
                "interview": interview, "candidate": interview.candidate, "url": absolute_url(url)}})
 
 
@@ -163,14 +162,14 @@ def reminder_send_now(*, interview, panelist, now):
     key = _key("reminder", interview, panelist, f"manual-{now.strftime(MANUAL_EVERY)}")
     if Notification.objects.filter(key=key).exists() or Message.objects.filter(key=key).exists():
         return None
-    reminder = Reminder("manual", panelist, panelist, interview, key, _zones([panelist])[panelist.pk])
+    reminder = Reminder("manual", panelist, panelist, interview, key, zones_of([panelist])[panelist.pk])
     _queue(reminder, now=now)
     return reminder
 
 
 def _queue(reminder, *, now):
     interview = reminder.interview
-    ends = interview.starts_at + timedelta(minutes=interview.duration_minutes)
+    ends = interview.ends_at
     escalation = reminder.kind == "escalation"
     page = (reverse("scoring:debrief", args=[interview.candidate_id]) if escalation
             else reverse("scoring:scorecard", args=[interview.pk]))

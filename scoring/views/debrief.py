@@ -12,8 +12,8 @@ from interviews.models import Candidate, Interview, InterviewStatus
 
 from ..forms import DecisionForm, RemindForm
 from ..models import DecisionChoice, Scorecard
-from ..reminders import reminder_send_now
 from ..pdf import debrief_pdf
+from ..reminders import reminder_send_now
 from ..selectors import debrief
 from ..services import decision_record
 

@@ -9,12 +9,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from accounts.models import time_zone_of
 from accounts.roles import GROUP_NAMES, Role
 
 from .models import (
     SLOT_MINUTES, Candidate, Interview, InterviewPlan, InterviewStage, InterviewStatus, Position, interview_ends_sql,
 )
-from .selectors import STATUS_ORDER
+from .selectors import STATUS_ORDER, local_times
 
 CV_MAX_BYTES = 5 * 1024 * 1024
 # Extension -> how the first bytes of such a file look (None: any text, checked separately).
@@ -54,10 +55,26 @@ class PositionChoiceField(forms.ModelChoiceField):
         return obj.title
 
 
+class PanelCheckboxes(forms.CheckboxSelectMultiple):
+    """Interviewers' checkboxes, each with ``data-name`` and ``data-zone`` (their time zone),
+    which schedule.js reads to show the start in each chosen interviewer's local time."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        person = getattr(value, "instance", None)
+        if person is not None:
+            option["attrs"]["data-name"] = person.get_full_name() or person.username
+            option["attrs"]["data-zone"] = time_zone_of(person)
+        return option
+
+
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         full = obj.get_full_name()
-        return f"{full} ({obj.username})" if full else obj.username
+        label = f"{full} ({obj.username})" if full else obj.username
+        # Rendered in the reader's zone (the middleware's): another zone is named beside them.
+        zone = time_zone_of(obj)
+        return label if zone == timezone.get_current_timezone_name() else f"{label} · {zone}"
 
 
 class PositionForm(forms.ModelForm):
@@ -229,7 +246,7 @@ class PanelFields(forms.Form):
         help_text=f"{DURATION_MIN} to {DURATION_MAX}. Left blank, the plan's slot length is used.",
     )
     interviewers = PeopleChoiceField(
-        queryset=None, widget=forms.CheckboxSelectMultiple, label="Interviewers",
+        queryset=None, widget=PanelCheckboxes, label="Interviewers",
         error_messages={"required": "Choose at least one interviewer."},
     )
 
@@ -243,7 +260,15 @@ class PanelFields(forms.Form):
         # Shown once the questions are found to need more time than the interview.
         self.overrun = False
         self.fields["starts_at"].help_text = f"Times in {timezone.get_current_timezone_name()}."
-        self.fields["interviewers"].queryset = users_in_role(Role.INTERVIEWER)
+        self.fields["interviewers"].queryset = users_in_role(Role.INTERVIEWER).select_related("profile")
+
+    def panel_times(self):
+        """[(interviewer, "10:00 Europe/Paris")] of the time and panel as sent, when both were
+        valid: the page sent back with an error shows them without script. schedule.js shows
+        them as the recruiter types."""
+        data = getattr(self, "cleaned_data", {})
+        starts, people = data.get("starts_at"), data.get("interviewers")
+        return local_times(starts, people) if starts and people else []
 
     def clean_starts_at(self):
         starts = self.cleaned_data["starts_at"]
@@ -369,7 +394,7 @@ class RescheduleForm(PanelFields):
         # Someone who has left the Interviewers group stays choosable on their own panel.
         self.fields["interviewers"].queryset = get_user_model().objects.filter(
             Q(groups__name=GROUP_NAMES[Role.INTERVIEWER], is_active=True) | Q(interviews=interview)
-        ).distinct().order_by("first_name", "last_name", "username")
+        ).distinct().select_related("profile").order_by("first_name", "last_name", "username")
         self.fields["interviewers"].help_text = (
             "Interviewers who have already started a scorecard stay on the panel, so their work is never lost."
         )

@@ -155,18 +155,23 @@ def interview_for_detail(user, pk):
 
 def panel_local_times(interview):
     """[(interviewer, "10:00 Europe/Paris")] of an interview read by ``interview_for_detail``
-    (profiles loaded with the panel): each one's start in their own zone, the day added when it
-    is not the reader's day. Written here, as the template's date filter would turn any time
-    back into the reader's zone."""
-    mine = timezone.localtime(interview.starts_at).date()
+    (profiles loaded with the panel)."""
+    return local_times(interview.starts_at, [person for person, _ in interview.panel])
+
+
+def local_times(starts_at, people):
+    """[(person, "10:00 Europe/Paris")]: the start in each person's own zone (profiles loaded
+    with them), the day added when it is not the reader's day. Written here, as the template's
+    date filter would turn any time back into the reader's zone."""
+    mine = timezone.localtime(starts_at).date()
     result = []
-    for person, _ in interview.panel:
+    for person in people:
         name = time_zone_of(person)
         try:
             zone = ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):  # a zone the tz database no longer has
             name, zone = settings.TIME_ZONE, timezone.get_default_timezone()
-        local = timezone.localtime(interview.starts_at, zone)
+        local = timezone.localtime(starts_at, zone)
         day = f" on {local:%a} {local.day} {local:%b}" if local.date() != mine else ""
         result.append((person, f"{local:%H:%M}{day} {name}"))
     return result

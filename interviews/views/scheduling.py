@@ -77,6 +77,7 @@ def _render_form(request, form, interview=None):
             "interview": interview,
             # For schedule.js's "in the past" hint: the form's clock is the reader's time zone.
             "now_local": timezone.localtime(timezone.now()),
+            "panel_times": form.panel_times(),
         },
         status=400 if form.errors else 200,
     )

@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import profile_of
 from interviews.models import Candidate, Interview
+from interviews.selectors import local_times
 from scoring.reminders import reminders_send
 from tests.factories import make_plan, make_position
 from tests.test_two_processes import database_url
@@ -59,6 +61,7 @@ def test_invitation_reminders_escalation_and_the_bell(open_session, people, smtp
     rec.page.get_by_label("Starts at").fill(start.strftime("%Y-%m-%dT%H:%M"))
     rec.page.get_by_label("Length (minutes)").fill("60")
     rec.page.get_by_label("Ivan").check()
+    expect(rec.page.locator("#panel-times li")).to_have_text([f"Ivan: {start.astimezone(PARIS):%H:%M} Europe/Paris"])
     rec.page.get_by_role("button", name="Schedule").click()
     expect(rec.page.get_by_text("Scheduled Grace Hopper")).to_be_visible()
     rec.shot("scheduled")
@@ -100,3 +103,35 @@ def test_invitation_reminders_escalation_and_the_bell(open_session, people, smtp
     ivan.page.get_by_role("button", name="Mark all 4 read").click()
     expect(ivan.page.locator("#bell-count")).to_have_count(0)
     assert interview.pk
+
+
+def test_the_schedule_form_shows_each_panelists_local_time_as_it_is_typed(open_session, people):
+    """schedule.js writes the same words as the server (interviews.selectors.local_times), on a
+    day the clocks change in one zone and not the other, and across midnight."""
+    for name, zone in (("rita", "America/New_York"), ("ivan", "Asia/Tokyo"), ("iris", "Europe/London")):
+        profile = profile_of(people[name])
+        profile.time_zone = zone
+        profile.save()
+    new_york = ZoneInfo("America/New_York")
+    rec = open_session("week-3-local-times")
+    rec.login("rita")
+    rec.goto("/interviews/new/")
+    times = rec.page.locator("#panel-times li")
+    rec.page.get_by_label("Starts at").fill("2027-03-14T09:00")
+    expect(rec.page.locator("#panel-times")).to_be_hidden()  # no one chosen yet
+    rec.page.get_by_label("Ivan").check()
+    rec.page.get_by_label("Iris").check()
+    for typed in ("2027-03-14T09:00", "2027-03-13T21:30", "2027-07-01T17:45"):
+        rec.page.get_by_label("Starts at").fill(typed)
+        at = datetime.strptime(typed, "%Y-%m-%dT%H:%M").replace(tzinfo=new_york)
+        with timezone.override(new_york):  # the reader's zone, as on the page
+            expected = [f"{person.first_name}: {when}" for person, when in local_times(at, [people["iris"], people["ivan"]])]
+        expect(times).to_have_text(expected)
+    assert times.nth(1).inner_text() == "Ivan: 06:45 on Fri 2 Jul Asia/Tokyo"  # 21:45 UTC
+    rec.shot("local-times")
+    # A time the clocks skip: no list (the server says why when the form is sent).
+    rec.page.get_by_label("Starts at").fill("2027-03-14T02:30")
+    expect(rec.page.locator("#panel-times")).to_be_hidden()
+    rec.page.get_by_label("Iris").uncheck()
+    rec.page.get_by_label("Starts at").fill("2027-03-14T10:00")
+    expect(times).to_have_text(["Ivan: 23:00 Asia/Tokyo"])

@@ -1,5 +1,6 @@
 """Scheduling: a new interview, the interview's page, rescheduling and cancelling."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -7,6 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
+from accounts.models import profile_of
 from interviews.models import Interview
 from accounts.roles import Role
 from tests.conftest import make_user
@@ -248,6 +250,55 @@ def test_it_reads_the_start_in_the_sites_time_zone(settings, as_user, recruiter,
     assert Interview.objects.get().starts_at == expected
     page = as_user(recruiter).get(f"/interviews/{Interview.objects.get().pk}/edit/").content.decode()
     assert 'value="2031-07-01T09:30"' in page
+
+
+@pytest.mark.parametrize("typed", ["2031-03-09T02:30", "2031-11-02T01:30"])  # skipped, then repeated, in New York
+def test_it_refuses_a_time_the_clocks_skip_or_repeat_with_a_message(settings, as_user, recruiter, candidate, plan,
+                                                                   interviewer, typed):
+    settings.TIME_ZONE = "America/New_York"
+    response = as_user(recruiter).post("/interviews/new/", schedule_data(candidate, plan, [interviewer], starts_at=typed))
+    assert response.status_code == 400 and not Interview.objects.exists()
+    assert "be ambiguous or it may not exist" in response.content.decode()
+
+
+def _in_zone(user, name):
+    profile = profile_of(user)
+    profile.time_zone = name
+    profile.save()
+
+
+def _checkbox_and_label(page, user):
+    """The interviewer's checkbox tag and its label's text, as rendered."""
+    match = re.search(rf'(<input type="checkbox"[^>]*name="interviewers" value="{user.pk}"[^>]*>)\s*<label[^>]*>([^<]*)</label>', page)
+    return match.group(1), match.group(2).strip()
+
+
+def test_the_form_names_each_interviewers_zone_when_it_is_not_the_readers(settings, as_user, recruiter, candidate,
+                                                                           interviewer, interviewer2):
+    settings.TIME_ZONE = "UTC"
+    _in_zone(interviewer, "Asia/Tokyo")
+    page = as_user(recruiter).get("/interviews/new/").content.decode()
+    tokyo, tokyo_label = _checkbox_and_label(page, interviewer)
+    assert 'data-zone="Asia/Tokyo"' in tokyo and f'data-name="{interviewer.get_full_name() or interviewer.username}"' in tokyo
+    assert tokyo_label.endswith("· Asia/Tokyo")
+    same, same_label = _checkbox_and_label(page, interviewer2)
+    assert 'data-zone="UTC"' in same and "UTC" not in same_label
+    assert 'id="schedule-form"' in page and 'data-zone="UTC">' in page
+    assert '<div id="panel-times" aria-live="polite" class="d-none">' in page  # nothing chosen yet
+
+
+def test_a_form_sent_back_lists_the_panels_local_times(settings, as_user, recruiter, candidate, plan, interviewer,
+                                                       interviewer2):
+    """Without script too: the page sent back with an error lists each one's start in their zone."""
+    settings.TIME_ZONE = "America/New_York"
+    _in_zone(interviewer, "Asia/Tokyo")
+    data = schedule_data(candidate, plan, [interviewer, interviewer2], starts_at="2031-07-01T21:30", duration_minutes="2")
+    response = as_user(recruiter).post("/interviews/new/", data)
+    assert response.status_code == 400
+    block = response.content.decode().split('<div id="panel-times" aria-live="polite">')[1].split("</ul>")[0]
+    times = sorted(re.findall(r"<li>([^<]*)</li>", block))
+    name, name2 = interviewer.get_full_name() or interviewer.username, interviewer2.get_full_name() or interviewer2.username
+    assert times == sorted([f"{name}: 10:30 on Wed 2 Jul Asia/Tokyo", f"{name2}: 21:30 America/New_York"])
 
 
 def test_it_warns_but_schedules_when_the_start_is_in_the_past(as_user, recruiter, candidate, plan, interviewer):

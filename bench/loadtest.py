@@ -178,9 +178,11 @@ def prepare(scale, interviews, log):
 
 
 def production_env(database_url, port):
+    """The production settings on loopback. Production needs an SMTP host; no worker runs
+    here, so the invitations scheduling queues are recorded and never sent."""
     return {**os.environ, "DATABASE_URL": database_url, "GUNICORN_BIND": f"{HOST}:{port}", "PANELIST_PRODUCTION": "1",
             "ALLOWED_HOSTS": HOST, "SECURE_SSL_REDIRECT": "0", "GUNICORN_ACCESSLOG": "",
-            "DJANGO_SETTINGS_MODULE": SETTINGS}
+            "EMAIL_HOST": HOST, "DJANGO_SETTINGS_MODULE": SETTINGS}
 
 
 def collect_static(database_url, port):

@@ -2,6 +2,8 @@
 (bench/loadtest_urls.py); the load test itself runs against gunicorn, outside the suite."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 from django.db import connection
@@ -78,3 +80,17 @@ def test_the_bare_view_upserts_one_row_per_user(client, interviewer):
         cursor.execute("SELECT user_id, n FROM bench_counter")
         assert cursor.fetchall() == [(interviewer.pk, 2)]
     assert client.get("/bench/interviews/1/autosave/").status_code == 405
+
+
+def test_its_production_settings_load(monkeypatch):
+    """The load test serves the production settings: they must pass their own start-up checks
+    (the mail check stopped `make loadtest` once)."""
+    from bench.loadtest import ROOT, production_env
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 50)  # as the load test's set-up does
+    env = production_env("postgres://nobody@127.0.0.1:9/none", 9)
+    done = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                           "print(settings.MAIL_DELIVERY, settings.DEBUG)"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["smtp", "False"]

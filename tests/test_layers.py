@@ -1,5 +1,6 @@
-"""The apps depend on each other one way: accounts, questionbank and jobs at the bottom, interviews
-above them, scoring on top (docs/architecture.md). An import or a migration dependency the
+"""The apps depend on each other one way: accounts, questionbank, jobs and mail at the bottom,
+notifications just above (it sends through mail), interviews above them, scoring on top
+(docs/architecture.md). An import or a migration dependency the
 other way fails here, with the file that makes it."""
 
 import ast
@@ -9,7 +10,7 @@ import pytest
 from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYER = {"accounts": 0, "questionbank": 0, "jobs": 0, "interviews": 1, "scoring": 2}
+LAYER = {"accounts": 0, "questionbank": 0, "jobs": 0, "mail": 0, "notifications": 1, "interviews": 2, "scoring": 3}
 
 
 def imported_apps(path):

@@ -26,7 +26,7 @@ def invitations_send(*, interview, to=None):
             recipient=person, kind=Kind.INVITATION,
             key=f"invitation:interview-{interview.pk}:seq-{interview.sequence}:user-{person.pk}",
             text=f"{'Moved: ' if interview.sequence else ''}interview with {interview.candidate.name}, "
-                 f"{when:%a %d %b %H:%M} ({zone.key})",
+                 f"{_day_and_time(when)} ({zone.key})",
             url=interview.get_absolute_url(),
             email={"reason": "invitation", "time_zone": zone, "template": "invitation",
                    "context": _context(interview, person, panel),
@@ -47,12 +47,17 @@ def cancellations_send(*, interview, to=None):
             recipient=person, kind=Kind.INVITATION,
             key=f"cancellation:interview-{interview.pk}:seq-{interview.sequence}:user-{person.pk}",
             text=f"{'Cancelled' if on_panel else 'No longer on the panel'}: interview with "
-                 f"{interview.candidate.name}, {when:%a %d %b %H:%M} ({zone.key})",
+                 f"{interview.candidate.name}, {_day_and_time(when)} ({zone.key})",
             url=interview.get_absolute_url() if on_panel else "",
             email={"reason": "cancellation", "time_zone": zone, "template": "cancellation",
                    "context": _context(interview, person, panel),
                    "attachment": (f"interview-{interview.pk}.ics", "text/calendar; method=CANCEL; charset=utf-8", ics)},
         )
+
+
+def _day_and_time(when):
+    """"Sat 5 Dec 09:30": the day without a leading zero, as the mails write it."""
+    return f"{when:%a} {when.day} {when:%b %H:%M}"
 
 
 def channel_tell(*, interview, what):
@@ -64,7 +69,7 @@ def channel_tell(*, interview, what):
     text = {"scheduled": "Interview scheduled", "moved": "Interview moved", "cancelled": "Interview cancelled"}[what]
     channel_post(position=candidate.position, key=f"channel:interview-{interview.pk}:{what}:seq-{interview.sequence}",
                  text=f"{text}: {candidate.name} ({candidate.position.title}), {interview.plan_name}, "
-                      f"{when:%a %d %b %H:%M} {timezone.get_current_timezone_name()}; panel: {panel or 'none'}",
+                      f"{_day_and_time(when)} {timezone.get_current_timezone_name()}; panel: {panel or 'none'}",
                  link=absolute_url(interview.get_absolute_url()))
 
 

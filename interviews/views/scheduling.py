@@ -20,7 +20,7 @@ PAST_WARNING = "Note: this interview starts in the past ({when}). If that was a 
 
 def _past_warning(request, starts_at):
     when = timezone.localtime(starts_at)
-    messages.warning(request, PAST_WARNING.format(when=f"{when:%d %b %Y %H:%M}"))
+    messages.warning(request, PAST_WARNING.format(when=f"{when.day} {when:%b %Y %H:%M}"))
 
 
 @permission_required("interviews.view_interview", raise_exception=True)

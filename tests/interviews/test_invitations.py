@@ -53,6 +53,17 @@ def test_scheduling_invites_each_panelist_with_an_address_once(interview):
     assert messages[0].attachment_name == f"interview-{interview.pk}.ics"
 
 
+def test_the_bell_writes_the_day_as_the_mail_does(interview):
+    """"Mon 14 Dec", and on a single-digit day "Sat 5 Dec", never "05"."""
+    from notifications.models import Notification
+
+    assert Notification.objects.get(recipient__username="ivan").text == "interview with Ada Lovelace, Mon 14 Dec 10:00 (Europe/Paris)"
+    interview_reschedule(interview=interview, starts_at=datetime(2026, 12, 5, 9, 0, tzinfo=dt_timezone.utc),
+                         duration_minutes=60, interviewers=list(interview.interviewers.all()))
+    moved = Notification.objects.filter(recipient__username="olga").order_by("-pk").first()
+    assert moved.text == "Moved: interview with Ada Lovelace, Sat 5 Dec 09:00 (UTC)"
+
+
 def test_the_invitation_speaks_the_recipients_time(interview):
     ivan = Message.objects.get(to="ivan@example.com")
     assert "10:00" in ivan.subject and "Europe/Paris" in ivan.text and "Ada Lovelace" in ivan.html

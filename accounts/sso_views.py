@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
+from django.views.decorators.http import require_GET
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from config.network import client_ip
@@ -83,6 +84,7 @@ def _refused(request, reason, **detail):
 
 
 @login_not_required
+@require_GET
 def sso_start(request):
     """Off to the provider, with a fresh state, nonce and PKCE verifier kept in the session."""
     _enabled()
@@ -146,6 +148,7 @@ sso_callback = login_not_required(_CallbackView.as_view())
 
 
 @login_not_required
+@require_GET
 def sso_failed(request):
     """Why the sign-in through the provider failed, in plain words, and the way back."""
     _enabled()
@@ -176,6 +179,7 @@ class SignOutView(auth_views.LogoutView):
 
 
 @login_not_required
+@require_GET
 def sso_signed_out(request):
     """Signed out of Panelist; the provider may still remember the person, so its sign-out is
     offered (when it has one)."""

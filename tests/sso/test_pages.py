@@ -188,3 +188,12 @@ def test_a_password_sign_out_goes_to_the_sign_in_page_as_before(client, sso_down
     client.force_login(make_user("rita"))
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_with_single_sign_on_on_a_signed_in_person_is_sent_home_from_its_pages(client, sso_down):
+    client.force_login(make_user("rita", Role.RECRUITER))
+    for name in ("sso_start", "sso_signed_out"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response["Location"] == reverse("home"), name
+    assert client.post(reverse("sso_start")).status_code == 405
+    assert client.post(reverse("sso_callback")).status_code == 405

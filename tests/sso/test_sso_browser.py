@@ -22,7 +22,7 @@ def role_groups(transactional_db):
     ensure_role_groups()
 
 
-def sign_in_at_provider(session, email, *, consent=True):
+def sign_in_at_provider(session, email):
     """From Panelist's sign-in page, through the provider's sign-in (and consent) pages."""
     session.goto("/login/")
     page = session.page
@@ -31,9 +31,8 @@ def sign_in_at_provider(session, email, *, consent=True):
     page.get_by_label("Username").fill(email)
     page.get_by_label("Password").fill(PROVIDER_PASSWORD)
     page.get_by_role("button", name="Sign in to Acme ID").click()
-    if consent:
-        expect(page.get_by_text("Authorize Panelist?")).to_be_visible()
-        page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_text("Authorize Panelist?")).to_be_visible()  # the provider asks every time
+    page.get_by_role("button", name="Authorize").click()
 
 
 def test_sign_in_with_the_provider_gets_the_mapped_role_and_sign_out_ends_both(
@@ -83,7 +82,7 @@ def test_roles_follow_the_provider_groups_at_every_sign_in(open_session, live_se
     oidc_provider.set_groups("ivan@acme.test", ["talent"], panelist_url=live_server.url)
     try:
         other = open_session("sso-ivan-again")
-        sign_in_at_provider(other, "ivan@acme.test", consent=False)  # consent is remembered
+        sign_in_at_provider(other, "ivan@acme.test")  # a new browser: the provider asks again
         other.page.wait_for_url(live_server.url + "/")
         expect(other.page.locator(".navbar .dropdown-toggle")).to_contain_text("Recruiter")
         ivan = get_user_model().objects.get(pk=ivan.pk)

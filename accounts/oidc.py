@@ -253,6 +253,8 @@ class ProviderBackend(OIDCAuthenticationBackend):
         return users
 
     def _roles(self, user, claims):
+        if not settings.PANELIST_OIDC_ROLE_MAP:
+            return  # no mapping: roles are given in Panelist (the people page, the admin), not by the provider
         groups = claims.get(settings.PANELIST_OIDC_GROUPS_CLAIM)
         roles = roles_from_groups(groups, settings.PANELIST_OIDC_ROLE_MAP)
         user_roles_sync(user=user, roles=roles, groups=groups if isinstance(groups, list) else [groups])

@@ -184,3 +184,12 @@ def test_a_session_ends_when_the_user_is_deactivated_or_sso_is_switched_off(back
     user.save()
     settings.PANELIST_SSO_ENABLED = False
     assert backend.get_user(user.pk) is None
+
+
+@pytest.mark.django_db
+def test_without_a_role_map_sign_ins_leave_the_roles_given_in_panelist(backend, settings):
+    settings.PANELIST_OIDC_ROLE_MAP = {}
+    user = make_user("alice", Role.RECRUITER, email="alice@acme.test")
+    backend.update_user(user, claims(groups=["ml-hiring"]))
+    assert roles_of(user) == [Role.RECRUITER]
+    assert roles_of(backend.create_user(claims(email="bob@acme.test"))) == []

@@ -53,6 +53,7 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     "PKCE_REQUIRED": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http"],
+    "ALLOWED_SCHEMES": ["http"],  # loopback only: Panelist's live test server has no TLS
     "OAUTH2_VALIDATOR_CLASS": "tests.oidc_provider.validators.TestProviderValidator",
     "SCOPES": {"openid": "Sign you in", "email": "Your email address", "profile": "Your name",
                "groups": "Your groups"},

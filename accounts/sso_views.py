@@ -110,6 +110,7 @@ class _CallbackView(OIDCAuthenticationCallbackView):
     """The library's callback, whose every failure lands on our page with its reason."""
 
     def get(self, request):
+        _enabled()
         error = request.GET.get("error")
         if error:
             code = error if re.fullmatch(r"[a-z_]{1,40}", error) else "an error"

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.models import AuditEvent
 from accounts.roles import Role, ensure_role_groups, roles_of
+from tests.browser.test_accessibility import check_page, new_page, visit
 from tests.sso.conftest import PROVIDER_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -115,3 +116,24 @@ def test_a_refused_sign_in_lands_on_a_clear_page_and_signs_no_one_in(open_sessio
     expect(page.get_by_role("heading", name="Sign in to Panelist")).to_be_visible()
     session.goto("/")
     page.wait_for_url(re.compile(r"/login/"))
+
+
+def test_the_single_sign_on_pages_have_no_serious_accessibility_violation(browser, live_server, sso_down, role_groups):
+    page = new_page(browser, live_server)
+    problems = []
+    assert visit(page, live_server.url + "/login/") == 200
+    expect(page.get_by_role("link", name="Sign in with Acme ID")).to_be_visible()
+    problems += check_page(page, "/login/ with single sign-on")
+    assert visit(page, live_server.url + "/sso/start/") == 502  # the provider is down: our page says so
+    expect(page.get_by_role("heading", name="Acme ID could not be reached")).to_be_visible()
+    problems += check_page(page, "/sso/failed/ (provider down)")
+    assert visit(page, live_server.url + "/sso/signed-out/") == 200
+    problems += check_page(page, "/sso/signed-out/")
+    sso_down.PANELIST_LOCAL_PASSWORDS, sso_down.PANELIST_BREAK_GLASS_USERS = False, ["root"]
+    assert visit(page, live_server.url + "/login/") == 200
+    page.get_by_label("Username").fill("rita")
+    page.get_by_label("Password").fill("whatever-password")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Panelist does not take passwords any more")
+    problems += check_page(page, "/login/ with passwords off, refused")
+    assert not problems, "\n".join(problems)

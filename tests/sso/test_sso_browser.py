@@ -8,10 +8,13 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.models import AuditEvent
 from accounts.roles import Role, ensure_role_groups, roles_of
+from accounts.two_factor import REQUIRED_GROUP
 from tests.browser.test_accessibility import check_page, new_page, visit
 from tests.sso.conftest import PROVIDER_PASSWORD
 
@@ -80,14 +83,21 @@ def test_roles_follow_the_provider_groups_at_every_sign_in(open_session, live_se
     ivan = get_user_model().objects.get(email="ivan@acme.test")
     assert roles_of(ivan) == [Role.INTERVIEWER]
 
+    # Panelist's own two-factor is for password sign-ins: a device and the requirement do not
+    # stop a sign-in through the provider (the provider asks for its own second factor).
+    TOTPDevice.objects.create(user=ivan, name="Authenticator app", confirmed=True)
+    ivan.groups.add(Group.objects.get_or_create(name=REQUIRED_GROUP)[0])
     oidc_provider.set_groups("ivan@acme.test", ["talent"], panelist_url=live_server.url)
     try:
         other = open_session("sso-ivan-again")
         sign_in_at_provider(other, "ivan@acme.test")  # a new browser: the provider asks again
         other.page.wait_for_url(live_server.url + "/")
         expect(other.page.locator(".navbar .dropdown-toggle")).to_contain_text("Recruiter")
+        other.goto("/interviews/")
+        expect(other.page.get_by_role("heading", name="Interviews")).to_be_visible()  # no code page in between
         ivan = get_user_model().objects.get(pk=ivan.pk)
         assert roles_of(ivan) == [Role.RECRUITER]
+        assert ivan.groups.filter(name=REQUIRED_GROUP).exists()  # not a role group: left alone
         synced = AuditEvent.objects.filter(action="sso.roles_synced", target=f"user {ivan.pk}").latest("pk")
         assert synced.detail["added"] == ["Recruiters"] and synced.detail["removed"] == ["Interviewers"]
     finally:

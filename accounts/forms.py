@@ -5,6 +5,7 @@ import re
 
 import django_otp
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -12,6 +13,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from .models import time_zone_choices
+from .oidc import local_password_allowed
 
 
 class SignInForm(AuthenticationForm):
@@ -34,6 +36,15 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].validators.append(
             MaxLengthValidator(limit, f"Usernames are at most {limit} characters. Check what you typed.")
         )
+
+    def clean(self):
+        # Local passwords switched off (accounts/oidc.py): refused before any password is checked.
+        username = self.cleaned_data.get("username")
+        if username and self.cleaned_data.get("password") and not local_password_allowed(username):
+            provider = settings.PANELIST_OIDC_PROVIDER_NAME
+            raise ValidationError(f"Panelist does not take passwords any more: sign in with {provider}, "
+                                  f"using the “Sign in with {provider}” button above.", code="sso_only")
+        return super().clean()
 
 
 class CodeForm(forms.Form):

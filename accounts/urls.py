@@ -5,12 +5,12 @@ views and every template already use."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import sso_views, views
 from .forms import SignInForm
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", sso_views.SignOutView.as_view(), name="logout"),  # offers the provider's sign-out too
     path("login/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/", views.two_factor_status, name="two_factor_status"),
     path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),

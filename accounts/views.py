@@ -20,6 +20,7 @@ from config.network import client_ip
 
 from .forms import CodeForm, TimeZoneForm
 from .middleware import remember_time_zone
+from .oidc import local_password_allowed
 from .models import audit, profile_new_calendar_token, profile_of, time_zone_choices
 from .two_factor import (
     DEVICE_NAME,
@@ -180,6 +181,17 @@ class ThrottledPasswordChangeView(auth_views.PasswordChangeView):
     the password from a signed-in (say, borrowed) session: every wrong one is audited, and the
     fifth in a session signs it out. Signing in again needs the password, and django-axes
     throttles that."""
+
+    def dispatch(self, request, *args, **kwargs):
+        # Local passwords off for this person (accounts/oidc.py), or an account made by single
+        # sign-on (it has no password): the page says where the password lives instead.
+        user = request.user
+        if user.is_authenticated and settings.PANELIST_SSO_ENABLED and (
+                not local_password_allowed(user.get_username()) or not user.has_usable_password()):
+            return render(request, "registration/password_change_form.html",
+                          {"passwords_off": True, "provider": settings.PANELIST_OIDC_PROVIDER_NAME},
+                          status=200 if request.method in ("GET", "HEAD") else 403)
+        return super().dispatch(request, *args, **kwargs)
 
     def form_invalid(self, form):
         if not form.has_error("old_password", "password_incorrect"):

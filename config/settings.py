@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.database import database_config
 from config.env import env_bool, env_int, env_list, env_str
 from config.mail import check_mail_settings
+from config.sso import ENDPOINT_VARIABLES, check_sso_settings, parse_role_map
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -287,6 +288,37 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Single sign-on: OpenID Connect, authorization code with PKCE, through mozilla-django-oidc
+# (accounts/oidc.py; docs/security.md, Single sign-on; the variables in docs/operations.md). Off
+# unless PANELIST_OIDC_ISSUER is set. The provider's endpoints are read from the issuer's
+# discovery document at the first sign-in (and again hourly), unless all four are given.
+PANELIST_OIDC_ISSUER = env_str("PANELIST_OIDC_ISSUER", "").strip().rstrip("/")
+PANELIST_SSO_ENABLED = bool(PANELIST_OIDC_ISSUER)
+PANELIST_OIDC_PROVIDER_NAME = env_str("PANELIST_OIDC_PROVIDER_NAME", "single sign-on").strip() or "single sign-on"
+PANELIST_OIDC_ALLOWED_DOMAINS = [domain.lower() for domain in env_list("PANELIST_OIDC_ALLOWED_DOMAINS", [])]
+PANELIST_OIDC_GROUPS_CLAIM = env_str("PANELIST_OIDC_GROUPS_CLAIM", "groups").strip()
+PANELIST_OIDC_ROLE_MAP = parse_role_map(env_str("PANELIST_OIDC_ROLE_MAP", ""))
+PANELIST_OIDC_ENDPOINTS = {name: env_str(variable, "").strip() for name, variable in ENDPOINT_VARIABLES.items()}
+# Local passwords off: only the break-glass users (usernames) may sign in with a password.
+PANELIST_LOCAL_PASSWORDS = env_bool("PANELIST_LOCAL_PASSWORDS", True)
+PANELIST_BREAK_GLASS_USERS = env_list("PANELIST_BREAK_GLASS_USERS", [])
+OIDC_RP_CLIENT_ID = env_str("PANELIST_OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = env_str("PANELIST_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_str("PANELIST_OIDC_SIGN_ALGORITHM", "RS256").strip()
+OIDC_RP_SCOPES = env_str("PANELIST_OIDC_SCOPES", "openid email profile").strip()
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env_int("PANELIST_OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+check_sso_settings(issuer=PANELIST_OIDC_ISSUER, client_id=OIDC_RP_CLIENT_ID, client_secret=OIDC_RP_CLIENT_SECRET,
+                   allowed_domains=PANELIST_OIDC_ALLOWED_DOMAINS, groups_claim=PANELIST_OIDC_GROUPS_CLAIM,
+                   sign_algorithm=OIDC_RP_SIGN_ALGO, endpoints=PANELIST_OIDC_ENDPOINTS,
+                   local_passwords=PANELIST_LOCAL_PASSWORDS, break_glass_users=PANELIST_BREAK_GLASS_USERS)
+# Always listed: while single sign-on is off it signs nobody in (and a session it signed in ends).
+# It grants no permission: RoleBackend reads those.
+AUTHENTICATION_BACKENDS += ["accounts.oidc.ProviderBackend"]
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("help/scoring/", views.help_scoring, name="help_scoring"),
     path("", include("accounts.urls")),
+    path("sso/", include("accounts.sso_urls")),
     path("questions/", include("questionbank.urls")),
     path("", include("interviews.urls")),
     path("", include("scoring.urls")),

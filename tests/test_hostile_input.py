@@ -159,6 +159,11 @@ EXERCISES = {
     "two_factor_setup": Exercise("hm", post=NONE),
     "two_factor_confirm": Exercise("enrolling", get=NONE, post=lambda w: {"code": "123456"}),
     "two_factor_disable": Exercise("tfa_on", post=lambda w: {"code": "123 456"}),
+    # Single sign-on is off here (404); tests/sso/test_pages.py sends hostile answers with it on.
+    "sso_start": Exercise("anon", get=lambda w: {"next": "/"}),
+    "sso_callback": Exercise("anon", get=lambda w: {"code": "abc", "state": "xyz"}),
+    "sso_failed": Exercise("anon", get=NONE),
+    "sso_signed_out": Exercise("anon", get=NONE),
     "questionbank:list": Exercise("hm", get=lambda w: {
         "q": "bias", "area": "fundamentals", "kind": "concept", "level": "mid", "role": "mle", "status": "published",
         "page": "2"}),

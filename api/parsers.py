@@ -24,7 +24,10 @@ def _has_unstorable(value, depth=0):
 
 class StrictJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:  # nesting deeper than Python's parser goes: not a ValueError
+            raise ParseError("The JSON is nested too deeply.") from None
         if _has_unstorable(data):
             raise ParseError(UNSTORABLE)
         return data

@@ -1,7 +1,6 @@
 """Personal access tokens for the REST API (docs/api.md, docs/security.md)."""
 
 import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings

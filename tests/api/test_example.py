@@ -57,7 +57,7 @@ def test_the_example_pushes_a_csv_schedules_and_reads_back_scorecards(live_serve
     assert lines == [{
         "external_id": "gh-501", "candidate": "Ada Lovelace", "interviewer": "ivan", "recommendation": "strong_yes",
         "summary": "Clear on trade-offs.", "submitted_at": lines[0]["submitted_at"],
-        "scores": {q.title: s for q, s in zip(interview.questions.order_by("order"), [4, 3, 3])},
+        "scores": {q.title: s for q, s in zip(interview.questions.order_by("order"), [4, 3, 3], strict=True)},
     }]
 
 

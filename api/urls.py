@@ -4,19 +4,23 @@ The API's views answer to a token, not a session: they are exempt from the sign-
 redirect (LoginRequiredMiddleware) and refuse a request without a token with 401 themselves.
 The schema and the docs page are for people signed in (docs) or holding a token (schema)."""
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 
 from . import docs, pages, views
 
 
 def api(view_class):
+    """A resource's view: DRF authenticates the token itself (its views are already exempt
+    from the sign-in redirect; said here too, so it does not hang on DRF's choice)."""
     return login_not_required(view_class.as_view())
 
 
 v1 = [
     path("schema/", login_not_required(docs.Schema.as_view()), name="schema"),
-    path("docs/", docs.Docs.as_view(url_name="api:v1:schema"), name="docs"),
+    # DRF marks its views as needing no sign-in (it authenticates itself): the docs page is
+    # for people signed in, sent to the sign-in page otherwise, as every page.
+    path("docs/", login_required(docs.Docs.as_view(url_name="api:v1:schema")), name="docs"),
     path("positions/", api(views.PositionList), name="position-list"),
     path("positions/<int:pk>/", api(views.PositionDetail), name="position-detail"),
     path("positions/<int:position_pk>/candidates/<str:external_id>/", api(views.CandidateUpsert),

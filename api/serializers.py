@@ -7,7 +7,7 @@ the checked data, so the API and the pages refuse the same things in the same wo
 from rest_framework import serializers
 
 from interviews.models import Candidate, Interview, InterviewPlan, PlanItem, Position, Stage
-from questionbank.models import Question, QuestionRevision
+from questionbank.models import SCORE_LEVELS, Area, Kind, Level, Question, QuestionRevision, RoleTrack
 from scoring.models import Decision, DecisionChoice, QuestionScore, Scorecard
 
 
@@ -108,6 +108,47 @@ class QuestionDetailSerializer(QuestionSerializer):
 
     class Meta(QuestionSerializer.Meta):
         fields = [*QuestionSerializer.Meta.fields, "current"]
+
+
+class FollowUpInput(serializers.Serializer):
+    question = serializers.CharField(max_length=2000)
+    good_answer = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class QuestionInput(serializers.Serializer):
+    """A question's identity and the words of the revision to save, as the question editor
+    takes them (its form checks the rules: a unique slug, 2 to 8 distinct criteria, four
+    distinct anchors, a reference solution for a coding question)."""
+
+    slug = serializers.CharField(max_length=80, required=False, allow_blank=True,
+                                 help_text="New questions only; left out, made from the title.")
+    title = serializers.CharField(max_length=200)
+    area = serializers.ChoiceField(choices=Area.choices)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    level = serializers.ChoiceField(choices=Level.choices)
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=RoleTrack.choices), allow_empty=False,
+                                  max_length=len(RoleTrack.choices))
+    minutes = serializers.IntegerField(min_value=0, max_value=10**6, default=10)
+    prompt = serializers.CharField(max_length=20000)
+    why_we_ask = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    model_answer = serializers.CharField(max_length=50000, required=False, allow_blank=True, default="")
+    key_points = serializers.ListField(child=serializers.CharField(max_length=2000), required=False, default=list,
+                                       max_length=50)
+    follow_ups = serializers.ListField(child=FollowUpInput(), required=False, default=list, max_length=50)
+    criteria = serializers.ListField(child=serializers.CharField(max_length=400), max_length=8)
+    anchors = serializers.DictField(child=serializers.CharField(max_length=5000, allow_blank=True),
+                                    help_text='{"1": "what a poor answer sounds like", …, "4": "…excellent…"}')
+    reference_solution = serializers.CharField(max_length=50000, required=False, allow_blank=True, default="")
+    coding_tests = serializers.JSONField(required=False, default=dict)
+    change_note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    confirm_similar = serializers.BooleanField(default=False,
+                                               help_text="Save even though questions with similar titles exist.")
+
+    def validate_anchors(self, anchors):
+        levels = {str(level) for level in SCORE_LEVELS}
+        if set(anchors) - levels:
+            raise serializers.ValidationError("Anchors are keyed by level: \"1\", \"2\", \"3\" and \"4\".")
+        return anchors
 
 
 class InterviewSerializer(serializers.ModelSerializer):

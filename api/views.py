@@ -2,6 +2,8 @@
 querysets as the pages and checks the same role permissions; each write goes through the
 pages' form (the rules, in the same words) and the same service or model method."""
 
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -19,8 +21,10 @@ from interviews.forms import CandidateForm, CancelForm, RescheduleForm, Schedule
 from interviews.models import (
     Candidate, Interview, InterviewPlan, InterviewStage, InterviewStatus, PlanItem, Position, PositionStatus, Stage,
 )
-from questionbank.models import Area, Kind, Level, Question, RoleTrack
+from questionbank.forms import FOLLOW_UP_SEPARATOR, MAX_CRITERIA, QuestionForm, criterion_formset
+from questionbank.models import SCORE_LEVELS, Area, Kind, Level, Question, RoleTrack
 from questionbank.models import Status as QuestionStatus
+from questionbank.services import QuestionNotPublishable, question_create, question_update, similar_titles
 from scoring.calibration import calibration_snapshot
 from scoring.forms import DecisionForm
 from scoring.models import QuestionScore, Scorecard
@@ -215,8 +219,64 @@ class PlanDetail(PlanViews, generics.RetrieveAPIView):
 
 
 class QuestionViews:
-    role_perms = {"GET": ["questionbank.view_question"]}
     lookup_field = "slug"
+
+
+def question_forms(data, instance=None):
+    """The question editor's form and criteria formset, bound to a question as the API sends
+    it (lists and objects, where the page has lines of text)."""
+    anchors = data["anchors"]
+    follow_ups = [f"{f['question']} {FOLLOW_UP_SEPARATOR} {f['good_answer']}".replace("\n", " ")
+                  for f in data["follow_ups"]]
+    form = QuestionForm({
+        **{key: data[key] for key in ("title", "area", "kind", "level", "roles", "minutes", "prompt", "why_we_ask",
+                                      "model_answer", "reference_solution", "change_note")},
+        "slug": data.get("slug", ""),
+        "key_points": "\n".join(data["key_points"]),
+        "follow_ups": "\n".join(follow_ups),
+        "coding_tests": json.dumps(data["coding_tests"]) if data["coding_tests"] else "",
+        **{f"anchor_{level}": anchors.get(str(level), "") for level in SCORE_LEVELS},
+    }, instance=instance)
+    criteria = data["criteria"] + [""] * (MAX_CRITERIA - len(data["criteria"]))
+    formset = criterion_formset({
+        "criteria-TOTAL_FORMS": str(MAX_CRITERIA), "criteria-INITIAL_FORMS": "0",
+        "criteria-MIN_NUM_FORMS": str(MAX_CRITERIA), "criteria-MAX_NUM_FORMS": str(MAX_CRITERIA),
+        **{f"criteria-{n}-text": text for n, text in enumerate(criteria)},
+    })
+    return form, formset
+
+
+def question_content(form, formset, data):
+    """What the services take, once the form and the criteria are valid (else 400 with both
+    their errors): the revision's words, the criteria and the anchors in order."""
+    form_ok, formset_ok = form.is_valid(), formset.is_valid()
+    if not (form_ok and formset_ok):
+        errors = form_errors(form)
+        # The page's anchor_1…anchor_4 are the API's "anchors", by level.
+        anchors = [f"Level {level}: {message}" for level in SCORE_LEVELS
+                   for message in errors.pop(f"anchor_{level}", [])]
+        if anchors:
+            errors["anchors"] = anchors
+        criteria = [str(e) for e in formset.non_form_errors()] + [
+            str(message) for f in formset.forms for messages in f.errors.values() for message in messages]
+        raise ValidationError({**errors, **({"criteria": criteria} if criteria else {})})
+    cleaned = form.cleaned_data
+    if not data["confirm_similar"] and form.title_changed():
+        similar = similar_titles(cleaned["title"], exclude_pk=form.instance.pk if form.instance else None)
+        if similar:
+            names = ", ".join(f"“{q.title}” ({q.slug})" for q in similar)
+            raise ValidationError({"title": [f"Questions with similar titles exist: {names}. Check it is not one of "
+                                             "them, then send it again with \"confirm_similar\": true."]})
+    return {
+        **{key: cleaned[key] for key in ("title", "prompt", "why_we_ask", "model_answer", "key_points", "follow_ups",
+                                         "minutes", "reference_solution", "coding_tests")},
+        "criteria": formset.texts(),
+        "anchors": form.anchors(),
+    }
+
+
+def question_detail(slug):
+    return QuestionDetail.queryset_all().get(slug=slug)
 
 
 @extend_schema(parameters=[filter_param("area", "an area", enum=Area.values),
@@ -225,8 +285,11 @@ class QuestionViews:
                            filter_param("status", "a status (drafts: hiring managers)", enum=QuestionStatus.values),
                            filter_param("role", "a role track", enum=RoleTrack.values)])
 class QuestionList(QuestionViews, generics.ListAPIView):
-    """The question bank: published and retired questions, and drafts for those who author."""
+    """GET: the question bank: published and retired questions, and drafts for those who
+    author. POST (hiring managers): a new question, saved as a draft, as the question editor
+    does (publish it on its page)."""
 
+    role_perms = {"GET": ["questionbank.view_question"], "POST": ["questionbank.add_question"]}
     serializer_class = s.QuestionSerializer
 
     def get_queryset(self):
@@ -239,15 +302,52 @@ class QuestionList(QuestionViews, generics.ListAPIView):
             questions = questions.for_role(role)
         return questions
 
+    @extend_schema(request=s.QuestionInput, responses={201: s.QuestionDetailSerializer})
+    def post(self, request):
+        payload = s.QuestionInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        form, formset = question_forms(data)
+        content = question_content(form, formset, data)
+        cleaned = form.cleaned_data
+        question = question_create(slug=cleaned["slug"], area=cleaned["area"], kind=cleaned["kind"],
+                                   level=cleaned["level"], roles=cleaned["roles"], content=content, by=request.user,
+                                   note=cleaned["change_note"] or "Created")
+        return Response(s.QuestionDetailSerializer(question_detail(question.slug)).data, status=201)
+
 
 class QuestionDetail(QuestionViews, generics.RetrieveAPIView):
-    """One question with its current revision's words and rubric."""
+    """GET: one question with its current revision's words and rubric. PUT (hiring
+    managers): save an edit, as the question editor does: the identity in place, the words as
+    a new revision when they changed (a published question keeps a full rubric)."""
 
+    role_perms = {"GET": ["questionbank.view_question"], "PUT": ["questionbank.change_question"]}
     serializer_class = s.QuestionDetailSerializer
 
-    def get_queryset(self):
-        return (Question.objects.visible_to(self.request.user).select_related("current_revision")
+    @staticmethod
+    def queryset_all():
+        return (Question.objects.select_related("current_revision")
                 .prefetch_related("current_revision__criteria", "current_revision__anchors"))
+
+    def get_queryset(self):
+        return self.queryset_all().visible_to(self.request.user)
+
+    @extend_schema(request=s.QuestionInput, responses={200: s.QuestionDetailSerializer})
+    def put(self, request, slug):
+        question = self.get_object()
+        payload = s.QuestionInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        form, formset = question_forms(data, instance=question)
+        content = question_content(form, formset, data)
+        cleaned = form.cleaned_data
+        try:
+            question_update(question=question, area=cleaned["area"], kind=cleaned["kind"], level=cleaned["level"],
+                            roles=cleaned["roles"], content=content, by=request.user, note=cleaned["change_note"])
+        except QuestionNotPublishable as refusal:
+            raise ValidationError({"criteria": [refusal.messages[0] + " Make it a draft first, or complete the "
+                                                "rubric."]}) from None
+        return Response(s.QuestionDetailSerializer(question_detail(question.slug)).data)
 
 
 # --- Interviews ------------------------------------------------------------------------------

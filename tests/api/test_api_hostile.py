@@ -23,6 +23,16 @@ CLASSIC_VALUES = [hostile.Raw("[" * 3000 + "]" * 3000), "²", 2**70, -1, math.na
                   "\ud800", "a\x00b", "x" * 5001, "9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00Z"]
 
 
+def question_body(**extra):
+    return {"slug": "hostile-api", "title": "Choosing a loss for label noise", "area": "data", "kind": "coding",
+            "level": "mid", "roles": ["mle", "ds"], "minutes": 8, "prompt": "Labels are noisy. What do you do?",
+            "why_we_ask": "w", "model_answer": "m", "key_points": ["Audit a sample"],
+            "follow_ups": [{"question": "How?", "good_answer": "Loss ranking"}],
+            "criteria": ["Measures the noise", "Names a robust loss"],
+            "anchors": {"1": "a", "2": "b", "3": "c", "4": "d"}, "reference_solution": "def f(): pass",
+            "coding_tests": {"function": "f", "test_cases": []}, "change_note": "n", "confirm_similar": True, **extra}
+
+
 class World:
     def __init__(self):
         self.rec, self.hm = make_user("h-rec", Role.RECRUITER), make_user("h-hm", Role.HIRING_MANAGER)
@@ -52,8 +62,8 @@ def exercises(w):
         "plan-list": ("hm", {}, {"GET": {"position": str(w.position.pk), "archived": "true"}}),
         "plan-detail": ("hm", {"pk": w.plan.pk}, {"GET": {}}),
         "question-list": ("hm", {}, {"GET": {"area": "data", "kind": "concept", "level": "mid", "status": "draft",
-                                             "role": "mle"}}),
-        "question-detail": ("hm", {"slug": "bias-variance"}, {"GET": {}}),
+                                             "role": "mle"}, "POST": question_body()}),
+        "question-detail": ("hm", {"slug": "bias-variance"}, {"GET": {}, "PUT": question_body(slug="")}),
         "interview-list": ("rec", {}, {
             "GET": {"candidate": str(w.candidate.pk), "position": str(w.position.pk), "stage": "held",
                     "starts_after": "2026-01-01T00:00:00Z", "starts_before": "2031-01-01T00:00:00+01:00"},

@@ -38,7 +38,9 @@ MATRIX = {
     ("plan-list", "GET"):            [401, 200, 403, 403, 403, 200, 200],
     ("plan-detail", "GET"):          [401, 200, 403, 403, 403, 200, 200],
     ("question-list", "GET"):        [401, 200, 200, 200, 200, 200, 200],
+    ("question-list", "POST"):       [401, 400, 403, 403, 403, 403, 400],  # hiring managers author
     ("question-detail", "GET"):      [401, 200, 200, 200, 200, 200, 200],
+    ("question-detail", "PUT"):      [401, 400, 403, 403, 403, 403, 400],
     ("interview-list", "GET"):       [401, 200, 200, 200, 200, 200, 200],  # each sees their own
     ("interview-list", "POST"):      [401, 403, 403, 403, 403, 400, 400],
     ("interview-detail", "GET"):     [401, 200, 200, 200, 404, 200, 200],

@@ -300,3 +300,65 @@ def test_list_endpoints_read_a_fixed_number_of_queries(api, hiring_manager, recr
     many, rows_after = count()
     assert many == few <= 5, (url, few, many)
     assert rows_after > rows_before or url == "/api/v1/questions/"
+
+
+# --- Question writes: the question editor's rules ------------------------------------------
+
+
+def question_body(**extra):
+    return {"title": "Handling label noise in training data", "area": "data", "kind": "concept", "level": "mid",
+            "roles": ["ds", "mle"], "minutes": 8,
+            "prompt": "Your labels come from crowd workers and about 10% are wrong. What do you do?",
+            "why_we_ask": "Checks data before models.", "model_answer": "Audit a sample, then a robust loss.",
+            "key_points": ["Audit a sample first", "Robust losses"],
+            "follow_ups": [{"question": "How do you find the noisy labels?", "good_answer": "Loss ranking"}],
+            "criteria": ["Measures the noise rate", "Names a noise-robust loss"],
+            "anchors": {"1": "Ignores it.", "2": "Says clean it.", "3": "Audits and picks a loss.", "4": "And more."},
+            **extra}
+
+
+def test_a_hiring_manager_creates_a_draft_and_revises_it(api, hiring_manager, interviewer):
+    api.as_(hiring_manager)
+    created = api.post("/api/v1/questions/", question_body())
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["slug"] == "handling-label-noise-in-training-data" and body["status"] == "draft"
+    assert body["current"]["criteria"] == ["Measures the noise rate", "Names a noise-robust loss"]
+    assert body["current"]["follow_ups"] == [{"question": "How do you find the noisy labels?",
+                                              "good_answer": "Loss ranking"}]
+    url = f"/api/v1/questions/{body['slug']}/"
+    revised = api.put(url, question_body(prompt="Labels are 10% wrong. What do you do first?", change_note="Shorter"))
+    assert revised.status_code == 200 and revised.json()["revision"] == 2
+    assert api.put(url, question_body(prompt="Labels are 10% wrong. What do you do first?")).json()["revision"] == 2
+    question = Question.objects.get(slug=body["slug"])
+    assert question.revisions.count() == 2 and question.current_revision.change_note == "Shorter"
+    problem_of(api.as_(interviewer).put(url, question_body()), 403)
+    problem_of(api.post("/api/v1/questions/", question_body()), 403)
+
+
+def test_question_writes_refuse_what_the_editor_refuses(api, hiring_manager):
+    api.as_(hiring_manager)
+    taken = problem_of(api.post("/api/v1/questions/", question_body(slug="bias-variance")), 400)
+    assert "taken by another question" in taken["errors"]["slug"][0]
+    one = problem_of(api.post("/api/v1/questions/", question_body(criteria=["Only one"])), 400)
+    assert "at least 2 rubric criteria" in one["errors"]["criteria"][0]
+    same = problem_of(api.post("/api/v1/questions/", question_body(anchors={"1": "x", "2": "x", "3": "y", "4": "z"})), 400)
+    assert "own anchor" in same["errors"]["non_field_errors"][0]
+    coding = problem_of(api.post("/api/v1/questions/", question_body(kind="coding")), 400)
+    assert "reference solution" in coding["errors"]["reference_solution"][0]
+    similar = problem_of(api.post("/api/v1/questions/", question_body(title="Bias-variance decomposition of the prediction error")), 400)
+    assert "similar titles" in similar["errors"]["title"][0]
+    assert not Question.objects.filter(slug="handling-label-noise-in-training-data").exists()
+
+
+def test_a_published_question_keeps_its_full_rubric(api, hiring_manager):
+    question = Question.objects.published().get(slug="bias-variance")
+    revisions = question.revisions.count()
+    api.as_(hiring_manager)
+    detail = api.get("/api/v1/questions/bias-variance/").json()["current"]
+    body = {"title": detail["title"], "area": question.area, "kind": question.kind, "level": question.level,
+            "roles": question.roles, "minutes": detail["minutes"], "prompt": detail["prompt"],
+            "criteria": detail["criteria"], "anchors": {**detail["anchors"], "4": ""}}
+    refused = problem_of(api.put("/api/v1/questions/bias-variance/", body), 400)
+    assert refused["errors"] == {"anchors": ["Level 4: This field is required."]}
+    assert question.revisions.count() == revisions

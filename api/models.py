@@ -61,6 +61,7 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "API token"
         ordering = ["-created_at", "-pk"]
         constraints = [
             # Every request looks its token up by digest: this unique index serves it.

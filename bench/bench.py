@@ -94,6 +94,8 @@ def prepare_template(server):
     from django.urls import clear_url_caches
 
     settings.ROOT_URLCONF = "bench.urls"
+    # The API's rate limit per token (600/minute) would refuse the bench's timed requests.
+    settings.PANELIST_API_RATE = "1000000/minute"
     clear_url_caches()
     call_command("migrate", verbosity=0)
     call_command("load_question_bank", verbosity=0)
@@ -255,6 +257,31 @@ def scenarios(fx):
     def has(text, times=1):
         return lambda body: None if body.count(text) >= times else f"expected {times}x {text!r}"
 
+    # The REST API's list endpoints (docs/api.md), with a token of the hiring manager: each
+    # reads the token, the roles and one page of 50 rows (plus one query per prefetched
+    # relation), whatever the data size; they meet the page budget.
+    from api.services import token_create
+
+    _, secret = token_create(user=fx.hm, name="bench", scope="read")
+
+    def api_get(url):
+        return lambda client, n: client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    api_lists = [
+        Scenario(f"api_{name}", f"API: {label}", "hm", api_get(url), 200, "read", has('"results"'))
+        for name, label, url in [
+            ("positions", "positions", "/api/v1/positions/"),
+            ("candidates", "candidates of the 200-candidate position",
+             f"/api/v1/candidates/?position={fx.position_id}"),
+            ("plans", "plans", "/api/v1/plans/"),
+            ("questions", "questions", "/api/v1/questions/"),
+            ("interviews", "interviews of the 200-candidate position",
+             f"/api/v1/interviews/?position={fx.position_id}"),
+            ("scorecards", "submitted scorecards", "/api/v1/scorecards/"),
+            ("decisions", "decisions", "/api/v1/decisions/"),
+        ]
+    ]
+
     measured = [
         Scenario("search", f"bank search ?q={SEARCH_TEXT}", "hm", get(f"/questions/?q={SEARCH_TEXT}"), 200, "read",
                  has("<mark>")),
@@ -272,6 +299,7 @@ def scenarios(fx):
         Scenario("calibration", "calibration (stored figures), first view after a decision", "hm",
                  after_a_decision(get("/calibration/")),
                  200, "read"),
+        *api_lists,
     ]
     twins = []
     for scenario in measured:

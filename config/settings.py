@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us (no CDN)
     "accounts.apps.SignInThrottlingConfig",  # axes
     "django_otp",
     "accounts.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
@@ -325,4 +328,42 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+}
+
+# --- The REST API (api/, docs/api.md): Django REST framework, answering to personal access
+# tokens only (no session, so no CSRF), JSON in and out, errors as RFC 9457 problem details,
+# cursor pagination, a rate limit per token. The schema and its docs page: drf-spectacular,
+# Swagger UI from drf-spectacular-sidecar (our own static files, no CDN).
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.policies.TokenScope", "api.policies.RolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.policies.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_details_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token: "<n>/<second|minute|hour|day>". Counted in each app process's own cache
+# (CACHES above), so with N processes a token gets up to N times this (docs/operations.md).
+PANELIST_API_RATE = env_str("PANELIST_API_RATE", "600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Panelist API",
+    "DESCRIPTION": "Positions, candidates, plans, questions, interviews, scorecards, decisions and calibration, "
+                   "with the visibility rules of the pages. Send a personal access token as "
+                   "`Authorization: Bearer <token>` (make one at /account/tokens/). docs/api.md has examples.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status": each its own enum in the schema, named here.
+    "ENUM_NAME_OVERRIDES": {
+        "PositionStatusEnum": "interviews.models.PositionStatus",
+        "InterviewStatusEnum": "interviews.models.InterviewStatus",
+        "QuestionStatusEnum": "questionbank.models.Status",
+    },
 }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("outbox/", include("mail.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("api.urls")),  # /api/v1/… and /account/tokens/
     path("admin/", admin.site.urls),
 ]
 

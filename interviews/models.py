@@ -141,6 +141,11 @@ class Candidate(models.Model):
     notes = models.TextField(blank=True)
     cv_url = models.URLField(blank=True, verbose_name="CV link")
     cv_file = models.FileField(upload_to="cvs/%Y/%m/", blank=True, verbose_name="CV file")
+    # The candidate's (or application's) id in the applicant tracking system, set through the
+    # API (api/, docs/api.md), which creates or updates a candidate by it; empty for the
+    # candidates added on the pages.
+    external_id = models.CharField(max_length=100, blank=True, db_default="", verbose_name="ATS id",
+                                   help_text="The id of this candidate in the applicant tracking system.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CandidateQuerySet.as_manager()
@@ -155,6 +160,13 @@ class Candidate(models.Model):
             models.CheckConstraint(
                 condition=Q(cv_url="") | Q(cv_file=""), name="iv_candidate_cv_link_or_file",
                 violation_error_message="Give either a link to the CV or an uploaded file, not both.",
+            ),
+            # One candidate per ATS id and position: the API's create-or-update finds it by
+            # these two (an ATS applicant for two positions is two candidates here).
+            models.UniqueConstraint(
+                fields=["position", "external_id"], condition=~Q(external_id=""),
+                name="iv_candidate_unique_external_id",
+                violation_error_message="This position already has a candidate with that ATS id.",
             ),
         ]
 

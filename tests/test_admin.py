@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
+from api.services import token_create
 from accounts.models import AuditEvent
 from accounts.roles import GROUP_NAMES, Role
 from accounts.tasks import sessions_clear_expired
@@ -51,6 +52,8 @@ REFUSED = {
     # Made by the app when it tells someone something; read-only.
     "notifications.notification": {"add"},
     "notifications.webhookdelivery": {"add"},
+    # Made by their owner (tokens page or command); revoked, never deleted.
+    "api.apitoken": {"add", "delete"},
 }
 
 
@@ -80,6 +83,7 @@ def every_kind_of_record(hiring_manager, interviewer, interviewer2, recruiter):
     # Scheduling above notified the panel; a chat post that failed.
     WebhookDelivery.objects.create(key="admin:hook", url="https://hooks.slack.com/services/T0/B0/x",
                                    body={"text": "Interview scheduled"}, status="failed", last_error="HTTPError: 404")
+    token_create(user=recruiter, name="ATS sync", scope="read", days=30)
 
 
 def admin_url(model, page, *args):
@@ -313,6 +317,7 @@ ADMIN_NAMES = {
     "interviews.position": "positions", "interviews.candidate": "candidates", "interviews.interviewplan": "interview plans",
     "interviews.interview": "interviews", "jobs.job": "jobs", "mail.message": "messages",
     "notifications.notification": "notifications", "notifications.webhookdelivery": "webhook deliveries",
+    "api.apitoken": "API tokens",
 }
 
 
@@ -327,3 +332,15 @@ def test_it_names_every_admin_section_in_plain_english(client, admin_user, every
     assert "Otp_Totp" not in index and ">Axes<" not in index
     revision = client.get(admin_url(QuestionRevision, "change", QuestionRevision.objects.first().pk)).content.decode()
     assert "Rubric criteria" in revision and "riterions" not in revision
+
+
+def test_it_lets_an_admin_revoke_a_leaked_token(client, admin_user, recruiter):
+    token, _ = token_create(user=recruiter, name="Leaked", scope="read-write")
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:api_apitoken_changelist"),
+                           {"action": "revoke", "_selected_action": [token.pk]}, follow=True)
+    assert "Revoked 1 token" in response.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEvent.objects.filter(action="api.token_revoke", actor=admin_user).count() == 1
+

@@ -36,6 +36,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.models import ApiToken
+from api.services import token_create
 from interviews.models import PlanItem, PlanSection
 from accounts.models import profile_of
 from accounts.roles import Role
@@ -274,7 +276,17 @@ EXERCISES = {
                                  post=lambda w: {"decision": "hold", "rationale": "Wait for the onsite."}),
     "scoring:remind": Exercise("rec", kwargs=lambda w: {"pk": w.candidate.pk},
                                post=lambda w: {"interview": str(w.interview.pk), "panelist": str(w.users["int"].pk)}),
+    # The API's pages for people; the API itself answers to tokens: tests/api/test_api_hostile.py.
+    "api:tokens": Exercise("rec", get=NONE),
+    "api:token_create": Exercise("rec", post=lambda w: {"name": "ATS sync", "scope": "read-write", "expires_in": "90"}),
+    "api:token_revoke": Exercise("rec", kwargs=lambda w: {"pk": _token_of(w.users["rec"])}, post=NONE),
 }
+
+
+def _token_of(user):
+    """The id of one of ``user``'s API tokens (made the first time)."""
+    return ApiToken.objects.filter(user=user).values_list("pk", flat=True).first() or token_create(
+        user=user, name="hostile", scope="read")[0].pk
 
 
 def unexercised_routes():

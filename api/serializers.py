@@ -1,0 +1,226 @@
+"""What the API returns (read serializers) and the shape of what it takes (input serializers).
+
+Input serializers check only types and shapes; the rules (a panelist already booked, a plan of
+another position, a candidate's e-mail taken) are the pages' forms', which the views run on
+the checked data, so the API and the pages refuse the same things in the same words."""
+
+from rest_framework import serializers
+
+from interviews.models import Candidate, Interview, InterviewPlan, PlanItem, Position, Stage
+from questionbank.models import SCORE_LEVELS, Area, Kind, Level, Question, QuestionRevision, RoleTrack
+from scoring.models import Decision, DecisionChoice, QuestionScore, Scorecard
+
+
+# The largest id PostgreSQL's bigint holds: a larger number is refused here, not by the database.
+MAX_ID = 2**63 - 1
+
+
+def id_field(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class Username(serializers.SlugRelatedField):
+    """A user by their username (read only)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="username", read_only=True, **kwargs)
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    hiring_manager = Username()
+    recruiter = Username()
+
+    class Meta:
+        model = Position
+        fields = ["id", "title", "team", "level", "status", "hiring_manager", "recruiter", "created_at"]
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    has_cv_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Candidate
+        fields = ["id", "external_id", "position", "name", "email", "stage", "source", "notes", "cv_url",
+                  "has_cv_file", "created_at"]
+
+    def get_has_cv_file(self, candidate) -> bool:
+        return bool(candidate.cv_file)
+
+
+class CandidateInput(serializers.Serializer):
+    """A candidate as the ATS sends it; fields left out keep their current value (a new
+    candidate: empty, stage "applied")."""
+
+    name = serializers.CharField(max_length=160, required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    source = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    cv_url = serializers.URLField(max_length=200, required=False, allow_blank=True)
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    section = serializers.CharField(source="section.title")
+    question = serializers.CharField(source="revision.question.slug")
+    revision = serializers.IntegerField(source="revision.number")
+    title = serializers.CharField(source="revision.title")
+
+    class Meta:
+        model = PlanItem
+        fields = ["id", "section", "order", "question", "revision", "title", "minutes", "competency", "weight",
+                  "required"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    items = PlanItemSerializer(many=True)
+    is_template = serializers.BooleanField()
+    is_archived = serializers.BooleanField()
+
+    class Meta:
+        model = InterviewPlan
+        fields = ["id", "name", "position", "description", "slot_minutes", "is_template", "is_archived", "items",
+                  "created_at", "updated_at"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    revision = serializers.IntegerField(source="current_revision.number", allow_null=True, default=None)
+
+    class Meta:
+        model = Question
+        fields = ["slug", "title", "area", "kind", "level", "roles", "status", "revision", "updated_at"]
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    criteria = serializers.SlugRelatedField(many=True, read_only=True, slug_field="text")
+    anchors = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuestionRevision
+        fields = ["number", "title", "prompt", "why_we_ask", "model_answer", "key_points", "follow_ups", "minutes",
+                  "criteria", "anchors", "created_at"]
+
+    def get_anchors(self, revision) -> dict[str, str]:
+        return {str(anchor.level): anchor.text for anchor in revision.anchors.all()}
+
+
+class QuestionDetailSerializer(QuestionSerializer):
+    current = RevisionSerializer(source="current_revision", allow_null=True)
+
+    class Meta(QuestionSerializer.Meta):
+        fields = [*QuestionSerializer.Meta.fields, "current"]
+
+
+class FollowUpInput(serializers.Serializer):
+    question = serializers.CharField(max_length=2000)
+    good_answer = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class QuestionInput(serializers.Serializer):
+    """A question's identity and the words of the revision to save, as the question editor
+    takes them (its form checks the rules: a unique slug, 2 to 8 distinct criteria, four
+    distinct anchors, a reference solution for a coding question)."""
+
+    slug = serializers.CharField(max_length=80, required=False, allow_blank=True,
+                                 help_text="New questions only; left out, made from the title.")
+    title = serializers.CharField(max_length=200)
+    area = serializers.ChoiceField(choices=Area.choices)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    level = serializers.ChoiceField(choices=Level.choices)
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=RoleTrack.choices), allow_empty=False,
+                                  max_length=len(RoleTrack.choices))
+    minutes = serializers.IntegerField(min_value=0, max_value=10**6, default=10)
+    prompt = serializers.CharField(max_length=20000)
+    why_we_ask = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    model_answer = serializers.CharField(max_length=50000, required=False, allow_blank=True, default="")
+    key_points = serializers.ListField(child=serializers.CharField(max_length=2000), required=False, default=list,
+                                       max_length=50)
+    follow_ups = serializers.ListField(child=FollowUpInput(), required=False, default=list, max_length=50)
+    criteria = serializers.ListField(child=serializers.CharField(max_length=400), max_length=8)
+    anchors = serializers.DictField(child=serializers.CharField(max_length=5000, allow_blank=True),
+                                    help_text='{"1": "what a poor answer sounds like", …, "4": "…excellent…"}')
+    reference_solution = serializers.CharField(max_length=50000, required=False, allow_blank=True, default="")
+    coding_tests = serializers.JSONField(required=False, default=dict)
+    change_note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    confirm_similar = serializers.BooleanField(default=False,
+                                               help_text="Save even though questions with similar titles exist.")
+
+    def validate_anchors(self, anchors):
+        levels = {str(level) for level in SCORE_LEVELS}
+        if set(anchors) - levels:
+            raise serializers.ValidationError("Anchors are keyed by level: \"1\", \"2\", \"3\" and \"4\".")
+        return anchors
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    position = serializers.IntegerField(source="candidate.position_id")
+    interviewers = Username(many=True)
+    ends_at = serializers.DateTimeField()
+    stage = serializers.CharField(source="stage_code")
+
+    class Meta:
+        model = Interview
+        fields = ["id", "candidate", "position", "plan", "plan_name", "starts_at", "ends_at", "duration_minutes",
+                  "interviewers", "status", "stage", "cancel_reason", "created_at"]
+
+
+class ScheduleInput(serializers.Serializer):
+    candidate = id_field()
+    plan = id_field()
+    starts_at = serializers.CharField(help_text="ISO 8601 with its UTC offset: 2026-12-10T14:00:00+01:00")
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**6,
+                                                help_text="Left out: the plan's slot length.")
+    interviewers = serializers.ListField(child=serializers.CharField(max_length=150), allow_empty=False,
+                                         max_length=50, help_text="Usernames of interviewers.")
+    overrun_confirm = serializers.BooleanField(default=False,
+                                               help_text="Schedule even when the questions need more minutes.")
+
+
+class RescheduleInput(ScheduleInput):
+    candidate = None
+    plan = None
+    duration_minutes = serializers.IntegerField(min_value=0, max_value=10**6)
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class QuestionScoreSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="question.title")
+    competency = serializers.CharField(source="question.competency")
+    weight = serializers.DecimalField(source="question.weight", max_digits=4, decimal_places=2)
+
+    class Meta:
+        model = QuestionScore
+        fields = ["question", "title", "competency", "weight", "score", "skipped", "skip_reason", "criteria_met",
+                  "notes"]
+
+
+class ScorecardSerializer(serializers.ModelSerializer):
+    candidate = serializers.IntegerField(source="interview.candidate_id")
+    interviewer = Username()
+    scores = QuestionScoreSerializer(many=True)
+
+    class Meta:
+        model = Scorecard
+        fields = ["id", "interview", "candidate", "interviewer", "recommendation", "summary", "submitted_at",
+                  "scores"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    by = Username()
+
+    class Meta:
+        model = Decision
+        fields = ["id", "candidate", "decision", "rationale", "by", "at"]
+
+
+class DecisionInput(serializers.Serializer):
+    candidate = id_field()
+    decision = serializers.ChoiceField(choices=DecisionChoice.choices)
+    rationale = serializers.CharField(max_length=5000)
+
+
+class CalibrationSerializer(serializers.Serializer):
+    computed_at = serializers.DateTimeField()
+    figures = serializers.JSONField(help_text="Per interviewer and per question: docs/scoring.md explains each.")

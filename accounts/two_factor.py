@@ -1,7 +1,7 @@
-"""Two-factor sign-in with an authenticator app (TOTP codes, django-otp): the facts the
-middleware decides from, and the device helpers the pages share. Optional for everyone and
-required for members of the "Two-factor required" group; docs/two-factor.md is the longer
-story, for users and admins.
+"""Two-factor sign-in with an authenticator app (TOTP codes, django-otp) and recovery codes:
+the facts the middleware decides from, and the device helpers the pages share. Optional for
+everyone and required for members of the "Two-factor required" group and of roles that require
+it (accounts.models.RoleTwoFactor); docs/two-factor.md is the longer story, for users and admins.
 
 Every request passes through accounts.middleware.TwoFactorMiddleware, so it must not cost a
 query for the common user, who has no device and is not required to have one. It decides from

@@ -237,8 +237,8 @@ def person_reset_two_factor(*, by, user):
 def role_two_factor_set(*, by, roles):
     """Require two-factor of exactly the members of ``roles`` (Role values). Returns (added, removed)."""
     groups = {role: Group.objects.get(name=GROUP_NAMES[role]) for role in Role}
-    current = {Role(role) for role, name in GROUP_NAMES.items()
-               if RoleTwoFactor.objects.filter(group__name=name).exists()}
+    names = set(RoleTwoFactor.objects.values_list("group__name", flat=True))
+    current = {Role(role) for role, name in GROUP_NAMES.items() if name in names}
     wanted = {Role(role) for role in roles}
     for role in wanted - current:
         RoleTwoFactor.objects.create(group=groups[role], set_by=by)

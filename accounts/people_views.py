@@ -217,8 +217,8 @@ def person_invite_again(request, pk):
 def people_two_factor(request):
     """Which roles must use two-factor sign-in."""
     _manager_only(request)
-    required = [role for role, name in GROUP_NAMES.items()
-                if name in set(RoleTwoFactor.objects.values_list("group__name", flat=True))]
+    names = set(RoleTwoFactor.objects.values_list("group__name", flat=True))
+    required = [role for role, name in GROUP_NAMES.items() if name in names]
     form = RoleTwoFactorForm(request.POST or None, initial={"roles": [r.value for r in required]})
     if request.method == "POST" and form.is_valid():
         added, removed = role_two_factor_set(by=request.user, roles=form.cleaned_data["roles"])

@@ -214,6 +214,9 @@ def two_factor_recovery_codes(request):
     form = CodeForm(request.POST, user=request.user, device=device, autofocus=False, prefix="renew")
     if form.is_valid():
         codes = recovery_codes_new(user=request.user)
+        # The session may have been verified by a recovery code, whose device was just replaced:
+        # the app's code given now verifies it instead.
+        django_otp.login(request, form.verified_device)
         audit(actor=request.user, action="auth.recovery_codes_renewed", target=f"user {request.user.pk}",
               ip=client_ip(request))
         return _recovery_codes_page(request, codes)

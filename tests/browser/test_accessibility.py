@@ -53,6 +53,7 @@ EXPECTED = {
         "interviews:interview_detail", "scoring:debrief", "scoring:compare",
     },
     "admin": EVERYONE | {
+        "people_list", "people_invite", "people_two_factor", "person_detail",
         "questionbank:create", "questionbank:edit", "interviews:position_list", "interviews:plan_builder",
         "interviews:interview_schedule", "interviews:interview_detail", "scoring:compare", "scoring:calibration",
     },
@@ -76,7 +77,7 @@ def page_paths(demo):
     item = demo.plan.items.order_by("pk").first()
     objects = {
         "positions": demo.position.pk, "candidates": demo.candidate.pk, "plans": demo.plan.pk,
-        "interviews": demo.interview.pk,
+        "interviews": demo.interview.pk, "people": demo.position.hiring_manager_id,
     }
     paths = {}
     for name, route in named_routes():
@@ -86,6 +87,7 @@ def page_paths(demo):
             "slug": demo.question.slug,
             "number": 1,
             "token": "no-such-calendar",  # the feed is a calendar file, not a page
+            "uidb64": "MQ",  # a password reset link that does not work: its page says so
         }
         if "/live/" in route or route.endswith("/autosave/"):
             values["pk"] = demo.upcoming.pk

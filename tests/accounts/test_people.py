@@ -335,3 +335,16 @@ def test_an_unknown_person_is_not_found(admin_client):
 def test_the_invitation_token_names_one_user(db):
     one, two = make_user("one"), make_user("two")
     assert invitation_token(one) != invitation_token(two)
+
+
+def test_the_persons_page_reads_the_same_number_of_queries_however_long_their_history(
+        admin_client, interviewer, django_assert_num_queries):
+    # Session, user, the viewer's roles and permissions, the bell's unread count, the person
+    # with their two-factor facts, their groups, their recent audit events with actors.
+    with django_assert_num_queries(7):
+        assert admin_client.get(f"/people/{interviewer.pk}/").status_code == 200
+    for required in ("1", "0") * 10:
+        admin_client.post(f"/people/{interviewer.pk}/two-factor/required/", {"required": required})
+    with django_assert_num_queries(7):
+        body = admin_client.get(f"/people/{interviewer.pk}/").content.decode()
+    assert body.count("people.two_factor_") == 15  # the last 15 changes

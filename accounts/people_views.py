@@ -86,7 +86,7 @@ def people_list(request):
 
 def people_invite_view(request):
     _manager_only(request)
-    form = InviteForm(request.POST or None, with_admin=request.user.is_superuser)
+    form = InviteForm(request.POST if request.method == "POST" else None, with_admin=request.user.is_superuser)
     if request.method == "POST" and form.is_valid():
         user = people_invite(by=request.user, name=form.cleaned_data["name"], email=form.cleaned_data["email"],
                              roles=[r for r in form.cleaned_data["roles"] if r != ADMIN])
@@ -219,7 +219,9 @@ def people_two_factor(request):
     _manager_only(request)
     names = set(RoleTwoFactor.objects.values_list("group__name", flat=True))
     required = [role for role, name in GROUP_NAMES.items() if name in names]
-    form = RoleTwoFactorForm(request.POST or None, initial={"roles": [r.value for r in required]})
+    # Bound on every POST: an empty one (no role ticked) is a valid choice.
+    form = RoleTwoFactorForm(request.POST if request.method == "POST" else None,
+                             initial={"roles": [r.value for r in required]})
     if request.method == "POST" and form.is_valid():
         added, removed = role_two_factor_set(by=request.user, roles=form.cleaned_data["roles"])
         if added or removed:
@@ -239,7 +241,7 @@ def invitation_accept_view(request, token):
         user = invitation_user(token)
     except PeopleError as refusal:
         return render(request, "accounts/people/invitation_invalid.html", {"reason": str(refusal)}, status=400)
-    form = SetPasswordForm(user, request.POST or None)
+    form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         invitation_accept(user=user, password=form.cleaned_data["new_password1"])
         login(request, user, backend="accounts.backends.RoleBackend")

@@ -44,8 +44,9 @@ MAX_PASSWORD_FAILURES = 5
 
 
 def _record_failure(request, *, stage):
-    """Audit a wrong code. At sign-in and when turning two-factor off, the fifth wrong code in a
-    session signs it out; returns that redirect, or None."""
+    """Audit a wrong code. At sign-in (an app's code or a recovery code), when turning two-factor
+    off and when renewing recovery codes, the fifth wrong code in a session signs it out; returns
+    that redirect, or None."""
     user = request.user
     counted = stage in ("sign_in", "disable", "recovery_codes")
     failures = request.session.get(FAILURES, 0) + 1 if counted else 0

@@ -1,6 +1,15 @@
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from .models import AuditEvent
+
+# Recovery codes (django-otp's static devices) hold digests, which no one can read or usefully
+# edit: an admin resets a person's two-factor on the People page (/people/<id>/) instead.
+try:
+    admin.site.unregister(StaticDevice)
+except NotRegistered:  # django-otp's admin module not loaded (yet): nothing to take away
+    pass
 
 
 class AppendOnlyAdmin(admin.ModelAdmin):

@@ -1,6 +1,7 @@
 from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django_otp.plugins.otp_static import apps as static_apps
 from django_otp.plugins.otp_totp import apps as totp_apps
 
 
@@ -30,3 +31,10 @@ class SignInThrottlingConfig(axes_apps.AppConfig):
 class TwoFactorDevicesConfig(totp_apps.DefaultConfig):
     default = False
     verbose_name = "Two-factor devices"
+
+
+class RecoveryCodesConfig(static_apps.DefaultConfig):
+    """django_otp.plugins.otp_static: the two-factor recovery codes (accounts/two_factor.py)."""
+
+    default = False
+    verbose_name = "Two-factor recovery codes"

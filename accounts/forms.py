@@ -1,4 +1,5 @@
-"""The sign-in form, the two-factor code form and the settings page's time zone form."""
+"""The sign-in form, the two-factor code and recovery code forms, the settings page's time zone
+form, and the password reset form."""
 
 import math
 import re
@@ -85,6 +86,38 @@ class CodeForm(forms.Form):
         return code
 
 
+class RecoveryCodeForm(forms.Form):
+    """One of the user's ten recovery codes, at the sign-in code step instead of the app's code
+    (two_factor.recovery_code_use). ``verified_device`` is the recovery device once it is spent."""
+
+    recovery_code = forms.CharField(
+        label="Recovery code", max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 16}),
+        help_text="One of the ten codes you saved when you set up two-factor sign-in, such as abcd-efgh-ijkm.",
+        error_messages={"required": "Enter one of your recovery codes."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.checked = False
+        self.verified_device = None
+
+    def clean_recovery_code(self):
+        from .two_factor import recovery_code_use, recovery_throttled
+
+        code = self.cleaned_data["recovery_code"]
+        if not re.fullmatch(r"[A-Za-z2-7]{4}-?[A-Za-z2-7]{4}-?[A-Za-z2-7]{4}", "".join(code.split())):
+            raise ValidationError("A recovery code is 12 letters and digits, such as abcd-efgh-ijkm. Check what you typed.")
+        self.checked = True
+        if recovery_throttled(self.user):
+            raise ValidationError("Too many wrong codes in a row. Wait a few seconds, then try again.")
+        self.verified_device = recovery_code_use(user=self.user, code=code)
+        if self.verified_device is None:
+            raise ValidationError("That recovery code is not right, or was used before: each code works once.")
+        return code
+
+
 class TimeZoneInput(forms.TextInput):
     """A text box that suggests every zone as one types (the page's <datalist id="time-zones">,
     templates/accounts/settings.html): a select of ~600 names is hard to use, and a name typed
@@ -113,3 +146,68 @@ class TimeZoneForm(forms.Form):
                 "Europe/Paris or America/New_York.", code="invalid_time_zone",
             )
         return name
+
+
+# --- The People pages (accounts/people_views.py) ---------------------------------------------
+
+def role_choices(*, with_admin):
+    """The roles the People pages offer: the three roles, and the admin role for admins only."""
+    from .people import ADMIN
+    from .roles import Role
+
+    return list(Role.choices) + ([(ADMIN, "Admin (every page, the Django admin and People)")] if with_admin else [])
+
+
+class InviteForm(forms.Form):
+    """Invite a colleague: their name, e-mail address (also their username) and roles."""
+
+    name = forms.CharField(label="Name", max_length=150, error_messages={"required": "Enter the person's name."})
+    email = forms.EmailField(label="E-mail address", max_length=150,
+                             help_text="The invitation goes here, and it is their username.",
+                             error_messages={"required": "Enter their e-mail address.",
+                                             "invalid": "Enter a whole e-mail address, such as ada@example.com."})
+    roles = forms.MultipleChoiceField(label="Roles", required=False, widget=forms.CheckboxSelectMultiple,
+                                      help_text="What they may do. You can change it later on their page.")
+
+    def __init__(self, *args, with_admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = role_choices(with_admin=with_admin)
+        self.fields["roles"].error_messages["invalid_choice"] = "Choose roles from the list."
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError("Enter the person's name.")
+        return name
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data["email"].strip()
+        users = get_user_model().objects
+        if users.filter(email__iexact=email).exists() or users.filter(username__iexact=email).exists():
+            raise ValidationError(f"{email} already has an account: find it in the list to change its roles.",
+                                  code="taken")
+        return email
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(label="Roles", required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, with_admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = role_choices(with_admin=with_admin)
+        self.fields["roles"].error_messages["invalid_choice"] = "Choose roles from the list."
+
+
+class RoleTwoFactorForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="Require two-factor sign-in of", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Everyone with a ticked role must set up two-factor sign-in at their next request.")
+
+    def __init__(self, *args, **kwargs):
+        from .roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = Role.choices
+        self.fields["roles"].error_messages["invalid_choice"] = "Choose roles from the list."

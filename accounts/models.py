@@ -106,3 +106,31 @@ def profile_new_calendar_token(*, profile):
     profile.calendar_token = new_calendar_token()
     profile.save(update_fields=["calendar_token"])
     return profile
+
+
+class RoleTwoFactor(models.Model):
+    """A role whose members must sign in with two-factor: a row per role that requires it (no
+    row, not required). It points at the role's group, so the one query that reads a user's
+    two-factor facts at sign-in (two_factor.two_factor_flags) finds it beside the user's groups.
+    Set on the People pages (/people/two-factor/); a single person is required through the
+    "Two-factor required" group instead (two_factor.REQUIRED_GROUP)."""
+
+    group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="two_factor_rule")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "two-factor rule of a role"
+        # The People pages (/people/): admins (superusers) have it; an admin may grant it to a
+        # colleague in the Django admin. No role gets it (roles.ROLE_PERMISSIONS).
+        permissions = [("manage_people", "Can manage people (invite, roles, deactivate, two-factor)")]
+
+    def __str__(self):
+        return f"Two-factor required for {self.group.name}"
+
+    def clean(self):
+        from .roles import GROUP_NAMES  # roles imports nothing of this module, but keep the import lazy
+
+        if self.group_id and self.group.name not in GROUP_NAMES.values():
+            raise ValidationError({"group": "Two-factor can be required of a role's group only."})

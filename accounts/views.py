@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.network import client_ip
 
-from .forms import CodeForm, TimeZoneForm
+from .forms import CodeForm, RecoveryCodeForm, TimeZoneForm
 from .middleware import remember_time_zone
 from .oidc import local_password_allowed
 from .models import audit, profile_new_calendar_token, profile_of, time_zone_choices
@@ -31,7 +31,10 @@ from .two_factor import (
     pending_device,
     qr_code_svg,
     readable_secret,
+    recovery_codes_left,
+    recovery_codes_new,
     two_factor_flags,
+    two_factor_remove,
     update_flags,
 )
 
@@ -42,10 +45,11 @@ MAX_PASSWORD_FAILURES = 5
 
 
 def _record_failure(request, *, stage):
-    """Audit a wrong code. At sign-in and when turning two-factor off, the fifth wrong code in a
-    session signs it out; returns that redirect, or None."""
+    """Audit a wrong code. At sign-in (an app's code or a recovery code), when turning two-factor
+    off and when renewing recovery codes, the fifth wrong code in a session signs it out; returns
+    that redirect, or None."""
     user = request.user
-    counted = stage in ("sign_in", "disable")
+    counted = stage in ("sign_in", "disable", "recovery_codes")
     failures = request.session.get(FAILURES, 0) + 1 if counted else 0
     if counted:
         request.session[FAILURES] = failures
@@ -69,7 +73,8 @@ def _next_url(request):
 
 @never_cache
 def two_factor_verify(request):
-    """The second sign-in step: a code from the user's authenticator app."""
+    """The second sign-in step: a code from the user's authenticator app, or one of their
+    recovery codes (each works once; every use is audited)."""
     next_url = _next_url(request)
     if request.user.is_verified():
         return redirect(next_url)
@@ -77,21 +82,34 @@ def two_factor_verify(request):
     if device is None:  # no device (any more: an admin may have removed a lost one)
         update_flags(request, device=False)
         return redirect(next_url)
-    form = CodeForm(request.POST or None, user=request.user, device=device)
+    using_recovery = request.method == "POST" and "recovery_code" in request.POST
+    form = CodeForm(request.POST if request.method == "POST" and not using_recovery else None,
+                    user=request.user, device=device)
+    recovery_form = RecoveryCodeForm(request.POST if using_recovery else None, user=request.user)
     if request.method == "POST":
-        if form.is_valid():
-            django_otp.login(request, form.verified_device)
+        checked = recovery_form if using_recovery else form
+        if checked.is_valid():
+            django_otp.login(request, checked.verified_device)
             request.session.cycle_key()  # the fully signed-in session gets a key of its own
             request.session.pop(FAILURES, None)
+            if using_recovery:
+                left = recovery_codes_left(request.user)
+                audit(actor=request.user, action="auth.recovery_code_used", target=f"user {request.user.pk}",
+                      codes_left=left, ip=client_ip(request))
+                messages.warning(request, f"You signed in with a recovery code; it will not work again. You have "
+                                          f"{left} left. If your phone is lost, ask an administrator to reset your "
+                                          "two-factor sign-in, or make new codes on the two-factor page.")
             return redirect(next_url)
-        if form.checked:
+        if checked.checked:
             signed_out = _record_failure(request, stage="sign_in")
             if signed_out:
                 return signed_out
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+    return render(request, "accounts/two_factor_verify.html", {
+        "form": form, "recovery_form": recovery_form, "using_recovery": using_recovery, "next": next_url,
+    })
 
 
-def _status_page(request, *, disable_form=None):
+def _status_page(request, *, disable_form=None, recovery_form=None):
     flags = two_factor_flags(request.user)
     # Visiting the page also refreshes this session's facts (e.g. a requirement added since sign-in).
     request.session[STATE] = flags
@@ -101,6 +119,9 @@ def _status_page(request, *, disable_form=None):
         "pending": None if device else pending_device(request.user),
         "required": flags["required"],
         "disable_form": disable_form or (CodeForm(user=request.user, device=device, autofocus=False) if device else None),
+        "recovery_form": recovery_form or (CodeForm(user=request.user, device=device, autofocus=False,
+                                                    prefix="renew") if device else None),
+        "codes_left": recovery_codes_left(request.user) if device else 0,
     }
     return render(request, "accounts/two_factor_status.html", context)
 
@@ -140,12 +161,14 @@ def two_factor_confirm(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+                codes = recovery_codes_new(user=request.user)
             django_otp.login(request, device)  # the code just given verifies this session too
             update_flags(request, device=True)
             audit(actor=request.user, action="auth.2fa_enrolled", target=f"user {request.user.pk}",
                   ip=client_ip(request))
             messages.success(request, "Two-factor sign-in is on. From now on, signing in asks for a code from your app.")
-            return redirect("two_factor_status")
+            # Shown in this response only (never stored in clear, not even in the session).
+            return _recovery_codes_page(request, codes)
         if form.checked:
             _record_failure(request, stage="enrol")
     context = {"form": form, "qr_svg": qr_code_svg(device.config_url), "secret": readable_secret(device),
@@ -162,7 +185,7 @@ def two_factor_disable(request):
         return redirect("two_factor_status")
     form = CodeForm(request.POST, user=request.user, device=device, autofocus=False)
     if form.is_valid():
-        TOTPDevice.objects.filter(user=request.user).delete()
+        two_factor_remove(user=request.user)
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
         update_flags(request, device=False)
         audit(actor=request.user, action="auth.2fa_disabled", target=f"user {request.user.pk}",
@@ -174,6 +197,36 @@ def two_factor_disable(request):
         if signed_out:
             return signed_out
     return _status_page(request, disable_form=form)
+
+
+def _recovery_codes_page(request, codes):
+    response = render(request, "accounts/recovery_codes.html", {"codes": codes})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def two_factor_recovery_codes(request):
+    """Ten new recovery codes (the old ones die), shown once; needs a current code from the app,
+    so a borrowed session cannot read a way past two-factor."""
+    device = confirmed_device(request.user)
+    if device is None:
+        messages.info(request, "Recovery codes come with two-factor sign-in, which is off. Set it up first.")
+        return redirect("two_factor_status")
+    form = CodeForm(request.POST, user=request.user, device=device, autofocus=False, prefix="renew")
+    if form.is_valid():
+        codes = recovery_codes_new(user=request.user)
+        # The session may have been verified by a recovery code, whose device was just replaced:
+        # the app's code given now verifies it instead.
+        django_otp.login(request, form.verified_device)
+        audit(actor=request.user, action="auth.recovery_codes_renewed", target=f"user {request.user.pk}",
+              ip=client_ip(request))
+        return _recovery_codes_page(request, codes)
+    if form.checked:
+        signed_out = _record_failure(request, stage="recovery_codes")
+        if signed_out:
+            return signed_out
+    return _status_page(request, recovery_form=form)
 
 
 class ThrottledPasswordChangeView(auth_views.PasswordChangeView):

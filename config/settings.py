@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accounts.apps.SignInThrottlingConfig",  # axes
     "django_otp",
     "accounts.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp
+    "accounts.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static: two-factor recovery codes
     # The job queue (docs/architecture.md, Background jobs): its migrations create its tables in
     # our database. Before our apps, as Procrastinate asks, so its app is ready before theirs.
     "procrastinate.contrib.django",
@@ -50,8 +51,9 @@ INSTALLED_APPS = [
     "notifications",
     "questionbank",
     "scoring",
-    # The role groups get their permissions after the last app's migrate (accounts/roles.py).
     "interviews",
+    # The role groups get their permissions after the last app's migrate (accounts/roles.py).
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +253,14 @@ AXES_CLIENT_IP_CALLABLE = "config.network.client_ip"
 # Two-factor sign-in (django-otp, TOTP devices; docs/two-factor.md): the name authenticator apps show.
 OTP_TOTP_ISSUER = "Panelist"
 
+# People (accounts/people.py, docs/security.md "People"): an invitation link works this many days
+# and once; a password reset link (Django's tokens) this many seconds and once; reset requests are
+# refused beyond these counts an hour, per typed address and per client address.
+PANELIST_INVITATION_DAYS = env_int("PANELIST_INVITATION_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 3600)
+PASSWORD_RESET_MAX_PER_ADDRESS = env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 3)
+PASSWORD_RESET_MAX_PER_IP = env_int("PASSWORD_RESET_MAX_PER_IP", 10)
+
 # Sessions: an absolute lifetime (the cookie and the server both end it) and an idle timeout
 # (accounts/middleware.py). Django gives a new session key at every sign-in.
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
@@ -334,7 +344,6 @@ LOGGING = {
 # tokens only (no session, so no CSRF), JSON in and out, errors as RFC 9457 problem details,
 # cursor pagination, a rate limit per token. The schema and its docs page: drf-spectacular,
 # Swagger UI from drf-spectacular-sidecar (our own static files, no CDN).
-INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.policies.TokenScope", "api.policies.RolePermission"],

@@ -16,6 +16,7 @@ import json
 import uuid
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from interviews.models import PlanItem
 from accounts.models import profile_of
+from accounts.people import invitation_token
 from mail.models import Message
 from notifications.models import Notification
 from accounts.roles import Role
@@ -123,6 +125,23 @@ MATRIX = {
     "api:tokens":                   ("GET",  [L, 200, 200, 200, 200, 200, 200]),  # each their own
     "api:token_create":             ("POST", [L, 400, 400, 400, 400, 400, 400]),  # no name sent
     "api:token_revoke":             ("POST", [L, 404, 404, 404, 404, 404, 404]),  # a token none of them has
+    # People (accounts/people_views.py): admins only (or the manage_people permission). The
+    # person is int_before; an admin's POST acts and goes back to the person's page.
+    "two_factor_recovery_codes":    ("POST", [L, 302, 302, 302, 302, 302, 302]),  # back: two-factor is off
+    "password_reset":               ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    "password_reset_done":          ("GET",  [200, 200, 200, 200, 200, 200, 200]),
+    "password_reset_confirm":       ("GET",  [200, 200, 200, 200, 200, 200, 200]),  # "this link does not work"
+    "invitation_accept":            ("GET",  [200, 200, 200, 200, 200, 200, 200]),  # the signed link is the key
+    "people_list":                  ("GET",  [L, 403, 403, 403, 403, 403, 200]),
+    "people_invite":                ("GET",  [L, 403, 403, 403, 403, 403, 200]),
+    "people_two_factor":            ("GET",  [L, 403, 403, 403, 403, 403, 200]),
+    "person_detail":                ("GET",  [L, 403, 403, 403, 403, 403, 200]),
+    "person_roles":                 ("POST", [L, 403, 403, 403, 403, 403, 302]),
+    "person_deactivate":            ("POST", [L, 403, 403, 403, 403, 403, 302]),
+    "person_reactivate":            ("POST", [L, 403, 403, 403, 403, 403, 302]),  # back: "already active"
+    "person_two_factor_required":   ("POST", [L, 403, 403, 403, 403, 403, 302]),  # back: "choose whether"
+    "person_two_factor_reset":      ("POST", [L, 403, 403, 403, 403, 403, 302]),
+    "person_invite_again":          ("POST", [L, 403, 403, 403, 403, 403, 302]),  # back: "already set a password"
 }
 
 # The same routes on another position's objects (a different hiring manager and recruiter,
@@ -227,6 +246,13 @@ def url_for(name, objects):
         "interviews:calendar_feed": {"token": profile_of(i.interviewers.order_by("pk").first()).calendar_token},
         "api:token_revoke": {"pk": 0},  # each person revokes their own tokens only (tests/api/test_tokens.py)
     }.get(name)
+    if name.startswith("person_"):
+        kwargs = {"pk": i.interviewers.order_by("pk").first().pk}
+    if name == "password_reset_confirm":
+        kwargs = {"uidb64": "MQ", "token": "not-a-token"}
+    if name == "invitation_accept":
+        invited, _ = get_user_model().objects.get_or_create(username="m-invited", defaults={"password": "!unusable"})
+        kwargs = {"token": invitation_token(invited)}
     if kwargs is None and name.startswith("mail:message"):
         kwargs = {"pk": objects["message"].pk}
     if name == "notifications:open":

@@ -40,6 +40,7 @@ from api.models import ApiToken
 from api.services import token_create
 from interviews.models import PlanItem, PlanSection
 from accounts.models import profile_of
+from accounts.people import invitation_token
 from accounts.roles import Role
 from mail.models import Message
 from notifications.models import Notification
@@ -166,6 +167,28 @@ EXERCISES = {
     "sso_callback": Exercise("anon", get=lambda w: {"code": "abc", "state": "xyz"}),
     "sso_failed": Exercise("anon", get=NONE),
     "sso_signed_out": Exercise("anon", get=NONE),
+    "two_factor_recovery_codes": Exercise("tfa_on", post=lambda w: {"renew-code": "123 456"}),
+    "password_reset": Exercise("anon", get=NONE, post=lambda w: {"email": "x-int@example.com"}),
+    "password_reset_done": Exercise("anon", get=NONE),
+    "password_reset_confirm": Exercise("anon", kwargs=lambda w: {"uidb64": "MQ", "token": "abc-def"}, get=NONE,
+                                       post=lambda w: {"new_password1": "another-long-password-7",
+                                                       "new_password2": "another-long-password-7"}),
+    "invitation_accept": Exercise("anon", kwargs=lambda w: {"token": invitation_token(w.users["int"])}, get=NONE,
+                                  post=lambda w: {"new_password1": "another-long-password-7",
+                                                  "new_password2": "another-long-password-7"}),
+    "people_list": Exercise("admin", get=lambda w: {"q": "x-", "page": "2"}),
+    "people_invite": Exercise("admin", get=NONE, post=lambda w: {
+        "name": "Grace Hopper", "email": "grace@example.com", "roles": ["interviewer", "admin"]}),
+    "people_two_factor": Exercise("admin", get=NONE, post=lambda w: {"roles": ["interviewer", "recruiter"]}),
+    "person_detail": Exercise("admin", kwargs=lambda w: {"pk": w.users["int"].pk}, get=NONE),
+    "person_roles": Exercise("admin", kwargs=lambda w: {"pk": w.users["int"].pk},
+                             post=lambda w: {"roles": ["interviewer", "recruiter"]}),
+    "person_deactivate": Exercise("admin", kwargs=lambda w: {"pk": w.users["int"].pk}, post=NONE),
+    "person_reactivate": Exercise("admin", kwargs=lambda w: {"pk": w.users["int"].pk}, post=NONE),
+    "person_two_factor_required": Exercise("admin", kwargs=lambda w: {"pk": w.users["int"].pk},
+                                           post=lambda w: {"required": "1"}),
+    "person_two_factor_reset": Exercise("admin", kwargs=lambda w: {"pk": w.users["tfa"].pk}, post=NONE),
+    "person_invite_again": Exercise("admin", kwargs=lambda w: {"pk": w.users["int"].pk}, post=NONE),
     "questionbank:list": Exercise("hm", get=lambda w: {
         "q": "bias", "area": "fundamentals", "kind": "concept", "level": "mid", "role": "mle", "status": "published",
         "page": "2"}),

@@ -14,6 +14,7 @@ Each page is checked in full in the light mode, then the system setting is switc
 (theme.js follows it without a reload) and the rules that depend on colours are run again.
 """
 
+import base64
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
@@ -53,6 +55,7 @@ EXPECTED = {
         "interviews:interview_detail", "scoring:debrief", "scoring:compare",
     },
     "admin": EVERYONE | {
+        "people_list", "people_invite", "people_two_factor", "person_detail",
         "questionbank:create", "questionbank:edit", "interviews:position_list", "interviews:plan_builder",
         "interviews:interview_schedule", "interviews:interview_detail", "scoring:compare", "scoring:calibration",
     },
@@ -76,7 +79,7 @@ def page_paths(demo):
     item = demo.plan.items.order_by("pk").first()
     objects = {
         "positions": demo.position.pk, "candidates": demo.candidate.pk, "plans": demo.plan.pk,
-        "interviews": demo.interview.pk,
+        "interviews": demo.interview.pk, "people": demo.position.hiring_manager_id,
     }
     paths = {}
     for name, route in named_routes():
@@ -86,6 +89,7 @@ def page_paths(demo):
             "slug": demo.question.slug,
             "number": 1,
             "token": "no-such-calendar",  # the feed is a calendar file, not a page
+            "uidb64": "MQ",  # a password reset link that does not work: its page says so
         }
         if "/live/" in route or route.endswith("/autosave/"):
             values["pk"] = demo.upcoming.pk
@@ -215,6 +219,20 @@ def test_the_pages_reached_by_posting_a_form_have_no_serious_accessibility_viola
     page.wait_for_load_state()
     assert "/account/two-factor/confirm/" in page.url
     problems += check_page(page, "hiring manager /account/two-factor/confirm/")
+    # Confirming it: the recovery codes, shown once.
+    secret = page.locator("#two-factor-secret").inner_text().replace(" ", "")
+    page.get_by_label("6-digit code").fill(f"{totp(base64.b32decode(secret + '=' * (-len(secret) % 8))):06d}")
+    page.get_by_role("button", name="Confirm and turn on").click()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    problems += check_page(page, "hiring manager (recovery codes)")
+    # The People pages' refusals: an invitation without a name, a link that does not work.
+    page = new_page(browser, live_server, demo.users["admin"])
+    page.goto(live_server.url + "/people/invite/")
+    page.get_by_role("button", name="Send the invitation").click()
+    page.wait_for_load_state()
+    problems += check_page(page, "admin /people/invite/ (refused)")
+    page.goto(live_server.url + "/welcome/not-a-token/")
+    problems += check_page(page, "admin /welcome/ (a link that does not work)")
     # Someone with a confirmed device signs in: the page asking for the code.
     tina = make_user("tina", Role.INTERVIEWER, first_name="Tina")
     TOTPDevice.objects.create(user=tina, name="Phone", confirmed=True)
@@ -225,6 +243,10 @@ def test_the_pages_reached_by_posting_a_form_have_no_serious_accessibility_viola
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/login/verify/"))
     problems += check_page(page, "tina /login/verify/")
+    page.get_by_text("Use a recovery code").click()
+    page.get_by_role("button", name="Sign in with a recovery code").click()
+    page.wait_for_load_state()
+    problems += check_page(page, "tina /login/verify/ (a recovery code missing)")
     assert not problems, "\n".join(problems)
 
 

@@ -27,6 +27,7 @@ from config.network import client_ip
 from mail.services import message_queue
 
 from .models import AuditEvent, audit, zone_of
+from .oidc import local_password_allowed
 
 REQUESTED = "auth.password_reset_requested"
 WINDOW = timedelta(hours=1)
@@ -64,9 +65,12 @@ def password_reset_request(*, email, ip):
 def password_reset_mail(*, email, requested_at):
     """Queue a reset mail for every active account with ``email`` and a usable password (what
     Django's PasswordResetForm.get_users finds; invited people without a password yet use their
-    invitation). Returns the messages."""
+    invitation) that may sign in with a password (not when single sign-on has replaced them).
+    Returns the messages."""
     sent = []
     for user in PasswordResetForm().get_users(email):
+        if not local_password_allowed(user.get_username()):
+            continue
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         url = settings.PANELIST_BASE_URL + reverse(
             "password_reset_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)})
@@ -99,6 +103,11 @@ class PasswordResetRequestView(auth_views.PasswordResetView):
     form_class = ResetRequestForm
     template_name = "registration/password_reset_form.html"
     success_url = reverse_lazy("password_reset_done")
+
+    def get_context_data(self, **kwargs):
+        # With local passwords off, the page says so (break-glass admins can still reset theirs).
+        return {**super().get_context_data(**kwargs), "passwords_off": not settings.PANELIST_LOCAL_PASSWORDS,
+                "provider": settings.PANELIST_OIDC_PROVIDER_NAME}
 
     def form_valid(self, form):
         email, ip = form.cleaned_data["email"], client_ip(self.request)
@@ -136,6 +145,12 @@ class PasswordResetSetView(auth_views.PasswordResetConfirmView):
     form_class = ResetSetPasswordForm
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("login")
+
+    def get_user(self, uidb64):
+        # Someone whose password single sign-on has replaced has no link that works (none is
+        # mailed to them; one from before the switch dies here).
+        user = super().get_user(uidb64)
+        return user if user is not None and local_password_allowed(user.get_username()) else None
 
     def form_valid(self, form):
         response = super().form_valid(form)

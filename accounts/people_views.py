@@ -4,6 +4,7 @@ link's page, where the invited person chooses a password. For admins, or whoever
 gives the "Can manage people" permission (accounts.manage_people); the rules are in
 accounts/people.py."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
@@ -20,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import InviteForm, RolesForm, RoleTwoFactorForm
 from .models import AuditEvent, RoleTwoFactor
+from .oidc import local_password_allowed
 from .people import (
     ADMIN,
     PeopleError,
@@ -241,6 +243,10 @@ def invitation_accept_view(request, token):
         user = invitation_user(token)
     except PeopleError as refusal:
         return render(request, "accounts/people/invitation_invalid.html", {"reason": str(refusal)}, status=400)
+    if not local_password_allowed(user.get_username()):  # single sign-on replaces passwords here
+        return render(request, "accounts/people/invitation_accept.html",
+                      {"invited": user, "passwords_off": True, "provider": settings.PANELIST_OIDC_PROVIDER_NAME,
+                       "show_button": True}, status=403 if request.method == "POST" else 200)
     form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         invitation_accept(user=user, password=form.cleaned_data["new_password1"])

@@ -8,7 +8,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.contrib.auth import authenticate
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import AuditEvent
 from accounts.oidc import SESSION_KEY
@@ -200,3 +204,38 @@ def test_with_single_sign_on_on_a_signed_in_person_is_sent_home_from_its_pages(c
         assert response.status_code == 302 and response["Location"] == reverse("home"), name
     assert client.post(reverse("sso_start")).status_code == 405
     assert client.post(reverse("sso_callback")).status_code == 405
+
+
+def test_with_passwords_off_a_reset_mails_only_a_break_glass_account(passwords_off):
+    from accounts.password_reset import password_reset_mail
+
+    make_user("rita", Role.RECRUITER, email="rita@example.com")
+    make_user("root", is_staff=True, is_superuser=True, email="root@example.com")
+    now = timezone.now()
+    assert password_reset_mail(email="rita@example.com", requested_at=now) == []
+    assert [m.to for m in password_reset_mail(email="root@example.com", requested_at=now)] == ["root@example.com"]
+
+
+def test_with_passwords_off_a_reset_link_from_before_does_not_work(client, passwords_off):
+    rita = make_user("rita", Role.RECRUITER, email="rita@example.com")
+    uid = urlsafe_base64_encode(force_bytes(rita.pk))
+    link = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(rita)})
+    page = client.get(link, follow=True)
+    assert "set-password" not in page.request["PATH_INFO"]  # Django's valid-link redirect is not taken
+    assert 'name="new_password1"' not in page.content.decode()
+    assert "Panelist accounts sign in with Acme ID" in client.get(reverse("password_reset")).content.decode()
+
+
+def test_with_passwords_off_an_invitation_points_to_the_provider_and_sets_no_password(client, passwords_off):
+    from accounts.people import invitation_token, people_invite
+
+    admin = make_user("root", is_staff=True, is_superuser=True)
+    grace = people_invite(by=admin, name="Grace Hopper", email="grace@example.com", roles=[Role.INTERVIEWER])
+    link = reverse("invitation_accept", args=[invitation_token(grace)])
+    page = client.get(link)
+    assert page.status_code == 200 and "You sign in with Acme ID" in page.content.decode()
+    response = client.post(link, "new_password1=a-long-password-77&new_password2=a-long-password-77",
+                           content_type="application/x-www-form-urlencoded")  # as a browser sends it
+    assert response.status_code == 403
+    grace.refresh_from_db()
+    assert not grace.has_usable_password() and USER_SESSION_KEY not in client.session

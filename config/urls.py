@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("outbox/", include("mail.urls")),
     path("notifications/", include("notifications.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
 

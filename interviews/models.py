@@ -496,10 +496,12 @@ class Interview(models.Model):
         # The locked row's sequence, not this instance's (possibly stale) one: no lost bump.
         self.status, self.cancel_reason, self.sequence = InterviewStatus.CANCELLED, reason[:200], sequence + 1
         self.save(update_fields=["status", "cancel_reason", "sequence"])
+        from .events import CANCELLED, interview_publish
         from .invitations import cancellations_send, channel_tell  # they read this module's models
 
         cancellations_send(interview=self)  # the panel's cancellations, queued with this change
         channel_tell(interview=self, what="cancelled")
+        interview_publish(interview=self, type=CANCELLED)
         return True
 
     @property

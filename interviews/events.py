@@ -2,7 +2,6 @@
 (webhooks.services.event_publish; payloads in docs/webhooks.md). Ids and a few fields only:
 never a candidate's name, e-mail or anything written about them."""
 
-from webhooks.models import EventType
 from webhooks.services import event_publish
 
 
@@ -19,8 +18,8 @@ def person_ref(user):
 
 
 def interview_publish(*, interview, type):
-    """Publish ``type`` (interview.scheduled, .rescheduled or .cancelled) about ``interview`` as
-    it is now, in the caller's transaction."""
+    """Publish ``type`` (webhooks.models.EventType: interview.scheduled, .rescheduled or
+    .cancelled) about ``interview`` as it is now, in the caller's transaction."""
 
     def payload():
         return {
@@ -34,7 +33,3 @@ def interview_publish(*, interview, type):
         }
 
     return event_publish(type=type, payload=payload)
-
-
-SCHEDULED, RESCHEDULED, CANCELLED = (EventType.INTERVIEW_SCHEDULED, EventType.INTERVIEW_RESCHEDULED,
-                                     EventType.INTERVIEW_CANCELLED)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from notifications.models import WebhookFormat
 from questionbank.models import QUESTION_MINUTES, Level, QuestionRevision
 from questionbank.models import Status as QuestionStatus
+from webhooks.models import EventType
 
 # Limits, each (lowest, highest) inclusive, stated once: the database constraints below, the
 # forms (interviews/forms.py, plan_forms.py), the builder's inputs and load_starter_plans use them.
@@ -496,12 +497,12 @@ class Interview(models.Model):
         # The locked row's sequence, not this instance's (possibly stale) one: no lost bump.
         self.status, self.cancel_reason, self.sequence = InterviewStatus.CANCELLED, reason[:200], sequence + 1
         self.save(update_fields=["status", "cancel_reason", "sequence"])
-        from .events import CANCELLED, interview_publish
+        from .events import interview_publish
         from .invitations import cancellations_send, channel_tell  # they read this module's models
 
         cancellations_send(interview=self)  # the panel's cancellations, queued with this change
         channel_tell(interview=self, what="cancelled")
-        interview_publish(interview=self, type=CANCELLED)
+        interview_publish(interview=self, type=EventType.INTERVIEW_CANCELLED)
         return True
 
     @property

@@ -3,7 +3,8 @@ incoming webhook, an ATS's webhook endpoint, for the tests), answering ``status`
 
 ``bodies``: the JSON of each post answered 2xx. ``requests``: every post as it arrived (its
 headers and raw body), before the answer, whatever the answer. ``delay``: seconds to wait
-before answering (a slow receiver). A 3xx answer sends ``Location: location``."""
+before answering (a slow receiver). A 3xx answer sends ``Location: location``; ``answer``: the
+response body."""
 
 import json
 import threading
@@ -18,6 +19,7 @@ class Receiver:
         self.status = 200
         self.delay = 0
         self.location = "http://127.0.0.1:9/elsewhere"
+        self.answer = None  # the response body; by default "ok" or "no"
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -35,7 +37,7 @@ class Receiver:
                 if 300 <= status < 400:
                     self.send_header("Location", receiver.location)
                 self.end_headers()
-                self.wfile.write(b"ok" if status < 300 else b"no")
+                self.wfile.write(receiver.answer if receiver.answer is not None else b"ok" if status < 300 else b"no")
 
             def log_message(self, *args):
                 pass

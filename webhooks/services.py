@@ -67,9 +67,9 @@ def event_publish(*, type, payload):
 
 
 def event_body(event):
-    """The bytes posted for ``event``: the same for every subscription and attempt."""
-    document = {"id": event.webhook_id, "type": event.type, "timestamp": event.timestamp.isoformat(),
-                "data": event.payload}
+    """The bytes posted for ``event``: the same for every subscription and attempt. Times are
+    ISO 8601 in UTC to the millisecond (``2026-12-05T10:41:07.512Z``), as in the payloads."""
+    document = {"id": event.webhook_id, "type": event.type, "timestamp": event.timestamp, "data": event.payload}
     return json.dumps(document, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
 
 
@@ -131,7 +131,9 @@ def delivery_attempt(*, delivery_id, now=None):
             code, excerpt, error = _send(delivery, now)
             delivery.attempts += 1
         delivery.last_attempt_at, delivery.last_status_code = now, code
-        delivery.response_excerpt, delivery.last_error = excerpt[:500], error[:500]
+        # A receiver may answer anything; PostgreSQL's text holds no NUL.
+        delivery.response_excerpt = excerpt.replace("\x00", "")[:500]
+        delivery.last_error = error.replace("\x00", "")[:500]
         if code is not None and 200 <= code < 300:
             delivery.status, delivery.delivered_at, delivery.next_attempt = DeliveryStatus.DELIVERED, now, None
         elif now >= delivery.give_up_at:

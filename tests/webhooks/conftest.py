@@ -9,6 +9,7 @@ import json
 import time
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 
 from webhooks.models import Delivery, DeliveryStatus, EventType, Subscription
 from webhooks.services import DeliveryNotMade, delivery_attempt
@@ -39,6 +40,11 @@ def verify(request, secret, *, now=None, tolerance=300):
         version == "v1" and hmac.compare_digest(sig.encode(), expected)
         for version, _, sig in (entry.partition(",") for entry in headers["webhook-signature"].split(" "))
     )
+
+
+def iso(moment):
+    """A time as the events write it: ISO 8601, UTC, to the millisecond, with a Z."""
+    return json.loads(json.dumps(moment, cls=DjangoJSONEncoder))
 
 
 def body_of(request):

@@ -21,7 +21,7 @@ from webhooks.services import (
 )
 from webhooks.tasks import DeliveryRetry, delivery_send_job
 
-from .conftest import attempt_all, body_of, subscribe, verify
+from .conftest import attempt_all, body_of, iso, subscribe, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_it_posts_the_event_signed_so_that_the_receivers_check_passes(webhook_re
     assert request["headers"]["webhook-id"] == event.webhook_id == f"evt_{event.id.hex}"
     assert request["headers"]["content-type"] == "application/json"
     assert body_of(request) == {"id": event.webhook_id, "type": "scorecard.submitted",
-                                "timestamp": event.timestamp.isoformat(), "data": {"scorecard": {"id": 7, "recommendation": "yes"}}}
+                                "timestamp": iso(event.timestamp), "data": {"scorecard": {"id": 7, "recommendation": "yes"}}}
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_status_code, delivery.response_excerpt) == (
         DeliveryStatus.DELIVERED, 1, 200, "ok")
@@ -228,3 +228,12 @@ def test_the_body_is_the_same_bytes_on_every_attempt(webhook_receiver):
     attempt_all(now=timezone.now() + timedelta(minutes=1))
     first, second = webhook_receiver.requests
     assert first["body"] == second["body"] and json.loads(first["body"])["data"]["scorecard"]["a"] == [1, 2]
+
+
+def test_whatever_the_receiver_answers_only_its_start_is_kept_and_stored_safely(webhook_receiver):
+    subscribe(webhook_receiver.url)
+    webhook_receiver.status, webhook_receiver.answer = 500, b"\x00\xff<script>" + b"x" * 5000
+    publish()
+    attempt_all()
+    delivery = Delivery.objects.get()
+    assert delivery.response_excerpt.startswith("\ufffd<script>") and len(delivery.response_excerpt) == 499  # 500 bytes read, the NUL dropped

@@ -17,7 +17,7 @@ from scoring.services import decision_record, scorecard_amend, scorecard_open
 from tests.factories import make_candidate, make_interview
 from webhooks.models import Event
 
-from .conftest import subscribe
+from .conftest import iso, subscribe
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +49,8 @@ def test_the_life_of_an_interview_publishes_each_event_once(subscribed, position
     (scheduled,) = payloads("interview.scheduled")
     assert scheduled == {
         "interview": {
-            "id": interview.pk, "status": "scheduled", "starts_at": interview.starts_at.isoformat().replace("+00:00", "Z"),
-            "ends_at": interview.ends_at.isoformat().replace("+00:00", "Z"), "duration_minutes": 45,
+            "id": interview.pk, "status": "scheduled", "starts_at": iso(interview.starts_at),
+            "ends_at": iso(interview.ends_at), "duration_minutes": 45,
             "plan_name": interview.plan_name, "sequence": 0,
             "interviewers": [{"id": interviewer.pk, "email": "ivan@example.com"}],
         },
@@ -67,7 +67,7 @@ def test_the_life_of_an_interview_publishes_each_event_once(subscribed, position
     (submitted,) = payloads("scorecard.submitted")
     assert submitted["scorecard"] == {"id": card.pk, "interview_id": interview.pk, "recommendation": "yes",
                                       "interviewer": {"id": interviewer.pk, "email": "ivan@example.com"},
-                                      "submitted_at": card.submitted_at.isoformat().replace("+00:00", "Z")}
+                                      "submitted_at": iso(card.submitted_at)}
     scorecard_amend(scorecard=card, by=interviewer, reason="Meant strong yes", changes={"recommendation": "strong_yes"})
     scorecard_amend(scorecard=card, by=interviewer, reason="Nothing really", changes={"recommendation": "strong_yes"})
     (amended,) = payloads("scorecard.amended")  # the second changed nothing

@@ -8,6 +8,8 @@ from .targets import TargetRefused, resolve_target
 
 
 class SubscriptionForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https", label="URL",
+                         help_text="Where the events are posted (https://).")
     events = forms.MultipleChoiceField(choices=EventType.choices, widget=forms.CheckboxSelectMultiple,
                                        error_messages={"required": "Choose at least one event."},
                                        help_text="The events this system receives.")

@@ -103,3 +103,12 @@ def test_it_connects_to_the_address_it_checked_whatever_the_name_resolves_to_nex
     (request,) = webhook_receiver.requests
     assert request["headers"]["host"] == f"ats.example.test:{port}"
     assert Delivery.objects.get().status == "delivered"
+
+
+def test_start_up_names_a_malformed_allowed_network():
+    from tests.test_settings import run_check
+
+    result = run_check(PANELIST_WEBHOOKS_ALLOW_PRIVATE="10.20.0.0/16,the office")
+    assert result.returncode != 0
+    assert "PANELIST_WEBHOOKS_ALLOW_PRIVATE: 'the office' is not a network" in result.stderr
+    assert run_check(PANELIST_WEBHOOKS_ALLOW_PRIVATE="10.20.0.0/16, fd00::/8").returncode == 0

@@ -322,6 +322,7 @@ ADMIN_NAMES = {
     "interviews.position": "positions", "interviews.candidate": "candidates", "interviews.interviewplan": "interview plans",
     "interviews.interview": "interviews", "jobs.job": "jobs", "mail.message": "messages",
     "notifications.notification": "notifications", "notifications.webhookdelivery": "webhook deliveries",
+    "webhooks.subscription": "subscriptions", "webhooks.event": "events", "webhooks.delivery": "deliveries",
 }
 
 

@@ -90,7 +90,7 @@ class Subscription(models.Model):
     @property
     def secret_hint(self):
         """The end of the secret, to tell two apart without showing it."""
-        return f"{SECRET_PREFIX}…{self.secret[-4:]}"
+        return f"{SECRET_PREFIX}…{self.secret.rstrip('=')[-4:]}"
 
 
 class Event(models.Model):

@@ -86,6 +86,7 @@ def page_paths(demo):
             "slug": demo.question.slug,
             "number": 1,
             "token": "no-such-calendar",  # the feed is a calendar file, not a page
+            "delivery_pk": 1,  # redeliver is POST-only (tests/browser/test_webhooks.py checks the log)
         }
         if "/live/" in route or route.endswith("/autosave/"):
             values["pk"] = demo.upcoming.pk

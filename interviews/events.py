@@ -14,7 +14,7 @@ def candidate_ref(candidate):
 
 def person_ref(user):
     """An interviewer or a decider, as an ATS matches its users: id and work e-mail."""
-    return {"id": user.pk, "email": user.email} if user is not None else None
+    return {"id": user.pk, "email": user.email}
 
 
 def interview_publish(*, interview, type):

@@ -17,6 +17,8 @@ from questionbank.models import QUESTION_MINUTES, Level, QuestionRevision
 from questionbank.models import Status as QuestionStatus
 from webhooks.models import EventType
 
+from .events import interview_publish
+
 # Limits, each (lowest, highest) inclusive, stated once: the database constraints below, the
 # forms (interviews/forms.py, plan_forms.py), the builder's inputs and load_starter_plans use them.
 SLOT_MINUTES = (5, 480)  # a plan's slot and an interview's length
@@ -497,7 +499,6 @@ class Interview(models.Model):
         # The locked row's sequence, not this instance's (possibly stale) one: no lost bump.
         self.status, self.cancel_reason, self.sequence = InterviewStatus.CANCELLED, reason[:200], sequence + 1
         self.save(update_fields=["status", "cancel_reason", "sequence"])
-        from .events import interview_publish
         from .invitations import cancellations_send, channel_tell  # they read this module's models
 
         cancellations_send(interview=self)  # the panel's cancellations, queued with this change

@@ -32,7 +32,7 @@ def subscription_list(request):
 
 def subscription_create(request):
     _admin_only(request)
-    form = SubscriptionForm(request.POST or None)
+    form = SubscriptionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             subscription = subscription_save(subscription=form.instance, by=request.user)
@@ -47,7 +47,7 @@ def subscription_edit(request, pk):
     _admin_only(request)
     subscription = get_object_or_404(Subscription, pk=pk)
     name = subscription.name
-    form = SubscriptionForm(request.POST or None, instance=subscription)
+    form = SubscriptionForm(request.POST if request.method == "POST" else None, instance=subscription)
     if request.method == "POST":
         if form.is_valid():
             subscription_save(subscription=form.instance, by=request.user)

@@ -150,3 +150,9 @@ def test_the_list_takes_the_same_queries_however_many_subscriptions(admin_client
     # The session, the user, the subscriptions; the navigation bar's roles and unread notifications.
     with django_assert_num_queries(5):
         assert admin_client.get("/webhooks/").status_code == 200
+
+
+def test_an_empty_post_names_what_is_missing(admin_client):
+    response = admin_client.post("/webhooks/new/", {})
+    body = response.content.decode()
+    assert response.status_code == 400 and "This field is required." in body and "Choose at least one event." in body

@@ -1,6 +1,7 @@
 """Panelist settings. Every value that differs between machines comes from the environment
 (see docs/operations.md); the defaults are safe for a developer's machine."""
 
+import ipaddress
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "mail",
     "accounts",
     "notifications",
+    "webhooks",  # signed webhooks for an ATS (docs/webhooks.md)
     "questionbank",
     "scoring",
     "interviews",
@@ -161,6 +163,16 @@ if PANELIST_WEBHOOK_URL and not PANELIST_WEBHOOK_URL.startswith(("https://", "ht
     raise ImproperlyConfigured(f"PANELIST_WEBHOOK_URL={PANELIST_WEBHOOK_URL!r} must start with https://.")
 if PANELIST_WEBHOOK_FORMAT not in ("slack", "teams"):
     raise ImproperlyConfigured(f"PANELIST_WEBHOOK_FORMAT={PANELIST_WEBHOOK_FORMAT!r}: use slack or teams.")
+# Signed webhooks (docs/webhooks.md): networks whose private, loopback or link-local addresses
+# may receive them anyway (comma-separated CIDRs, e.g. "10.20.0.0/16" for an ATS inside the
+# company network); empty, the default, refuses every such address.
+PANELIST_WEBHOOKS_ALLOW_PRIVATE = env_list("PANELIST_WEBHOOKS_ALLOW_PRIVATE", [])
+for _network in PANELIST_WEBHOOKS_ALLOW_PRIVATE:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"PANELIST_WEBHOOKS_ALLOW_PRIVATE: {_network!r} is not a network "
+                                   "(write one like 10.20.0.0/16 or fd00::/8).") from None
 check_mail_settings(host=EMAIL_HOST, port=EMAIL_PORT, use_tls=EMAIL_USE_TLS, use_ssl=EMAIL_USE_SSL,
                     user=EMAIL_HOST_USER, password=EMAIL_HOST_PASSWORD, from_email=DEFAULT_FROM_EMAIL,
                     production=PRODUCTION)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("outbox/", include("mail.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("api.urls")),  # /api/v1/… and /account/tokens/
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
 

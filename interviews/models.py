@@ -15,6 +15,9 @@ from django.utils import timezone
 from notifications.models import WebhookFormat
 from questionbank.models import QUESTION_MINUTES, Level, QuestionRevision
 from questionbank.models import Status as QuestionStatus
+from webhooks.models import EventType
+
+from .events import interview_publish
 
 # Limits, each (lowest, highest) inclusive, stated once: the database constraints below, the
 # forms (interviews/forms.py, plan_forms.py), the builder's inputs and load_starter_plans use them.
@@ -512,6 +515,7 @@ class Interview(models.Model):
 
         cancellations_send(interview=self)  # the panel's cancellations, queued with this change
         channel_tell(interview=self, what="cancelled")
+        interview_publish(interview=self, type=EventType.INTERVIEW_CANCELLED)
         return True
 
     @property

@@ -12,7 +12,9 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from questionbank.models import Question, QuestionRevision, Status
+from webhooks.models import EventType
 
+from .events import interview_publish
 from .invitations import cancellations_send, channel_tell, invitations_send
 from .models import Interview, InterviewPlan, InterviewQuestion, InterviewStatus, PlanItem, PlanSection
 
@@ -291,6 +293,7 @@ def interview_schedule(*, candidate, plan, starts_at, duration_minutes, intervie
     )
     invitations_send(interview=interview)
     channel_tell(interview=interview, what="scheduled")
+    interview_publish(interview=interview, type=EventType.INTERVIEW_SCHEDULED)
     return interview
 
 
@@ -324,4 +327,5 @@ def interview_reschedule(*, interview, starts_at, duration_minutes, interviewers
         invitations_send(interview=interview)
         cancellations_send(interview=interview, to=get_user_model().objects.filter(pk__in=before - panel))
         channel_tell(interview=interview, what="moved")
+        interview_publish(interview=interview, type=EventType.INTERVIEW_RESCHEDULED)
     return interview

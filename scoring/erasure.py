@@ -16,6 +16,7 @@ from interviews.models import Candidate, Interview, InterviewQuestion
 from mail.models import Message
 from notifications.models import Notification, WebhookDelivery
 
+from .events import candidate_erased_publish
 from .models import Amendment, Decision, QuestionScore, Scorecard
 
 ERASED = "[erased]"
@@ -175,6 +176,7 @@ def candidate_erase(*, candidate, by):
     One transaction: a failure changes nothing. The CV file goes only once it has committed,
     so a rolled-back erasure never leaves a row pointing to a deleted file."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    external_id = getattr(candidate, "external_id", "")  # the ATS's id, told in candidate.erased
     rows = _Rows(candidate)  # before the name changes: the logs are searched for it
     cv_file = candidate.cv_file.name
     candidate.name = _erased_name(candidate)
@@ -225,6 +227,7 @@ def candidate_erase(*, candidate, by):
         about | _any([Q(body_text__icontains=i) for i in rows.identifiers] + [Q(key__in=[])])).delete()
 
     audit(actor=by, action="candidate.erase", target=f"candidate {candidate.pk}")
+    candidate_erased_publish(candidate_id=candidate.pk, external_id=external_id, position_id=candidate.position_id)
     # No page caches its data (docs/performance.md); this process's cache is cleared anyway,
     # once the erasure commits, so that nothing cached later can keep the erased texts.
     if cv_file:

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from interviews.models import InterviewQuestion
 
+from .events import scorecard_submitted_publish
+
 
 class Recommendation(models.TextChoices):
     """The 4-point overall recommendation: no neutral option, so every interviewer leans."""
@@ -211,6 +213,7 @@ class Scorecard(models.Model):
         card.save(update_fields=["status", "recommendation", "summary", "submitted_at", "updated_at"])
         for field in ("status", "recommendation", "summary", "submitted_at", "updated_at"):
             setattr(self, field, getattr(card, field))
+        scorecard_submitted_publish(scorecard=card)  # in this transaction: told only if it commits
 
 
 class QuestionScore(models.Model):

@@ -18,6 +18,7 @@ from notifications.services import notify
 from notifications.webhooks import channel_post
 from questionbank.models import QuestionRevision, RubricCriterion
 
+from .events import decision_recorded_publish, scorecard_amended_publish
 from .models import (  # noqa: F401 (the exceptions are also imported from here)
     Amendment, AutosaveReceipt, Decision, DecisionChoice, InterviewCancelled, QuestionScore, ScoreError, Scorecard,
     ScorecardIncomplete, ScorecardStatus, Submitted,
@@ -294,6 +295,8 @@ def scorecard_amend(*, scorecard, by, reason, changes):
         # the values live only on the Amendment (which erasure can scrub).
         shown = {"old": old, "new": new} if not isinstance(new, str) or field == "recommendation" else {}
         audit(actor=by, action="scorecard.amend", target=f"scorecard {card.pk}", field=field, **shown)
+    if made:
+        scorecard_amended_publish(scorecard=card, amendments=made, by=by)
     return made
 
 
@@ -338,6 +341,7 @@ def decision_record(*, candidate, decision, rationale, by):
     audit(actor=by, action="decision.record", target=f"candidate {candidate.pk}", decision=decision,
           stage_from=old_stage, stage_to=new_stage)
     _decision_tell_panel(made, candidate)
+    decision_recorded_publish(decision=made, candidate=candidate)
     return made
 
 

@@ -26,6 +26,7 @@ from scoring.models import Amendment, Decision
 from scoring.services import scorecard_amend
 from tests.conftest import PASSWORD, revision_content
 from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
+from webhooks.models import Delivery, Event, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,9 @@ REFUSED = {
     "notifications.webhookdelivery": {"add"},
     # Made by their owner (tokens page or command); revoked, never deleted.
     "api.apitoken": {"add", "delete"},
+    # Published by the app; read-only (Redeliver is on the subscription's page).
+    "webhooks.event": {"add"},
+    "webhooks.delivery": {"add"},
 }
 
 
@@ -84,6 +88,11 @@ def every_kind_of_record(hiring_manager, interviewer, interviewer2, recruiter):
     WebhookDelivery.objects.create(key="admin:hook", url="https://hooks.slack.com/services/T0/B0/x",
                                    body={"text": "Interview scheduled"}, status="failed", last_error="HTTPError: 404")
     token_create(user=recruiter, name="ATS sync", scope="read", days=30)
+    # A signed-webhook subscription, an event and its failed delivery.
+    subscription = Subscription.objects.create(name="ATS", url="https://ats.example.com/hook", events=["decision.recorded"])
+    event = Event.objects.create(type="decision.recorded", payload={"decision": {"id": 1}})
+    Delivery.objects.create(subscription=subscription, event=event, status="failed", attempts=3, last_status_code=500,
+                            last_error="HTTP 500", give_up_at=event.timestamp)
 
 
 def admin_url(model, page, *args):
@@ -318,6 +327,7 @@ ADMIN_NAMES = {
     "interviews.interview": "interviews", "jobs.job": "jobs", "mail.message": "messages",
     "notifications.notification": "notifications", "notifications.webhookdelivery": "webhook deliveries",
     "api.apitoken": "API tokens",
+    "webhooks.subscription": "subscriptions", "webhooks.event": "events", "webhooks.delivery": "deliveries",
 }
 
 

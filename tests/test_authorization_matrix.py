@@ -32,6 +32,7 @@ from scoring.models import Scorecard
 from scoring.services import scorecard_open
 from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position
+from webhooks.models import Delivery, Event, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +143,12 @@ MATRIX = {
     "person_two_factor_required":   ("POST", [L, 403, 403, 403, 403, 403, 302]),  # back: "choose whether"
     "person_two_factor_reset":      ("POST", [L, 403, 403, 403, 403, 403, 302]),
     "person_invite_again":          ("POST", [L, 403, 403, 403, 403, 403, 302]),  # back: "already set a password"
+    "webhooks:list":                ("GET",  [L, 403, 403, 403, 403, 403, 200]),  # admins only
+    "webhooks:create":              ("GET",  [L, 403, 403, 403, 403, 403, 200]),
+    "webhooks:detail":              ("GET",  [L, 403, 403, 403, 403, 403, 200]),
+    "webhooks:edit":                ("GET",  [L, 403, 403, 403, 403, 403, 200]),
+    "webhooks:rotate":              ("POST", [L, 403, 403, 403, 403, 403, 302]),
+    "webhooks:redeliver":           ("POST", [L, 403, 403, 403, 403, 403, 302]),
 }
 
 # The same routes on another position's objects (a different hiring manager and recruiter,
@@ -225,8 +232,12 @@ def world(db):
                                      text="Hello", html="<p>Hello</p>", attachment_name="interview.ics",
                                      attachment_type="text/calendar", attachment="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     notification = Notification.objects.get(recipient=before, kind="invitation")  # from the scheduling
+    subscription = Subscription.objects.create(name="ATS", url="https://ats.example.com/hook", events=["decision.recorded"])
+    event = Event.objects.create(type="decision.recorded", payload={"decision": {"id": 1}})
+    delivery = Delivery.objects.create(subscription=subscription, event=event, status="failed",
+                                       give_up_at=timezone.now())
     own = {"position": position, "candidate": candidate, "plan": plan, "interview": interview, "message": message,
-           "notification": notification}
+           "notification": notification, "subscription": subscription, "delivery": delivery}
     other = {"position": position2, "candidate": candidate2, "plan": plan2, "interview": interview2, "message": message,
              "notification": notification}
     return users, own, other
@@ -257,6 +268,10 @@ def url_for(name, objects):
         kwargs = {"pk": objects["message"].pk}
     if name == "notifications:open":
         kwargs = {"pk": objects["notification"].pk}
+    if name.startswith("webhooks:") and name not in ("webhooks:list", "webhooks:create"):
+        kwargs = {"pk": objects["subscription"].pk}
+        if name == "webhooks:redeliver":
+            kwargs["delivery_pk"] = objects["delivery"].pk
     if kwargs is None:
         if name.startswith(("interviews:position", "scoring:compare")):
             kwargs = {"pk": p.pk}

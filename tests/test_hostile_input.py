@@ -31,6 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given, settings
@@ -51,6 +52,7 @@ from tests import hostile
 from tests.conftest import PASSWORD, make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 from tests.test_authorization_matrix import route_names
+from webhooks.models import Delivery, Event, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +99,11 @@ class World:
             key="hostile:1", reason="invitation", to="x-int@example.com", subject="Interview", text="Hello",
             html="<p>Hello</p>", attachment_name="interview.ics", attachment_type="text/calendar",
             attachment="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        self.subscription = Subscription.objects.create(name="ATS", url="https://93.184.215.14/hook",
+                                                        events=["decision.recorded"])
+        self.delivery = Delivery.objects.create(
+            subscription=self.subscription, event=Event.objects.create(type="decision.recorded", payload={}),
+            status="failed", give_up_at=timezone.now())
 
 
 def _question_form(w, **extra):
@@ -245,6 +252,15 @@ EXERCISES = {
     "mail:message": Exercise("admin", kwargs=lambda w: {"pk": w.message.pk}, get=NONE),
     "mail:message_html": Exercise("admin", kwargs=lambda w: {"pk": w.message.pk}, get=NONE),
     "mail:message_attachment": Exercise("admin", kwargs=lambda w: {"pk": w.message.pk}, get=NONE),
+    "webhooks:list": Exercise("admin", get=NONE),
+    "webhooks:create": Exercise("admin", get=NONE, post=lambda w: {
+        "name": "ATS", "url": "https://93.184.215.14/hook", "events": ["scorecard.submitted"], "active": "on"}),
+    "webhooks:detail": Exercise("admin", kwargs=lambda w: {"pk": w.subscription.pk}, get=lambda w: {"page": "2"}),
+    "webhooks:edit": Exercise("admin", kwargs=lambda w: {"pk": w.subscription.pk}, get=NONE, post=lambda w: {
+        "name": "ATS", "url": "https://93.184.215.14/hook", "events": ["decision.recorded"], "active": ""}),
+    "webhooks:rotate": Exercise("admin", kwargs=lambda w: {"pk": w.subscription.pk}, post=NONE),
+    "webhooks:redeliver": Exercise("admin", kwargs=lambda w: {"pk": w.subscription.pk, "delivery_pk": w.delivery.pk},
+                                   post=NONE),
     "interviews:calendar_feed": Exercise("anon", kwargs=lambda w: {"token": profile_of(w.users["int"]).calendar_token},
                                          get=NONE),
     "interviews:interview_cancel": Exercise("rec", kwargs=lambda w: {"pk": w.interview.pk},

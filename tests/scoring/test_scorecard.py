@@ -125,9 +125,10 @@ def test_a_successful_submit_takes_a_fixed_number_of_queries_and_loads_no_page(l
     # exist and are not checked again); then
     # Scorecard.submit inside a savepoint and its release (the test runs in a transaction): the
     # scorecard locked with its interview, its score rows' versions bumped, its required
-    # questions not answered (none), the scorecard saved. The scores the page would show are
+    # questions not answered (none), the scorecard saved, the webhook subscriptions that want
+    # scorecard.submitted (none here: nothing more). The scores the page would show are
     # not loaded: a successful submit redirects.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = submit(live_client, interview)
     assert response.status_code == 302
     assert Scorecard.objects.get(interviewer=interviewer).status == "submitted"
@@ -141,7 +142,7 @@ def test_a_scorecard_never_opened_is_opened_then_submitted_once_when_nothing_is_
     # alone), plus opening it (scorecard_open): its
     # get-or-create (the read, a savepoint, the insert and its release), its questions without
     # a score row, their rows (one insert) and recording when it was started: one submit.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         assert submit(client, interview).status_code == 302
     card = Scorecard.objects.get(interviewer=interviewer)
     assert card.status == "submitted" and card.scores.count() == interview.questions.count()

@@ -8,7 +8,7 @@ from webhooks.services import event_publish
 def candidate_ref(candidate):
     """How an event names a candidate: Panelist's id, the ATS's id when the candidate has one
     (``external_id``, set through the API), and the position's id."""
-    return {"id": candidate.pk, "external_id": getattr(candidate, "external_id", "") or None,
+    return {"id": candidate.pk, "external_id": candidate.external_id or None,
             "position_id": candidate.position_id}
 
 

@@ -166,7 +166,7 @@ def candidate_erasure_preview(*, candidate):
 
 @transaction.atomic
 def candidate_erase(*, candidate, by):
-    """Remove the candidate's name, email, source, CV (link and file) and every free text
+    """Remove the candidate's name, email, source, CV (link and file), ATS id and every free text
     written about them: candidate notes; question notes and skip reasons; scorecard
     summaries; the text and competency of ad-hoc questions; interview cancel reasons;
     decision rationales; amendment reasons and text values; admin-log entries and audit
@@ -176,7 +176,7 @@ def candidate_erase(*, candidate, by):
     One transaction: a failure changes nothing. The CV file goes only once it has committed,
     so a rolled-back erasure never leaves a row pointing to a deleted file."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    external_id = getattr(candidate, "external_id", "")  # the ATS's id, told in candidate.erased
+    external_id = candidate.external_id  # the ATS's id, told in candidate.erased
     rows = _Rows(candidate)  # before the name changes: the logs are searched for it
     cv_file = candidate.cv_file.name
     candidate.name = _erased_name(candidate)
@@ -185,7 +185,8 @@ def candidate_erase(*, candidate, by):
     candidate.cv_url = ""
     candidate.source = ""
     candidate.cv_file = ""
-    candidate.save(update_fields=["name", "email", "notes", "cv_url", "source", "cv_file"])
+    candidate.external_id = ""  # the ATS's id points at the person there: told once (candidate.erased), then gone
+    candidate.save(update_fields=["name", "email", "notes", "cv_url", "source", "cv_file", "external_id"])
 
     # A skipped question must keep a reason (scoring_skip_has_reason_and_no_score).
     rows.scores.filter(skipped=True).update(notes="", skip_reason=ERASED)

@@ -104,12 +104,17 @@ def test_an_action_refused_publishes_nothing(subscribed, interview, interviewer)
     assert not Event.objects.exists()
 
 
-def test_the_ats_id_is_sent_when_candidates_have_one(subscribed, position, interviewer, monkeypatch):
-    """Candidate.external_id comes with the REST API; until then events carry None, and the
-    value once the field exists (read with getattr)."""
-    from interviews.models import Candidate
-
-    monkeypatch.setattr(Candidate, "external_id", "gh-4711", raising=False)
-    make_interview(candidate=make_candidate(position=position), interviewers=[interviewer])
+def test_the_ats_id_is_sent_and_erasure_tells_it_once_then_forgets_it(subscribed, position, interviewer, admin_user):
+    """Candidate.external_id (set through the API) names the candidate in the events; erasure
+    sends it one last time, then clears it from the candidate."""
+    candidate = make_candidate(position=position)
+    candidate.external_id = "gh-4711"
+    candidate.save()
+    make_interview(candidate=candidate, interviewers=[interviewer])
     (scheduled,) = payloads("interview.scheduled")
     assert scheduled["candidate"]["external_id"] == "gh-4711"
+    candidate_erase(candidate=candidate, by=admin_user)
+    (erased,) = payloads("candidate.erased")
+    assert erased["candidate"]["external_id"] == "gh-4711"
+    candidate.refresh_from_db()
+    assert candidate.external_id == ""

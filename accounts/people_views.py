@@ -159,7 +159,7 @@ def person_deactivate_view(request, pk):
 
     def change():
         person_deactivate(by=request.user, user=person)
-        return f"Deactivated {person.get_username()}: they were signed out everywhere and cannot sign in."
+        return f"Deactivated {person.get_full_name() or person.get_username()}: they were signed out everywhere and cannot sign in."
 
     return _back(request, person, change)
 
@@ -170,7 +170,7 @@ def person_reactivate_view(request, pk):
 
     def change():
         person_reactivate(by=request.user, user=person)
-        return f"Reactivated {person.get_username()}: they can sign in again."
+        return f"Reactivated {person.get_full_name() or person.get_username()}: they can sign in again."
 
     return _back(request, person, change)
 

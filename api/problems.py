@@ -4,11 +4,12 @@
 
 from http import HTTPStatus
 
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import NotAuthenticated, Throttled, ValidationError
 from rest_framework.views import exception_handler
 
 PROBLEM_JSON = "application/problem+json"
 INVALID = "Some of what was sent is not valid; “errors” says what, field by field. Nothing was changed."
+NO_TOKEN = "Send a personal access token as “Authorization: Bearer <token>”; make one at /account/tokens/."
 
 
 def problem(status, detail, **extra):
@@ -27,6 +28,8 @@ def problem_details_handler(exc, context):
         response.data = problem(response.status_code, INVALID, errors=errors)
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else str(response.data)
+        if isinstance(exc, NotAuthenticated):  # DRF's words name no way in
+            detail = NO_TOKEN
         extra = {"retry_after": exc.wait} if isinstance(exc, Throttled) and exc.wait is not None else {}
         response.data = problem(response.status_code, str(detail), **extra)
     response.content_type = PROBLEM_JSON

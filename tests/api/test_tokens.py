@@ -60,7 +60,7 @@ def test_a_request_without_a_token_is_401_with_the_bearer_challenge(client):
     response = client.get(POSITIONS)
     body = problem_of(response, 401)
     assert response["WWW-Authenticate"] == 'Bearer realm="Panelist API"'
-    assert "credentials were not provided" in body["detail"]
+    assert body["detail"] == "Send a personal access token as “Authorization: Bearer <token>”; make one at /account/tokens/."
 
 
 def test_a_session_alone_does_not_open_the_api(client, recruiter):

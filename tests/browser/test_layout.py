@@ -68,3 +68,19 @@ def test_a_300_character_search_term_does_not_widen_the_page(browser, live_serve
     page_width, viewport = page.evaluate(PAGE_WIDTH)
     assert page_width <= viewport, (page_width, viewport)
     expect(page.locator(".search-summary")).to_contain_text("No question matches “aaaa")
+
+
+@pytest.mark.parametrize("width", [1024, 1200, 1366])
+@pytest.mark.parametrize("username", ["admin", "rita", "hannah"])
+def test_the_navigation_bar_fits_a_laptop_for_every_role(browser, live_server, demo, username, width):
+    """The admin's bar has the most links (Administration, the bell, the name): it once ran off
+    a 1366 px screen and pushed a 1024 px page sideways."""
+    page = open_page(browser, live_server, demo.users[username], "/", width)
+    page_width, viewport = page.evaluate(PAGE_WIDTH)
+    assert page_width <= viewport, (page_width, viewport)
+    name = page.locator("#nav-main .dropdown-menu-end").locator("..").locator("a.dropdown-toggle")
+    if width >= 1200:  # the whole bar is shown; below, it folds behind the menu button
+        box = name.bounding_box()
+        assert box["x"] + box["width"] <= viewport, (box, viewport)
+    else:
+        expect(page.get_by_role("button", name="Toggle navigation")).to_be_visible()

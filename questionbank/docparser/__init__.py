@@ -128,12 +128,15 @@ Limits
 
 import re
 
+from .clutter import find_clutter
 from .drafts import Assembler
 from .finish import duplicate_key, finish
 from .lines import BNUM, HEAD, LABEL, QHEAD, QNUM, TEXT, scan
-from .types import BINARY_RATIO, MAX_DOCUMENT_WARNINGS, NO_QUESTIONS, DocumentError, ParsedQuestion
+from .types import (
+    BINARY_RATIO, MAX_DOCUMENT_WARNINGS, MAX_LINE_CHARS, NO_QUESTIONS, DocumentError, ParsedQuestion, ParseResult,
+)
 
-__all__ = ["DocumentError", "ParsedQuestion", "parse_document"]
+__all__ = ["DocumentError", "ParseResult", "ParsedQuestion", "parse_document", "read_document"]
 
 
 # --- entry point -------------------------------------------------------------------------------
@@ -173,11 +176,25 @@ def _prepare(text):
         warnings.append(f"Removed {bad} non-printable character(s); the first was on line {line}")
         if not text.strip():
             raise DocumentError("The document is empty", line=1)
-    return text.split("\n"), warnings
+    lines = text.split("\n")
+    for idx, line in enumerate(lines):
+        if len(line) > MAX_LINE_CHARS:
+            raise DocumentError(
+                f"The line is {len(line):,} characters long; lines of up to {MAX_LINE_CHARS:,} characters are read. "
+                "Is this a text document?", line=idx + 1,
+            )
+    return lines, warnings
 
 
 def _parse(text):
     lines, warnings = _prepare(text)
+    clutter = find_clutter(lines)
+    dropped = []
+    for idx in sorted(clutter):
+        dropped.append({"line": idx + 1, "text": lines[idx].strip(), "reason": clutter[idx]})
+        lines[idx] = ""
+    if len(lines) == len(clutter) or not any(line.strip() for line in lines):
+        raise DocumentError("Every line of the document looks like web-page clutter (navigation, captions, promotions)", line=1)
     kinds, info = scan(lines)
 
     has_q_numbers = has_question_headings = has_bare_candidates = has_unnumbered = False
@@ -227,14 +244,21 @@ def _parse(text):
     if len(warnings) > MAX_DOCUMENT_WARNINGS:
         extra = len(warnings) - MAX_DOCUMENT_WARNINGS + 1
         warnings = warnings[: MAX_DOCUMENT_WARNINGS - 1] + [f"... and {extra} more warnings"]
-    return questions, warnings
+    return ParseResult(questions, warnings, dropped)
 
 
-def parse_document(text: str) -> tuple[list[ParsedQuestion], list[str]]:
-    """Return (questions, document-level warnings). Raise DocumentError for a malformed document."""
+def read_document(text: str) -> ParseResult:
+    """Return the questions, document-level warnings and dropped lines of a document. Raise
+    DocumentError for a malformed document."""
     try:
         return _parse(text)
     except DocumentError:
         raise
     except Exception as exc:  # pragma: no cover - a safety net: callers rely on DocumentError only
         raise DocumentError(f"The document could not be read ({type(exc).__name__})") from None
+
+
+def parse_document(text: str) -> tuple[list[ParsedQuestion], list[str]]:
+    """Return (questions, document-level warnings). Raise DocumentError for a malformed document."""
+    result = read_document(text)
+    return result.questions, result.warnings

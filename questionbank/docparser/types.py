@@ -9,6 +9,7 @@ LONG_QUESTION = 1000
 MAX_DOCUMENT_WARNINGS = 200
 MAX_QUESTIONS = 2000
 BINARY_RATIO = 0.30
+MAX_LINE_CHARS = 20_000  # a paragraph of a long answer fits; a megabyte on one line is not a document
 
 NO_QUESTIONS = (
     "No questions found: number them (Q1., 1.), start them with 'Question:', "
@@ -27,6 +28,21 @@ class ParsedQuestion:
     follow_ups: list[str] = field(default_factory=list)
     line: int = 0
     warnings: list[str] = field(default_factory=list)
+    end_line: int = 0
+    red_flags: list[str] = field(default_factory=list)
+    section: str = ""  # the section title the question sits under, if any
+    confidence: str = "high"  # high / medium / low: how sure the parser is this is one question
+    confidence_reason: str = ""
+
+
+@dataclass
+class ParseResult:
+    """Everything read from a document: its questions, document warnings and the lines dropped
+    as clutter (``{"line", "text", "reason"}``), none of them silently."""
+
+    questions: list[ParsedQuestion]
+    warnings: list[str]
+    dropped: list[dict]
 
 
 class DocumentError(ValueError):

@@ -131,7 +131,7 @@ import re
 from .clutter import find_clutter
 from .drafts import Assembler
 from .finish import duplicate_key, finish
-from .lines import BNUM, HEAD, LABEL, QHEAD, QNUM, TEXT, scan
+from .lines import BLANK, BNUM, HEAD, LABEL, QHEAD, QNUM, RULE, TEXT, scan
 from .types import (
     BINARY_RATIO, MAX_DOCUMENT_WARNINGS, MAX_LINE_CHARS, NO_QUESTIONS, DocumentError, ParsedQuestion, ParseResult,
 )
@@ -241,6 +241,16 @@ def _parse(text):
             warnings.append(f'Duplicate question at lines {first_seen[key]} and {q.line}: "{short}"')
         else:
             first_seen[key] = q.line
+    # Nothing is left out silently: every line outside the questions (an introduction, a
+    # label under no question) is listed with the clutter. Section titles are kept as the
+    # questions' section, so they are not listed.
+    covered = bytearray(len(lines))
+    for q in questions:
+        covered[q.line - 1 : q.end_line] = b"\x01" * (q.end_line - q.line + 1)
+    for idx, line in enumerate(lines):
+        if not covered[idx] and kinds[idx] not in (BLANK, HEAD, RULE) and line.strip():
+            dropped.append({"line": idx + 1, "text": line.strip(), "reason": "not under any question"})
+    dropped.sort(key=lambda d: d["line"])
     if len(warnings) > MAX_DOCUMENT_WARNINGS:
         extra = len(warnings) - MAX_DOCUMENT_WARNINGS + 1
         warnings = warnings[: MAX_DOCUMENT_WARNINGS - 1] + [f"... and {extra} more warnings"]

@@ -217,7 +217,7 @@ def test_a_markdown_document_of_ten_questions_imports_through_the_preview(hm_cli
 
 
 def test_criteria_are_drafted_from_evaluation_notes_without_the_weak_answer_lines():
-    from questionbank.importing import _criteria_from_evaluation
+    from questionbank.importpreview import _criteria_from_evaluation
 
     assert _criteria_from_evaluation("- Names two metrics\n- Weak answers ignore costs\n* Says when accuracy misleads") == [
         "Names two metrics", "Says when accuracy misleads",

@@ -10,9 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ..forms import ImportForm
 from ..exporting import EXPORTERS
+from ..forms import ImportForm, ImportItemForm
 from ..importing import ImportRefused, apply_import, build_preview
+from ..importpreview import (
+    item_fields, preview_merge, preview_problems, preview_reparse, preview_split, preview_update, split_choices,
+)
+from ..services import normalise_content
 
 SESSION_KEY = "question_import_preview"
 
@@ -35,39 +39,101 @@ def import_view(request):
     form = ImportForm(request.POST, request.FILES)
     error = None
     if form.is_valid():
+        name = "the file"
         try:
-            name, text = form.source()
+            name, source = form.source()
             preview = build_preview(
-                name=name, text=text,
+                name=name, text=source.text, source_kind=source.kind, reader_dropped=source.dropped,
                 defaults={k: form.cleaned_data[k] for k in ("area", "kind", "level", "roles")},
             )
         except django_forms.ValidationError as exc:
-            error = exc.messages[0]
+            error = f"Could not read {name}: {exc.messages[0]}"
         except ImportRefused as exc:
             error = f"Could not read {name}: {exc}"
         else:
-            token = secrets.token_urlsafe(12)
-            preview |= {"token": token, "name": name}
-            # Kept in the session (database-backed), so any app process can confirm it.
+            # A draft kept in the session (database-backed, so any app process serves the next
+            # step), under a token the form carries: see questionbank/importpreview.py.
+            preview |= {"token": secrets.token_urlsafe(12), "name": name, "version": 0}
             request.session[SESSION_KEY] = preview
-            return render(request, "questionbank/import_preview.html", {"preview": preview})
+            return _render_preview(request, preview)
     return render(request, "questionbank/import.html", {"form": form, "error": error}, status=400)
+
+
+def _item_forms(preview, data=None):
+    return [
+        ImportItemForm(data=data, initial=item_fields(item), prefix=f"q{item['index']}")
+        for item in preview["items"]
+    ]
+
+
+def _render_preview(request, preview, *, forms=None, problems=None, status=200):
+    if preview.get("editable"):
+        forms = forms or _item_forms(preview)
+        rows = [(item, form, split_choices(item)) for item, form in zip(preview["items"], forms)]
+    else:
+        rows = [(item, None, []) for item in preview["items"]]
+    return render(request, "questionbank/import_preview.html", {
+        "preview": preview, "rows": rows, "problems": problems or {},
+        "dropped_count": len(preview.get("dropped", [])) + len(preview.get("reader_dropped", [])),
+    }, status=status)
 
 
 @require_POST
 @permission_required("questionbank.import_questions", raise_exception=True)
 def import_confirm_view(request):
+    """Every button of the preview posts here: the typed fields are saved into the draft first,
+    then the button's action is done (confirm, update, merge, split, re-read the text)."""
     preview = request.session.get(SESSION_KEY)
     if not preview or preview.get("token") != request.POST.get("token"):
         messages.error(request, "That import preview has expired or was replaced. Upload the file again.")
         return redirect("questionbank:import")
-    include = set()
-    for value in request.POST.getlist("include"):
-        if value.isdecimal() and len(value) <= 9:  # not isdigit: int() refuses "²" (and thousands of digits)
-            include.add(int(value))
+    action = request.POST.get("action", "confirm")
+    if preview.get("editable"):
+        if str(preview.get("version", 0)) != request.POST.get("version", "0"):
+            messages.warning(request, "The preview changed in another tab or window, so this form was not applied: "
+                                      "here is the preview as it is now.")
+            return _render_preview(request, preview, status=409)
+        forms = _item_forms(preview, data=request.POST)
+        preview_update(preview=preview, values=[form.typed() for form in forms])
+        request.session[SESSION_KEY] = preview
+        verb, _, arg = action.partition(":")
+        if verb in ("merge", "split", "reparse", "update"):
+            if verb == "merge" and arg.isdecimal() and len(arg) <= 6:
+                if preview_merge(preview=preview, index=int(arg)):
+                    messages.info(request, f"Question {int(arg) + 1} was merged into question {int(arg)}.")
+            elif verb == "split" and arg.isdecimal() and len(arg) <= 6:
+                at = request.POST.get(f"q{arg}-split_at", "")
+                if not (at.isdecimal() and len(at) <= 6 and preview_split(preview=preview, index=int(arg), at=int(at))):
+                    messages.warning(request, "Choose a line of the model answer to split the question at.")
+                else:
+                    messages.info(request, f"Question {int(arg) + 1} was split in two.")
+            elif verb == "reparse":
+                source = request.POST.get("source", "")
+                try:
+                    preview_reparse(preview=preview, source=source)
+                except ImportRefused as exc:
+                    messages.error(request, f"Could not read the edited text: {exc}. The preview is as it was.")
+                    preview["source_draft"] = source  # kept, so the text being fixed is not lost
+                else:
+                    preview.pop("source_draft", None)
+                    messages.info(request, "The text was read again; questions that read the same kept your edits.")
+            request.session[SESSION_KEY] = preview
+            return _render_preview(request, preview)
+        problems = preview_problems(preview=preview)
+        if problems:
+            messages.error(request, "Some ticked questions need a fix before they can be imported: see below.")
+            return _render_preview(request, preview, forms=forms, problems=problems, status=400)
+        for item in preview["items"]:
+            item["content"] = normalise_content(item["content"])
+        include = {item["index"] for item in preview["items"] if item["include"]}
+    else:
+        include = set()
+        for value in request.POST.getlist("include"):
+            if value.isdecimal() and len(value) <= 9:  # not isdigit: int() refuses "²" (and thousands of digits)
+                include.add(int(value))
     if not include:
         messages.warning(request, "No questions were ticked, so nothing was imported.")
-        return render(request, "questionbank/import_preview.html", {"preview": preview}, status=400)
+        return _render_preview(request, preview, status=400)
     counts = apply_import(preview, include=include, by=request.user)
     del request.session[SESSION_KEY]
     messages.success(

@@ -230,6 +230,14 @@ def _parse(text):
         )
     warnings.extend(assembler.warnings)
 
+    # The document's title (its only top-level heading, before the first question) names the
+    # document, not a section of it.
+    top = [idx for idx, details in info.items() if kinds[idx] == HEAD and details[0] == 1]
+    if len(top) == 1 and top[0] + 1 < assembler.drafts[0].line:
+        title = info[top[0]][1]
+        for draft in assembler.drafts:
+            if draft.section == title:
+                draft.section = None
     questions = [finish(d) for d in assembler.drafts]
     first_seen = {}
     for q in questions:

@@ -53,15 +53,16 @@ _NAVIGATION = re.compile(
     r"|home|menu|log[ \t]*in|sign[ \t]*in|search|comments?|leave[ \t]+a[ \t]+(?:comment|reply)|was[ \t]+this[ \t]+(?:article[ \t]+|page[ \t]+)?helpful"
     r"|did[ \t]+you[ \t]+(?:like|enjoy)[ \t]+this(?:[ \t]+(?:article|post))?|read[ \t]+more|about[ \t]+the[ \t]+author|all[ \t]+rights[ \t]+reserved"
     r"|cookie[ \t]+settings|accept[ \t]+(?:all[ \t]+)?cookies|privacy[ \t]+policy|terms[ \t]+of[ \t]+(?:use|service))[ \t]*[:?!.]?"
-    r"|(?:share|tags?|categories|filed[ \t]+under|(?:previous|next|prev)[ \t]+(?:article|post|story|lesson|chapter)|read[ \t]+more|see[ \t]+also"
+    r"|(?:share|related|tags?|categories|filed[ \t]+under|(?:previous|next|prev)[ \t]+(?:article|post|story|lesson|chapter)|read[ \t]+more|see[ \t]+also"
     r"|\u00a9|copyright)[ \t]*[:\u2192>\u00bb-][ \t]*.*|(?:\u00a9|copyright)[ \t]+\d{4}.*)",
     re.IGNORECASE,
 )
 _NETWORKS = {"twitter", "x", "facebook", "linkedin", "reddit", "email", "whatsapp", "hacker news", "mastodon", "copy link",
              "print", "share", "pinterest", "telegram", "bluesky", "threads"}
+_FOOTER = re.compile(r"all[ \t]+rights[ \t]+reserved|^(?:\u00a9|\(c\)|copyright)[ \t]*(?:\d{4}|[A-Z])", re.IGNORECASE)
 _BREADCRUMB = re.compile(r"home[ \t]*(?:>|/|\u203a|\u00bb|\u2192)[ \t]*\S", re.IGNORECASE)
 _BYLINE = re.compile(
-    r"(?:(?:written|posted|published|reviewed|edited)[ \t]+by|by|author:)[ \t]+"
+    r"(?i:(?:written|posted|published|reviewed|edited)[ \t]+by|by|author:)[ \t]+"
     r"[A-Z][\w.'\u2019-]*(?:[ \t]+(?:[A-Z][\w.'\u2019-]*|de|van|von|da|der|and|&))*(?:[ \t]*(?:[,|\u00b7\u2022\u2013\u2014-]|on[ \t]).*)?"
 )
 _MONTH = r"(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday|today)"
@@ -120,6 +121,8 @@ def _reason(line):
         return "byline"
     if _DATE_LINE.fullmatch(text) and len(text) <= 120:
         return "byline"
+    if _FOOTER.search(stripped) and len(text) <= 160:
+        return "page footer"
     if _PROMOTION.search(text) and len(text) <= 200:
         return "promotion"
     return None

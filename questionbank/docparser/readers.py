@@ -556,7 +556,7 @@ def _pdf_lines(fragments_by_page):
         if paragraph_break and out and out[-1] != "":
             out.append("")
         if level:
-            line = "#" * min(level + 1, 6) + " " + text
+            line = "#" * min(level, 6) + " " + text
         elif _LIST_START.match(text) and text[0] in "\u2022\u25e6\u25aa\u00b7":
             line = "- " + text[1:].strip()
         else:

@@ -39,7 +39,8 @@ def import_view(request):
     form = ImportForm(request.POST, request.FILES)
     error = None
     if form.is_valid():
-        name = "the file"
+        upload = form.cleaned_data.get("file")
+        name = upload.name if upload else "pasted text"
         try:
             name, source = form.source()
             preview = build_preview(

@@ -1,0 +1,269 @@
+"""Word, PDF and web-page imports, hostile files refused with a message naming the problem, and
+the web preview's editing: fields edited, merge, split, untick, re-read the text, nothing typed
+lost, and the bank holding exactly what was confirmed."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from questionbank.docparser import DocumentError, read_document
+from questionbank.docparser.readers import read_source
+from questionbank.models import Question
+from tests.questionbank.corpus_files import text_to_docx, text_to_pdf
+
+DEFAULTS = {"area": "data", "kind": "concept", "level": "mid", "roles": ["ds"]}
+
+GUIDE = """# Guide
+
+**What is overfitting?**
+
+Why we ask: It is the first thing that goes wrong.
+
+Expected answer: The model learns noise in the training data.
+
+**How do you choose k in k-means?**
+
+Expected answer: Try several values and look for an elbow in the within-cluster error.
+"""
+
+
+def _upload(name, data):
+    upload = io.BytesIO(data)
+    upload.name = name
+    return upload
+
+
+# --- readers and hostile files ---------------------------------------------------------------
+
+def test_a_word_document_and_a_pdf_read_as_the_same_questions_as_their_text():
+    expected = [q.title for q in read_document(GUIDE).questions]
+    for name, data in (("g.docx", text_to_docx(GUIDE)), ("g.pdf", text_to_pdf(GUIDE))):
+        source = read_source(name, data)
+        assert [q.title for q in read_document(source.text).questions] == expected, name
+        assert source.kind == name[-4:].lstrip(".")
+
+
+def _zip(entries, compression=zipfile.ZIP_DEFLATED):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("bomb.docx", _zip({"[Content_Types].xml": "<x/>", "word/document.xml": b"\0" * (5 * 1024 * 1024)}), "zip bomb"),
+    ("many.docx", _zip({f"part{n}.xml": "x" for n in range(2001)}), "files inside"),
+    ("notword.docx", _zip({"hello.txt": "hi"}), "not a Word document"),
+    ("broken.docx", b"PK\x03\x04" + b"garbage" * 100, "damaged or not a .docx"),
+    ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old Word .doc"),
+    ("broken.pdf", b"%PDF-1.4\n" + b"nonsense" * 50, "not a readable PDF"),
+    ("deep.html", ("<div>" * 5000 + "What?" + "</div>" * 5000).encode(), "nests elements"),
+    ("binary.txt", b"\xff\xfe\x00garbage", "not UTF-8"),
+])
+def test_hostile_or_broken_files_are_refused_with_a_message_naming_the_problem(name, data, message):
+    with pytest.raises(DocumentError) as refused:
+        read_document(read_source(name, data).text)
+    assert message in str(refused.value)
+
+
+def test_a_huge_line_is_refused_with_its_line_number():
+    with pytest.raises(DocumentError) as refused:
+        read_document("What is X?\n\n" + "a" * 30_000 + "\n")
+    assert str(refused.value).startswith("Line 3: The line is 30,000 characters long")
+
+
+def test_an_encrypted_pdf_and_a_scanned_one_are_named_as_such():
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(text_to_pdf(GUIDE))))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    encrypted = io.BytesIO()
+    writer.write(encrypted)
+    with pytest.raises(DocumentError, match="encrypted"):
+        read_source("locked.pdf", encrypted.getvalue())
+
+    scanned = PdfWriter()
+    scanned.add_blank_page(width=612, height=792)
+    blank = io.BytesIO()
+    scanned.write(blank)
+    with pytest.raises(DocumentError, match="no text layer"):
+        read_source("scan.pdf", blank.getvalue())
+
+
+def test_a_web_page_drops_its_scripts_and_lists_its_navigation():
+    html = ("<html><head><script>alert(1)</script><style>p{}</style></head><body><nav>Home Pricing</nav>"
+            "<h2>What is a confusion matrix?</h2><p>A table of predicted against actual classes.</p>"
+            "<footer>Contact us</footer></body></html>")
+    source = read_source("page.html", html.encode())
+    assert "alert" not in source.text and "Pricing" not in source.text
+    assert [d["reason"] for d in source.dropped] == ["navigation (HTML)", "page footer (HTML)"]
+    assert read_document(source.text).questions[0].model_answer == "A table of predicted against actual classes."
+
+
+@pytest.mark.django_db
+def test_the_dry_run_json_keeps_its_shape_and_adds_the_dropped_lines(tmp_path, capsys):
+    path = tmp_path / "article.txt"
+    path.write_text("Share this article\n\nWhat is a baseline model?\n\nThe simplest model worth beating.\n")
+    call_command("import_questions", str(path), "--dry-run", "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"questions", "warnings", "dropped"}
+    assert set(out["questions"][0]) == {"title", "prompt", "why_we_ask", "model_answer", "evaluation", "key_points",
+                                        "follow_ups"}
+    assert out["dropped"] == [{"line": 1, "text": "Share this article"}]
+
+
+@pytest.mark.django_db
+def test_the_import_command_reads_a_word_document_and_names_a_broken_one(tmp_path, capsys):
+    path = tmp_path / "guide.docx"
+    path.write_bytes(text_to_docx(GUIDE))
+    call_command("import_questions", str(path), "--dry-run", "--json")
+    assert [q["title"] for q in json.loads(capsys.readouterr().out)["questions"]] == [
+        "What is overfitting?", "How do you choose k in k-means?"]
+    path.write_bytes(b"PK\x03\x04broken")
+    with pytest.raises(CommandError, match="damaged or not a .docx"):
+        call_command("import_questions", str(path), "--dry-run")
+
+
+# --- the web preview ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,data", [
+    ("bomb.docx", _zip({"word/document.xml": b"\0" * (5 * 1024 * 1024)})),
+    ("locked.pdf", b"%PDF-1.4\n%%EOF"),
+    ("deep.html", ("<div>" * 5000).encode()),
+])
+def test_the_page_answers_a_hostile_file_with_a_message_and_keeps_the_form(hm_client, name, data):
+    response = hm_client.post("/questions/import/", {"file": _upload(name, data), **DEFAULTS})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"Could not read {name}:" in body
+    assert 'value="data" selected' in body or "selected" in body
+
+
+def _preview(hm_client, text):
+    response = hm_client.post("/questions/import/", {"text": text, **DEFAULTS})
+    assert response.status_code == 200, response.content.decode()[:2000]
+    return hm_client.session["question_import_preview"]
+
+
+def _fields(preview, **changes):
+    """The preview form as the page would post it, with ``changes`` ({"q0-title": ...})."""
+    data = {"token": preview["token"], "version": preview["version"]}
+    for item in preview["items"]:
+        n = item["index"]
+        c = item["content"]
+        data |= {f"q{n}-title": c["title"], f"q{n}-area": item["area"], f"q{n}-prompt": c["prompt"],
+                 f"q{n}-why_we_ask": c["why_we_ask"], f"q{n}-model_answer": c["model_answer"],
+                 f"q{n}-key_points": "\n".join(c["key_points"]), f"q{n}-criteria": "\n".join(c["criteria"]),
+                 f"q{n}-follow_ups": "\n".join(f["question"] for f in c["follow_ups"])}
+        if item["include"]:
+            data[f"q{n}-include"] = "on"
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+PASTED = """What is overfitting?
+
+It is when a model learns the noise in its training data.
+
+Explain why it matters for hiring.
+
+It tells us whether the candidate tests models honestly.
+
+How do you pick a learning rate?
+
+Start from a range test.
+Watch the loss curve.
+Then decay it on a schedule.
+"""
+
+
+def test_the_preview_shows_every_field_in_full_with_lines_confidence_and_dropped(hm_client):
+    response = hm_client.post("/questions/import/", {"text": "Share this article\n\n" + PASTED, **DEFAULTS})
+    body = response.content.decode()
+    assert "It is when a model learns the noise in its training data." in body
+    assert "lines 3–5" in body and "high confidence" in body and "medium confidence" in body
+    assert "Share this article" in body and "share or navigation" in body
+
+
+def test_edits_merge_split_and_untick_are_kept_and_import_exactly_what_was_confirmed(hm_client):
+    preview = _preview(hm_client, PASTED)
+    assert [i["content"]["title"] for i in preview["items"]] == [
+        "What is overfitting?", "Explain why it matters for hiring.", "How do you pick a learning rate?"]
+    # Edit a title and merge question 2 into question 1, in one post: the edit is kept.
+    hm_client.post("/questions/import/confirm/", _fields(preview, **{"q0-title": "Overfitting, explained",
+                                                                       "action": "merge:1"}))
+    preview = hm_client.session["question_import_preview"]
+    assert [i["content"]["title"] for i in preview["items"]] == ["Overfitting, explained", "How do you pick a learning rate?"]
+    assert "Explain why it matters for hiring." in preview["items"][0]["content"]["model_answer"]
+    # Split the learning-rate question at "Then decay it on a schedule." (line 2 of its answer).
+    response = hm_client.post("/questions/import/confirm/", _fields(preview, **{"q1-split_at": "2", "action": "split:1"}))
+    assert response.status_code == 200
+    preview = hm_client.session["question_import_preview"]
+    assert [i["content"]["title"] for i in preview["items"]] == [
+        "Overfitting, explained", "How do you pick a learning rate?", "Then decay it on a schedule."]
+    # An invalid edit (empty prompt) on confirm: refused in words, everything typed kept.
+    response = hm_client.post("/questions/import/confirm/", _fields(preview, **{"q2-prompt": "", "q2-why_we_ask": "typed",
+                                                                                 "action": "confirm"}))
+    assert response.status_code == 400
+    assert "The prompt is empty" in response.content.decode()
+    preview = hm_client.session["question_import_preview"]
+    assert preview["items"][2]["content"]["why_we_ask"] == "typed"
+    # Untick the split-off question and confirm.
+    count = Question.objects.count()
+    response = hm_client.post("/questions/import/confirm/", _fields(preview, **{"q2-include": None, "action": "confirm"}))
+    assert response.status_code == 302
+    assert Question.objects.count() == count + 2
+    merged = Question.objects.get(current_revision__title="Overfitting, explained").current_revision
+    assert merged.model_answer.startswith("It is when a model learns the noise")
+    assert "It tells us whether the candidate tests models honestly." in merged.model_answer
+    rate = Question.objects.get(current_revision__title="How do you pick a learning rate?").current_revision
+    assert rate.model_answer == "Start from a range test.\nWatch the loss curve."
+    assert not Question.objects.filter(current_revision__title="Then decay it on a schedule.").exists()
+
+
+def test_reading_the_edited_text_again_keeps_edits_of_questions_that_read_the_same(hm_client):
+    preview = _preview(hm_client, PASTED)
+    edited_source = PASTED.replace("How do you pick a learning rate?", "How do you choose a learning rate?")
+    hm_client.post("/questions/import/confirm/", _fields(preview, **{"q0-why_we_ask": "My own words.",
+                                                                       "source": edited_source, "action": "reparse"}))
+    preview = hm_client.session["question_import_preview"]
+    assert preview["items"][0]["content"]["why_we_ask"] == "My own words."
+    assert preview["items"][2]["content"]["title"] == "How do you choose a learning rate?"
+    # Text that cannot be read: the preview stays, and the text typed is kept on the page.
+    response = hm_client.post("/questions/import/confirm/", _fields(preview, source="Just a sentence.", action="reparse"))
+    assert "Could not read the edited text" in response.content.decode()
+    assert "Just a sentence." in response.content.decode()
+    assert len(hm_client.session["question_import_preview"]["items"]) == 3
+
+
+def test_a_form_from_an_older_page_is_not_applied(hm_client):
+    preview = _preview(hm_client, PASTED)
+    hm_client.post("/questions/import/confirm/", _fields(preview, action="merge:1"))
+    response = hm_client.post("/questions/import/confirm/", _fields(preview, action="merge:1"))  # the old version
+    assert response.status_code == 409
+    assert len(hm_client.session["question_import_preview"]["items"]) == 2
+
+
+def test_a_near_duplicate_of_a_bank_question_is_flagged_with_a_link(hm_client):
+    existing = Question.objects.select_related("current_revision").first()
+    preview = _preview(hm_client, f"Q1. {existing.current_revision.title}\n\nSome answer text.\n")
+    item = preview["items"][0]
+    assert item["similar"] and not item["include"]
+    response = hm_client.post("/questions/import/confirm/", _fields(preview, action="update"))
+    assert f'href="/questions/{item["similar"][0]["slug"]}/"' in response.content.decode()
+
+
+def test_a_word_document_uploads_through_the_preview(hm_client):
+    response = hm_client.post("/questions/import/", {"file": _upload("guide.docx", text_to_docx(GUIDE)), **DEFAULTS})
+    assert response.status_code == 200
+    assert "Found 2 questions (docx document)" in response.content.decode()

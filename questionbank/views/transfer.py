@@ -89,7 +89,9 @@ def import_confirm_view(request):
         messages.error(request, "That import preview has expired or was replaced. Upload the file again.")
         return redirect("questionbank:import")
     action = request.POST.get("action", "confirm")
-    if preview.get("editable"):
+    # A document's preview page posts its form (with "version"); a post of ticked indexes only
+    # ("include", as JSON and CSV previews send) imports those questions as read.
+    if preview.get("editable") and "version" in request.POST:
         if str(preview.get("version", 0)) != request.POST.get("version", "0"):
             messages.warning(request, "The preview changed in another tab or window, so this form was not applied: "
                                       "here is the preview as it is now.")

@@ -220,6 +220,8 @@ def item_fields(item):
 def _set_fields(item, values):
     """Store typed values in an item, exactly as typed (lists split into lines)."""
     content = dict(item["content"])
+    # Browsers send a textarea's line breaks as \r\n: stored as \n, as the document's were.
+    values = {k: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v for k, v in values.items()}
     for name in ("title", "prompt", "why_we_ask", "model_answer"):
         if name in values:
             content[name] = values[name]

@@ -111,7 +111,7 @@ def import_confirm_view(request):
                 else:
                     messages.info(request, f"Question {int(arg) + 1} was split in two.")
             elif verb == "reparse":
-                source = request.POST.get("source", "")
+                source = request.POST.get("source", "").replace("\r\n", "\n")
                 try:
                     preview_reparse(preview=preview, source=source)
                 except ImportRefused as exc:

@@ -17,9 +17,9 @@ from .importing import CRITERION_MAX, SLUG_MAX, TITLE_MAX, _item, check_items
 from .models import Area, Status
 from .services import normalise_content
 
-_NEGATIVE = re.compile(r"^(a |an )?(weak|poor|bad|red flag|red flags|avoid|watch out|candidates who)\b", re.I)
+_NEGATIVE = re.compile(r"^(a |an )?(weak|poor|bad|red flag|red flags|avoid|watch out|candidates who)\b", re.IGNORECASE)
 _STRONG_PREFIX = re.compile(
-    r"^(a |an )?(strong|good|great|excellent|the best)( candidates?| answers?| responses?)? (will |should |also )?", re.I
+    r"^(a |an )?(strong|good|great|excellent|the best)( candidates?| answers?| responses?)? (will |should |also )?", re.IGNORECASE
 )
 
 
@@ -44,77 +44,6 @@ def _criteria_from_evaluation(evaluation):
         text = _STRONG_PREFIX.sub("", text, count=1).strip()
         criteria.append(text[:1].upper() + text[1:])
     return criteria[:8]
-
-
-# Section titles that say which area their questions belong to (whole words of the title).
-_SECTION_AREAS = [
-    (("fundamentals", "basics", "foundations", "statistics", "probability", "theory"), Area.FUNDAMENTALS),
-    (("data", "features", "feature", "preprocessing"), Area.DATA),
-    (("algorithms", "models", "classical"), Area.ALGORITHMS),
-    (("evaluation", "metrics", "validation", "experimentation", "testing"), Area.EVALUATION),
-    (("deep", "neural", "transformers", "llm", "llms"), Area.DEEP_LEARNING),
-    (("nlp", "vision", "recommender", "recommendation", "recommendations", "ranking", "domains", "search"), Area.DOMAINS),
-    (("production", "mlops", "deployment", "serving", "monitoring", "infrastructure"), Area.PRODUCTION),
-    (("coding", "design", "system", "programming"), Area.CODING_DESIGN),
-    (("experience", "behavioural", "behavioral", "career", "leadership", "collaboration"), Area.EXPERIENCE),
-]
-
-
-def area_for_section(section, default):
-    """The area a document's section title names (``## Deep learning`` → deep-learning), else
-    ``default``."""
-    words = set(re.findall(r"[a-z]+", (section or "").lower()))
-    for keys, area in _SECTION_AREAS:
-        if words & set(keys):
-            return area
-    return default
-
-
-def document_items(parsed, *, defaults):
-    """Preview items of questions read from a document (``docparser.ParsedQuestion``)."""
-    items = []
-    for pq in parsed:
-        criteria = _criteria_from_evaluation(pq.evaluation) if pq.evaluation else []
-        warnings = list(pq.warnings)
-        if criteria:
-            noun = "criterion" if len(criteria) == 1 else "criteria"
-            warnings.append(f"{len(criteria)} rubric {noun} drafted from the evaluation notes: review them")
-        warnings.append("no score anchors: imported as a draft; add anchors before publishing")
-        content = {
-            "title": pq.title[:TITLE_MAX], "prompt": pq.prompt, "why_we_ask": pq.why_we_ask,
-            "model_answer": pq.model_answer, "key_points": pq.key_points,
-            "follow_ups": [{"question": f, "good_answer": ""} for f in pq.follow_ups],
-            "criteria": [c[:CRITERION_MAX] for c in criteria], "anchors": ["", "", "", ""], "minutes": 10,
-        }
-        items.append(_item(
-            line=pq.line, slug=slugify(pq.title)[:70] or "imported-question", where="this question",
-            area=area_for_section(pq.section, defaults["area"]), kind=defaults["kind"], level=defaults["level"],
-            roles=list(defaults["roles"]), status=Status.DRAFT, content=content, warnings=warnings,
-        ) | {
-            "evaluation": pq.evaluation, "end_line": pq.end_line, "section": pq.section,
-            "confidence": pq.confidence, "confidence_reason": pq.confidence_reason,
-            "parsed": normalise_content(content),  # as read, to keep edits across a re-read of the text
-        })
-    return items
-
-
-MAX_DROPPED_LISTED = 1000
-
-
-def parse_document(text, *, defaults):
-    """Preview items, document warnings and dropped lines of a document."""
-    from . import docparser
-
-    try:
-        result = docparser.read_document(text)
-    except docparser.DocumentError as exc:
-        raise ImportRefused(str(exc)) from None
-    dropped = result.dropped
-    warnings = list(result.warnings)
-    if len(dropped) > MAX_DROPPED_LISTED:
-        warnings.append(f"{len(dropped):,} lines were left out; the first {MAX_DROPPED_LISTED:,} are listed")
-        dropped = dropped[:MAX_DROPPED_LISTED]
-    return document_items(result.questions, defaults=defaults), warnings, dropped
 
 
 # Section titles that say which area their questions belong to (whole words of the title).

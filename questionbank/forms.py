@@ -276,8 +276,11 @@ class ImportItemForm(forms.Form):
         return value
 
     def typed(self):
-        """The values as typed (the raw POST values), for the draft."""
+        """The values as typed (the raw POST values), for the draft; nothing when this question's
+        form was not in the page posted (its hidden ``shown`` marker is missing)."""
         values = {}
+        if self.add_prefix("shown") not in self.data:
+            return values
         for name in self.fields:
             key = self.add_prefix(name)
             if name == "include":

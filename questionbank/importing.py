@@ -354,9 +354,10 @@ def build_preview(*, name, text, defaults, source_kind="text", reader_dropped=()
     return preview
 
 
-def check_items(preview):
+def check_items(preview, *, similar_for=None):
     """Number the items and check them against the bank and each other: actions for JSON/CSV
-    rows whose slug exists, a free slug for a document's question, near-duplicates flagged."""
+    rows whose slug exists, a free slug for a document's question, near-duplicates flagged
+    (only for the items numbered in ``similar_for`` when given: the others keep theirs)."""
     items, fmt = preview["items"], preview["format"]
     existing = {q.slug: q for q in Question.objects.filter(slug__in=[i["slug"] for i in items]).select_related("current_revision")}
     seen_titles = {}
@@ -384,10 +385,13 @@ def check_items(preview):
             while item["slug"] in taken_slugs:
                 item["slug"], k = f"{base[:SLUG_MAX - 4]}-{k}", k + 1
         taken_slugs.add(item["slug"])
-        similar = similar_titles(title) if title.strip() else []
-        item["similar"] = [{"slug": q.slug, "title": q.title, "similarity": round(q.similarity, 2)} for q in similar]
+        if similar_for is None or n in similar_for:
+            found = similar_titles(title) if title.strip() else []
+            item["similar"] = [{"slug": q.slug, "title": q.title, "similarity": round(q.similarity, 2)} for q in found]
+        similar = item.get("similar") or []
         if similar:
-            item["warnings"].append("near-duplicate of " + ", ".join(f"“{q.title}”" for q in similar) + ": not included unless you tick it")
+            item["warnings"].append("near-duplicate of " + ", ".join(f"“{q['title']}”" for q in similar)
+                                    + ": not included unless you tick it")
             item["include"] = False
     return preview
 

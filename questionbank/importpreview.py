@@ -169,37 +169,54 @@ def _set_fields(item, values):
     item["content"] = content
 
 
+PAGE_SIZE = 50  # questions a page of the preview edits (a form of 50 stays well under Django's 1,000 fields)
+
+
+def page_of(preview, page=None):
+    """``(page, pages, items)``: the items of one page of the preview (the current one when
+    ``page`` is None), the page number kept within range."""
+    pages = max(1, -(-len(preview["items"]) // PAGE_SIZE))
+    page = preview.get("page", 1) if page is None else page
+    page = min(max(page, 1), pages)
+    start = (page - 1) * PAGE_SIZE
+    return page, pages, preview["items"][start:start + PAGE_SIZE]
+
+
 def preview_update(*, preview, values):
-    """Save what was typed into the draft: ``values`` is a list (one per item, in order) of dicts
-    of field values (those missing stay as they were). Titles changed are checked again for
-    near-duplicates and given a free slug."""
-    before = [item["content"]["title"] for item in preview["items"]]
-    for item, typed in zip(preview["items"], values):
+    """Save what was typed into the draft: ``values`` maps an item's index to a dict of its
+    field values (fields missing stay as they were; items missing are not on the page posted).
+    Titles changed are checked again for near-duplicates and given a free slug."""
+    changed = set()
+    for item in preview["items"]:
+        typed = values.get(item["index"])
+        if typed is None:
+            continue
+        before = item["content"]["title"]
         _set_fields(item, typed)
-    for item, old_title in zip(preview["items"], before):
-        if item["content"]["title"] != old_title:
-            item["slug"] = slugify(item["content"]["title"])[:70] or "imported-question"
-            item["warnings"] = [w for w in item["warnings"] if not w.startswith(("near-duplicate of", "same title as"))]
-            item["similar"] = []
-    _renumber(preview, recheck=any(i["content"]["title"] != t for i, t in zip(preview["items"], before)))
+        if item["content"]["title"] != before:
+            changed.add(item["index"])
+    _renumber(preview, recheck=changed)
     return preview
 
 
 def _renumber(preview, *, recheck):
-    """Number the items again; with ``recheck``, check titles against the bank again, keeping
-    what the user ticked or unticked."""
+    """Number the items again. With ``recheck`` (a set of new item positions, or True for all),
+    check the titles against the bank and each other again, keeping what the user ticked."""
     preview["version"] = preview.get("version", 0) + 1
     if not recheck:
         for n, item in enumerate(preview["items"]):
             item["index"] = n
         return
     ticked = [item["include"] for item in preview["items"]]
-    for item in preview["items"]:
+    for n, item in enumerate(preview["items"]):
         item["warnings"] = [w for w in item["warnings"] if not w.startswith(("near-duplicate of", "same title as"))]
-        item["slug"] = slugify(item["content"]["title"])[:70] or "imported-question"
-    check_items(preview)
-    for item, include in zip(preview["items"], ticked):
-        if not item["similar"] and not any(w.startswith("same title as") for w in item["warnings"]):
+        if recheck is True or n in recheck:
+            item["slug"] = slugify(item["content"]["title"])[:70] or "imported-question"
+    check_items(preview, similar_for=None if recheck is True else recheck)
+    for n, (item, include) in enumerate(zip(preview["items"], ticked)):
+        fresh = recheck is True or n in recheck
+        flagged = (fresh and item["similar"]) or any(w.startswith("same title as") for w in item["warnings"])
+        if not flagged:
             item["include"] = include
 
 
@@ -276,7 +293,7 @@ def preview_split(*, preview, index, at):
     if found:
         item["end_line"] = found - 1
     items.insert(index + 1, new)
-    _renumber(preview, recheck=True)
+    _renumber(preview, recheck={index + 1})
     return True
 
 

@@ -14,7 +14,8 @@ from ..exporting import EXPORTERS
 from ..forms import ImportForm, ImportItemForm
 from ..importing import ImportRefused, apply_import, build_preview
 from ..importpreview import (
-    item_fields, preview_merge, preview_problems, preview_reparse, preview_split, preview_update, split_choices,
+    PAGE_SIZE, item_fields, page_of, preview_merge, preview_problems, preview_reparse, preview_split, preview_update,
+    split_choices,
 )
 from ..services import normalise_content
 
@@ -60,21 +61,21 @@ def import_view(request):
     return render(request, "questionbank/import.html", {"form": form, "error": error}, status=400)
 
 
-def _item_forms(preview, data=None):
-    return [
-        ImportItemForm(data=data, initial=item_fields(item), prefix=f"q{item['index']}")
-        for item in preview["items"]
-    ]
+def _item_forms(items, data=None):
+    return [ImportItemForm(data=data, initial=item_fields(item), prefix=f"q{item['index']}") for item in items]
 
 
 def _render_preview(request, preview, *, forms=None, problems=None, status=200):
+    page, pages = 1, 1
     if preview.get("editable"):
-        forms = forms or _item_forms(preview)
-        rows = [(item, form, split_choices(item)) for item, form in zip(preview["items"], forms)]
+        page, pages, items = page_of(preview)
+        forms = forms or _item_forms(items)
+        rows = [(item, form, split_choices(item)) for item, form in zip(items, forms)]
     else:
         rows = [(item, None, []) for item in preview["items"]]
     return render(request, "questionbank/import_preview.html", {
-        "preview": preview, "rows": rows, "problems": problems or {},
+        "preview": preview, "rows": rows, "problems": problems or {}, "page": page, "pages": pages,
+        "first_number": (page - 1) * PAGE_SIZE, "last_number": (page - 1) * PAGE_SIZE + len(rows),
         "dropped_count": len(preview.get("dropped", [])) + len(preview.get("reader_dropped", [])),
     }, status=status)
 
@@ -96,11 +97,14 @@ def import_confirm_view(request):
             messages.warning(request, "The preview changed in another tab or window, so this form was not applied: "
                                       "here is the preview as it is now.")
             return _render_preview(request, preview, status=409)
-        forms = _item_forms(preview, data=request.POST)
-        preview_update(preview=preview, values=[form.typed() for form in forms])
+        _page, _pages, items = page_of(preview)
+        forms = _item_forms(items, data=request.POST)
+        preview_update(preview=preview, values={item["index"]: form.typed() for item, form in zip(items, forms)})
         request.session[SESSION_KEY] = preview
         verb, _, arg = action.partition(":")
-        if verb in ("merge", "split", "reparse", "update"):
+        if verb in ("merge", "split", "reparse", "update", "page"):
+            if verb == "page" and arg.isdecimal() and len(arg) <= 6:
+                preview["page"] = page_of(preview, int(arg))[0]
             if verb == "merge" and arg.isdecimal() and len(arg) <= 6:
                 if preview_merge(preview=preview, index=int(arg)):
                     messages.info(request, f"Question {int(arg) + 1} was merged into question {int(arg)}.")
@@ -124,8 +128,14 @@ def import_confirm_view(request):
             return _render_preview(request, preview)
         problems = preview_problems(preview=preview)
         if problems:
-            messages.error(request, "Some ticked questions need a fix before they can be imported: see below.")
-            return _render_preview(request, preview, forms=forms, problems=problems, status=400)
+            numbers = ", ".join(str(n + 1) for n in sorted(problems))
+            messages.error(request, f"Some ticked questions need a fix before they can be imported (question {numbers}): "
+                                    "see the message beside each.")
+            first = min(problems) // PAGE_SIZE + 1
+            on_page = first == page_of(preview)[0]
+            preview["page"] = first
+            request.session[SESSION_KEY] = preview
+            return _render_preview(request, preview, forms=forms if on_page else None, problems=problems, status=400)
         for item in preview["items"]:
             item["content"] = normalise_content(item["content"])
         include = {item["index"] for item in preview["items"] if item["include"]}

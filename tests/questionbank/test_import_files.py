@@ -161,6 +161,7 @@ def _fields(preview, **changes):
                  f"q{n}-why_we_ask": c["why_we_ask"], f"q{n}-model_answer": c["model_answer"],
                  f"q{n}-key_points": "\n".join(c["key_points"]), f"q{n}-criteria": "\n".join(c["criteria"]),
                  f"q{n}-follow_ups": "\n".join(f["question"] for f in c["follow_ups"])}
+        data[f"q{n}-shown"] = "1"
         if item["include"]:
             data[f"q{n}-include"] = "on"
     for key, value in changes.items():
@@ -267,3 +268,30 @@ def test_a_word_document_uploads_through_the_preview(hm_client):
     response = hm_client.post("/questions/import/", {"file": _upload("guide.docx", text_to_docx(GUIDE)), **DEFAULTS})
     assert response.status_code == 200
     assert "Found 2 questions (docx document)" in response.content.decode()
+
+
+def test_a_long_document_is_edited_a_page_at_a_time_and_nothing_typed_is_lost(hm_client):
+    text = "".join(f"Q{n}. What is idea number {n}?\n\nIt is the answer to {n}.\n\n" for n in range(1, 121))
+    preview = _preview(hm_client, text)
+    assert len(preview["items"]) == 120
+    response = hm_client.post("/questions/import/confirm/", {"token": preview["token"], "version": preview["version"],
+                                                             "action": "update"})
+    body = response.content.decode()
+    assert "Questions 1–50 of 120 (page 1 of 3)" in body and 'id="id_q50-title"' not in body
+    # The form of page 1 (its 50 questions only) with one edit, then the next page.
+    preview = hm_client.session["question_import_preview"]
+    page_one = {k: v for k, v in _fields(preview, **{"q3-title": "Edited on page one"}).items()
+                if not k.startswith("q") or int(k[1:].split("-")[0]) < 50}
+    response = hm_client.post("/questions/import/confirm/", page_one | {"action": "page:2"})
+    body = response.content.decode()
+    assert "Questions 51–100 of 120 (page 2 of 3)" in body and 'id="id_q50-title"' in body
+    preview = hm_client.session["question_import_preview"]
+    assert preview["items"][3]["content"]["title"] == "Edited on page one"
+    assert all(item["include"] for item in preview["items"])  # page 2's post leaves page 1's ticks alone
+    count = Question.objects.count()
+    page_two = {k: v for k, v in _fields(preview).items()
+                if not k.startswith("q") or 50 <= int(k[1:].split("-")[0]) < 100}
+    response = hm_client.post("/questions/import/confirm/", page_two | {"action": "confirm"})
+    assert response.status_code == 302
+    assert Question.objects.count() == count + 120
+    assert Question.objects.filter(current_revision__title="Edited on page one").exists()

@@ -123,7 +123,7 @@ def _two_megabytes():
     paragraph = ("The answer explains the idea in plain words, names the trade-off it involves and says how "
                  "the candidate would check it on real data before trusting it in production. ") * 7
     parts, n = [], 0
-    while sum(map(len, parts)) < 2 * 1024 * 1024:
+    while sum(map(len, parts)) < 2_000_000:  # 2 MB, within the 2 MiB upload limit
         n += 1
         parts.append(f"Q{n}. How would you approach problem number {n} in a production system?\n\n"
                      f"Why interviewers ask this: it shows judgement on case {n}.\n\n"

@@ -71,6 +71,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{mark} [{item['action']}] {item['content']['title']}")
             for w in warnings:
                 self.stderr.write(f"warning: {w}")
+            for d in preview["reader_dropped"] + preview["dropped"]:
+                self.stderr.write(f"left out: line {d['line']} ({d['reason']}): {d['text'][:120]}")
         if options["dry_run"]:
             return
         include = {item["index"] for item in preview["items"] if item["include"]}

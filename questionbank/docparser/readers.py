@@ -487,6 +487,9 @@ def pdf_to_text(data):
     except DocumentError:
         raise
     except Exception as exc:
+        if type(exc).__name__ == "LimitReachedError":  # pypdf's cap on what a stream may unpack to
+            raise DocumentError("A part of the PDF unpacks to more than pypdf reads: it may be a decompression bomb, "
+                                "and is not read") from None
         text = str(exc).lower()
         if "decrypt" in text or "encrypt" in text or "password" in text:
             raise DocumentError("The PDF is encrypted (password-protected): save a copy without a password and import that") from None

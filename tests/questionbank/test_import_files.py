@@ -295,3 +295,37 @@ def test_a_long_document_is_edited_a_page_at_a_time_and_nothing_typed_is_lost(hm
     assert response.status_code == 302
     assert Question.objects.count() == count + 120
     assert Question.objects.filter(current_revision__title="Edited on page one").exists()
+
+
+def _pdf_with_stream(stream):
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>", stream]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def test_a_pdf_whose_page_unpacks_to_75_megabytes_is_refused_with_a_message():
+    import zlib
+
+    packed = zlib.compress(b" " * (76 * 1000 * 1000), 9)
+    bomb = _pdf_with_stream(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
+    with pytest.raises(DocumentError) as refused:
+        read_source("bomb.pdf", bomb)
+    assert "decompression bomb" in str(refused.value) or "no text layer" in str(refused.value)
+
+
+def test_pasted_html_is_read_as_a_web_page(hm_client):
+    html = ("<article><nav>Blog · Careers</nav><h2>What is precision?</h2>"
+            "<p>The share of flagged items that are truly positive.</p></article>")
+    preview = _preview(hm_client, html)
+    assert preview["source_kind"] == "html"
+    assert preview["items"][0]["content"]["model_answer"] == "The share of flagged items that are truly positive."
+    assert preview["reader_dropped"] == [{"line": 1, "text": "Blog · Careers", "reason": "navigation (HTML)"}]

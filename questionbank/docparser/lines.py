@@ -308,11 +308,11 @@ def scan(lines):
                 kinds[idx] = LABEL
                 info[idx] = (*label, level, strip_emphasis(text))
                 continue
-            number = _parse_number(text) if text else None
+            number = _parse_number(strip_symbols(text)) if text else None
             kinds[idx] = QHEAD if number is not None or ends_with_question_mark(text) else HEAD
             info[idx] = (level, strip_emphasis(text), number)
             continue
-        number = _parse_number(stripped)
+        number = _parse_number(strip_symbols(stripped))  # "➤ Q1. ..." is numbered too
         if number is not None:
             kinds[idx] = QNUM if number[0] == "q" else BNUM
             info[idx] = (number[1], number[2], indent_width(line))

@@ -329,3 +329,21 @@ def test_pasted_html_is_read_as_a_web_page(hm_client):
     assert preview["source_kind"] == "html"
     assert preview["items"][0]["content"]["model_answer"] == "The share of flagged items that are truly positive."
     assert preview["reader_dropped"] == [{"line": 1, "text": "Blog · Careers", "reason": "navigation (HTML)"}]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # The walkthrough's defect 9: bold question lines, and "Question:" with "Why interviewers ask this:".
+    ("**What is overfitting?**\nIt is when a model learns noise.\n\n**What is regularisation?**\nA penalty.\n",
+     [("What is overfitting?", "", "It is when a model learns noise."), ("What is regularisation?", "", "A penalty.")]),
+    ("Question: What is overfitting?\nWhy interviewers ask this: It is basic.\nAnswer: Learning noise.\n\n"
+     "Question: What is dropout?\nWhy interviewers ask this: It is common.\nAnswer: Zeroing units.\n",
+     [("What is overfitting?", "It is basic.", "Learning noise."), ("What is dropout?", "It is common.", "Zeroing units.")]),
+    # Numbers and labels after a symbol or emoji.
+    ("➤ Q1. What is X?\n\n📌 Answer: X is Y.\n\n➤ Q2. What is Z?\n\n📌 Answer: Z is W.\n",
+     [("What is X?", "", "X is Y."), ("What is Z?", "", "Z is W.")]),
+    ("## 🧠 What is attention?\n\n### 🎯 What it tests\nReading of papers.\n\n### ✅ Expected answer\nWeights over positions.\n",
+     [("What is attention?", "Reading of papers.", "Weights over positions.")]),
+])
+def test_common_layouts_with_symbols_and_prefixes_read_as_questions(text, expected):
+    result = read_document(text)
+    assert [(q.title, q.why_we_ask, q.model_answer) for q in result.questions] == expected

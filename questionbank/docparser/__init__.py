@@ -94,8 +94,9 @@ Labelled sections
     At the start of a line (indentation allowed, and after any leading emoji or symbol, also
     inside the bold: ``💡 Why we ask:``, ``**🚩 Red flags:**``), case-insensitive, optionally bold/italic
     (``**Expected Answer:**``, ``**Expected Answer**:``) or as a heading (``### Expected
-    Answer``). A plain line needs the colon; a heading or a line that is only the bold label
-    does not. Text after the colon is the start of the section.
+    Answer``). Text on the same line needs the colon (``Answer: ...``); a heading, a line that is
+    only the bold label, or a plain line that is nothing but the label (``Answer`` on a line of
+    its own) does not. Text after the colon is the start of the section.
 
     ==========  ===============================================================
     why_we_ask  Why interviewers ask this / Why we ask (this) / Question

@@ -245,7 +245,9 @@ def _parse_label(s, is_heading):
     rest = s[j:].strip()
     if len(label) == 1 and not colon:  # "A" is an answer label only as "A:"
         return None
-    if not colon and (rest or not (is_heading or closed)):
+    # Without a colon: a heading, a line that is only the bold label, or a plain line that is
+    # nothing but the label ("Answer" on a line of its own, as printed booklets set them).
+    if not colon and rest:
         return None
     if opener and not closed and rest.endswith(opener):
         rest = rest[: -len(opener)].rstrip()

@@ -354,45 +354,92 @@ def _heading_level(style_name):
     return 0
 
 
-def _paragraph_line(paragraph, counters):
-    """A Word paragraph as one line of text (or None when it is empty), and whether it is a list item."""
+def _numbering_formats(document):
+    """``{numId: {level: format}}`` from the document's numbering part ("bullet", "decimal", ...)."""
     from docx.oxml.ns import qn
 
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return {}
+    abstract = {}
+    for definition in numbering.findall(qn("w:abstractNum")):
+        levels = {}
+        for level in definition.findall(qn("w:lvl")):
+            fmt = level.find(qn("w:numFmt"))
+            ilvl = level.get(qn("w:ilvl")) or "0"
+            if ilvl.isdigit():
+                levels[int(ilvl)] = fmt.get(qn("w:val")) if fmt is not None else "decimal"
+        abstract[definition.get(qn("w:abstractNumId"))] = levels
+    formats = {}
+    for num in numbering.findall(qn("w:num")):
+        ref = num.find(qn("w:abstractNumId"))
+        if ref is not None:
+            formats[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+    return formats
+
+
+def _numbering_of(paragraph):
+    """``(numId, level)`` of a numbered or bulleted paragraph (its own or its style's), else None."""
+    from docx.oxml.ns import qn
+
+    candidates = [paragraph._p.pPr]
+    style = paragraph.style
+    for _ in range(5):  # a style and the styles it is based on
+        if style is None:
+            break
+        candidates.append(style.element.pPr)
+        style = style.base_style
+    num_id = level = None
+    for ppr in candidates:
+        num = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if num is None:
+            continue
+        if num_id is None and num.find(qn("w:numId")) is not None:
+            num_id = num.find(qn("w:numId")).get(qn("w:val"))
+        if level is None and num.find(qn("w:ilvl")) is not None:
+            level = num.find(qn("w:ilvl")).get(qn("w:val"))
+    if num_id is None or num_id == "0":
+        return None
+    return num_id, min(int(level), 8) if level and level.isdigit() else 0
+
+
+def _paragraph_line(paragraph, state):
+    """A Word paragraph as one line of text (or None when it is empty), and whether it is a list
+    item. Numbered paragraphs get their number as Word would show it (counted per list, so a
+    question list keeps counting across the paragraphs between its items), bullets a ``-``."""
     text = paragraph.text.replace("\t", " ").strip()
     if not text:
         return None, False
     style = paragraph.style.name if paragraph.style is not None else ""
     level = _heading_level(style)
     if level:
-        counters.clear()
+        state["counters"].clear()
         return "#" * level + " " + " ".join(text.split()), False
     lowered = style.lower()
-    ppr = paragraph._p.pPr
-    num = ppr.find(qn("w:numPr")) if ppr is not None else None
-    depth = 0
-    if num is not None:
-        ilvl = num.find(qn("w:ilvl"))
-        if ilvl is not None and (ilvl.get(qn("w:val")) or "0").isdigit():
-            depth = min(int(ilvl.get(qn("w:val"))), 8)
-    if lowered.startswith("list number"):
-        suffix = lowered[11:].strip()
-        depth = int(suffix) - 1 if suffix.isdigit() else depth
+    numbering = _numbering_of(paragraph)
+    if numbering is not None or lowered.startswith(("list number", "list bullet")):
+        num_id, depth = numbering or (lowered, 0)
+        suffix = lowered.rsplit(" ", 1)[-1]
+        if numbering is None and suffix.isdigit():
+            depth = int(suffix) - 1
+        fmt = state["formats"].get(num_id, {}).get(depth)
+        if fmt is None:
+            fmt = "decimal" if lowered.startswith("list number") else "bullet"
+        if fmt in ("bullet", "none"):
+            return "  " * depth + "- " + text, True
+        counters = state["counters"].setdefault(num_id, {})
         counters[depth] = counters.get(depth, 0) + 1
         for deeper in [d for d in counters if d > depth]:
             del counters[deeper]
         return "  " * depth + f"{counters[depth]}. " + text, True
-    if lowered.startswith("list bullet") or lowered.startswith("list paragraph") or num is not None:
-        suffix = lowered[11:].strip() if lowered.startswith("list bullet") else ""
-        depth = int(suffix) - 1 if suffix.isdigit() else depth
-        return "  " * depth + "- " + text, True
-    counters.clear()
     runs = [r for r in paragraph.runs if r.text.strip()]
     if runs and all(r.bold or (r.style is not None and r.style.font.bold) for r in runs):
         return f"**{' '.join(text.split())}**", False
     return text, False
 
 
-def _block_lines(parent, depth, out, counters):
+def _block_lines(parent, depth, out, state):
     from docx.oxml.ns import qn
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -409,7 +456,7 @@ def _block_lines(parent, depth, out, counters):
         if len(stack) > MAX_NESTING:
             raise DocumentError(f"The Word document nests its content more than {MAX_NESTING} deep: it is not read")
         if child.tag == qn("w:p"):
-            line, listed = _paragraph_line(Paragraph(child, parent), counters)
+            line, listed = _paragraph_line(Paragraph(child, parent), state)
             if line is None:
                 continue
             if out and out[-1] != "" and not (listed and out[-1].lstrip().startswith(("- ",)) or
@@ -420,7 +467,7 @@ def _block_lines(parent, depth, out, counters):
             table = Table(child, parent)
             for row in table.rows:
                 for cell in row.cells:
-                    _block_lines(cell, depth + 1, out, {})
+                    _block_lines(cell, depth + 1, out, state)
         elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:smartTag")):
             stack.append(iter(child.iterchildren()))
     return out
@@ -434,7 +481,7 @@ def docx_to_text(data):
         import docx
 
         document = docx.Document(io.BytesIO(data))
-        out = _block_lines(document, 0, [], {})
+        out = _block_lines(document, 0, [], {"formats": _numbering_formats(document), "counters": {}})
     except DocumentError:
         raise
     except Exception as exc:

@@ -347,3 +347,27 @@ def test_pasted_html_is_read_as_a_web_page(hm_client):
 def test_common_layouts_with_symbols_and_prefixes_read_as_questions(text, expected):
     result = read_document(text)
     assert [(q.title, q.why_we_ask, q.model_answer) for q in result.questions] == expected
+
+
+def test_a_word_document_with_automatic_numbering_bold_label_runs_and_a_table_reads_as_written():
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Interview questions", 0)
+    for question, why, answer in [("What is a confusion matrix?", "Basic evaluation literacy.", "A table of outcomes."),
+                                  ("Explain precision at k.", "Ranking teams use it.", "Relevant share of the top k.")]:
+        document.add_paragraph(question, style="List Number")  # Word numbers it: no number in the text
+        for label, text in (("Why we ask: ", why), ("Answer: ", answer)):
+            paragraph = document.add_paragraph()
+            paragraph.add_run(label).bold = True
+            paragraph.add_run(text)
+        document.add_paragraph("a key point", style="List Bullet")
+        table = document.add_table(rows=1, cols=2)
+        table.cell(0, 0).text, table.cell(0, 1).text = "Strong answer", "Reads the diagonal."
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = read_document(read_source("q.docx", buffer.getvalue()).text)
+    assert [(q.title, q.why_we_ask, q.evaluation, q.key_points) for q in result.questions] == [
+        ("What is a confusion matrix?", "Basic evaluation literacy.", "Reads the diagonal.", ["a key point"]),
+        ("Explain precision at k.", "Ranking teams use it.", "Reads the diagonal.", ["a key point"]),
+    ]

@@ -5,6 +5,7 @@ lost, and the bank holding exactly what was confirmed."""
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from questionbank.models import Question
 from tests.questionbank.corpus_files import text_to_docx, text_to_pdf
 
 DEFAULTS = {"area": "data", "kind": "concept", "level": "mid", "roles": ["ds"]}
+CORPUS = Path(__file__).resolve().parents[2] / "docs" / "examples" / "import"
 
 GUIDE = """# Guide
 
@@ -371,3 +373,29 @@ def test_a_word_document_with_automatic_numbering_bold_label_runs_and_a_table_re
         ("What is a confusion matrix?", "Basic evaluation literacy.", "Reads the diagonal.", ["a key point"]),
         ("Explain precision at k.", "Ranking teams use it.", "Reads the diagonal.", ["a key point"]),
     ]
+
+
+def test_a_pdf_written_by_another_tool_with_embedded_fonts_reads_as_its_text():
+    """fpdf2 (the debrief's PDF library) with PT Sans embedded: a font program and encoding
+    unlike the test corpus's standard fonts, wrapped by fpdf2's own line breaking."""
+    import fontpkg_pt_sans
+    from fpdf import FPDF
+
+    fonts = Path(fontpkg_pt_sans.__file__).parent / "files"
+    text = (CORPUS / "15-pdf-handout.txt").read_text()
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("PT", "", str(fonts / "PT_Sans-Web-Regular.ttf"))
+    pdf.add_font("PT", "B", str(fonts / "PT_Sans-Web-Bold.ttf"))
+    for line in text.splitlines():
+        if not line.strip():
+            pdf.ln(4)
+            continue
+        heading = line.startswith("#")
+        pdf.set_font("PT", "B" if heading else "", 16 if heading else 11)
+        shown = line.lstrip("# ") if heading else "\u2022 " + line[2:] if line.startswith("- ") else line
+        pdf.multi_cell(0, 9 if heading else 6, shown, new_x="LMARGIN", new_y="NEXT")
+    result = read_document(read_source("handout.pdf", bytes(pdf.output())).text)
+    expected = json.loads((CORPUS / "15-pdf-handout.expected.json").read_text())["questions"]
+    for field in ("title", "why_we_ask", "model_answer", "follow_ups"):
+        assert [getattr(q, field) for q in result.questions] == [q[field] for q in expected], field

@@ -212,7 +212,10 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The page refuses a larger file before sending it (static/js/file-limit.js).
         limit = settings.QUESTION_IMPORT_MAX_BYTES
-        self.fields["file"].widget.attrs.update({"data-max-bytes": limit, "data-limit": f"{limit // 1024} KB"})
+        self.fields["file"].widget.attrs.update({
+            "data-max-bytes": limit, "data-limit": f"{limit // 1024} KB",
+            "accept": ".docx,.pdf,.html,.htm,.md,.markdown,.txt,.json,.csv,text/plain,text/markdown,text/html",
+        })
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -342,3 +342,17 @@ def preview_problems(*, preview):
         if found:
             problems[item["index"]] = found
     return problems
+
+
+def preview_free_slugs(*, preview):
+    """Give every document question a slug no bank question has (one may have been created
+    since the preview was made), just before its questions are written."""
+    from .models import Question
+
+    slugs = [item["slug"] for item in preview["items"]]
+    taken = set(Question.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    for item in preview["items"]:
+        base, k = item["slug"], 2
+        while item["slug"] in taken:
+            item["slug"], k = f"{base[:SLUG_MAX - 4]}-{k}", k + 1
+        taken.add(item["slug"])

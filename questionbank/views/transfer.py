@@ -14,8 +14,8 @@ from ..exporting import EXPORTERS
 from ..forms import ImportForm, ImportItemForm
 from ..importing import ImportRefused, apply_import, build_preview
 from ..importpreview import (
-    PAGE_SIZE, item_fields, page_of, preview_merge, preview_problems, preview_reparse, preview_split, preview_update,
-    split_choices,
+    PAGE_SIZE, item_fields, page_of, preview_free_slugs, preview_merge, preview_problems, preview_reparse,
+    preview_split, preview_update, split_choices,
 )
 from ..services import normalise_content
 
@@ -138,6 +138,7 @@ def import_confirm_view(request):
             return _render_preview(request, preview, forms=forms if on_page else None, problems=problems, status=400)
         for item in preview["items"]:
             item["content"] = normalise_content(item["content"])
+        preview_free_slugs(preview=preview)
         include = {item["index"] for item in preview["items"] if item["include"]}
     else:
         include = set()

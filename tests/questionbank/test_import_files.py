@@ -399,3 +399,15 @@ def test_a_pdf_written_by_another_tool_with_embedded_fonts_reads_as_its_text():
     expected = json.loads((CORPUS / "15-pdf-handout.expected.json").read_text())["questions"]
     for field in ("title", "why_we_ask", "model_answer", "follow_ups"):
         assert [getattr(q, field) for q in result.questions] == [q[field] for q in expected], field
+
+
+def test_a_question_created_in_the_bank_after_the_preview_does_not_clash_on_confirm(hm_client):
+    from questionbank.services import question_create
+
+    preview = _preview(hm_client, "Q1. What is a brand new idea?\n\nIt is new.\n")
+    slug = preview["items"][0]["slug"]
+    question_create(slug=slug, area="data", kind="concept", level="mid", roles=["ds"],
+                    content={"title": "Something else entirely", "prompt": "P"})
+    response = hm_client.post("/questions/import/confirm/", _fields(preview, action="confirm"))
+    assert response.status_code == 302
+    assert Question.objects.get(current_revision__title="What is a brand new idea?").slug == f"{slug}-2"

@@ -411,3 +411,21 @@ def test_a_question_created_in_the_bank_after_the_preview_does_not_clash_on_conf
     response = hm_client.post("/questions/import/confirm/", _fields(preview, action="confirm"))
     assert response.status_code == 302
     assert Question.objects.get(current_revision__title="What is a brand new idea?").slug == f"{slug}-2"
+
+
+@pytest.mark.parametrize("action,extra", [
+    ("merge:0", {}), ("merge:99", {}), ("merge:-1", {}), ("merge:" + "9" * 5000, {}), ("split:1", {"q1-split_at": "0"}),
+    ("split:1", {"q1-split_at": "²"}), ("split:1", {"q1-split_at": "99"}), ("split:x", {}), ("page:0", {}),
+    ("page:99", {}), ("page:²", {}), ("reparse", {"source": "\x00"}), ("reparse", {"source": "a" * 30_000}),
+    ("nonsense", {}), ("update", {"q0-title": "x" * 5000, "q0-area": "nowhere", "q0-criteria": "c" * 500}),
+    ("confirm", {"q0-title": "x" * 5000}), ("confirm", {"q0-criteria": "c" * 500}), ("confirm", {"version": "abc"}),
+])
+def test_odd_or_hostile_preview_posts_get_a_page_never_a_server_error(hm_client, action, extra):
+    preview = _preview(hm_client, PASTED)
+    count = Question.objects.count()
+    response = hm_client.post("/questions/import/confirm/", _fields(preview, action=action) | extra)
+    assert response.status_code in (200, 302, 400, 409)
+    if response.status_code == 400:  # a message beside the form, or the site's page for a NUL in a form
+        assert "alert" in response.content.decode() or "That request could not be read" in response.content.decode()
+    if action == "confirm" and response.status_code != 302:
+        assert Question.objects.count() == count

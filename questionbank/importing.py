@@ -11,7 +11,7 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -21,7 +21,9 @@ from .models import (
     QUESTION_MINUTES, SCORE_LEVELS, Area, Kind, Level, Question, QuestionRevision, RoleTrack, RubricCriterion, Status,
     rubric_problems,
 )
-from .services import normalise_content, question_create, question_set_status, revision_publish, similar_titles
+from .services import (
+    SIMILAR_TITLE_THRESHOLD, normalise_content, question_create, question_set_status, revision_publish, similar_titles,
+)
 
 # What the database takes: imported values beyond these are refused with a message, not cut.
 TITLE_MAX = QuestionRevision._meta.get_field("title").max_length
@@ -362,6 +364,8 @@ def check_items(preview, *, similar_for=None):
     existing = {q.slug: q for q in Question.objects.filter(slug__in=[i["slug"] for i in items]).select_related("current_revision")}
     seen_titles = {}
     taken_slugs = set(existing)
+    wanted = [n for n in range(len(items)) if similar_for is None or n in similar_for]
+    close = similar_titles_of({n: items[n]["content"]["title"] for n in wanted})
     for n, item in enumerate(items):
         item["index"] = n
         title = item["content"]["title"]
@@ -386,14 +390,40 @@ def check_items(preview, *, similar_for=None):
                 item["slug"], k = f"{base[:SLUG_MAX - 4]}-{k}", k + 1
         taken_slugs.add(item["slug"])
         if similar_for is None or n in similar_for:
-            found = similar_titles(title) if title.strip() else []
-            item["similar"] = [{"slug": q.slug, "title": q.title, "similarity": round(q.similarity, 2)} for q in found]
+            item["similar"] = close.get(n, [])
         similar = item.get("similar") or []
         if similar:
             item["warnings"].append("near-duplicate of " + ", ".join(f"“{q['title']}”" for q in similar)
                                     + ": not included unless you tick it")
             item["include"] = False
     return preview
+
+
+def similar_titles_of(titles, *, limit=5):
+    """``services.similar_titles`` for many titles at once (``{key: title}`` gives ``{key: [{slug,
+    title, similarity}]}``, most similar first): one query instead of one per question, which a
+    document of a thousand questions would otherwise make."""
+    keys = [k for k, t in titles.items() if t and t.strip()]
+    if not keys:
+        return {}
+    if len(keys) == 1:
+        found = similar_titles(titles[keys[0]], limit=limit)
+        return {keys[0]: [{"slug": q.slug, "title": q.title, "similarity": round(q.similarity, 2)} for q in found]}
+    table = connection.ops.quote_name(Question._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.n, q.slug, q.title, similarity(q.title, t.title) AS s "
+            f"FROM unnest(%s::text[]) WITH ORDINALITY AS t(title, n) CROSS JOIN {table} q "
+            f"WHERE similarity(q.title, t.title) >= %s ORDER BY t.n, s DESC, q.id",
+            [[titles[k] for k in keys], SIMILAR_TITLE_THRESHOLD],
+        )
+        rows = cursor.fetchall()
+    close = {}
+    for n, slug, title, similarity in rows:
+        found = close.setdefault(keys[n - 1], [])
+        if len(found) < limit:
+            found.append({"slug": slug, "title": title, "similarity": round(similarity, 2)})
+    return close
 
 
 def _publish_problems(content):

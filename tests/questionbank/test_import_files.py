@@ -429,3 +429,17 @@ def test_odd_or_hostile_preview_posts_get_a_page_never_a_server_error(hm_client,
         assert "alert" in response.content.decode() or "That request could not be read" in response.content.decode()
     if action == "confirm" and response.status_code != 302:
         assert Question.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_near_duplicates_found_for_many_titles_at_once_are_those_found_one_at_a_time():
+    from questionbank.importing import similar_titles_of
+    from questionbank.services import similar_titles
+
+    titles = [q.title for q in Question.objects.order_by("slug")[:15]] + [
+        "Bias variance trade-off", "Nothing at all like the bank", "How does gradient boosting work?", ""]
+    many = similar_titles_of(dict(enumerate(titles)))
+    for k, title in enumerate(titles):
+        one = [{"slug": q.slug, "title": q.title, "similarity": round(q.similarity, 2)} for q in similar_titles(title)]
+        assert [q["slug"] for q in many.get(k, [])] == [q["slug"] for q in one], title
+    assert many[0] and not many.get(16)

@@ -80,6 +80,38 @@ def _render_preview(request, preview, *, forms=None, problems=None, status=200):
     }, status=status)
 
 
+def _number(text):
+    """A small whole number from a form value, else None (not isdigit: int() refuses "²")."""
+    return int(text) if text.isdecimal() and len(text) <= 6 else None
+
+
+def _edit_preview(request, preview, verb, arg):
+    """Do a preview button's action other than importing: change page, merge, split, read the
+    text again; anything else only saves (which the caller has done)."""
+    index = _number(arg)
+    if verb == "page" and index is not None:
+        preview["page"] = page_of(preview, index)[0]
+    elif verb == "merge" and index is not None:
+        if preview_merge(preview=preview, index=index):
+            messages.info(request, f"Question {index + 1} was merged into question {index}.")
+    elif verb == "split" and index is not None:
+        at = _number(request.POST.get(f"q{index}-split_at", ""))
+        if at is not None and preview_split(preview=preview, index=index, at=at):
+            messages.info(request, f"Question {index + 1} was split in two.")
+        else:
+            messages.warning(request, "Choose a line of the model answer to split the question at.")
+    elif verb == "reparse":
+        source = request.POST.get("source", "").replace("\r\n", "\n")
+        try:
+            preview_reparse(preview=preview, source=source)
+        except ImportRefused as exc:
+            messages.error(request, f"Could not read the edited text: {exc}. The preview is as it was.")
+            preview["source_draft"] = source  # kept, so the text being fixed is not lost
+        else:
+            preview.pop("source_draft", None)
+            messages.info(request, "The text was read again; questions that read the same kept your edits.")
+
+
 @require_POST
 @permission_required("questionbank.import_questions", raise_exception=True)
 def import_confirm_view(request):
@@ -89,7 +121,6 @@ def import_confirm_view(request):
     if not preview or preview.get("token") != request.POST.get("token"):
         messages.error(request, "That import preview has expired or was replaced. Upload the file again.")
         return redirect("questionbank:import")
-    action = request.POST.get("action", "confirm")
     # A document's preview page posts its form (with "version"); a post of ticked indexes only
     # ("include", as JSON and CSV previews send) imports those questions as read.
     if preview.get("editable") and "version" in request.POST:
@@ -100,31 +131,10 @@ def import_confirm_view(request):
         _page, _pages, items = page_of(preview)
         forms = _item_forms(items, data=request.POST)
         preview_update(preview=preview, values={item["index"]: form.typed() for item, form in zip(items, forms)})
-        request.session[SESSION_KEY] = preview
-        verb, _, arg = action.partition(":")
-        if verb in ("merge", "split", "reparse", "update", "page"):
-            if verb == "page" and arg.isdecimal() and len(arg) <= 6:
-                preview["page"] = page_of(preview, int(arg))[0]
-            if verb == "merge" and arg.isdecimal() and len(arg) <= 6:
-                if preview_merge(preview=preview, index=int(arg)):
-                    messages.info(request, f"Question {int(arg) + 1} was merged into question {int(arg)}.")
-            elif verb == "split" and arg.isdecimal() and len(arg) <= 6:
-                at = request.POST.get(f"q{arg}-split_at", "")
-                if not (at.isdecimal() and len(at) <= 6 and preview_split(preview=preview, index=int(arg), at=int(at))):
-                    messages.warning(request, "Choose a line of the model answer to split the question at.")
-                else:
-                    messages.info(request, f"Question {int(arg) + 1} was split in two.")
-            elif verb == "reparse":
-                source = request.POST.get("source", "").replace("\r\n", "\n")
-                try:
-                    preview_reparse(preview=preview, source=source)
-                except ImportRefused as exc:
-                    messages.error(request, f"Could not read the edited text: {exc}. The preview is as it was.")
-                    preview["source_draft"] = source  # kept, so the text being fixed is not lost
-                else:
-                    preview.pop("source_draft", None)
-                    messages.info(request, "The text was read again; questions that read the same kept your edits.")
-            request.session[SESSION_KEY] = preview
+        request.session[SESSION_KEY] = preview  # what was typed is kept, whatever happens next
+        verb, _, arg = request.POST.get("action", "update").partition(":")
+        if verb != "confirm":  # only the import button writes to the bank
+            _edit_preview(request, preview, verb, arg)
             return _render_preview(request, preview)
         problems = preview_problems(preview=preview)
         if problems:
@@ -134,7 +144,6 @@ def import_confirm_view(request):
             first = min(problems) // PAGE_SIZE + 1
             on_page = first == page_of(preview)[0]
             preview["page"] = first
-            request.session[SESSION_KEY] = preview
             return _render_preview(request, preview, forms=forms if on_page else None, problems=problems, status=400)
         for item in preview["items"]:
             item["content"] = normalise_content(item["content"])

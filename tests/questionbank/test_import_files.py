@@ -443,3 +443,12 @@ def test_near_duplicates_found_for_many_titles_at_once_are_those_found_one_at_a_
         one = [{"slug": q.slug, "title": q.title, "similarity": round(q.similarity, 2)} for q in similar_titles(title)]
         assert [q["slug"] for q in many.get(k, [])] == [q["slug"] for q in one], title
     assert many[0] and not many.get(16)
+
+
+def test_importing_with_nothing_ticked_keeps_what_was_typed(hm_client):
+    preview = _preview(hm_client, PASTED)
+    data = {k: v for k, v in _fields(preview, **{"q0-title": "Typed before unticking"}).items() if not k.endswith("-include")}
+    response = hm_client.post("/questions/import/confirm/", data | {"action": "confirm"})
+    assert response.status_code == 400
+    assert "No questions were ticked" in response.content.decode()
+    assert hm_client.session["question_import_preview"]["items"][0]["content"]["title"] == "Typed before unticking"

@@ -210,7 +210,7 @@ def test_a_markdown_document_of_ten_questions_imports_through_the_preview(hm_cli
     assert Question.objects.count() == count
     include = [str(i["index"]) for i in preview["items"] if i["include"]]
     # A document's preview is a form of its questions: the ticked ones are posted as ticked.
-    hm_client.post("/questions/import/confirm/", {"token": preview["token"], "version": preview["version"],
+    hm_client.post("/questions/import/confirm/", {"token": preview["token"], "version": preview["version"], "action": "confirm",
                                                   **{f"q{n}-include": "on" for n in include},
                                                   **{f"q{i['index']}-shown": "1" for i in preview["items"]}})
     assert Question.objects.count() == count + len(include)

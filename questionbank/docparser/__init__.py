@@ -2,7 +2,8 @@
 
 Teams keep their questions in documents, not in databases. This module turns such a
 document into :class:`ParsedQuestion` records that the importer (``questionbank.importing``) shows in a
-preview. It uses the standard library only and has no Django dependency.
+preview. The parser uses the standard library only; the readers of Word files and PDFs
+(``readers``) use python-docx and pypdf. Nothing here depends on Django.
 
 ``read_document(text)`` returns a :class:`ParseResult` (questions, document warnings and the
 lines dropped); ``parse_document(text)`` returns ``(questions, document_warnings)``. Both raise

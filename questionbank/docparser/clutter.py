@@ -108,7 +108,7 @@ def _reason(line):
         return None
     if _IMAGE.match(text) or _IMAGE.match(stripped):
         return "image or caption"
-    if _LEADER.fullmatch(text):
+    if text[-1:].isdigit() and ("...." in text.replace(" ", "") or "\u2026" in text) and _LEADER.fullmatch(text):
         return "table of contents"
     if _BREADCRUMB.match(text):
         return "navigation"

@@ -193,8 +193,13 @@ def criterion_formset(data=None, revision=None):
 class ImportForm(forms.Form):
     """Upload a file (or paste text) to import; nothing is written until the preview is confirmed."""
 
-    file = forms.FileField(required=False, help_text="JSON or CSV exported by Panelist, or a Markdown / plain-text document of questions.")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, label="…or paste the text")
+    file = forms.FileField(
+        required=False,
+        help_text="A Word document (.docx), a PDF with selectable text, a web page (.html), a Markdown or "
+        "plain-text document of questions, or a JSON or CSV file exported by Panelist.",
+    )
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, label="…or paste the text",
+                           help_text="A document's text, or a web article copied from the browser (text or HTML).")
     area = forms.ChoiceField(choices=Area.choices, help_text="For documents, which carry no area of their own.")
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.CONCEPT)
     level = forms.ChoiceField(choices=Level.choices, initial=Level.MID)
@@ -207,7 +212,10 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The page refuses a larger file before sending it (static/js/file-limit.js).
         limit = settings.QUESTION_IMPORT_MAX_BYTES
-        self.fields["file"].widget.attrs.update({"data-max-bytes": limit, "data-limit": f"{limit // 1024} KB"})
+        self.fields["file"].widget.attrs.update({
+            "data-max-bytes": limit, "data-limit": f"{limit // 1024} KB",
+            "accept": ".docx,.pdf,.html,.htm,.md,.markdown,.txt,.json,.csv,text/plain,text/markdown,text/html",
+        })
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -233,12 +241,53 @@ class ImportForm(forms.Form):
         return data
 
     def source(self):
-        """(name, text) of what was submitted."""
+        """The submitted document as a ``docparser.readers.Source`` (Word, PDF and web pages
+        turned into text). Raises ValidationError naming what cannot be read."""
+        from .docparser import DocumentError
+        from .docparser.readers import read_source
+
         upload = self.cleaned_data.get("file")
-        if upload:
-            raw = upload.read()
-            try:
-                return upload.name, raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise forms.ValidationError("The file is not UTF-8 text. Save it as UTF-8 and try again.") from None
-        return "pasted.md", self.cleaned_data["text"]
+        try:
+            if upload:
+                return upload.name, read_source(upload.name, upload.read())
+            return "pasted text", read_source("pasted", self.cleaned_data["text"])
+        except DocumentError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class ImportItemForm(forms.Form):
+    """One question of a document's import preview, as the user corrects it. Lists are one item
+    a line. Bound to whatever was typed, which the preview keeps even when it is invalid."""
+
+    include = forms.BooleanField(required=False, label="Import this question")
+    title = forms.CharField(max_length=200)
+    area = forms.ChoiceField(choices=Area.choices)
+    prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    why_we_ask = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Why we ask")
+    model_answer = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    key_points = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="One a line.")
+    criteria = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Rubric criteria", help_text="One a line."
+    )
+    follow_ups = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Follow-ups",
+                                 help_text="One a line.")
+
+    def clean_criteria(self):
+        value = self.cleaned_data["criteria"]
+        if any(len(line.strip()) > 400 for line in value.splitlines()):
+            raise forms.ValidationError("Each criterion is at most 400 characters: shorten it or split it.")
+        return value
+
+    def typed(self):
+        """The values as typed (the raw POST values), for the draft; nothing when this question's
+        form was not in the page posted (its hidden ``shown`` marker is missing)."""
+        values = {}
+        if self.add_prefix("shown") not in self.data:
+            return values
+        for name in self.fields:
+            key = self.add_prefix(name)
+            if name == "include":
+                values[name] = key in self.data
+            elif key in self.data:
+                values[name] = self.data[key]
+        return values

@@ -9,10 +9,9 @@ cannot be imported raises ``ImportRefused`` naming the line.
 import csv
 import io
 import json
-import re
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -22,7 +21,9 @@ from .models import (
     QUESTION_MINUTES, SCORE_LEVELS, Area, Kind, Level, Question, QuestionRevision, RoleTrack, RubricCriterion, Status,
     rubric_problems,
 )
-from .services import normalise_content, question_create, question_set_status, revision_publish, similar_titles
+from .services import (
+    SIMILAR_TITLE_THRESHOLD, normalise_content, question_create, question_set_status, revision_publish, similar_titles,
+)
 
 # What the database takes: imported values beyond these are refused with a message, not cut.
 TITLE_MAX = QuestionRevision._meta.get_field("title").max_length
@@ -328,81 +329,43 @@ def _csv_follow_ups(cell, line):
     return [{"question": q.strip(), "good_answer": ""} for q in cell.splitlines() if q.strip()]
 
 
-_NEGATIVE = re.compile(r"^(a |an )?(weak|poor|bad|red flag|red flags|avoid|watch out|candidates who)\b", re.I)
-_STRONG_PREFIX = re.compile(
-    r"^(a |an )?(strong|good|great|excellent|the best)( candidates?| answers?| responses?)? (will |should |also )?", re.I
-)
-
-
-def _criteria_from_evaluation(evaluation):
-    """Draft rubric criteria from "Evaluating Responses" prose: its bullets, or else its
-    sentences, leaving out the ones that describe weak answers (at most 8). The author
-    reviews them before publishing."""
-    raw_lines = [line.strip() for line in evaluation.splitlines() if line.strip()]
-    bullets = [line.lstrip("-*•").strip() for line in raw_lines if line[:1] in "-*•"]
-    if len(bullets) >= 2:
-        candidates = bullets
-    else:
-        prose = " ".join(line.lstrip("-*•").strip() for line in raw_lines)
-        candidates = re.split(r"(?<=[.!?])\s+", prose)
-    criteria = []
-    for text in candidates:
-        text = text.strip()
-        if len(text) < 15 or _NEGATIVE.match(text):
-            continue
-        if len(text) > CRITERION_MAX:  # a paragraph, not a checkable criterion: the author writes one
-            continue
-        text = _STRONG_PREFIX.sub("", text, count=1).strip()
-        criteria.append(text[:1].upper() + text[1:])
-    return criteria[:8]
-
-
-def parse_document(text, *, defaults):
-    from . import docparser
-
-    try:
-        parsed, doc_warnings = docparser.parse_document(text)
-    except docparser.DocumentError as exc:
-        raise ImportRefused(str(exc)) from None
-    items = []
-    for pq in parsed:
-        criteria = _criteria_from_evaluation(pq.evaluation) if pq.evaluation else []
-        warnings = list(pq.warnings)
-        if criteria:
-            noun = "criterion" if len(criteria) == 1 else "criteria"
-            warnings.append(f"{len(criteria)} rubric {noun} drafted from the evaluation notes: review them")
-        warnings.append("no score anchors: imported as a draft; add anchors before publishing")
-        items.append(_item(
-            line=pq.line, slug=slugify(pq.title)[:70] or "imported-question", where="this question",
-            area=defaults["area"], kind=defaults["kind"], level=defaults["level"], roles=list(defaults["roles"]),
-            status=Status.DRAFT,
-            content={
-                "title": pq.title, "prompt": pq.prompt, "why_we_ask": pq.why_we_ask,
-                "model_answer": pq.model_answer, "key_points": pq.key_points,
-                "follow_ups": [{"question": f, "good_answer": ""} for f in pq.follow_ups],
-                "criteria": criteria, "anchors": ["", "", "", ""], "minutes": 10,
-            },
-            warnings=warnings,
-        ) | {"evaluation": pq.evaluation})
-    return items, list(doc_warnings)
-
-
-def build_preview(*, name, text, defaults):
-    """Parse a file and check every question against the bank. Writes nothing."""
-    fmt = detect_format(name, text)
+def build_preview(*, name, text, defaults, source_kind="text", reader_dropped=()):
+    """Parse a file and check every question against the bank. Writes nothing. A document's
+    preview keeps its text (``source``) and what was left out (``dropped``), and can be edited
+    (``questionbank.importpreview``)."""
+    fmt = detect_format(name, text) if source_kind == "text" else "document"
     if not text.strip():
         raise ImportRefused("the file is empty", 1)
+    dropped = []
     if fmt == "json":
         items, warnings = parse_json(text)
     elif fmt == "csv":
         items, warnings = parse_csv(text)
     else:
-        items, warnings = parse_document(text, defaults=defaults)
+        from .importpreview import parse_document
+
+        items, warnings, dropped = parse_document(text, defaults=defaults)
     if not items:
         raise ImportRefused("no questions were found in the file", 1)
+    preview = {"format": fmt, "items": items, "warnings": warnings, "dropped": dropped,
+               "reader_dropped": list(reader_dropped)[:1000], "source_kind": source_kind,
+               "editable": fmt == "document"}
+    if fmt == "document":
+        preview |= {"source": text, "defaults": dict(defaults) | {"roles": list(defaults["roles"])}}
+    check_items(preview)
+    return preview
+
+
+def check_items(preview, *, similar_for=None):
+    """Number the items and check them against the bank and each other: actions for JSON/CSV
+    rows whose slug exists, a free slug for a document's question, near-duplicates flagged
+    (only for the items numbered in ``similar_for`` when given: the others keep theirs)."""
+    items, fmt = preview["items"], preview["format"]
     existing = {q.slug: q for q in Question.objects.filter(slug__in=[i["slug"] for i in items]).select_related("current_revision")}
     seen_titles = {}
     taken_slugs = set(existing)
+    wanted = [n for n in range(len(items)) if similar_for is None or n in similar_for]
+    close = similar_titles_of({n: items[n]["content"]["title"] for n in wanted})
     for n, item in enumerate(items):
         item["index"] = n
         title = item["content"]["title"]
@@ -421,17 +384,46 @@ def build_preview(*, name, text, defaults):
                 _apply_publish_rule(item, current)
             continue
         _apply_publish_rule(item, None)
-        if current is not None:  # a document's made-up slug clashes: find a free one
+        if item["slug"] in taken_slugs:  # a document's made-up slug clashes: find a free one
             base, k = item["slug"], 2
             while item["slug"] in taken_slugs:
-                item["slug"], k = f"{base}-{k}", k + 1
+                item["slug"], k = f"{base[:SLUG_MAX - 4]}-{k}", k + 1
         taken_slugs.add(item["slug"])
-        similar = similar_titles(title)
+        if similar_for is None or n in similar_for:
+            item["similar"] = close.get(n, [])
+        similar = item.get("similar") or []
         if similar:
-            item["similar"] = [{"slug": q.slug, "title": q.title, "similarity": round(q.similarity, 2)} for q in similar]
-            item["warnings"].append("near-duplicate of " + ", ".join(f"“{q.title}”" for q in similar) + ": not included unless you tick it")
+            item["warnings"].append("near-duplicate of " + ", ".join(f"“{q['title']}”" for q in similar)
+                                    + ": not included unless you tick it")
             item["include"] = False
-    return {"format": fmt, "items": items, "warnings": warnings}
+    return preview
+
+
+def similar_titles_of(titles, *, limit=5):
+    """``services.similar_titles`` for many titles at once (``{key: title}`` gives ``{key: [{slug,
+    title, similarity}]}``, most similar first): one query instead of one per question, which a
+    document of a thousand questions would otherwise make."""
+    keys = [k for k, t in titles.items() if t and t.strip()]
+    if not keys:
+        return {}
+    if len(keys) == 1:
+        found = similar_titles(titles[keys[0]], limit=limit)
+        return {keys[0]: [{"slug": q.slug, "title": q.title, "similarity": round(q.similarity, 2)} for q in found]}
+    table = connection.ops.quote_name(Question._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.n, q.slug, q.title, similarity(q.title, t.title) AS s "
+            f"FROM unnest(%s::text[]) WITH ORDINALITY AS t(title, n) CROSS JOIN {table} q "
+            f"WHERE similarity(q.title, t.title) >= %s ORDER BY t.n, s DESC, q.id",
+            [[titles[k] for k in keys], SIMILAR_TITLE_THRESHOLD],
+        )
+        rows = cursor.fetchall()
+    close = {}
+    for n, slug, title, similarity in rows:
+        found = close.setdefault(keys[n - 1], [])
+        if len(found) < limit:
+            found.append({"slug": slug, "title": title, "similarity": round(similarity, 2)})
+    return close
 
 
 def _publish_problems(content):

@@ -2,9 +2,11 @@
 
 Teams keep their questions in documents, not in databases. This module turns such a
 document into :class:`ParsedQuestion` records that the importer (``questionbank.importing``) shows in a
-preview. It uses the standard library only and has no Django dependency.
+preview. The parser uses the standard library only; the readers of Word files and PDFs
+(``readers``) use python-docx and pypdf. Nothing here depends on Django.
 
-``parse_document(text)`` returns ``(questions, document_warnings)`` or raises
+``read_document(text)`` returns a :class:`ParseResult` (questions, document warnings and the
+lines dropped); ``parse_document(text)`` returns ``(questions, document_warnings)``. Both raise
 :class:`DocumentError` (a ``ValueError`` whose text starts with ``"Line N: "``). It raises
 nothing else, whatever it is given, and it works line by line without backtracking-prone
 regular expressions, so large inputs (megabytes) take time proportional to their size.
@@ -16,7 +18,16 @@ Lines and characters
     A leading BOM is dropped; ``\\r\\n`` and lone ``\\r`` end lines; trailing spaces and tabs
     are fine. A NUL anywhere, or non-printable characters making up more than 30% of the
     visible text, rejects the document (naming the first bad line): it is probably a binary
-    file. A few stray control characters are removed, with a document warning.
+    file. A few stray control characters are removed, with a document warning. A line over
+    ``MAX_LINE_CHARS`` (20,000) characters rejects the document, naming the line.
+
+Dropped lines (``clutter.py``, before anything else)
+    Web-page clutter (image lines and captions, promotions, share and navigation lines,
+    breadcrumbs, bylines, footers, "Recommended reading"-style blocks) and tables of contents
+    are blanked out, so line numbers stay true, and listed in ``ParseResult.dropped`` with their
+    number, text and reason; so is every other non-blank line outside a question (an
+    introduction, an ignored label), section titles excepted. Nothing is dropped silently.
+    Word, PDF and HTML files are turned into text by ``readers.py`` first.
 
 Code fences
     A line starting (after indentation) with three or more backticks or tildes opens a fence;
@@ -58,6 +69,12 @@ Which lines start a question
        * A wholly bold line (``**What is X?**``, ``__What is X?__``) that ends in ``?`` and
          stands alone, or that has a section label on the next non-blank line (then the ``?``
          is optional: ``**Overfitting**`` above ``Why interviewers ask this:``).
+       * An instruction (plain or bold) standing alone as a one-sentence paragraph (a blank line
+         or the end after it) with answer text or a label under it: a line starting with
+         Explain, Describe, Compare, Contrast, Define, Discuss, Outline, Design, Derive,
+         Implement, Write, List, Name, Summarise, Justify, Estimate, Propose, Critique,
+         Evaluate, Diagnose, Walk/Talk/Take me through, Tell me about, Give an/two/me, Show me,
+         at most 30 words, not ending in ``:``.
 
        A plain or bold line is never a question when it is a list item, is indented more than
        three columns or under a list item, or follows a line ending in ``:`` (it is being
@@ -75,20 +92,28 @@ Which lines start a question
     6. Otherwise the document has no questions: an error.
 
 Labelled sections
-    At the start of a line (indentation allowed), case-insensitive, optionally bold/italic
+    At the start of a line (indentation allowed, and after any leading emoji or symbol, also
+    inside the bold: ``💡 Why we ask:``, ``**🚩 Red flags:**``), case-insensitive, optionally bold/italic
     (``**Expected Answer:**``, ``**Expected Answer**:``) or as a heading (``### Expected
-    Answer``). A plain line needs the colon; a heading or a line that is only the bold label
-    does not. Text after the colon is the start of the section.
+    Answer``). Text on the same line needs the colon (``Answer: ...``); a heading, a line that is
+    only the bold label, or a plain line that is nothing but the label (``Answer`` on a line of
+    its own) does not. Text after the colon is the start of the section.
 
     ==========  ===============================================================
     why_we_ask  Why interviewers ask this / Why we ask (this) / Question
-                Explanation / Purpose / Rationale / Why it matters
+                Explanation / Explanation / Purpose / Rationale / Why it (this)
+                matters / What it (this question) tests, assesses, checks
     answer      Expected answer / Answer / A: / Model, Sample, Example, Ideal,
-                Suggested, Reference answer
+                Suggested, Reference, Good answer / Expected, Model response
     evaluation  Evaluating responses / Evaluation (criteria) / What to look for /
-                Rubric / Scoring / Grading
-    key points  Key points / Key ideas / Key takeaways / Key concepts
-    follow-ups  Follow-up(s) / Follow up questions / Followups
+                What a strong answer includes / Strong answer(s) / Signs of a
+                strong answer / How to evaluate / Rubric / Scoring / Grading
+    red flags   Red flags / Common mistakes, pitfalls, errors, misconceptions /
+                Mistakes to avoid / Pitfalls / Warning signs / Weak answers
+    key points  Key points (to cover) / Key ideas / Key takeaways / Key
+                concepts / Talking points / Points to cover
+    follow-ups  Follow-up(s) / Follow-on / Follow up questions / Probing
+                questions / Dig deeper
     ==========  ===============================================================
 
     A heading that reads like a label is still a section title (a topic such as
@@ -111,8 +136,16 @@ What goes where
       their parent item: ``parent (child; child)``.
     * ``follow_ups``: text after the label, then bullets, or each line if there are none.
     * Section text is dedented, runs of blank lines become one, fences are untouched.
-    * ``title``: the question text without numbering or bold markers, whitespace collapsed,
-      cut to 200 characters on a word boundary (ending with "…").
+    * red flags: listed after the model answer under a "Red flags:" line (and in
+      ``red_flags``).
+    * ``title``: the question text without numbering, bold markers or leading symbols,
+      whitespace collapsed, cut to 200 characters on a word boundary (ending with "…").
+    * ``line``/``end_line``: the lines the question came from; ``section``: the latest section
+      title above it (a heading that is not a question; a document's only level-1 heading
+      before the first question is its title, not a section); ``confidence``: high for an
+      explicit question marker with an answer or labels under it, medium when read from layout
+      (an instruction line, a bold line without '?', the heading fallback), low with no
+      question text or nothing under it, and ``confidence_reason`` in words.
 
 Warnings
     Per question: no model answer found; question text is missing/very long (over 1000
@@ -128,12 +161,15 @@ Limits
 
 import re
 
+from .clutter import find_clutter
 from .drafts import Assembler
 from .finish import duplicate_key, finish
-from .lines import BNUM, HEAD, LABEL, QHEAD, QNUM, TEXT, scan
-from .types import BINARY_RATIO, MAX_DOCUMENT_WARNINGS, NO_QUESTIONS, DocumentError, ParsedQuestion
+from .lines import BLANK, BNUM, HEAD, LABEL, QHEAD, QNUM, RULE, TEXT, scan
+from .types import (
+    BINARY_RATIO, MAX_DOCUMENT_WARNINGS, MAX_LINE_CHARS, NO_QUESTIONS, DocumentError, ParsedQuestion, ParseResult,
+)
 
-__all__ = ["DocumentError", "ParsedQuestion", "parse_document"]
+__all__ = ["DocumentError", "ParseResult", "ParsedQuestion", "parse_document", "read_document"]
 
 
 # --- entry point -------------------------------------------------------------------------------
@@ -173,11 +209,25 @@ def _prepare(text):
         warnings.append(f"Removed {bad} non-printable character(s); the first was on line {line}")
         if not text.strip():
             raise DocumentError("The document is empty", line=1)
-    return text.split("\n"), warnings
+    lines = text.split("\n")
+    for idx, line in enumerate(lines):
+        if len(line) > MAX_LINE_CHARS:
+            raise DocumentError(
+                f"The line is {len(line):,} characters long; lines of up to {MAX_LINE_CHARS:,} characters are read. "
+                "Is this a text document?", line=idx + 1,
+            )
+    return lines, warnings
 
 
 def _parse(text):
     lines, warnings = _prepare(text)
+    clutter = find_clutter(lines)
+    dropped = []
+    for idx in sorted(clutter):
+        dropped.append({"line": idx + 1, "text": lines[idx].strip(), "reason": clutter[idx]})
+        lines[idx] = ""
+    if len(lines) == len(clutter) or not any(line.strip() for line in lines):
+        raise DocumentError("Every line of the document looks like web-page clutter (navigation, captions, promotions)", line=1)
     kinds, info = scan(lines)
 
     has_q_numbers = has_question_headings = has_bare_candidates = has_unnumbered = False
@@ -213,6 +263,14 @@ def _parse(text):
         )
     warnings.extend(assembler.warnings)
 
+    # The document's title (its only top-level heading, before the first question) names the
+    # document, not a section of it.
+    top = [idx for idx, details in info.items() if kinds[idx] == HEAD and details[0] == 1]
+    if len(top) == 1 and top[0] + 1 < assembler.drafts[0].line:
+        title = info[top[0]][1]
+        for draft in assembler.drafts:
+            if draft.section == title:
+                draft.section = None
     questions = [finish(d) for d in assembler.drafts]
     first_seen = {}
     for q in questions:
@@ -224,17 +282,34 @@ def _parse(text):
             warnings.append(f'Duplicate question at lines {first_seen[key]} and {q.line}: "{short}"')
         else:
             first_seen[key] = q.line
+    # Nothing is left out silently: every line outside the questions (an introduction, a
+    # label under no question) is listed with the clutter. Section titles are kept as the
+    # questions' section, so they are not listed.
+    covered = bytearray(len(lines))
+    for q in questions:
+        covered[q.line - 1 : q.end_line] = b"\x01" * (q.end_line - q.line + 1)
+    for idx, line in enumerate(lines):
+        if not covered[idx] and kinds[idx] not in (BLANK, HEAD, RULE) and line.strip():
+            dropped.append({"line": idx + 1, "text": line.strip(), "reason": "not under any question"})
+    dropped.sort(key=lambda d: d["line"])
     if len(warnings) > MAX_DOCUMENT_WARNINGS:
         extra = len(warnings) - MAX_DOCUMENT_WARNINGS + 1
         warnings = warnings[: MAX_DOCUMENT_WARNINGS - 1] + [f"... and {extra} more warnings"]
-    return questions, warnings
+    return ParseResult(questions, warnings, dropped)
 
 
-def parse_document(text: str) -> tuple[list[ParsedQuestion], list[str]]:
-    """Return (questions, document-level warnings). Raise DocumentError for a malformed document."""
+def read_document(text: str) -> ParseResult:
+    """Return the questions, document-level warnings and dropped lines of a document. Raise
+    DocumentError for a malformed document."""
     try:
         return _parse(text)
     except DocumentError:
         raise
     except Exception as exc:  # pragma: no cover - a safety net: callers rely on DocumentError only
         raise DocumentError(f"The document could not be read ({type(exc).__name__})") from None
+
+
+def parse_document(text: str) -> tuple[list[ParsedQuestion], list[str]]:
+    """Return (questions, document-level warnings). Raise DocumentError for a malformed document."""
+    result = read_document(text)
+    return result.questions, result.warnings

@@ -31,10 +31,11 @@ class _Section:
 
 
 class _Draft:
-    __slots__ = ("line", "number", "level", "text", "pre", "sections", "target")
+    __slots__ = ("line", "number", "level", "text", "pre", "sections", "target", "how", "section", "end")
 
-    def __init__(self, line, number, level, text):
+    def __init__(self, line, number, level, text, how="number", section=None):
         self.line, self.number, self.level, self.text = line, number, level, text
+        self.how, self.section, self.end = how, section, line
         self.pre = []
         self.sections = []
         self.target = self.pre
@@ -56,6 +57,7 @@ class Assembler:
         self.current = None
         self.closing_heading = None
         self.last_number = None
+        self.section = None  # the latest section title (a heading that is not a question)
 
     def run(self, bare_numbers, fallback_level):
         lines, kinds, info = self.lines, self.kinds, self.info
@@ -71,7 +73,7 @@ class Assembler:
                 if self.last_number is None:
                     # "1." lists in these questions' answers are not questions, unless they ask.
                     plain_first = True
-                i = self._start(i, None, None, info[i][1])
+                i = self._start(i, None, None, info[i][1], how=info[i][0])
                 list_next = None
             elif kind == TEXT or kind == FENCE:
                 if cur is not None:
@@ -85,7 +87,7 @@ class Assembler:
                 if cur is None or not _numbered(cur) or _has_body(cur):
                     if self.last_number is None:
                         plain_first = True
-                    i = self._start(i, None, None, info[i][2])
+                    i = self._start(i, None, None, info[i][2], how="prefix")
                 else:  # just under "## 3. Overfitting": part of that question's text, as before
                     cur.add(lines[i])
                 list_next = None
@@ -98,12 +100,15 @@ class Assembler:
                     if number is not None:
                         i = self._start(i, number[1], level, number[2])
                     else:
-                        i = self._start(i, None, level, text)
+                        i = self._start(i, None, level, text, how="heading" if kind == QHEAD else "fallback")
                 elif cur is not None and (cur.level is None or level <= cur.level):
                     self._close()
                     self.closing_heading = text
+                    self.section = text
                 elif cur is not None:
                     cur.add(lines[i])
+                elif text:
+                    self.section = text
                 list_next = None
             elif kind == QNUM:
                 number, text, _indent = info[i]
@@ -131,6 +136,8 @@ class Assembler:
                     list_next = None
                 elif cur is not None:
                     cur.add(lines[i])
+            if self.current is not None and kinds[i] not in (BLANK, RULE):
+                self.current.end = i + 1
             i += 1
         self._close()
 
@@ -198,6 +205,7 @@ class Assembler:
             # "## Evaluation" next to "## Q3. ..." headings is a topic, not Q3's section
             self._close()
             self.closing_heading = text
+            self.section = text
             return
         if self.current is None:
             if not self.drafts:
@@ -207,7 +215,7 @@ class Assembler:
             return
         self.current.open_section(kind, label, line, rest)
 
-    def _start(self, i, number, level, text):
+    def _start(self, i, number, level, text, how="number"):
         """Open a question at line index ``i``; returns the index of the last line it used."""
         self._close()
         lines, kinds = self.lines, self.kinds
@@ -240,7 +248,7 @@ class Assembler:
                     f"Line {i + 1}: question numbering jumps from {self.last_number} to {number}"
                 )
             self.last_number = number
-        self.current = _Draft(i + 1, number, level, " ".join(parts))
+        self.current = _Draft(i + 1, number, level, " ".join(parts), how=how, section=self.section)
         self.closing_heading = None
         return last
 

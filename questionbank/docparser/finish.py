@@ -2,7 +2,7 @@
 into a ``ParsedQuestion`` (section text rendered, key points and follow-ups listed, title made,
 per-question warnings); ``duplicate_key`` is what duplicate questions are compared by."""
 
-from .lines import BULLET, collapse, indent_width
+from .lines import BULLET, collapse, indent_width, strip_symbols
 from .types import LONG_QUESTION, TITLE_MAX, ParsedQuestion
 
 
@@ -115,7 +115,7 @@ def _unique(items):
 
 
 def _make_title(text):
-    title = collapse(text.replace("**", "").replace("__", ""))
+    title = collapse(strip_symbols(text.replace("**", "").replace("__", "")))
     if len(title) <= TITLE_MAX:
         return title
     cut = title[: TITLE_MAX - 1]
@@ -182,8 +182,20 @@ def finish(draft):
             warnings.append(f"'{s.label}' section at line {s.line} is empty")
         follow_ups.extend(found)
 
+    red_flags = []
+    for s in by_kind.get("red_flags", []):
+        found = _section_items(s, split_inline=False)
+        if not found:
+            warnings.append(f"'{s.label}' section at line {s.line} is empty")
+        red_flags.extend(found)
+    red_flags = _unique(red_flags)
+    if red_flags:  # the bank has no field of its own for them: they follow the model answer
+        listed = "\n".join(f"- {item}" for item in red_flags)
+        model_answer = f"{model_answer}\n\nRed flags:\n{listed}" if model_answer else f"Red flags:\n{listed}"
+
     if not model_answer:
         warnings.append("no model answer found")
+    confidence, reason = _confidence(draft, bool(model_answer), bool(text and title != fallback), bool(draft.sections))
     return ParsedQuestion(
         title=title,
         prompt=prompt,
@@ -194,7 +206,37 @@ def finish(draft):
         follow_ups=_unique(follow_ups),
         line=draft.line,
         warnings=warnings,
+        end_line=max(draft.end, draft.line),
+        red_flags=red_flags,
+        section=collapse(strip_symbols((draft.section or "").replace("**", ""))),
+        confidence=confidence,
+        confidence_reason=reason,
     )
+
+
+_HOW = {
+    "number": "numbered",
+    "heading": "a heading",
+    "prefix": "a 'Question:' line",
+    "plain": "a line ending in '?'",
+    "bold": "a bold line",
+    "imperative": "an instruction line (Explain…, Describe…)",
+    "fallback": "a heading (no other questions found)",
+}
+
+
+def _confidence(draft, has_answer, has_text, has_labels):
+    """How sure the parser is: high for explicit question markers with an answer under them,
+    medium for a guess from layout (an instruction line, a heading read as a question, a
+    bold line), low when the question text or any answer is missing."""
+    how = _HOW.get(draft.how, draft.how)
+    if not has_text:
+        return "low", "no question text"
+    if not has_answer and not has_labels:
+        return "low", f"{how} with nothing under it"
+    if draft.how in ("imperative", "fallback") or (draft.how == "bold" and not draft.text.rstrip(" *_").endswith("?")):
+        return "medium", f"read from layout: {how}"
+    return "high", f"{how}" + (" with labelled parts" if has_labels else " with an answer under it")
 
 
 def duplicate_key(title):

@@ -4,6 +4,7 @@ gives every line of a document its kind and marks the unnumbered lines that may 
 (plain or bold lines, see ``_mark_unnumbered``). Used by ``questionbank.docparser``."""
 
 import re
+import unicodedata
 
 from .types import DocumentError
 
@@ -21,26 +22,50 @@ _LABEL_PATTERNS = {
         rf"why{_S}(?:do{_S})?(?:interviewers|we){_S}ask(?:{_S}this)?(?:{_S}question)?",
         rf"why{_S}ask{_S}this(?:{_S}question)?",
         rf"why{_S}this{_S}question",
-        rf"why{_S}it{_S}matters",
+        rf"why{_S}(?:it|this){_S}matters",
+        rf"what{_S}(?:it|this|this{_S}question){_S}(?:tests|is{_S}testing|assesses|checks|measures|probes)",
         rf"question{_S}explanation",
+        r"explanation",
         r"purpose",
         r"rationale",
     ],
-    "answer": [
-        rf"(?:expected|model|sample|example|ideal|suggested|reference|good|strong){_S}answer",
-        r"answer",
-        r"a",
-    ],
     "evaluation": [
-        rf"evaluating{_S}(?:the{_S})?(?:responses|response|answers|answer)",
+        rf"evaluating{_S}(?:the{_S})?(?:responses|response|answers|answer|candidate)",
         rf"evaluation(?:{_S}criteria)?",
         rf"what{_S}(?:to|we){_S}look{_S}for",
+        rf"what{_S}(?:a{_S})?(?:good|strong|great){_S}answers?{_S}(?:looks{_S}like|look{_S}like|includes|covers)",
+        rf"what{_S}good{_S}looks{_S}like",
+        rf"signs{_S}of{_S}a{_S}(?:good|strong){_S}answer",
+        rf"strong{_S}(?:answers?|responses?)",
+        rf"how{_S}to{_S}evaluate",
         rf"(?:scoring{_S})?rubric",
         rf"scoring(?:{_S}guide)?",
         rf"grading(?:{_S}guide)?",
     ],
-    "key_points": [rf"key{_S}(?:points|point|ideas|takeaways|concepts)"],
-    "follow_ups": [rf"follow(?:-|{_S})?ups?(?:{_S}questions?)?"],
+    "answer": [
+        rf"(?:expected|model|sample|example|ideal|suggested|reference|good){_S}(?:answer|response|solution)",
+        r"answer",
+        r"a",
+    ],
+    "red_flags": [
+        rf"red{_S}flags?",
+        rf"common{_S}(?:mistakes|pitfalls|errors|misconceptions)",
+        rf"(?:mistakes|pitfalls){_S}to{_S}avoid",
+        r"pitfalls",
+        rf"warning{_S}signs",
+        rf"weak{_S}(?:answers?|responses?)",
+        rf"what{_S}to{_S}avoid",
+    ],
+    "key_points": [
+        rf"key{_S}(?:points|point|ideas|takeaways|concepts)(?:{_S}to{_S}cover)?",
+        rf"talking{_S}points",
+        rf"points{_S}to{_S}cover",
+    ],
+    "follow_ups": [
+        rf"follow(?:-|{_S})?(?:ups?|on)(?:{_S}questions?)?",
+        rf"probing{_S}questions",
+        rf"(?:dig|go)(?:ging)?{_S}deeper",
+    ],
     # not a section: "Question: ..." / "Q: ..." starts a question (drafts.py decides)
     "prompt": [r"question", r"q"],
 }
@@ -82,6 +107,15 @@ def strip_emphasis(text):
         else:
             break
     return text
+
+
+def strip_symbols(text):
+    """Remove leading emoji and symbols (``💡 Why we ask``, ``➤ Answer``, ``✅ Expected answer``):
+    Unicode symbol characters, with the joiners and variation selectors emoji carry."""
+    i, n = 0, len(text)
+    while i < n and (text[i] in " \t" or unicodedata.category(text[i]) in ("So", "Sm", "Sk", "Sc", "Cf", "Mn")):
+        i += 1
+    return text[i:] if i else text
 
 
 def ends_with_question_mark(text):
@@ -181,8 +215,13 @@ def _parse_number(s):
 
 
 def _parse_label(s, is_heading):
-    """Read a section label at the start of ``s`` (stripped). Returns ``(kind, label, rest)`` or None."""
+    """Read a section label at the start of ``s`` (stripped), after any leading emoji or symbol
+    (also inside the bold: ``**🚩 Red flags:**``). Returns ``(kind, label, rest)`` or None."""
+    s = strip_symbols(s)
     opener = _opening_emphasis(s)
+    if opener:
+        inner = strip_symbols(s[len(opener):])
+        s = opener + inner
     m = _LABEL.match(s, len(opener))
     if m is None:
         return None
@@ -206,7 +245,9 @@ def _parse_label(s, is_heading):
     rest = s[j:].strip()
     if len(label) == 1 and not colon:  # "A" is an answer label only as "A:"
         return None
-    if not colon and (rest or not (is_heading or closed)):
+    # Without a colon: a heading, a line that is only the bold label, or a plain line that is
+    # nothing but the label ("Answer" on a line of its own, as printed booklets set them).
+    if not colon and rest:
         return None
     if opener and not closed and rest.endswith(opener):
         rest = rest[: -len(opener)].rstrip()
@@ -269,11 +310,11 @@ def scan(lines):
                 kinds[idx] = LABEL
                 info[idx] = (*label, level, strip_emphasis(text))
                 continue
-            number = _parse_number(text) if text else None
+            number = _parse_number(strip_symbols(text)) if text else None
             kinds[idx] = QHEAD if number is not None or ends_with_question_mark(text) else HEAD
             info[idx] = (level, strip_emphasis(text), number)
             continue
-        number = _parse_number(stripped)
+        number = _parse_number(strip_symbols(stripped))  # "➤ Q1. ..." is numbered too
         if number is not None:
             kinds[idx] = QNUM if number[0] == "q" else BNUM
             info[idx] = (number[1], number[2], indent_width(line))
@@ -319,6 +360,26 @@ def _wholly_bold(stripped):
     return None
 
 
+# A line asking for something without a question mark: "Explain ...", "Walk me through ...".
+_IMPERATIVE = re.compile(
+    r"(?:explain|describe|compare|contrast|define|discuss|outline|design|derive|sketch|implement|"
+    r"write|list|name|summari[sz]e|justify|estimate|propose|critique|evaluate|diagnose|"
+    r"(?:walk|talk|take)[ \t]+(?:me|us)[ \t]+through|tell[ \t]+(?:me|us)[ \t]+about|"
+    r"give[ \t]+(?:an?|two|three|some|me|us)|show[ \t]+(?:me|us|how))\b",
+    re.IGNORECASE,
+)
+IMPERATIVE_MAX_WORDS = 30
+
+
+def is_imperative(text):
+    """A single short sentence starting with an imperative verb, not introducing a list."""
+    text = strip_symbols(text).strip()
+    if not text or _IMPERATIVE.match(text) is None or text.rstrip(" \t*_").endswith((":", "\uff1a", ",", ";")):
+        return False
+    body = text.rstrip(" \t*_.!")
+    return len(body.split()) <= IMPERATIVE_MAX_WORDS and ". " not in body
+
+
 def _is_list_line(line, kind):
     return kind == BNUM or (kind == TEXT and BULLET.match(line) is not None)
 
@@ -361,6 +422,15 @@ def _mark_unnumbered(lines, kinds, info):
                 (ends_with_question_mark(text) and alone) or (bold is not None and label_next)
             ):
                 info[idx] = ("bold" if bold is not None else "plain", text, after)
+            elif (
+                not introduced
+                and alone
+                and (idx + 1 == n or kinds[idx + 1] == BLANK)
+                and after is not None
+                and (kinds[after] in (TEXT, BNUM, FENCE) or label_next)
+                and is_imperative(text)
+            ):
+                info[idx] = ("imperative", text, after)
         if listed:
             in_list = True
         elif indent == 0:

@@ -62,3 +62,29 @@ def test_the_web_import_never_fails_with_a_500(hm_client, text):
     assert response.status_code in (200, 400)
 
 
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000), st.sampled_from(["a.docx", "a.pdf", "a.html", "a.txt", "a.md"]))
+def test_any_bytes_uploaded_as_any_kind_of_file_read_or_give_a_document_error(data, name):
+    from questionbank.docparser import DocumentError, read_document
+    from questionbank.docparser.readers import read_source
+
+    try:
+        read_document(read_source(name, data).text)
+    except DocumentError as exc:
+        assert str(exc)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["<div>", "</div>", "<p>", "<h2>", "</h2>", "<nav>", "</nav>", "<ul><li>", "<b>",
+                                 "</b>", "<pre>", "</pre>", "<script>", "</script>", "What is X?", "Answer text.",
+                                 "<br>", "<img alt='x'>", "&amp;", "<table><tr><td>", "</td>"]), max_size=300))
+def test_any_mix_of_tags_reads_or_gives_a_document_error(parts):
+    from questionbank.docparser import DocumentError, read_document
+    from questionbank.docparser.readers import html_to_source
+
+    try:
+        read_document(html_to_source("<html>" + "".join(parts)).text)
+    except DocumentError as exc:
+        assert str(exc)

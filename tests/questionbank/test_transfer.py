@@ -209,7 +209,10 @@ def test_a_markdown_document_of_ten_questions_imports_through_the_preview(hm_cli
     ]
     assert Question.objects.count() == count
     include = [str(i["index"]) for i in preview["items"] if i["include"]]
-    hm_client.post("/questions/import/confirm/", {"token": preview["token"], "include": include})
+    # A document's preview is a form of its questions: the ticked ones are posted as ticked.
+    hm_client.post("/questions/import/confirm/", {"token": preview["token"], "version": preview["version"], "action": "confirm",
+                                                  **{f"q{n}-include": "on" for n in include},
+                                                  **{f"q{i['index']}-shown": "1" for i in preview["items"]}})
     assert Question.objects.count() == count + len(include)
     imported = Question.objects.get(slug=first["slug"])
     assert imported.status == "draft"
@@ -217,7 +220,7 @@ def test_a_markdown_document_of_ten_questions_imports_through_the_preview(hm_cli
 
 
 def test_criteria_are_drafted_from_evaluation_notes_without_the_weak_answer_lines():
-    from questionbank.importing import _criteria_from_evaluation
+    from questionbank.importpreview import _criteria_from_evaluation
 
     assert _criteria_from_evaluation("- Names two metrics\n- Weak answers ignore costs\n* Says when accuracy misleads") == [
         "Names two metrics", "Says when accuracy misleads",
@@ -367,6 +370,6 @@ def test_pasted_plain_question_lines_each_with_an_answer_line_preview_as_three_q
     assert response.status_code == 200
     assert "Found 3 questions (document)." in body
     for title in ("What is overfitting?", "What is regularisation?", "Why do we need a validation set?"):
-        assert f">{title}</label>" in body
+        assert f'value="{title}"' in body
     assert "It is when a model learns the noise in its training data." in body
     assert Question.objects.count() == count

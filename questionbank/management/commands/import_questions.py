@@ -4,12 +4,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from questionbank.models import Area, Kind, Level, RoleTrack
+from questionbank.docparser import DocumentError
+from questionbank.docparser.readers import read_source
 from questionbank.importing import ImportRefused, apply_import, build_preview
 
 
 class Command(BaseCommand):
     help = (
-        "Import questions from a Panelist JSON/CSV export or a Markdown/plain-text document. "
+        "Import questions from a Panelist JSON/CSV export or a document (Word .docx, PDF, HTML, Markdown, text). "
         "Near-duplicates of existing questions are skipped (listed as warnings)."
     )
 
@@ -25,17 +27,22 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            data = path.read_bytes()
         except FileNotFoundError:
             raise CommandError(f"{path}: no such file") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path}: not UTF-8 text") from None
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror}") from None
+        try:
+            source = read_source(path.name, data)
+        except DocumentError as exc:
+            raise CommandError(f"{path}: {exc}") from None
         roles = [r.strip() for r in options["roles"].split(",") if r.strip()]
         if not roles or any(r not in RoleTrack.values for r in roles):
             raise CommandError(f"--roles must be drawn from {', '.join(RoleTrack.values)}")
         defaults = {"area": options["area"], "kind": options["kind"], "level": options["level"], "roles": roles}
         try:
-            preview = build_preview(name=path.name, text=text, defaults=defaults)
+            preview = build_preview(name=path.name, text=source.text, defaults=defaults, source_kind=source.kind,
+                                    reader_dropped=source.dropped)
         except ImportRefused as exc:
             raise CommandError(f"{path}: {exc}") from None
         warnings = list(preview["warnings"]) + [
@@ -56,6 +63,7 @@ class Command(BaseCommand):
                     for item in preview["items"]
                 ],
                 "warnings": warnings,
+                "dropped": [{"line": d["line"], "text": d["text"]} for d in preview["reader_dropped"] + preview["dropped"]],
             }, indent=2, ensure_ascii=False))
         else:
             for item in preview["items"]:
@@ -63,6 +71,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{mark} [{item['action']}] {item['content']['title']}")
             for w in warnings:
                 self.stderr.write(f"warning: {w}")
+            for d in preview["reader_dropped"] + preview["dropped"]:
+                self.stderr.write(f"left out: line {d['line']} ({d['reason']}): {d['text'][:120]}")
         if options["dry_run"]:
             return
         include = {item["index"] for item in preview["items"] if item["include"]}

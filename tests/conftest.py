@@ -230,3 +230,11 @@ def webhook_receiver():
     receiver = Receiver()
     yield receiver
     receiver.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium, one for the session (tests/browser/conftest.py: launch_browser)."""
+    from tests.browser.conftest import launch_browser
+
+    yield from launch_browser()

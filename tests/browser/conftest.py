@@ -32,8 +32,10 @@ def chromium_path():
     pytest.fail("Chromium is not installed: run `make browser-deps` (the README's `make test` does).")
 
 
-@pytest.fixture(scope="session")
-def browser():
+def launch_browser():
+    """Chromium for the whole test session: the `browser` fixture of tests/conftest.py yields
+    from here, so every folder that drives a browser (tests/browser, tests/sso) shares one
+    Playwright (a second one refuses to start inside the first one's event loop)."""
     from playwright.sync_api import expect
 
     # Generous waits: CI shares two cores with PostgreSQL and the live server.

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from accounts.oidc import forget_provider_metadata
 # The browser fixtures (Chromium through Playwright, Django's live server).
-from tests.browser.conftest import browser, open_session  # noqa: F401
+from tests.browser.conftest import open_session  # noqa: F401 (`browser` is tests/conftest.py's)
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "panelist"

@@ -32,10 +32,10 @@ _LABEL_PATTERNS = {
     "evaluation": [
         rf"evaluating{_S}(?:the{_S})?(?:responses|response|answers|answer|candidate)",
         rf"evaluation(?:{_S}criteria)?",
-        rf"what{_S}(?:to|we){_S}look{_S}for",
+        rf"(?:what{_S}(?:to|we){_S})?look{_S}for",  # "Look for:" in Google Docs sheets
         rf"what{_S}(?:a{_S})?(?:good|strong|great){_S}answers?{_S}(?:looks{_S}like|look{_S}like|includes|covers)",
         rf"what{_S}good{_S}looks{_S}like",
-        rf"signs{_S}of{_S}a{_S}(?:good|strong){_S}answer",
+        rf"(?:signs|signals){_S}of{_S}a{_S}(?:good|strong){_S}answer",
         rf"strong{_S}(?:answers?|responses?)",
         rf"how{_S}to{_S}evaluate",
         rf"(?:scoring{_S})?rubric",
@@ -64,6 +64,7 @@ _LABEL_PATTERNS = {
     "follow_ups": [
         rf"follow(?:-|{_S})?(?:ups?|on)(?:{_S}questions?)?",
         rf"probing{_S}questions",
+        rf"probe{_S}further",  # Word guides: "Probe further"
         rf"(?:dig|go)(?:ging)?{_S}deeper",
     ],
     # not a section: "Question: ..." / "Q: ..." starts a question (drafts.py decides)

@@ -1,0 +1,39 @@
+"""Layouts found by the independent corpus check (docs/examples/import/21-26): each test holds
+one thing the parser read differently from a careful human reader. Pure Python, no database."""
+
+from questionbank.docparser import read_document
+
+
+def questions(text):
+    return read_document(text).questions
+
+
+def test_look_for_signals_of_a_strong_answer_and_probe_further_are_labels():
+    qs = questions(
+        "Q: What is bagging?\n"
+        "A: Averaging models trained on bootstrap samples.\n"
+        "Look for:\n"
+        "\u2022 Variance reduction\n"
+        "\n"
+        "**How do you choose a loss?**\n"
+        "\n"
+        "Signals of a strong answer:\n"
+        "- Starts from the cost of errors\n"
+        "\n"
+        "Answer: Match the loss to what the product needs.\n"
+        "\n"
+        "**Probe further**\n"
+        "\n"
+        "- What if the metric is not differentiable?\n"
+    )
+    assert [q.title for q in qs] == ["What is bagging?", "How do you choose a loss?"]
+    assert qs[0].model_answer == "Averaging models trained on bootstrap samples."
+    assert "Variance reduction" in qs[0].evaluation and qs[0].key_points == []
+    assert "Starts from the cost of errors" in qs[1].evaluation
+    assert qs[1].model_answer == "Match the loss to what the product needs."
+    assert qs[1].follow_ups == ["What if the metric is not differentiable?"]
+
+
+def test_a_sentence_starting_with_look_for_stays_text():
+    qs = questions("Q1. What do you check first?\n\nLook for a broken logging pipeline first.\n")
+    assert qs[0].model_answer == "Look for a broken logging pipeline first."

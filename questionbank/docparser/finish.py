@@ -2,8 +2,14 @@
 into a ``ParsedQuestion`` (section text rendered, key points and follow-ups listed, title made,
 per-question warnings); ``duplicate_key`` is what duplicate questions are compared by."""
 
+import re
+
 from .lines import BULLET, collapse, indent_width, strip_symbols
 from .types import LONG_QUESTION, TITLE_MAX, ParsedQuestion
+
+# Bullet glyphs that Word, Google Docs and PDFs put in plain text ("• item"). The bank
+# renders Markdown, where only "- " makes a list, so they are written as "- ".
+_GLYPH_BULLET = re.compile(r"([ \t]*)[\u2022\u2023\u25e6\u25aa\u25b8\u25ba\u00b7][ \t]+(?=\S)")
 
 
 # --- turning drafts into questions -------------------------------------------------------------
@@ -19,7 +25,7 @@ def _render(lines):
         if pending_blank and out:
             out.append("")
         pending_blank = False
-        out.append(raw if fenced else raw.rstrip())
+        out.append(raw if fenced else _GLYPH_BULLET.sub(r"\1- ", raw.rstrip(), count=1))
     prefix = None
     for raw in out:
         if not raw.strip():

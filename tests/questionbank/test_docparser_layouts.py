@@ -37,3 +37,17 @@ def test_look_for_signals_of_a_strong_answer_and_probe_further_are_labels():
 def test_a_sentence_starting_with_look_for_stays_text():
     qs = questions("Q1. What do you check first?\n\nLook for a broken logging pipeline first.\n")
     assert qs[0].model_answer == "Look for a broken logging pipeline first."
+
+
+def test_bullet_glyphs_of_word_and_google_docs_become_markdown_bullets():
+    qs = questions(
+        "Q: What is bagging?\n"
+        "A: Averaging models trained on bootstrap samples.\n"
+        "\u2022 Reduces variance\n"
+        "Look for:\n"
+        "\u2022 Variance reduction\n"
+        "  \u25e6 Parallel training\n"
+    )
+    assert qs[0].model_answer == "Averaging models trained on bootstrap samples.\n- Reduces variance"
+    assert qs[0].key_points == ["Reduces variance"]
+    assert qs[0].evaluation == "- Variance reduction\n  - Parallel training"

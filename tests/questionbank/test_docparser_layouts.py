@@ -51,3 +51,42 @@ def test_bullet_glyphs_of_word_and_google_docs_become_markdown_bullets():
     assert qs[0].model_answer == "Averaging models trained on bootstrap samples.\n- Reduces variance"
     assert qs[0].key_points == ["Reduces variance"]
     assert qs[0].evaluation == "- Variance reduction\n  - Parallel training"
+
+
+HANDOUT = """\
+Acme | Interview handout
+Confidential
+
+1. What is a p-value?
+
+Answer: The chance of data at least this extreme if the null were true. It is not the chance
+
+Acme | Page 1 of 2
+
+Acme | Interview handout
+Confidential
+
+that the null is true.
+
+2. What is power?
+
+Answer: The chance of detecting a real effect.
+
+Acme | Page 2 of 2
+"""
+
+
+def test_page_numbers_and_the_running_header_and_footer_of_a_printed_handout_are_dropped():
+    result = read_document(HANDOUT)
+    assert [q.title for q in result.questions] == ["What is a p-value?", "What is power?"]
+    answer = " ".join(result.questions[0].model_answer.split())
+    assert answer == "The chance of data at least this extreme if the null were true. It is not the chance that the null is true."
+    assert result.questions[1].model_answer == "The chance of detecting a real effect."
+    dropped = [(d["line"], d["text"]) for d in result.dropped]
+    assert (1, "Acme | Interview handout") in dropped and (10, "Acme | Interview handout") in dropped
+    assert (2, "Confidential") in dropped and (8, "Acme | Page 1 of 2") in dropped
+
+
+def test_a_line_repeated_without_page_numbers_is_kept():
+    text = "Q1. What is bias?\n\nConfidential\n\nQ2. What is variance?\n\nConfidential\n\nQ3. What is noise?\n\nConfidential\n"
+    assert [q.model_answer for q in read_document(text).questions] == ["Confidential"] * 3

@@ -90,3 +90,32 @@ def test_page_numbers_and_the_running_header_and_footer_of_a_printed_handout_are
 def test_a_line_repeated_without_page_numbers_is_kept():
     text = "Q1. What is bias?\n\nConfidential\n\nQ2. What is variance?\n\nConfidential\n\nQ3. What is noise?\n\nConfidential\n"
     assert [q.model_answer for q in read_document(text).questions] == ["Confidential"] * 3
+
+
+def test_paragraphs_after_a_one_paragraph_why_this_matters_are_the_model_answer():
+    qs = questions(
+        "**How do you know you have enough data?**\n\n"
+        "**Why this matters**\n\n"
+        "Labelling is expensive.\n\n"
+        "Plot a learning curve.\n\n"
+        "- Train on growing fractions\n\n"
+        "**What good looks like**\n\n"
+        "Mentions learning curves.\n\n"
+        "**Why would you pick a simpler model?**\n\n"
+        "Why this matters: cost matters.\n\n"
+        "**When is more data useless?**\n\n"
+        "Why we ask: it tests:\n\n"
+        "- judgement\n- cost awareness\n"
+    )
+    assert qs[0].why_we_ask == "Labelling is expensive."
+    assert qs[0].model_answer == "Plot a learning curve.\n\n- Train on growing fractions"
+    assert qs[0].key_points == ["Train on growing fractions"]
+    assert qs[0].evaluation == "Mentions learning curves."
+    assert (qs[1].why_we_ask, qs[1].model_answer) == ("cost matters.", "")
+    assert qs[2].why_we_ask == "it tests:\n\n- judgement\n- cost awareness" and qs[2].model_answer == ""
+
+
+def test_a_why_we_ask_with_an_answer_label_keeps_all_its_paragraphs():
+    qs = questions("Q1. What is dropout?\n\nWhy we ask: Regularisation.\n\nIt is common.\n\nAnswer: Zeroing units.\n")
+    assert qs[0].why_we_ask == "Regularisation.\n\nIt is common."
+    assert qs[0].model_answer == "Zeroing units."

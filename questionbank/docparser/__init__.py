@@ -161,7 +161,7 @@ Limits
 
 import re
 
-from .clutter import find_clutter
+from .clutter import find_clutter, unwrap_summaries
 from .drafts import Assembler
 from .finish import duplicate_key, finish
 from .lines import BLANK, BNUM, HEAD, LABEL, QHEAD, QNUM, RULE, TEXT, scan
@@ -221,6 +221,7 @@ def _prepare(text):
 
 def _parse(text):
     lines, warnings = _prepare(text)
+    unwrap_summaries(lines)
     clutter = find_clutter(lines)
     dropped = []
     for idx in sorted(clutter):

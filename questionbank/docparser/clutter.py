@@ -17,6 +17,10 @@ removed) so that a sentence of an answer that merely mentions a word is kept:
 * printed pages: a page number line (``Page 2 of 3``, ``Northwind | Confidential | Page 2``),
   and the running header and footer lines next to them, found as the same line repeated within
   three lines of the page numbers (or of the start and end of the document);
+* markup of toggles and callouts that wiki exports (Notion, Confluence) leave in Markdown: a line
+  that is only ``<details>``, ``</details>``, ``<aside>`` or ``</aside>``; a
+  ``<summary>Model answer</summary>`` line is not dropped but read as its text
+  (``unwrap_summaries``), so the toggle's title works as a label or a question;
 * blocks: a title such as ``Table of contents``, ``Contents``, ``In this article``,
   ``Recommended reading``, ``Related articles``, ``You may also like``, with the lines listed
   under it (up to the first blank line after them, a heading or a rule), and any line ending in
@@ -89,6 +93,8 @@ _LINK_ONLY = re.compile(r"\[[^\]]+\]\([^)]*\)")
 _PAGE_NUMBER = re.compile(
     r"(?:.*[|\u00b7\u2022\u2013\u2014-][ \t]*)?page[ \t]+\d{1,4}(?:[ \t]*(?:of|/)[ \t]*\d{1,4})?", re.IGNORECASE
 )
+_TOGGLE_TAG = re.compile(r"[ \t]*</?(?:details|aside|summary)(?:[ \t][^<>]*)?>[ \t]*", re.IGNORECASE)
+_SUMMARY = re.compile(r"[ \t]*(?:<details(?:[ \t][^<>]*)?>[ \t]*)?<summary(?:[ \t][^<>]*)?>(.*?)</summary>[ \t]*", re.IGNORECASE)
 _PAGE_EDGE = 3  # running headers and footers sit this many lines from a page break at most
 
 
@@ -182,12 +188,30 @@ def find_clutter(lines):
             found[idx] = block
             idx = _drop_block(lines, idx + 1, block, found)
             continue
-        reason = _reason(line)
+        reason = "markup (a toggle or callout)" if _TOGGLE_TAG.fullmatch(line) else _reason(line)
         if reason is not None:
             found[idx] = reason
         idx += 1
     _drop_running_lines(lines, found)
     return found
+
+
+def unwrap_summaries(lines):
+    """Replace, in place, each ``<summary>Title</summary>`` line outside code fences by its title:
+    a wiki export's toggle titled "Model answer" labels the text folded under it."""
+    fence = None
+    for idx, line in enumerate(lines):
+        marker = _fence_marker(line.strip())
+        if fence is not None:
+            if marker == fence:
+                fence = None
+            continue
+        if marker is not None:
+            fence = marker
+            continue
+        m = _SUMMARY.fullmatch(line)
+        if m is not None:
+            lines[idx] = m.group(1).strip()
 
 
 def _drop_running_lines(lines, found):

@@ -119,3 +119,38 @@ def test_a_why_we_ask_with_an_answer_label_keeps_all_its_paragraphs():
     qs = questions("Q1. What is dropout?\n\nWhy we ask: Regularisation.\n\nIt is common.\n\nAnswer: Zeroing units.\n")
     assert qs[0].why_we_ask == "Regularisation.\n\nIt is common."
     assert qs[0].model_answer == "Zeroing units."
+
+
+NOTION = """\
+## What is calibration?
+
+> 💡 **Why we ask:** Scores are used as probabilities.
+
+<details>
+<summary>Model answer</summary>
+
+Scores match observed rates.
+
+```html
+<details>
+<summary>Answer</summary>
+```
+
+</details>
+
+<details><summary>Follow-up questions</summary>
+
+- How do you check it?
+
+</details>
+"""
+
+
+def test_toggles_of_a_wiki_export_are_read_by_their_titles_and_their_tags_listed_as_dropped():
+    result = read_document(NOTION)
+    q = result.questions[0]
+    assert q.why_we_ask == "Scores are used as probabilities."
+    assert q.model_answer.startswith("Scores match observed rates.")
+    assert q.follow_ups == ["How do you check it?"]
+    assert "<details>\n<summary>Answer</summary>" in q.model_answer  # code is left alone
+    assert [d["text"] for d in result.dropped] == ["<details>", "</details>", "</details>"]

@@ -11,6 +11,7 @@ removed) so that a sentence of an answer that merely mentions a word is kept:
 * promotions: a short line selling something (``Enroll now``, ``50% off``, ``Join our
   newsletter``, ``Our course ...``, ``Sign up for free``...);
 * share and navigation lines: ``Share this article``, ``Tweet``, ``Back to top``, ``Next post``,
+  ``Show answer`` (the button of a folded answer),
   breadcrumbs (``Home > Blog > ...``), ``Was this helpful?``, lists of network names;
 * bylines and dates: ``By Jane Doe``, ``Written by ...``, ``Posted on ...``, ``Last updated ...``,
   ``8 min read``, ``Advertisement``;
@@ -57,6 +58,7 @@ _NAVIGATION = re.compile(
     r"(?:(?:share(?:[ \t]+(?:this|the)(?:[ \t]+(?:article|post|page|story))?)?(?:[ \t]+(?:on|via)[ \t]+\w+)?|tweet(?:[ \t]+this)?"
     r"|pin[ \t]+it|copy[ \t]+link|print(?:[ \t]+this[ \t]+(?:article|page))?|email[ \t]+this|follow[ \t]+us(?:[ \t]+on[ \t]+\w+)?"
     r"|back[ \t]+to[ \t]+top|skip[ \t]+to(?:[ \t]+main)?[ \t]+content|previous|next|prev|(?:previous|next|prev)[ \t]+(?:article|post|page|story|lesson|chapter)"
+    r"|(?:show|reveal|see|view|hide|toggle)(?:[ \t]+the)?[ \t]+(?:answers?|solutions?)|click[ \t]+to[ \t]+(?:expand|reveal|show)"
     r"|home|menu|log[ \t]*in|sign[ \t]*in|search|comments?|leave[ \t]+a[ \t]+(?:comment|reply)|was[ \t]+this[ \t]+(?:article[ \t]+|page[ \t]+)?helpful"
     r"|did[ \t]+you[ \t]+(?:like|enjoy)[ \t]+this(?:[ \t]+(?:article|post))?|read[ \t]+more|about[ \t]+the[ \t]+author|all[ \t]+rights[ \t]+reserved"
     r"|cookie[ \t]+settings|accept[ \t]+(?:all[ \t]+)?cookies|privacy[ \t]+policy|terms[ \t]+of[ \t]+(?:use|service))[ \t]*[:?!.]?"

@@ -154,3 +154,9 @@ def test_toggles_of_a_wiki_export_are_read_by_their_titles_and_their_tags_listed
     assert q.follow_ups == ["How do you check it?"]
     assert "<details>\n<summary>Answer</summary>" in q.model_answer  # code is left alone
     assert [d["text"] for d in result.dropped] == ["<details>", "</details>", "</details>"]
+
+
+def test_the_show_answer_button_of_a_folded_answer_is_dropped():
+    result = read_document("### What is attention?\n\nShow answer\n\nWeights over positions.\n")
+    assert result.questions[0].model_answer == "Weights over positions."
+    assert [d["text"] for d in result.dropped] == ["Show answer"]

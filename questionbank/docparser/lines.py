@@ -339,6 +339,7 @@ def scan(lines):
             title_levels.add(details[0])
         elif kinds[idx] == QHEAD:
             question_level = min(question_level, details[0])
+    _mark_instruction_headings(kinds, info, question_level)
     if title_levels:
         for idx, details in info.items():
             if kinds[idx] == LABEL and details[3] is not None:
@@ -347,6 +348,18 @@ def scan(lines):
                     kinds[idx] = HEAD
                     info[idx] = (level, details[4], None)
     return kinds, info
+
+
+def _mark_instruction_headings(kinds, info, question_level):
+    """A heading that is an instruction ("Explain why a transformer needs positions.") among
+    question headings of its level is a question too: web pages set every question in the same
+    heading, with or without a '?'. Alone, a short heading such as "## Design" stays a title."""
+    levels = {details[0] for idx, details in info.items() if kinds[idx] == QHEAD}
+    if not levels:
+        return
+    for idx, details in info.items():
+        if kinds[idx] == HEAD and details[0] in levels and len(details[1].split()) >= 3 and is_imperative(details[1]):
+            kinds[idx] = QHEAD
 
 
 # --- unnumbered question lines ---------------------------------------------------------------------

@@ -156,6 +156,18 @@ def test_toggles_of_a_wiki_export_are_read_by_their_titles_and_their_tags_listed
     assert [d["text"] for d in result.dropped] == ["<details>", "</details>", "</details>"]
 
 
+def test_an_instruction_heading_among_question_headings_is_a_question():
+    qs = questions(
+        "## Models\n\n"
+        "### What is attention?\n\nWeights over positions.\n\n"
+        "### Explain why a transformer needs positions.\n\nAttention ignores order.\n\n"
+        "### Design\n\nA short title, not a question.\n"
+    )
+    assert [q.title for q in qs] == ["What is attention?", "Explain why a transformer needs positions."]
+    assert qs[1].model_answer == "Attention ignores order."
+    assert qs[1].section == "Models"
+
+
 def test_the_show_answer_button_of_a_folded_answer_is_dropped():
     result = read_document("### What is attention?\n\nShow answer\n\nWeights over positions.\n")
     assert result.questions[0].model_answer == "Weights over positions."

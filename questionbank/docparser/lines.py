@@ -312,6 +312,11 @@ def scan(lines):
                 info[idx] = (*label, level, strip_emphasis(text))
                 continue
             number = _parse_number(strip_symbols(text)) if text else None
+            asked = _outline_question(text) if number is None else None
+            if asked is not None:  # "### 2.1 How do you ...?": the outline number is not the question
+                kinds[idx] = QHEAD
+                info[idx] = (level, asked, None)
+                continue
             kinds[idx] = QHEAD if number is not None or ends_with_question_mark(text) else HEAD
             info[idx] = (level, strip_emphasis(text), number)
             continue
@@ -339,6 +344,7 @@ def scan(lines):
             title_levels.add(details[0])
         elif kinds[idx] == QHEAD:
             question_level = min(question_level, details[0])
+    _demote_numbered_sections(kinds, info)
     _mark_instruction_headings(kinds, info, question_level)
     if title_levels:
         for idx, details in info.items():
@@ -348,6 +354,50 @@ def scan(lines):
                     kinds[idx] = HEAD
                     info[idx] = (level, details[4], None)
     return kinds, info
+
+
+_OUTLINE = re.compile(r"\d{1,3}(?:\.\d{1,3})+\.?[ \t]+(\S.*)")
+
+
+def _outline_question(text):
+    """The question of a heading numbered like an outline ("2.1 How do you ...?", "3.2 Design
+    ..."), else None: such a heading is a question when its text asks or instructs."""
+    m = _OUTLINE.fullmatch(strip_emphasis(text))
+    if m is None:
+        return None
+    rest = strip_emphasis(m.group(1))
+    return rest if ends_with_question_mark(rest) or is_imperative(rest) else None
+
+
+def _demote_numbered_sections(kinds, info):
+    """Interview kits number their sections ("## 2. Modelling fundamentals") and put question
+    headings under them. A bare-numbered heading that neither asks nor instructs, with deeper
+    question headings under it, is a section title; so are its numbered siblings of the same
+    level that do not ask ("## 1. How to use this kit")."""
+    headings = sorted(idx for idx in info if kinds[idx] in (HEAD, QHEAD))
+    section_levels = set()
+    for k, idx in enumerate(headings):
+        level, text, number = info[idx]
+        if not _numbered_topic(kinds[idx], text, number):
+            continue
+        for later in headings[k + 1:]:
+            if info[later][0] <= level:
+                break
+            if kinds[later] == QHEAD:
+                section_levels.add(level)
+                break
+    for idx in headings:
+        level, text, number = info[idx]
+        if level in section_levels and _numbered_topic(kinds[idx], text, number):
+            kinds[idx] = HEAD
+            info[idx] = (level, text, None)
+
+
+def _numbered_topic(kind, text, number):
+    return (
+        kind == QHEAD and number is not None and number[0] == "b"
+        and not ends_with_question_mark(text) and not is_imperative(number[2])
+    )
 
 
 def _mark_instruction_headings(kinds, info, question_level):

@@ -172,3 +172,44 @@ def test_the_show_answer_button_of_a_folded_answer_is_dropped():
     result = read_document("### What is attention?\n\nShow answer\n\nWeights over positions.\n")
     assert result.questions[0].model_answer == "Weights over positions."
     assert [d["text"] for d in result.dropped] == ["Show answer"]
+
+
+KIT = """\
+# Interview kit
+
+## 1. How to use this kit
+
+Spend ten minutes a question.
+
+## 2. Modelling
+
+### 2.1 How do you choose a loss?
+
+Suggested answer: From the cost of errors.
+
+### 2.2 Walk me through debugging a model that learns nothing.
+
+Suggested answer: Overfit a tiny sample first.
+
+## 3. Ranking
+
+### 3.1 Feature stores
+
+Some notes on a topic.
+"""
+
+
+def test_numbered_sections_of_an_interview_kit_hold_outline_numbered_questions():
+    result = read_document(KIT)
+    assert [q.title for q in result.questions] == [
+        "How do you choose a loss?", "Walk me through debugging a model that learns nothing.",
+    ]
+    assert [q.section for q in result.questions] == ["2. Modelling", "2. Modelling"]
+    assert result.questions[1].model_answer == "Overfit a tiny sample first."
+    dropped = [d["text"] for d in result.dropped]
+    assert "Spend ten minutes a question." in dropped and "Some notes on a topic." in dropped
+
+
+def test_numbered_heading_questions_without_sub_questions_stay_questions():
+    qs = questions("## 1. Overfitting\n\nAnswer: Fits noise.\n\n## 2. Leakage\n\nAnswer: Future data.\n")
+    assert [q.title for q in qs] == ["Overfitting", "Leakage"]

@@ -360,8 +360,7 @@ _OUTLINE = re.compile(r"\d{1,3}(?:\.\d{1,3})+\.?[ \t]+(\S.*)")
 
 
 def _outline_question(text):
-    """The question of a heading numbered like an outline ("2.1 How do you ...?", "3.2 Design
-    ..."), else None: such a heading is a question when its text asks or instructs."""
+    """The text of an outline-numbered heading that asks or instructs ("2.1 How ...?"), else None."""
     m = _OUTLINE.fullmatch(strip_emphasis(text))
     if m is None:
         return None
@@ -394,10 +393,9 @@ def _demote_numbered_sections(kinds, info):
 
 
 def _numbered_topic(kind, text, number):
-    return (
-        kind == QHEAD and number is not None and number[0] == "b"
-        and not ends_with_question_mark(text) and not is_imperative(number[2])
-    )
+    """A heading with a bare number ("## 2. Modelling") that neither asks nor instructs."""
+    numbered = kind == QHEAD and number is not None and number[0] == "b"
+    return numbered and not ends_with_question_mark(text) and not is_imperative(number[2])
 
 
 def _mark_instruction_headings(kinds, info, question_level):

@@ -27,7 +27,9 @@ Dropped lines (``clutter.py``, before anything else)
     are blanked out, so line numbers stay true, and listed in ``ParseResult.dropped`` with their
     number, text and reason; so is every other non-blank line outside a question (an
     introduction, an ignored label), section titles excepted. Nothing is dropped silently.
-    Word, PDF and HTML files are turned into text by ``readers.py`` first.
+    Word, PDF and HTML files are turned into text by ``readers.py`` first. A wiki export's
+    ``<summary>Model answer</summary>`` line is read as its text, so a toggle labels what it
+    folds; the bare ``<details>``/``<aside>`` tags are dropped.
 
 Code fences
     A line starting (after indentation) with three or more backticks or tildes opens a fence;
@@ -44,7 +46,12 @@ Question numbers
 
 Which lines start a question
     1. Headings (``#`` ... ``######``): a heading is a question if its text is numbered as
-       above, ends with ``?`` or starts with ``Question:``/``Q:`` (which is dropped). Other headings (``## Fundamentals``) are section titles: they
+       above, ends with ``?`` or starts with ``Question:``/``Q:`` (which is dropped); if it is
+       numbered like an outline (``### 2.1 How do you ...?``, number dropped) and asks or
+       instructs; or if it is an instruction of three words or more (``### Explain why ...``)
+       at the level of other question headings. A bare-numbered heading that neither asks nor
+       instructs and has question headings under it is a section title (``## 2. Modelling``),
+       and so are its numbered siblings that do not ask. Other headings (``## Fundamentals``) are section titles: they
        are ignored, and they end the question before them when their level is the same as or
        shallower than that question's heading (any section title ends a question that was not
        a heading). Deeper non-question headings inside a question are kept as its text.
@@ -105,15 +112,16 @@ Labelled sections
                 matters / What it (this question) tests, assesses, checks
     answer      Expected answer / Answer / A: / Model, Sample, Example, Ideal,
                 Suggested, Reference, Good answer / Expected, Model response
-    evaluation  Evaluating responses / Evaluation (criteria) / What to look for /
-                What a strong answer includes / Strong answer(s) / Signs of a
-                strong answer / How to evaluate / Rubric / Scoring / Grading
+    evaluation  Evaluating responses / Evaluation (criteria) / (What to) look for /
+                What a strong answer includes / What good looks like / Strong
+                answer(s) / Signs, Signals of a strong answer / How to evaluate /
+                Rubric / Scoring / Grading
     red flags   Red flags / Common mistakes, pitfalls, errors, misconceptions /
                 Mistakes to avoid / Pitfalls / Warning signs / Weak answers
     key points  Key points (to cover) / Key ideas / Key takeaways / Key
                 concepts / Talking points / Points to cover
     follow-ups  Follow-up(s) / Follow-on / Follow up questions / Probing
-                questions / Dig deeper
+                questions / Probe further / Dig deeper
     ==========  ===============================================================
 
     A heading that reads like a label is still a section title (a topic such as
@@ -130,12 +138,15 @@ What goes where
     * Unlabelled text between the question and its first label is the model answer when the
       question has no answer section (so a question with no labels at all has everything under
       it as its model answer); when it does have an answer section, that text is added to the
-      prompt (it is part of the question as asked).
+      prompt (it is part of the question as asked). In a question with neither, the
+      paragraphs after the first of a "Why this matters" section are the model answer (Word
+      guides set the answer there without a label), unless that paragraph ends with ``:``.
     * ``key_points``: items of "Key points" sections, then the bullet and numbered list items
       of the model answer (which keeps them in its text too). Nested bullets are folded into
       their parent item: ``parent (child; child)``.
     * ``follow_ups``: text after the label, then bullets, or each line if there are none.
-    * Section text is dedented, runs of blank lines become one, fences are untouched.
+    * Section text is dedented, runs of blank lines become one, fences are untouched; bullet
+      glyphs (``•``, ``◦`` ...) become Markdown ``- `` bullets.
     * red flags: listed after the model answer under a "Red flags:" line (and in
       ``red_flags``).
     * ``title``: the question text without numbering, bold markers or leading symbols,
@@ -161,7 +172,7 @@ Limits
 
 import re
 
-from .clutter import find_clutter
+from .clutter import find_clutter, unwrap_summaries
 from .drafts import Assembler
 from .finish import duplicate_key, finish
 from .lines import BLANK, BNUM, HEAD, LABEL, QHEAD, QNUM, RULE, TEXT, scan
@@ -221,6 +232,7 @@ def _prepare(text):
 
 def _parse(text):
     lines, warnings = _prepare(text)
+    unwrap_summaries(lines)
     clutter = find_clutter(lines)
     dropped = []
     for idx in sorted(clutter):

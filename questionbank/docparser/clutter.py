@@ -11,9 +11,17 @@ removed) so that a sentence of an answer that merely mentions a word is kept:
 * promotions: a short line selling something (``Enroll now``, ``50% off``, ``Join our
   newsletter``, ``Our course ...``, ``Sign up for free``...);
 * share and navigation lines: ``Share this article``, ``Tweet``, ``Back to top``, ``Next post``,
+  ``Show answer`` (the button of a folded answer),
   breadcrumbs (``Home > Blog > ...``), ``Was this helpful?``, lists of network names;
 * bylines and dates: ``By Jane Doe``, ``Written by ...``, ``Posted on ...``, ``Last updated ...``,
   ``8 min read``, ``Advertisement``;
+* printed pages: a page number line (``Page 2 of 3``, ``Northwind | Confidential | Page 2``),
+  and the running header and footer lines next to them, found as the same line repeated within
+  three lines of the page numbers (or of the start and end of the document);
+* markup of toggles and callouts that wiki exports (Notion, Confluence) leave in Markdown: a line
+  that is only ``<details>``, ``</details>``, ``<aside>`` or ``</aside>``; a
+  ``<summary>Model answer</summary>`` line is not dropped but read as its text
+  (``unwrap_summaries``), so the toggle's title works as a label or a question;
 * blocks: a title such as ``Table of contents``, ``Contents``, ``In this article``,
   ``Recommended reading``, ``Related articles``, ``You may also like``, with the lines listed
   under it (up to the first blank line after them, a heading or a rule), and any line ending in
@@ -50,6 +58,7 @@ _NAVIGATION = re.compile(
     r"(?:(?:share(?:[ \t]+(?:this|the)(?:[ \t]+(?:article|post|page|story))?)?(?:[ \t]+(?:on|via)[ \t]+\w+)?|tweet(?:[ \t]+this)?"
     r"|pin[ \t]+it|copy[ \t]+link|print(?:[ \t]+this[ \t]+(?:article|page))?|email[ \t]+this|follow[ \t]+us(?:[ \t]+on[ \t]+\w+)?"
     r"|back[ \t]+to[ \t]+top|skip[ \t]+to(?:[ \t]+main)?[ \t]+content|previous|next|prev|(?:previous|next|prev)[ \t]+(?:article|post|page|story|lesson|chapter)"
+    r"|(?:show|reveal|see|view|hide|toggle)(?:[ \t]+the)?[ \t]+(?:answers?|solutions?)|click[ \t]+to[ \t]+(?:expand|reveal|show)"
     r"|home|menu|log[ \t]*in|sign[ \t]*in|search|comments?|leave[ \t]+a[ \t]+(?:comment|reply)|was[ \t]+this[ \t]+(?:article[ \t]+|page[ \t]+)?helpful"
     r"|did[ \t]+you[ \t]+(?:like|enjoy)[ \t]+this(?:[ \t]+(?:article|post))?|read[ \t]+more|about[ \t]+the[ \t]+author|all[ \t]+rights[ \t]+reserved"
     r"|cookie[ \t]+settings|accept[ \t]+(?:all[ \t]+)?cookies|privacy[ \t]+policy|terms[ \t]+of[ \t]+(?:use|service))[ \t]*[:?!.]?"
@@ -82,6 +91,13 @@ _BLOCK_TITLE = re.compile(
 _LEADER = re.compile(r".*\S[ \t]*(?:\.[ \t]*){4,}\d{1,4}|.*\S[ \t]*(?:\u2026[ \t]*)+\d{1,4}")
 _BULLET = re.compile("[ \t]*(?:[-*+\u2022\u25e6\u25aa\u25b8\u25ba\u00b7]|\\d{1,3}[.)])[ \t]+")
 _LINK_ONLY = re.compile(r"\[[^\]]+\]\([^)]*\)")
+# "Page 2 of 3", alone or as the last part of a footer ("Northwind | Confidential | Page 2").
+_PAGE_NUMBER = re.compile(
+    r"(?:.*[|\u00b7\u2022\u2013\u2014-][ \t]*)?page[ \t]+\d{1,4}(?:[ \t]*(?:of|/)[ \t]*\d{1,4})?", re.IGNORECASE
+)
+_TOGGLE_TAG = re.compile(r"[ \t]*</?(?:details|aside|summary)(?:[ \t][^<>]*)?>[ \t]*", re.IGNORECASE)
+_SUMMARY = re.compile(r"[ \t]*(?:<details(?:[ \t][^<>]*)?>[ \t]*)?<summary(?:[ \t][^<>]*)?>(.*?)</summary>[ \t]*", re.IGNORECASE)
+_PAGE_EDGE = 3  # running headers and footers sit this many lines from a page break at most
 
 
 def _plain(line):
@@ -123,6 +139,8 @@ def _reason(line):
         return "byline"
     if _FOOTER.search(stripped) and len(text) <= 160:
         return "page footer"
+    if _PAGE_NUMBER.fullmatch(text) and len(text) <= 160:
+        return "page header or footer"
     if _PROMOTION.search(text) and len(text) <= 200:
         return "promotion"
     return None
@@ -172,11 +190,53 @@ def find_clutter(lines):
             found[idx] = block
             idx = _drop_block(lines, idx + 1, block, found)
             continue
-        reason = _reason(line)
+        reason = "markup (a toggle or callout)" if _TOGGLE_TAG.fullmatch(line) else _reason(line)
         if reason is not None:
             found[idx] = reason
         idx += 1
+    _drop_running_lines(lines, found)
     return found
+
+
+def unwrap_summaries(lines):
+    """Replace, in place, each ``<summary>Title</summary>`` line outside code fences by its title:
+    a wiki export's toggle titled "Model answer" labels the text folded under it."""
+    fence = None
+    for idx, line in enumerate(lines):
+        marker = _fence_marker(line.strip())
+        if fence is not None:
+            if marker == fence:
+                fence = None
+            continue
+        if marker is not None:
+            fence = marker
+            continue
+        m = _SUMMARY.fullmatch(line)
+        if m is not None:
+            lines[idx] = m.group(1).strip()
+
+
+def _drop_running_lines(lines, found):
+    """A printed document repeats its header and footer on every page: a line that occurs at
+    least twice, each time within ``_PAGE_EDGE`` non-blank lines of a page number (or of the
+    document's start or end), is one of them. Without page numbers nothing is dropped here, so
+    a label or a bullet that merely repeats is safe."""
+    filled = [idx for idx, line in enumerate(lines) if line.strip()]
+    pages = [k for k, idx in enumerate(filled) if found.get(idx) == "page header or footer"]
+    if not pages:
+        return
+    edges = set()
+    for k in pages + [-1, len(filled)]:
+        edges.update(range(k - _PAGE_EDGE, k + _PAGE_EDGE + 1))
+    seen = {}
+    for k, idx in enumerate(filled):
+        text = lines[idx].strip()
+        if len(text) <= 160 and not text.endswith("?"):
+            seen.setdefault(text, []).append(k)
+    for positions in seen.values():
+        if len(positions) >= 2 and all(k in edges for k in positions):
+            for k in positions:
+                found.setdefault(filled[k], "page header or footer")
 
 
 def _drop_block(lines, idx, reason, found):

@@ -2,8 +2,14 @@
 into a ``ParsedQuestion`` (section text rendered, key points and follow-ups listed, title made,
 per-question warnings); ``duplicate_key`` is what duplicate questions are compared by."""
 
+import re
+
 from .lines import BULLET, collapse, indent_width, strip_symbols
 from .types import LONG_QUESTION, TITLE_MAX, ParsedQuestion
+
+# Bullet glyphs that Word, Google Docs and PDFs put in plain text ("• item"). The bank
+# renders Markdown, where only "- " makes a list, so they are written as "- ".
+_GLYPH_BULLET = re.compile(r"([ \t]*)[\u2022\u2023\u25e6\u25aa\u25b8\u25ba\u00b7][ \t]+(?=\S)")
 
 
 # --- turning drafts into questions -------------------------------------------------------------
@@ -19,7 +25,7 @@ def _render(lines):
         if pending_blank and out:
             out.append("")
         pending_blank = False
-        out.append(raw if fenced else raw.rstrip())
+        out.append(raw if fenced else _GLYPH_BULLET.sub(r"\1- ", raw.rstrip(), count=1))
     prefix = None
     for raw in out:
         if not raw.strip():
@@ -104,6 +110,27 @@ def _section_items(section, split_inline):
     return items
 
 
+def _split_why(section):
+    """``(why lines, answer lines)`` of a "why we ask" section in a question with no answer text.
+
+    Word guides put the answer straight after a one-paragraph "Why this matters", without a
+    label of its own; a careful reader takes the paragraphs after the first as the answer. The
+    first paragraph stays whole when it introduces what follows (ends with ``:``)."""
+    lines = ([(section.inline, False)] if section.inline else []) + list(section.lines)
+    seen_text = False
+    for k, (raw, fenced) in enumerate(lines):
+        if not fenced and not raw.strip():
+            if seen_text:
+                first = [line for line in lines[:k] if line[0].strip()]
+                rest = lines[k + 1:]
+                if first[-1][0].rstrip(" \t*_").endswith((":", "\uff1a")) or not any(r.strip() for r, _ in rest):
+                    break
+                return lines[:k], rest
+            continue
+        seen_text = True
+    return lines, []
+
+
 def _unique(items):
     seen = set()
     out = []
@@ -167,6 +194,10 @@ def finish(draft):
     else:
         model_answer = before_labels
         answer_lines = draft.pre
+        if not model_answer and len(by_kind.get("why", [])) == 1:
+            why_lines, answer_lines = _split_why(by_kind["why"][0])
+            if answer_lines:
+                why_we_ask, model_answer = _render(why_lines), _render(answer_lines)
 
     key_points = []
     for s in by_kind.get("key_points", []):

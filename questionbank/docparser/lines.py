@@ -32,10 +32,10 @@ _LABEL_PATTERNS = {
     "evaluation": [
         rf"evaluating{_S}(?:the{_S})?(?:responses|response|answers|answer|candidate)",
         rf"evaluation(?:{_S}criteria)?",
-        rf"what{_S}(?:to|we){_S}look{_S}for",
+        rf"(?:what{_S}(?:to|we){_S})?look{_S}for",  # "Look for:" in Google Docs sheets
         rf"what{_S}(?:a{_S})?(?:good|strong|great){_S}answers?{_S}(?:looks{_S}like|look{_S}like|includes|covers)",
         rf"what{_S}good{_S}looks{_S}like",
-        rf"signs{_S}of{_S}a{_S}(?:good|strong){_S}answer",
+        rf"(?:signs|signals){_S}of{_S}a{_S}(?:good|strong){_S}answer",
         rf"strong{_S}(?:answers?|responses?)",
         rf"how{_S}to{_S}evaluate",
         rf"(?:scoring{_S})?rubric",
@@ -64,6 +64,7 @@ _LABEL_PATTERNS = {
     "follow_ups": [
         rf"follow(?:-|{_S})?(?:ups?|on)(?:{_S}questions?)?",
         rf"probing{_S}questions",
+        rf"probe{_S}further",  # Word guides: "Probe further"
         rf"(?:dig|go)(?:ging)?{_S}deeper",
     ],
     # not a section: "Question: ..." / "Q: ..." starts a question (drafts.py decides)
@@ -311,6 +312,11 @@ def scan(lines):
                 info[idx] = (*label, level, strip_emphasis(text))
                 continue
             number = _parse_number(strip_symbols(text)) if text else None
+            asked = _outline_question(text) if number is None else None
+            if asked is not None:  # "### 2.1 How do you ...?": the outline number is not the question
+                kinds[idx] = QHEAD
+                info[idx] = (level, asked, None)
+                continue
             kinds[idx] = QHEAD if number is not None or ends_with_question_mark(text) else HEAD
             info[idx] = (level, strip_emphasis(text), number)
             continue
@@ -338,6 +344,8 @@ def scan(lines):
             title_levels.add(details[0])
         elif kinds[idx] == QHEAD:
             question_level = min(question_level, details[0])
+    _demote_numbered_sections(kinds, info)
+    _mark_instruction_headings(kinds, info, question_level)
     if title_levels:
         for idx, details in info.items():
             if kinds[idx] == LABEL and details[3] is not None:
@@ -346,6 +354,60 @@ def scan(lines):
                     kinds[idx] = HEAD
                     info[idx] = (level, details[4], None)
     return kinds, info
+
+
+_OUTLINE = re.compile(r"\d{1,3}(?:\.\d{1,3})+\.?[ \t]+(\S.*)")
+
+
+def _outline_question(text):
+    """The text of an outline-numbered heading that asks or instructs ("2.1 How ...?"), else None."""
+    m = _OUTLINE.fullmatch(strip_emphasis(text))
+    if m is None:
+        return None
+    rest = strip_emphasis(m.group(1))
+    return rest if ends_with_question_mark(rest) or is_imperative(rest) else None
+
+
+def _demote_numbered_sections(kinds, info):
+    """Interview kits number their sections ("## 2. Modelling fundamentals") and put question
+    headings under them. A bare-numbered heading that neither asks nor instructs, with deeper
+    question headings under it, is a section title; so are its numbered siblings of the same
+    level that do not ask ("## 1. How to use this kit")."""
+    headings = sorted(idx for idx in info if kinds[idx] in (HEAD, QHEAD))
+    section_levels = set()
+    for k, idx in enumerate(headings):
+        level, text, number = info[idx]
+        if not _numbered_topic(kinds[idx], text, number):
+            continue
+        for later in headings[k + 1:]:
+            if info[later][0] <= level:
+                break
+            if kinds[later] == QHEAD:
+                section_levels.add(level)
+                break
+    for idx in headings:
+        level, text, number = info[idx]
+        if level in section_levels and _numbered_topic(kinds[idx], text, number):
+            kinds[idx] = HEAD
+            info[idx] = (level, text, None)
+
+
+def _numbered_topic(kind, text, number):
+    """A heading with a bare number ("## 2. Modelling") that neither asks nor instructs."""
+    numbered = kind == QHEAD and number is not None and number[0] == "b"
+    return numbered and not ends_with_question_mark(text) and not is_imperative(number[2])
+
+
+def _mark_instruction_headings(kinds, info, question_level):
+    """A heading that is an instruction ("Explain why a transformer needs positions.") among
+    question headings of its level is a question too: web pages set every question in the same
+    heading, with or without a '?'. Alone, a short heading such as "## Design" stays a title."""
+    levels = {details[0] for idx, details in info.items() if kinds[idx] == QHEAD}
+    if not levels:
+        return
+    for idx, details in info.items():
+        if kinds[idx] == HEAD and details[0] in levels and len(details[1].split()) >= 3 and is_imperative(details[1]):
+            kinds[idx] = QHEAD
 
 
 # --- unnumbered question lines ---------------------------------------------------------------------

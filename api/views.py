@@ -16,6 +16,7 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.database import custom_plans
 from interviews import services as interview_services
 from interviews.forms import CandidateForm, CancelForm, RescheduleForm, ScheduleForm
 from interviews.models import (
@@ -193,8 +194,7 @@ class PlanViews:
     serializer_class = s.PlanSerializer
 
     def get_queryset(self):
-        items = PlanItem.objects.select_related("section", "revision__question").order_by("section__order", "order", "pk")
-        return InterviewPlan.objects.visible_to(self.request.user).prefetch_related(Prefetch("items", items))
+        return InterviewPlan.objects.visible_to(self.request.user)
 
 
 @extend_schema(parameters=[filter_param("position", "a position's id (its plans)", int),
@@ -202,6 +202,12 @@ class PlanViews:
                                         enum=["true", "false"])])
 class PlanList(PlanViews, generics.ListAPIView):
     """Templates and the plans of the positions you may see, with their questions in order."""
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        items = s.items_by_plan([plan.pk for plan in page])
+        return self.get_paginated_response(self.get_serializer(page, many=True, context={
+            **self.get_serializer_context(), "items": items}).data)
 
     def get_queryset(self):
         plans = super().get_queryset()
@@ -475,10 +481,9 @@ class ScorecardViews:
     serializer_class = s.ScorecardSerializer
 
     def get_queryset(self):
-        scores = QuestionScore.objects.select_related("question__revision").order_by("question__order", "pk")
         cards = (Scorecard.objects.visible_to(self.request.user).submitted()
                  .exclude(interview__status=InterviewStatus.CANCELLED)
-                 .select_related("interviewer", "interview").prefetch_related(Prefetch("scores", scores)))
+                 .select_related("interviewer", "interview"))
         if (candidate := id_param(self.request, "candidate")) is not None:
             cards = cards.filter(interview__candidate_id=candidate)
         if (interview := id_param(self.request, "interview")) is not None:
@@ -490,6 +495,15 @@ class ScorecardViews:
                            filter_param("interview", "an interview's id", int)])
 class ScorecardList(ScorecardViews, generics.ListAPIView):
     """Submitted scorecards you may read, with their scores."""
+
+    def list(self, request, *args, **kwargs):
+        # Planned for this reader: the visibility rule's generic plan (a prepared statement's,
+        # after five runs) scans every scorecard, 160 ms instead of 0.4 on the bench data.
+        with custom_plans():
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        scores = s.scores_by_card([card.pk for card in page])
+        return self.get_paginated_response(self.get_serializer(page, many=True, context={
+            **self.get_serializer_context(), "scores": scores}).data)
 
 
 class ScorecardDetail(ScorecardViews, generics.RetrieveAPIView):

@@ -160,6 +160,9 @@ def test_scorecards_follow_independent_scoring(api, hiring_manager, interviewer,
     assert sorted(ids(api.get("/api/v1/scorecards/"))) == sorted([theirs.pk, mine.pk])
     card = api.get(f"/api/v1/scorecards/{theirs.pk}/").json()
     assert card["interviewer"] == "int2" and [s["score"] for s in card["scores"]] == [3, 2, 4]
+    # The list reads its scores as plain values in one query: the same scores, field for field.
+    (listed,) = [c for c in api.get("/api/v1/scorecards/").json()["results"] if c["id"] == theirs.pk]
+    assert listed == card
     assert card["scores"][0]["title"] and card["candidate"] == interview.candidate_id
     assert sorted(ids(api.as_(hiring_manager).get("/api/v1/scorecards/", {"candidate": interview.candidate_id}))) \
         == sorted([theirs.pk, mine.pk])
@@ -207,6 +210,9 @@ def test_positions_candidates_and_plans_are_those_the_pages_show(api, recruiter,
     problem_of(api.get(f"/api/v1/plans/{hidden_plan.pk}/"), 404)
     items = api.get(f"/api/v1/plans/{plan.pk}/").json()["items"]
     assert [i["question"] for i in items] == ["bias-variance", "precision", "code-bigrams"]
+    # The list reads its items as plain values in one query: the same items, field for field.
+    (listed,) = [p for p in api.get("/api/v1/plans/").json()["results"] if p["id"] == plan.pk]
+    assert listed["items"] == items and items[0]["weight"] == "1.00" and items[0]["title"]
     problem_of(api.as_(interviewer).get("/api/v1/candidates/"), 403)  # as the candidate list page
 
 

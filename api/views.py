@@ -383,12 +383,15 @@ class InterviewList(generics.ListAPIView):
     serializer_class = s.InterviewSerializer
 
     def get_queryset(self):
+        # Without the stage: list() adds it to the page's rows only. On the whole table its
+        # subqueries are computed for every interview (15 of the list's 28 ms on the bench data).
         request = self.request
-        interviews = interviews_of(request.user)
+        interviews = Interview.objects.visible_to(request.user).select_related("candidate").prefetch_related("interviewers")
         if (candidate := id_param(request, "candidate")) is not None:
             interviews = interviews.filter(candidate_id=candidate)
         if (position := id_param(request, "position")) is not None:
-            interviews = interviews.filter(candidate__position_id=position)
+            # Through the position's candidates (an index each way), not a scan of every interview by id.
+            interviews = interviews.filter(candidate_id__in=Candidate.objects.filter(position_id=position).values("pk"))
         if stage := choice_param(request, "stage", InterviewStage.values):
             interviews = interviews.in_stage(stage)
         if raw := request.query_params.get("starts_after"):
@@ -396,6 +399,14 @@ class InterviewList(generics.ListAPIView):
         if raw := request.query_params.get("starts_before"):
             interviews = interviews.filter(starts_at__lt=datetime_value(raw, "starts_before"))
         return interviews
+
+    def list(self, request, *args, **kwargs):
+        with custom_plans():  # planned for this reader and these filters
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        stages = dict(Interview.objects.filter(pk__in=[i.pk for i in page]).with_stage().values_list("pk", "stage_code"))
+        for interview in page:
+            interview.stage_code = stages[interview.pk]
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=s.ScheduleInput, responses={201: s.InterviewSerializer})
     def post(self, request):

@@ -30,7 +30,11 @@ def _criteria_from_evaluation(evaluation):
     raw_lines = [line.strip() for line in evaluation.splitlines() if line.strip()]
     bullets = [line.lstrip("-*•").strip() for line in raw_lines if line[:1] in "-*•"]
     if len(bullets) >= 2:
-        candidates = bullets
+        # The bullets, after any sentence written before them ("Mentions X." then a list):
+        # a line that only introduces the list ("Strong answers include:") is not one.
+        prose = " ".join(line for line in raw_lines if line[:1] not in "-*•")
+        sentences = [t for t in re.split(r"(?<=[.!?:])\s+", prose) if t and not t.endswith(":")]
+        candidates = sentences + bullets
     else:
         prose = " ".join(line.lstrip("-*•").strip() for line in raw_lines)
         candidates = re.split(r"(?<=[.!?])\s+", prose)

@@ -227,6 +227,20 @@ def test_criteria_are_drafted_from_evaluation_notes_without_the_weak_answer_line
     ]
 
 
+def test_a_sentence_before_the_evaluation_bullets_is_a_criterion_too_and_an_introduction_is_not():
+    """The walkthrough's Word guide: "What to look for: <a sentence>" then two bullets lost the
+    sentence."""
+    from questionbank.importpreview import _criteria_from_evaluation
+
+    assert _criteria_from_evaluation(
+        "mentions the batch statistics at training time versus running averages at inference.\n\n"
+        "- Smoother loss surface\n- Train vs inference behaviour") == [
+        "Mentions the batch statistics at training time versus running averages at inference.",
+        "Smoother loss surface", "Train vs inference behaviour"]
+    assert _criteria_from_evaluation("Strong answers include:\n- Names two metrics\n- Says when accuracy misleads") == [
+        "Names two metrics", "Says when accuracy misleads"]
+
+
 def test_an_empty_document_is_refused_with_a_message(hm_client):
     response = hm_client.post("/questions/import/", {"text": "   \n  ", **DEFAULTS})
     assert response.status_code == 400

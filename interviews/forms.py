@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import time_zone_of
+from config.outbound import target_check
 from accounts.roles import GROUP_NAMES, Role
 
 from .models import (
@@ -97,6 +98,13 @@ class PositionForm(forms.ModelForm):
             Role.HIRING_MANAGER, include_pk=self.instance.hiring_manager_id
         )
         self.fields["recruiter"].queryset = users_in_role(Role.RECRUITER, include_pk=self.instance.recruiter_id)
+
+    def clean_webhook_url(self):
+        # Posted to by the worker: never an address inside the company's network
+        # (config/outbound.py, checked again at every post). Resolved only when it changes, so a
+        # name server down for a moment does not stop the position's other edits.
+        url = self.cleaned_data["webhook_url"]
+        return target_check(url) if "webhook_url" in self.changed_data else url
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()

@@ -4,13 +4,14 @@ before it is sent (WebhookDelivery, once per event and URL), sent by a job retri
 back-off, and its error kept for admins (Admin > Notifications > Webhook deliveries)."""
 
 import hashlib
+import http.client
 import json
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from config.outbound import TargetRefused, post
 
 from .models import WebhookDelivery, WebhookFormat, WebhookStatus
 
@@ -64,14 +65,18 @@ def webhook_send(*, delivery_id, last_attempt=False):
         delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
         if delivery is None or delivery.status == WebhookStatus.SENT:
             return delivery
-        request = urllib.request.Request(delivery.url, data=json.dumps(delivery.body).encode(), method="POST",
-                                         headers={"Content-Type": "application/json", "User-Agent": "Panelist"})
+        # Through config.outbound, as the signed webhooks: a channel URL is typed by a hiring
+        # manager or recruiter, so no private address, no redirect followed.
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                response.read(1024)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
+            status, _ = post(delivery.url, body=json.dumps(delivery.body).encode(), timeout=TIMEOUT,
+                             headers={"Content-Type": "application/json", "User-Agent": "Panelist"})
+        except TargetRefused as exc:
+            error = f"Refused: {exc}"[:500]
+        except (OSError, http.client.HTTPException) as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
         else:
+            error = None if 200 <= status < 300 else f"HTTP {status}"
+        if error is None:
             delivery.status, delivery.sent_at, delivery.last_error = WebhookStatus.SENT, timezone.now(), ""
             delivery.attempts += 1
             delivery.save(update_fields=["status", "sent_at", "last_error", "attempts"])

@@ -3,8 +3,9 @@ be); crispy only renders it."""
 
 from django import forms
 
+from config.outbound import target_check
+
 from .models import EventType, Subscription
-from .targets import TargetRefused, resolve_target
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -19,9 +20,4 @@ class SubscriptionForm(forms.ModelForm):
         fields = ["name", "url", "events", "active"]
 
     def clean_url(self):
-        url = self.cleaned_data["url"]
-        try:
-            resolve_target(url)
-        except TargetRefused as exc:
-            raise forms.ValidationError(str(exc), code="target_refused") from None
-        return url
+        return target_check(self.cleaned_data["url"])

@@ -17,7 +17,7 @@ from accounts.models import audit
 from .models import (
     RETRY_WINDOW, ROTATION_OVERLAP, SECRET_PREFIX, Delivery, DeliveryStatus, Event, Subscription, new_secret,
 )
-from .targets import TargetRefused, post
+from config.outbound import TargetRefused, post
 
 TIMEOUT = 10  # seconds, to connect and for each read: a receiver answers quickly or is tried later
 # After the n-th failed attempt the next comes 30 s * 2 ** (n - 1) later, at most two hours

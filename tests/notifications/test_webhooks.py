@@ -1,6 +1,10 @@
 """Chat channels: a position's events are posted to its Slack or Teams incoming webhook (a real
-HTTP server on loopback here) and to the global one, each once; a refusing or unreachable
-channel keeps its error and is tried again, never doubled."""
+HTTP server on loopback here, which these tests allow as an operator allows an internal
+network) and to the global one, each once; a refusing or unreachable channel keeps its error
+and is tried again, never doubled; a private address is refused when the position is saved and
+when a post is sent (config/outbound.py, as for the signed webhooks)."""
+
+import socket
 
 import pytest
 
@@ -14,6 +18,11 @@ from tests.factories import make_candidate, make_interview, make_plan, make_posi
 from tests.smtp import free_port
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def allow_loopback(settings):
+    settings.PANELIST_WEBHOOKS_ALLOW_PRIVATE = ["127.0.0.0/8"]
 
 
 def schedule(url, fmt="slack"):
@@ -54,7 +63,7 @@ def test_a_refusing_channel_keeps_the_error_and_gets_the_post_once_it_answers(we
     with pytest.raises(WebhookNotSent):
         webhook_send(delivery_id=delivery.pk)
     delivery.refresh_from_db()
-    assert delivery.status == WebhookStatus.QUEUED and "HTTP Error 500" in delivery.last_error and delivery.attempts == 1
+    assert delivery.status == WebhookStatus.QUEUED and delivery.last_error == "HTTP 500" and delivery.attempts == 1
     webhook_receiver.status = 200
     webhook_send(delivery_id=delivery.pk)
     assert len(webhook_receiver.bodies) == 1
@@ -88,7 +97,10 @@ def test_the_global_channel_gets_every_positions_decisions_too(webhook_receiver,
         everything.close()
 
 
-def test_the_position_form_refuses_a_webhook_that_is_not_a_url_and_assumes_https(as_user, hiring_manager, recruiter):
+def test_the_position_form_refuses_a_webhook_that_is_not_a_url_and_assumes_https(as_user, hiring_manager, recruiter,
+                                                                                 monkeypatch):
+    real = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *a, **k: real("93.184.215.14" if host == "hooks.slack.com" else host, *a, **k))
     response = as_user(recruiter).post("/positions/new/", {
         "title": "Data Scientist", "team": "", "level": "mid", "hiring_manager": hiring_manager.pk,
         "recruiter": recruiter.pk, "status": "open", "escalation_hours": 48,
@@ -99,3 +111,26 @@ def test_the_position_form_refuses_a_webhook_that_is_not_a_url_and_assumes_https
         "recruiter": recruiter.pk, "status": "open", "escalation_hours": 48,
         "webhook_url": "hooks.slack.com/services/T0/B0/x", "webhook_format": "slack"})
     assert Position.objects.get().webhook_url == "https://hooks.slack.com/services/T0/B0/x"
+
+
+def test_a_channel_on_a_private_address_is_refused_when_saved(as_user, hiring_manager, recruiter, settings):
+    """A hiring manager or recruiter types the channel's URL and the worker posts to it: an
+    address inside the company's network (a cloud's metadata service, here) is refused."""
+    settings.PANELIST_WEBHOOKS_ALLOW_PRIVATE = []
+    response = as_user(recruiter).post("/positions/new/", {
+        "title": "Data Scientist", "team": "", "level": "mid", "hiring_manager": hiring_manager.pk,
+        "recruiter": recruiter.pk, "status": "open", "escalation_hours": 48,
+        "webhook_url": "http://169.254.169.254/latest/meta-data/", "webhook_format": "slack"})
+    assert response.status_code == 400 and "private, loopback, link-local" in response.content.decode()
+    assert not Position.objects.exists()
+
+
+def test_a_channel_on_a_private_address_is_never_posted_to(settings, webhook_receiver):
+    """One saved before the check, or the global channel the operator set: refused at send time."""
+    schedule(webhook_receiver.url)
+    settings.PANELIST_WEBHOOKS_ALLOW_PRIVATE = []
+    delivery = WebhookDelivery.objects.get()
+    with pytest.raises(WebhookNotSent):
+        webhook_send(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.last_error.startswith("Refused: 127.0.0.1 is a private") and webhook_receiver.bodies == []

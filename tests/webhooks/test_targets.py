@@ -8,7 +8,7 @@ import pytest
 
 from webhooks.models import Delivery, EventType
 from webhooks.services import event_publish
-from webhooks.targets import TargetRefused, resolve_target
+from config.outbound import TargetRefused, resolve_target
 
 from .conftest import attempt_all, subscribe
 

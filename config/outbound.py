@@ -1,8 +1,10 @@
-"""Where a webhook may go: no private, loopback, link-local, multicast or reserved address
+"""Where Panelist may POST to a URL someone typed (signed webhooks, webhooks/; chat channels,
+notifications/webhooks.py): no private, loopback, link-local, multicast or reserved address
 unless the operator allows its network (PANELIST_WEBHOOKS_ALLOW_PRIVATE), and a connection
 made to the address that was checked, so a name that resolves differently a moment later
-(DNS rebinding) cannot send a delivery somewhere else. Checked when a subscription is saved
-and again at every attempt."""
+(DNS rebinding) cannot send a delivery somewhere else. Checked when the URL is saved (a
+subscription, a position's chat channel) and again at every attempt. Here, beside the other
+network helpers, so every app that sends can use it whatever its layer."""
 
 import http.client
 import ipaddress
@@ -11,6 +13,7 @@ import ssl
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 
 class TargetRefused(Exception):
@@ -65,6 +68,18 @@ def resolve_target(url):
     if parts.scheme == "http" and any(_plain(a).is_global for a in addresses):
         raise TargetRefused("Use https:// for a receiver on the internet: the events would travel unencrypted.")
     return parts, port, addresses
+
+
+def target_check(url):
+    """A form's ``clean_<field>`` for such a URL: ``url`` itself, or a ValidationError saying
+    why it may not receive posts (an empty value passes: the field says whether it is needed)."""
+    if not url:
+        return url
+    try:
+        resolve_target(url)
+    except TargetRefused as exc:
+        raise ValidationError(str(exc), code="target_refused") from None
+    return url
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):

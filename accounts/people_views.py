@@ -100,6 +100,11 @@ def people_invite_view(request):
     return render(request, "accounts/people/invite.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _name(person):
+    """How the page's messages name a person: their name, else their username."""
+    return person.get_full_name() or person.get_username()
+
+
 def _person(request, pk):
     _manager_only(request)
     return _labelled(get_object_or_404(_people(), pk=pk))
@@ -145,7 +150,7 @@ def person_roles(request, pk):
     def change():
         added, removed = person_set_roles(by=request.user, user=person, roles=form.cleaned_data["roles"])
         if not (added or removed):
-            return f"{person.get_username()} already had exactly these roles."
+            return f"{_name(person)} already had exactly these roles."
         words = [f"gave {', '.join(ROLE_LABELS[r] for r in added)}" if added else "",
                  f"took {', '.join(ROLE_LABELS[r] for r in removed)}" if removed else ""]
         return f"Saved: {' and '.join(w for w in words if w)}. Their pages change at their next click."
@@ -159,7 +164,7 @@ def person_deactivate_view(request, pk):
 
     def change():
         person_deactivate(by=request.user, user=person)
-        return f"Deactivated {person.get_full_name() or person.get_username()}: they were signed out everywhere and cannot sign in."
+        return f"Deactivated {_name(person)}: they were signed out everywhere and cannot sign in."
 
     return _back(request, person, change)
 
@@ -170,7 +175,7 @@ def person_reactivate_view(request, pk):
 
     def change():
         person_reactivate(by=request.user, user=person)
-        return f"Reactivated {person.get_full_name() or person.get_username()}: they can sign in again."
+        return f"Reactivated {_name(person)}: they can sign in again."
 
     return _back(request, person, change)
 
@@ -186,9 +191,9 @@ def person_two_factor_required(request, pk):
     def change():
         person_require_two_factor(by=request.user, user=person, required=required == "1")
         if required == "1":
-            return (f"{person.get_username()} must now use two-factor sign-in: without it set up, their next click "
+            return (f"{_name(person)} must now use two-factor sign-in: without it set up, their next click "
                     "takes them to set it up.")
-        return f"Two-factor sign-in is no longer required of {person.get_username()} (their roles may still require it)."
+        return f"Two-factor sign-in is no longer required of {_name(person)} (their roles may still require it)."
 
     return _back(request, person, change)
 
@@ -199,7 +204,7 @@ def person_two_factor_reset(request, pk):
 
     def change():
         person_reset_two_factor(by=request.user, user=person)
-        return (f"Reset two-factor sign-in of {person.get_username()}: their authenticator app and recovery codes "
+        return (f"Reset two-factor sign-in of {_name(person)}: their authenticator app and recovery codes "
                 "no longer work. They sign in with their password and set it up again.")
 
     return _back(request, person, change)

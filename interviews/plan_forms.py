@@ -21,6 +21,10 @@ COMPETENCIES = [
     "Coding",
     "System design",
     "Communication",
+    "LLMs and generative AI",
+    "Experimentation",
+    "Responsible AI",
+    "Research",
 ]
 # The competency a question probes unless the plan says otherwise, by the question's area: the
 # vocabulary's names, which the starter templates use, so a question added by hand counts with
@@ -36,6 +40,13 @@ COMPETENCY_FOR_AREA = {
     Area.PRODUCTION: "Production",
     Area.CODING_DESIGN: "Coding",
     Area.EXPERIENCE: "Communication",
+    Area.LLM: "LLMs and generative AI",
+    Area.SYSTEM_DESIGN: "System design",
+    Area.ML_CODING: "Coding",
+    Area.SQL: "Coding",
+    Area.EXPERIMENTATION: "Experimentation",
+    Area.RESPONSIBLE_AI: "Responsible AI",
+    Area.RESEARCH: "Research",
 }
 
 

@@ -22,10 +22,17 @@ AREAS = {
     "deep-learning": "Deep learning",
     "domains": "Domains",
     "production": "Production and MLOps",
-    "coding-design": "Coding and design",
-    "experience": "Experience",
+    "coding-design": "General coding",
+    "experience": "Behavioural",
+    "llm": "LLMs and generative AI",
+    "system-design": "ML system design",
+    "ml-coding": "ML coding",
+    "sql": "SQL and data analysis",
+    "experimentation": "Experimentation and statistics",
+    "responsible-ai": "Responsible AI",
+    "research": "Research skills",
 }
-KINDS = ("concept", "applied", "coding", "design", "experience")
+KINDS = ("concept", "applied", "coding", "design", "experience", "sql")
 LEVELS = ("junior", "mid", "senior")
 ROLES = ("mle", "ds", "mlops", "nlp", "cv", "rl", "research")
 

@@ -39,8 +39,15 @@ class Area(models.TextChoices):
     DEEP_LEARNING = "deep-learning", "Deep learning"
     DOMAINS = "domains", "Domains"
     PRODUCTION = "production", "Production and MLOps"
-    CODING_DESIGN = "coding-design", "Coding and design"
-    EXPERIENCE = "experience", "Experience"
+    CODING_DESIGN = "coding-design", "General coding"
+    EXPERIENCE = "experience", "Behavioural"
+    LLM = "llm", "LLMs and generative AI"
+    SYSTEM_DESIGN = "system-design", "ML system design"
+    ML_CODING = "ml-coding", "ML coding"
+    SQL = "sql", "SQL and data analysis"
+    EXPERIMENTATION = "experimentation", "Experimentation and statistics"
+    RESPONSIBLE_AI = "responsible-ai", "Responsible AI"
+    RESEARCH = "research", "Research skills"
 
 
 class Kind(models.TextChoices):
@@ -49,6 +56,7 @@ class Kind(models.TextChoices):
     CODING = "coding", "Coding"
     DESIGN = "design", "System design"
     EXPERIENCE = "experience", "Experience"
+    SQL = "sql", "SQL"
 
 
 class Level(models.TextChoices):

@@ -46,6 +46,9 @@ PROMPT_SENTENCES = (1, 2)
 MINUTES = (2, 45)
 MIN_TEST_CASES = 5
 MAX_TITLE_SIMILARITY = 0.6
+# A design round is scored per phase, each with its own criteria and anchors, in this order.
+DESIGN_PHASES = ("Requirements", "Data", "Modelling", "Evaluation", "Serving", "Monitoring")
+PHASE_CRITERIA = (2, 4)
 
 
 def word_count(text):
@@ -202,7 +205,86 @@ def validate_question(data, *, slug_from_path=None, area_from_path=None):
                 errors.extend(f"coding: {f}" for f in run_reference_solution(coding))
     elif coding:
         errors.append("coding: only coding questions carry a reference solution")
+    if isinstance(coding, dict) and data.get("kind") == "coding":
+        errors.extend(_wrong_solution_problems(coding))
+
+    sql = data.get("sql")
+    if data.get("kind") == "sql":
+        errors.extend(_sql_problems(sql))
+    elif sql:
+        errors.append("sql: only SQL questions carry a schema and a reference query")
+
+    phases = data.get("phases")
+    if data.get("kind") == "design":
+        errors.extend(_phase_problems(phases, minutes))
+    elif phases:
+        errors.append("phases: only design questions are scored per phase")
     return errors
+
+
+def _wrong_solution_problems(coding):
+    """A coding question's wrong solutions: at least one, each a plausible mistake that its
+    test cases reject (fails at least one case)."""
+    wrong = coding.get("wrong_solutions")
+    if not isinstance(wrong, list) or not wrong:
+        return ["coding.wrong_solutions: at least one wrong solution the tests must reject"]
+    problems = []
+    for i, item in enumerate(wrong, 1):
+        if not isinstance(item, dict) or not str(item.get("mistake", "")).strip() \
+                or not str(item.get("code", "")).strip():
+            problems.append(f"coding.wrong_solutions[{i}]: needs mistake and code")
+            continue
+        if not run_reference_solution({**coding, "reference_solution": item["code"]}):
+            problems.append(f"coding.wrong_solutions[{i}]: passes every test case ({item['mistake']!r})")
+    return problems
+
+
+def _sql_problems(sql):
+    """The shape of an SQL question (the test suite runs it against PostgreSQL)."""
+    if not isinstance(sql, dict):
+        return ["sql: an SQL question needs schema, data, reference_query, expected_rows, wrong_queries"]
+    problems = [f"sql.{key}: missing" for key in ("schema", "data", "reference_query")
+                if not str(sql.get(key, "")).strip()]
+    rows = sql.get("expected_rows")
+    if not isinstance(rows, list) or not rows or any(not isinstance(row, list) for row in rows):
+        problems.append("sql.expected_rows: a non-empty list of rows, each a list of values")
+    if not isinstance(sql.get("ordered"), bool):
+        problems.append("sql.ordered: true (rows compared in order) or false (as a set)")
+    wrong = sql.get("wrong_queries")
+    if not isinstance(wrong, list) or not wrong:
+        problems.append("sql.wrong_queries: at least one wrong query the expected rows must reject")
+    elif any(not isinstance(w, dict) or not str(w.get("mistake", "")).strip()
+             or not str(w.get("query", "")).strip() for w in wrong):
+        problems.append("sql.wrong_queries: each needs mistake and query")
+    return problems
+
+
+def _phase_problems(phases, minutes):
+    """A design round's phases: the six of DESIGN_PHASES in order, each with a focus, minutes,
+    2-4 criteria and four distinct anchors; their minutes add up to the question's."""
+    if not isinstance(phases, list) or [p.get("name") if isinstance(p, dict) else None
+                                        for p in phases] != list(DESIGN_PHASES):
+        return [f"phases: the six phases {', '.join(DESIGN_PHASES)}, in this order, each a mapping"]
+    problems = []
+    for phase in phases:
+        name = phase["name"]
+        if not str(phase.get("focus", "")).strip():
+            problems.append(f"phases.{name}.focus: missing")
+        if not isinstance(phase.get("minutes"), int) or phase["minutes"] < 1:
+            problems.append(f"phases.{name}.minutes: a whole number of minutes")
+        criteria = phase.get("criteria")
+        if not isinstance(criteria, list) or not PHASE_CRITERIA[0] <= len(criteria) <= PHASE_CRITERIA[1] \
+                or any(not isinstance(c, str) or not c.strip() for c in criteria):
+            problems.append(f"phases.{name}.criteria: a list of 2-4 observable statements")
+        anchors = phase.get("anchors")
+        if not isinstance(anchors, dict) or sorted(anchors) != [1, 2, 3, 4] \
+                or any(not isinstance(a, str) or not a.strip() for a in anchors.values()):
+            problems.append(f"phases.{name}.anchors: text for each of the keys 1, 2, 3, 4")
+        elif len({a.strip() for a in anchors.values()}) != 4:
+            problems.append(f"phases.{name}.anchors: the four levels must all differ")
+    if not problems and isinstance(minutes, int) and sum(p["minutes"] for p in phases) != minutes:
+        problems.append(f"phases: their minutes add up to {sum(p['minutes'] for p in phases)}, not {minutes}")
+    return problems
 
 
 def read_question_file(path):

@@ -249,6 +249,28 @@ def test_the_cursor_walks_every_row_once(api, recruiter, position):
     assert "cursor" in problem_of(api.get("/api/v1/candidates/", {"cursor": "nonsense"}), 404)["detail"].lower()
 
 
+def test_one_positions_interviews_page_by_id_and_read_as_the_detail(api, recruiter, hiring_manager, position,
+                                                                    interviewer):
+    """The position filter sorts its rows (api.pagination.sorted_by_id) rather than walking
+    the id index: the pages still run in id order, each row once, field for field the detail."""
+    second = make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Another of hers")
+    elsewhere = [make_interview(candidate=make_candidate(position=second), interviewers=[interviewer]).pk
+                 for _ in range(2)]
+    made = [make_interview(candidate=make_candidate(position=position), interviewers=[interviewer]).pk
+            for _ in range(5)]
+    api.as_(recruiter)
+    seen, url = [], f"/api/v1/interviews/?position={position.pk}&limit=2"
+    while url:
+        body = api.get(url).json()
+        seen += body["results"]
+        make_interview(candidate=make_candidate(position=position), interviewers=[interviewer])
+        url = body["next"]
+    ids_seen = [row["id"] for row in seen]
+    assert ids_seen[:5] == sorted(made) and ids_seen == sorted(set(ids_seen))
+    assert not set(ids_seen) & set(elsewhere) and set(elsewhere) <= set(ids(api.get("/api/v1/interviews/")))
+    assert seen[0] == api.get(f"/api/v1/interviews/{made[0]}/").json()
+
+
 def test_bad_bodies_are_problems_not_crashes(api, recruiter, position):
     api.as_(recruiter)
     url = f"/api/v1/positions/{position.pk}/candidates/gh-9/"

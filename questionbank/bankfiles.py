@@ -205,7 +205,7 @@ def validate_question(data, *, slug_from_path=None, area_from_path=None):
                 errors.extend(f"coding: {f}" for f in run_reference_solution(coding))
     elif coding:
         errors.append("coding: only coding questions carry a reference solution")
-    if isinstance(coding, dict) and data.get("kind") == "coding":
+    if isinstance(coding, dict) and data.get("kind") == "coding" and "wrong_solutions" in coding:
         errors.extend(_wrong_solution_problems(coding))
 
     sql = data.get("sql")
@@ -215,7 +215,7 @@ def validate_question(data, *, slug_from_path=None, area_from_path=None):
         errors.append("sql: only SQL questions carry a schema and a reference query")
 
     phases = data.get("phases")
-    if data.get("kind") == "design":
+    if data.get("kind") == "design" and phases is not None:
         errors.extend(_phase_problems(phases, minutes))
     elif phases:
         errors.append("phases: only design questions are scored per phase")

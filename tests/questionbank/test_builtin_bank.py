@@ -112,7 +112,9 @@ def test_the_python_similarity_matches_pg_trgm():
 
 def test_design_and_experience_questions_have_their_dimensions():
     design = Question.objects.get(slug="design-restaurant-recs").current_revision
-    text = " ".join(c.text.lower() for c in design.criteria.all())
+    phases = bankfiles.read_question_file(bankfiles.BANK_DIR / "system-design" / "design-restaurant-recs.yaml")["phases"]
+    text = " ".join([c.text.lower() for c in design.criteria.all()]
+                    + [c.lower() for phase in phases for c in phase["criteria"]])
     for word in ("metric", "data", "candidate", "rank", "latency", "offline", "online", "cold start", "monitor"):
         assert word in text, word
     story = " ".join(c.text.lower() for c in Question.objects.get(slug="past-project").current_revision.criteria.all())

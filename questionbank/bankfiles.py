@@ -6,7 +6,9 @@ change to one question is one reviewable diff. This module has no Django depende
 all use the same checks.
 """
 
+import argparse
 import json
+import os
 import pickle
 import re
 import subprocess
@@ -483,10 +485,52 @@ def near_duplicates(questions, field, limit):
     return found
 
 
-if __name__ == "__main__":
-    directory = Path(sys.argv[1]) if len(sys.argv) > 1 else BANK_DIR
-    found, issues = check_bank(directory)
+def check_sql_questions(questions, url):
+    """Run every SQL question against the PostgreSQL at ``url`` (nothing is kept); problems."""
+    import psycopg
+
+    from .banksql import run_sql_question
+
+    problems = []
+    with psycopg.connect(url) as connection, connection.cursor() as cursor:
+        for data in questions:
+            if data.get("kind") == "sql" and not _sql_problems(data.get("sql")):
+                problems.extend(f"{data['area']}/{data['slug']}.yaml: {p}" for p in run_sql_question(cursor, data["sql"]))
+        connection.rollback()
+    return problems
+
+
+def _database_url():
+    """DATABASE_URL, else the project's embedded server (started if need be), else None."""
+    if os.environ.get("DATABASE_URL", "").strip():
+        return os.environ["DATABASE_URL"].strip()
+    try:
+        from config.database import embedded_database_url
+    except ImportError:
+        return None
+    root = Path(__file__).resolve().parent.parent
+    return embedded_database_url(os.environ.get("PANELIST_PGDATA") or root / ".pgdata")
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="python -m questionbank.bankfiles",
+                                     description="Check the bank files (sizes, shapes, titles, coding solutions).")
+    parser.add_argument("directory", nargs="?", default=str(BANK_DIR))
+    parser.add_argument("--sql", action="store_true",
+                        help="also run the SQL questions against PostgreSQL (DATABASE_URL or the embedded server)")
+    args = parser.parse_args(argv)
+    found, issues = check_bank(Path(args.directory))
+    if args.sql:
+        url = _database_url()
+        if url is None:
+            issues.append("--sql: no database (set DATABASE_URL)")
+        else:
+            issues.extend(check_sql_questions(found, url))
     for line in issues:
         print(line)
     print(f"{len(found)} questions, {len(issues)} problems")
-    sys.exit(1 if issues else 0)
+    return 1 if issues else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -217,3 +217,34 @@ def test_the_sql_fixtures_are_valid_bank_files(tmp_path):
     bank = write_bank(tmp_path, sql_question(), sql_question("test-login-counts", SQL_UNORDERED), coding_question())
     questions, problems = bankfiles.check_bank(bank)
     assert problems == [] and len(questions) == 3
+
+
+def test_the_checker_runs_sql_questions_when_asked(tmp_path, capsys):
+    wrong = sql_question()
+    wrong["sql"]["expected_rows"][0][1] = 14.76
+    bank = write_bank(tmp_path, wrong, sql_question("test-login-counts", SQL_UNORDERED))
+    assert bankfiles.main([str(bank)]) == 0
+    assert capsys.readouterr().out == "2 questions, 0 problems\n"
+    assert bankfiles.main([str(bank), "--sql"]) == 1
+    assert capsys.readouterr().out == (
+        "sql/test-order-totals.yaml: sql.reference_query: row 1 is ['ana', 14.75, '2026-01-05', 7.375], "
+        "expected ['ana', 14.76, '2026-01-05', 7.375]\n2 questions, 1 problems\n")
+
+
+@pytest.mark.django_db
+def test_an_sql_question_is_stored_with_its_reference_query_and_tests_but_not_its_wrong_queries(tmp_path):
+    from questionbank.loading import load_bank
+    from questionbank.models import Question
+
+    bank = write_bank(tmp_path, sql_question(), coding_question())
+    load_bank(bank)
+    revision = Question.objects.get(slug="test-order-totals").current_revision
+    assert revision.reference_solution == SQL_ORDERED["reference_query"].strip()
+    assert revision.coding_tests == {
+        "language": "sql", "schema": SQL_ORDERED["schema"], "data": SQL_ORDERED["data"], "ordered": True,
+        "expected_rows": SQL_ORDERED["expected_rows"],
+    }
+    coding = Question.objects.get(slug="test-running-max").current_revision
+    assert coding.reference_solution == CODING["reference_solution"].strip()
+    assert coding.coding_tests == {"language": "python", "function": "running_max", "test_cases": CODING["test_cases"]}
+    assert "wrong" not in str(revision.coding_tests) + str(coding.coding_tests)

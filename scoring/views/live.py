@@ -55,8 +55,8 @@ def _question_views(card, overlay=None):
     state) shown instead of the saved values where a form post was refused, so nothing typed
     is lost. Three queries whatever the number of questions: the score rows with their
     questions and revisions, then the revisions' rubric criteria, then their anchors. The model
-    answer, reference solution and test cases are shown folded (<details>), so the interviewer
-    need not open the bank mid-interview.
+    answer is not shown; a coding or SQL question's reference solution and tests are, collapsed
+    (live_reference.html), so the interviewer need not open the bank mid-interview.
 
     Each question is one flat dict of plain values (no model instance, no nested state): the
     template looks each name up in one step, where a model's attribute costs a failed
@@ -95,9 +95,9 @@ def _question_views(card, overlay=None):
             "prompt": revision.prompt if revision else question.free_text,
             "why_we_ask": revision.why_we_ask if revision else "",
             "follow_ups": revision.follow_ups if revision else [],
-            "model_answer": revision.model_answer if revision else "",
-            "reference_solution": revision.reference_solution if revision else "",
-            "test_cases": _test_cases(revision.coding_tests) if revision else [],
+            # What a coding or SQL question needs during the interview; the model answer stays
+            # off this page (the candidate may see the screen; the rubric is what is scored).
+            "reference": _reference(revision) if revision and revision.reference_solution else None,
             # Each box a dict (one loop variable costs less than unpacking a tuple per box) with
             # its element id, for its label, written out here once rather than assembled twice
             # per box in the template (~0.7 ms over the bench interview's 140 boxes and 40 levels).
@@ -119,6 +119,24 @@ def _rail_title(title):
     if len(title) <= RAIL_TITLE_CHARS and unicodedata.is_normalized("NFC", title):
         return title
     return Truncator(title).chars(RAIL_TITLE_CHARS)
+
+
+def _reference(revision):
+    """The "Reference solution and tests" block of a coding or SQL question: for Python the
+    code and its cases (the call written out, the expected value); for SQL the schema, data,
+    reference query and expected rows."""
+    tests = revision.coding_tests if isinstance(revision.coding_tests, dict) else {}
+    if tests.get("language") == "sql":
+        rows = tests.get("expected_rows")
+        return {
+            "sql": True, "code": revision.reference_solution, "schema": str(tests.get("schema") or ""),
+            "data": str(tests.get("data") or ""), "ordered": bool(tests.get("ordered")),
+            "rows": [[json.dumps(value, ensure_ascii=False) for value in row]
+                     for row in (rows if isinstance(rows, list) else []) if isinstance(row, list)],
+        }
+    tolerance = tests.get("tolerance")
+    return {"sql": False, "code": revision.reference_solution, "test_cases": _test_cases(tests),
+            "tolerance": tolerance if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) else None}
 
 
 def _test_cases(coding_tests):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from interviews.models import Interview, InterviewStatus
 from interviews.plan_forms import default_competency
 from questionbank.models import Question, RubricCriterion, ScoreAnchor
+from questionbank.reference import reference_block
 from questionbank.selectors import quick_search
 
 from ..models import SCORE_LABELS
@@ -97,7 +98,7 @@ def _question_views(card, overlay=None):
             "follow_ups": revision.follow_ups if revision else [],
             # What a coding or SQL question needs during the interview; the model answer stays
             # off this page (the candidate may see the screen; the rubric is what is scored).
-            "reference": _reference(revision) if revision and revision.reference_solution else None,
+            "reference": reference_block(revision.reference_solution, revision.coding_tests) if revision else None,
             # Each box a dict (one loop variable costs less than unpacking a tuple per box) with
             # its element id, for its label, written out here once rather than assembled twice
             # per box in the template (~0.7 ms over the bench interview's 140 boxes and 40 levels).
@@ -119,43 +120,6 @@ def _rail_title(title):
     if len(title) <= RAIL_TITLE_CHARS and unicodedata.is_normalized("NFC", title):
         return title
     return Truncator(title).chars(RAIL_TITLE_CHARS)
-
-
-def _reference(revision):
-    """The "Reference solution and tests" block of a coding or SQL question: for Python the
-    code and its cases (the call written out, the expected value); for SQL the schema, data,
-    reference query and expected rows."""
-    tests = revision.coding_tests if isinstance(revision.coding_tests, dict) else {}
-    if tests.get("language") == "sql":
-        rows = tests.get("expected_rows")
-        return {
-            "sql": True, "code": revision.reference_solution, "schema": str(tests.get("schema") or ""),
-            "data": str(tests.get("data") or ""), "ordered": bool(tests.get("ordered")),
-            "rows": [[json.dumps(value, ensure_ascii=False) for value in row]
-                     for row in (rows if isinstance(rows, list) else []) if isinstance(row, list)],
-        }
-    tolerance = tests.get("tolerance")
-    return {"sql": False, "code": revision.reference_solution, "test_cases": _test_cases(tests),
-            "tolerance": tolerance if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) else None}
-
-
-def _test_cases(coding_tests):
-    """A coding question's test cases as the live page shows them: the call written out
-    (``bigrams(["Hello."])``) and the expected value, both as JSON."""
-    coding_tests = coding_tests if isinstance(coding_tests, dict) else {}
-    function = coding_tests.get("function") or "solution"
-    cases = []
-    for case in coding_tests.get("test_cases") or []:
-        if not isinstance(case, dict):
-            continue
-        args = case.get("args")
-        args = args if isinstance(args, list) else [args]
-        cases.append({
-            "name": str(case.get("name") or ""),
-            "call": f"{function}({', '.join(json.dumps(a, ensure_ascii=False) for a in args)})",
-            "expected": json.dumps(case.get("expected"), ensure_ascii=False),
-        })
-    return cases
 
 
 def _render_live(request, interview, card, *, current=1, overlay=None, status=200):

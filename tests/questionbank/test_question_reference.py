@@ -49,3 +49,20 @@ def test_an_sql_question_page_shows_schema_data_reference_query_and_expected_row
 def test_a_question_without_a_reference_solution_shows_no_reference_section(as_user, hiring_manager):
     body = page(as_user(hiring_manager), "bias-variance")
     assert "Reference solution" not in body and "Reference query" not in body
+
+
+@pytest.mark.parametrize("coding_tests", [
+    None, [], "text", {"language": "sql", "expected_rows": "not rows"}, {"language": "sql", "expected_rows": [1, [2]]},
+    {"test_cases": "not cases"}, {"test_cases": [1, {"args": "x"}]}, {"tolerance": True},
+])
+def test_odd_stored_tests_are_shown_as_far_as_they_make_sense_never_a_crash(coding_tests):
+    """An API or import client may store any JSON object as coding_tests; the pages show what
+    fits and skip the rest."""
+    from questionbank.reference import reference_block
+
+    block = reference_block("SELECT 1;", coding_tests)
+    assert block["code"] == "SELECT 1;"
+    assert all(isinstance(row, list) for row in block.get("rows", []))
+    assert all(isinstance(case["call"], str) for case in block.get("test_cases", []))
+    assert block.get("tolerance") is None
+    assert reference_block("", coding_tests) is None

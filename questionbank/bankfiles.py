@@ -6,7 +6,12 @@ change to one question is one reviewable diff. This module has no Django depende
 all use the same checks.
 """
 
+import argparse
+import json
+import os
+import pickle
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -46,6 +51,15 @@ PROMPT_SENTENCES = (1, 2)
 MINUTES = (2, 45)
 MIN_TEST_CASES = 5
 MAX_TITLE_SIMILARITY = 0.6
+# Two anchors of one question (or of one design phase) at this pg_trgm similarity or above
+# are near-copies: the levels must read differently. The 86 questions of 5 December 2026 peak
+# at 0.41 (on-vs-off-policy, levels 2 and 3); 0.5 leaves room for shared wording such as
+# "meets criteria 1-3" while catching a level that repeats its neighbour with a word changed.
+MAX_ANCHOR_SIMILARITY = 0.5
+# Two prompts across the bank at this similarity or above ask the same thing. Today's highest
+# pair is 0.66 (generative-vs-discriminative / parametric-vs-nonparametric: different topics
+# in the same "What's the difference between ... Give me an example of each" frame).
+MAX_PROMPT_SIMILARITY = 0.7
 # A design round is scored per phase, each with its own criteria and anchors, in this order.
 DESIGN_PHASES = ("Requirements", "Data", "Modelling", "Evaluation", "Serving", "Monitoring")
 PHASE_CRITERIA = (2, 4)
@@ -81,41 +95,135 @@ def trigram_similarity(a, b):
     return len(ta & tb) / len(ta | tb)
 
 
-def _normalise(value):
-    """Tuples become lists so a solution may return either."""
+# Coding solutions run in a child Python (``python -I``: no site-packages, no user paths) that
+# reads the question by pickle on stdin and writes one JSON line of failures per solution. Each
+# solution gets SOLUTION_SECONDS for all its cases (an alarm interrupts an endless Python loop);
+# the child as a whole is killed after QUESTION_SECONDS per solution plus start-up slack, so a
+# loop stuck inside one C call is a reported problem too, never a hung check. One child per
+# question, not per case or per solution: start-up (~20 ms) is most of the cost.
+SOLUTION_SECONDS = 2
+CHILD_SLACK_SECONDS = 5
+CHILD_MEMORY_BYTES = 1024**3
+RESULT_MARK = "@@bank-runner@@"
+
+RUNNER = r"""
+import io, json, math, pickle, resource, signal, sys
+limit, memory, mark = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+job = pickle.load(sys.stdin.buffer)
+real_stdout = sys.stdout
+
+class TimeUp(BaseException):
+    pass
+
+def on_alarm(signum, frame):
+    raise TimeUp()
+
+signal.signal(signal.SIGALRM, on_alarm)
+
+def plain(value):
     if isinstance(value, (list, tuple)):
-        return [_normalise(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _normalise(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     return value
+
+def same(got, want, tol):
+    if isinstance(want, bool) or isinstance(got, bool):
+        return got == want and type(got) is type(want)
+    if tol is not None and isinstance(want, (int, float)) and isinstance(got, (int, float)):
+        if isinstance(got, float) and isinstance(want, float) and math.isnan(got) and math.isnan(want):
+            return True
+        return abs(got - want) <= tol
+    if isinstance(want, list) and isinstance(got, list):
+        return len(got) == len(want) and all(same(g, w, tol) for g, w in zip(got, want))
+    if isinstance(want, dict) and isinstance(got, dict):
+        return got.keys() == want.keys() and all(same(got[k], want[k], tol) for k in want)
+    return got == want
+
+def short(value):
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200] + "..."
+
+def run(code):
+    failures, namespace = [], {}
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        try:
+            exec(compile(code, "<solution>", "exec"), namespace)
+        except (Exception, SystemExit) as exc:
+            return [f"does not run: {exc!r}"]
+        func = namespace.get(job["function"])
+        if not callable(func):
+            return [f"defines no function {job['function']!r}"]
+        for case in job["cases"]:
+            name = case.get("name")
+            try:
+                got = plain(func(*case.get("args", [])))
+            except (Exception, SystemExit) as exc:
+                failures.append(f"case {name!r} raised {exc!r}")
+                continue
+            want = plain(case.get("expected"))
+            if not same(got, want, job["tolerance"]):
+                failures.append(f"case {name!r}: expected {short(want)}, got {short(got)}")
+    except TimeUp:
+        failures.append(f"took more than {limit:g} s (an endless loop?)")
+    except MemoryError:
+        failures.append("ran out of memory")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return failures
+
+results = []
+for code in job["codes"]:
+    sys.stdout = io.StringIO()
+    try:
+        results.append(run(code))
+    finally:
+        sys.stdout = real_stdout
+real_stdout.write(mark + json.dumps(results) + "\n")
+"""
+
+
+def run_solutions(coding, codes, *, seconds=SOLUTION_SECONDS):
+    """Run each of ``codes`` (Python source defining ``coding["function"]``) against the
+    question's test cases in one child process. Returns one list of failure messages per code
+    (empty: it passes every case)."""
+    tolerance = coding.get("tolerance")
+    job = {"function": coding["function"], "cases": coding.get("test_cases") or [], "codes": list(codes),
+           "tolerance": float(tolerance) if isinstance(tolerance, (int, float)) else None}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", RUNNER, str(seconds), str(CHILD_MEMORY_BYTES), RESULT_MARK],
+            input=pickle.dumps(job), capture_output=True, timeout=seconds * len(codes) + CHILD_SLACK_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        return [[f"did not finish within {seconds * len(codes) + CHILD_SLACK_SECONDS} s (killed)"] for _ in codes]
+    marked = [line for line in done.stdout.decode("utf-8", "replace").splitlines() if line.startswith(RESULT_MARK)]
+    if done.returncode != 0 or not marked:
+        why = (done.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        return [[f"crashed the runner: {why}"] for _ in codes]
+    return json.loads(marked[-1][len(RESULT_MARK):])
 
 
 def run_reference_solution(coding):
     """Run a coding question's reference solution against its test cases.
 
     Returns a list of failure messages (empty when every case passes)."""
-    namespace = {}
-    try:
-        exec(compile(coding["reference_solution"], "<reference_solution>", "exec"), namespace)
-    except Exception as exc:  # the solution text itself is broken
-        return [f"reference solution does not run: {exc!r}"]
-    func = namespace.get(coding["function"])
-    if not callable(func):
-        return [f"reference solution defines no function {coding['function']!r}"]
-    failures = []
-    for case in coding["test_cases"]:
-        try:
-            got = func(*case.get("args", []))
-        except Exception as exc:
-            failures.append(f"case {case.get('name')!r} raised {exc!r}")
-            continue
-        if _normalise(got) != _normalise(case["expected"]):
-            failures.append(f"case {case.get('name')!r}: expected {case['expected']!r}, got {got!r}")
-    return failures
+    failures = run_solutions(coding, [coding["reference_solution"]])[0]
+    return [f"reference solution {f}" if f.startswith(("does not run", "defines no", "took more", "ran out",
+                                                       "did not finish", "crashed"))
+            else f for f in failures]
 
 
-def validate_question(data, *, slug_from_path=None, area_from_path=None):
-    """Return a list of problems with one question's data (empty when it is fine)."""
+def validate_question(data, *, slug_from_path=None, area_from_path=None, full=True):
+    """Return a list of problems with one question's data (empty when it is fine).
+
+    ``full`` (the checker and the tests) also runs a coding question's reference and wrong
+    solutions, and requires the blocks of the 2026 shapes: a coding question's wrong
+    solutions, a design question's phases. Without it (the loader) those are checked only
+    when present: the loader must not refuse today's bank while it is rewritten, and running
+    code at every load would cost ~1 s (the browser tests load the bank per test)."""
     errors = []
 
     def need_text(key):
@@ -188,25 +296,14 @@ def validate_question(data, *, slug_from_path=None, area_from_path=None):
         errors.append("anchors: every level needs text")
     elif len(set(a.strip() for a in anchors.values())) != 4:
         errors.append("anchors: the four levels must all differ")
+    else:
+        errors.extend(f"anchors: {p}" for p in near_copy_anchors(anchors))
 
     coding = data.get("coding")
     if data.get("kind") == "coding":
-        if not isinstance(coding, dict):
-            errors.append("coding: a coding question needs function, reference_solution, test_cases")
-        else:
-            if not str(coding.get("function", "")).strip():
-                errors.append("coding.function: missing")
-            if not str(coding.get("reference_solution", "")).strip():
-                errors.append("coding.reference_solution: missing")
-            cases = coding.get("test_cases")
-            if not isinstance(cases, list) or len(cases) < MIN_TEST_CASES:
-                errors.append(f"coding.test_cases: at least {MIN_TEST_CASES}")
-            elif all(str(coding.get(k, "")).strip() for k in ("function", "reference_solution")):
-                errors.extend(f"coding: {f}" for f in run_reference_solution(coding))
+        errors.extend(_coding_problems(coding, full=full))
     elif coding:
         errors.append("coding: only coding questions carry a reference solution")
-    if isinstance(coding, dict) and data.get("kind") == "coding" and "wrong_solutions" in coding:
-        errors.extend(_wrong_solution_problems(coding))
 
     sql = data.get("sql")
     if data.get("kind") == "sql":
@@ -215,28 +312,72 @@ def validate_question(data, *, slug_from_path=None, area_from_path=None):
         errors.append("sql: only SQL questions carry a schema and a reference query")
 
     phases = data.get("phases")
-    if data.get("kind") == "design" and phases is not None:
+    if data.get("kind") == "design" and (full or phases is not None):
         errors.extend(_phase_problems(phases, minutes))
     elif phases:
         errors.append("phases: only design questions are scored per phase")
     return errors
 
 
+def near_copy_anchors(anchors):
+    """Pairs of levels whose texts are near-copies (pg_trgm similarity >= MAX_ANCHOR_SIMILARITY)."""
+    grams = {level: trigrams(text) for level, text in anchors.items()}
+    found = []
+    for a in sorted(grams):
+        for b in sorted(grams):
+            if a < b and grams[a] and grams[b]:
+                sim = len(grams[a] & grams[b]) / len(grams[a] | grams[b])
+                if sim >= MAX_ANCHOR_SIMILARITY:
+                    found.append(f"levels {a} and {b} are near-copies (similarity {sim:.2f}, "
+                                 f"limit {MAX_ANCHOR_SIMILARITY}); say what differs")
+    return found
+
+
+def _coding_problems(coding, *, full):
+    """A coding question's block: function, reference solution, test cases, wrong solutions;
+    with ``full``, the reference passes every case and each wrong solution fails one."""
+    if not isinstance(coding, dict):
+        return ["coding: a coding question needs function, reference_solution, test_cases, wrong_solutions"]
+    problems = []
+    if not str(coding.get("function", "")).strip():
+        problems.append("coding.function: missing")
+    if not str(coding.get("reference_solution", "")).strip():
+        problems.append("coding.reference_solution: missing")
+    cases = coding.get("test_cases")
+    if not isinstance(cases, list) or len(cases) < MIN_TEST_CASES:
+        problems.append(f"coding.test_cases: at least {MIN_TEST_CASES}")
+    elif any(not isinstance(c, dict) or not str(c.get("name", "")).strip() or not isinstance(c.get("args", []), list)
+             or "expected" not in c for c in cases):
+        problems.append("coding.test_cases: each needs a name, args (a list) and expected")
+    tolerance = coding.get("tolerance")
+    if tolerance is not None and (isinstance(tolerance, bool) or not isinstance(tolerance, (int, float))
+                                  or not 0 <= tolerance < 1):
+        problems.append("coding.tolerance: a small non-negative number, e.g. 1.0e-6")
+    runnable = not problems
+    if full or "wrong_solutions" in coding:
+        problems.extend(_wrong_solution_problems(coding))
+    if not runnable or not full:
+        return problems
+    wrong = [(i, w) for i, w in enumerate(coding.get("wrong_solutions") or [], 1)
+             if isinstance(w, dict) and str(w.get("code", "")).strip()]
+    results = run_solutions(coding, [coding["reference_solution"]] + [w["code"] for _, w in wrong])
+    problems.extend(f"coding: reference solution {f}" if not f.startswith("case ") else f"coding: {f}"
+                    for f in results[0])
+    for (i, item), failures in zip(wrong, results[1:]):
+        if not failures:
+            problems.append(f"coding.wrong_solutions[{i}]: passes every test case ({item.get('mistake')!r})")
+    return problems
+
+
 def _wrong_solution_problems(coding):
-    """A coding question's wrong solutions: at least one, each a plausible mistake that its
-    test cases reject (fails at least one case)."""
+    """The shape of a coding question's wrong solutions: at least one, each a plausible
+    mistake (``mistake``) with its ``code``; _coding_problems checks the cases reject each."""
     wrong = coding.get("wrong_solutions")
     if not isinstance(wrong, list) or not wrong:
         return ["coding.wrong_solutions: at least one wrong solution the tests must reject"]
-    problems = []
-    for i, item in enumerate(wrong, 1):
-        if not isinstance(item, dict) or not str(item.get("mistake", "")).strip() \
-                or not str(item.get("code", "")).strip():
-            problems.append(f"coding.wrong_solutions[{i}]: needs mistake and code")
-            continue
-        if not run_reference_solution({**coding, "reference_solution": item["code"]}):
-            problems.append(f"coding.wrong_solutions[{i}]: passes every test case ({item['mistake']!r})")
-    return problems
+    return [f"coding.wrong_solutions[{i}]: needs mistake and code" for i, item in enumerate(wrong, 1)
+            if not isinstance(item, dict) or not str(item.get("mistake", "")).strip()
+            or not str(item.get("code", "")).strip()]
 
 
 def _sql_problems(sql):
@@ -282,6 +423,8 @@ def _phase_problems(phases, minutes):
             problems.append(f"phases.{name}.anchors: text for each of the keys 1, 2, 3, 4")
         elif len({a.strip() for a in anchors.values()}) != 4:
             problems.append(f"phases.{name}.anchors: the four levels must all differ")
+        else:
+            problems.extend(f"phases.{name}.anchors: {p}" for p in near_copy_anchors(anchors))
     if not problems and isinstance(minutes, int) and sum(p["minutes"] for p in phases) != minutes:
         problems.append(f"phases: their minutes add up to {sum(p['minutes'] for p in phases)}, not {minutes}")
     return problems
@@ -334,8 +477,9 @@ def _retired_problems(entries, slugs):
     return problems
 
 
-def check_bank(bank_dir=BANK_DIR):
-    """Validate every file; return (questions, problems)."""
+def check_bank(bank_dir=BANK_DIR, *, full=True):
+    """Validate every file; return (questions, problems). ``full=False`` is the loader's
+    check (see validate_question): no code run, the 2026 blocks checked when present."""
     questions, problems = [], []
     for path in question_files(bank_dir):
         try:
@@ -343,17 +487,12 @@ def check_bank(bank_dir=BANK_DIR):
         except (yaml.YAMLError, ValueError) as exc:
             problems.append(f"{path}: {exc}")
             continue
-        for err in validate_question(data, slug_from_path=path.stem, area_from_path=path.parent.name):
+        for err in validate_question(data, slug_from_path=path.stem, area_from_path=path.parent.name,
+                                     full=full):
             problems.append(f"{path.relative_to(Path(bank_dir))}: {err}")
         questions.append(data)
-    for i, a in enumerate(questions):
-        for b in questions[i + 1 :]:
-            sim = trigram_similarity(a.get("title", ""), b.get("title", ""))
-            if sim >= MAX_TITLE_SIMILARITY:
-                problems.append(
-                    f"titles too similar ({sim:.2f}): {a.get('slug')} {a.get('title')!r} / "
-                    f"{b.get('slug')} {b.get('title')!r}"
-                )
+    problems.extend(near_duplicates(questions, "title", MAX_TITLE_SIMILARITY))
+    problems.extend(near_duplicates(questions, "prompt", MAX_PROMPT_SIMILARITY))
     try:
         retired = read_retired(bank_dir)
     except yaml.YAMLError as exc:
@@ -363,10 +502,66 @@ def check_bank(bank_dir=BANK_DIR):
     return questions, problems
 
 
-if __name__ == "__main__":
-    directory = Path(sys.argv[1]) if len(sys.argv) > 1 else BANK_DIR
-    found, issues = check_bank(directory)
+def near_duplicates(questions, field, limit):
+    """Pairs of questions whose ``field`` texts are at pg_trgm similarity ``limit`` or above."""
+    grams = [(q, trigrams(q.get(field) if isinstance(q.get(field), str) else "")) for q in questions]
+    found = []
+    for i, (a, ga) in enumerate(grams):
+        for b, gb in grams[i + 1 :]:
+            if ga and gb:
+                sim = len(ga & gb) / len(ga | gb)
+                if sim >= limit:
+                    found.append(f"{field}s too similar ({sim:.2f}): {a.get('slug')} {a.get(field)!r} / "
+                                 f"{b.get('slug')} {b.get(field)!r}")
+    return found
+
+
+def check_sql_questions(questions, url):
+    """Run every SQL question against the PostgreSQL at ``url`` (nothing is kept); problems."""
+    import psycopg
+
+    from .banksql import run_sql_question
+
+    problems = []
+    with psycopg.connect(url) as connection, connection.cursor() as cursor:
+        for data in questions:
+            if data.get("kind") == "sql" and not _sql_problems(data.get("sql")):
+                problems.extend(f"{data['area']}/{data['slug']}.yaml: {p}" for p in run_sql_question(cursor, data["sql"]))
+        connection.rollback()
+    return problems
+
+
+def _database_url():
+    """DATABASE_URL, else the project's embedded server (started if need be), else None."""
+    if os.environ.get("DATABASE_URL", "").strip():
+        return os.environ["DATABASE_URL"].strip()
+    try:
+        from config.database import embedded_database_url
+    except ImportError:
+        return None
+    root = Path(__file__).resolve().parent.parent
+    return embedded_database_url(os.environ.get("PANELIST_PGDATA") or root / ".pgdata")
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="python -m questionbank.bankfiles",
+                                     description="Check the bank files (sizes, shapes, titles, coding solutions).")
+    parser.add_argument("directory", nargs="?", default=str(BANK_DIR))
+    parser.add_argument("--sql", action="store_true",
+                        help="also run the SQL questions against PostgreSQL (DATABASE_URL or the embedded server)")
+    args = parser.parse_args(argv)
+    found, issues = check_bank(Path(args.directory))
+    if args.sql:
+        url = _database_url()
+        if url is None:
+            issues.append("--sql: no database (set DATABASE_URL)")
+        else:
+            issues.extend(check_sql_questions(found, url))
     for line in issues:
         print(line)
     print(f"{len(found)} questions, {len(issues)} problems")
-    sys.exit(1 if issues else 0)
+    return 1 if issues else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

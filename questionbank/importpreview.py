@@ -52,14 +52,20 @@ def _criteria_from_evaluation(evaluation):
 
 # Section titles that say which area their questions belong to (whole words of the title).
 _SECTION_AREAS = [
-    (("fundamentals", "basics", "foundations", "statistics", "probability", "theory"), Area.FUNDAMENTALS),
+    (("llm", "llms", "genai", "generative", "rag", "prompting"), Area.LLM),
+    (("sql", "pandas", "analytics"), Area.SQL),
+    (("experimentation", "experiments", "statistics", "causal"), Area.EXPERIMENTATION),
+    (("fairness", "responsible", "ethics", "privacy"), Area.RESPONSIBLE_AI),
+    (("research", "papers"), Area.RESEARCH),
+    (("design",), Area.SYSTEM_DESIGN),
+    (("fundamentals", "basics", "foundations", "probability", "theory"), Area.FUNDAMENTALS),
     (("data", "features", "feature", "preprocessing"), Area.DATA),
     (("algorithms", "models", "classical"), Area.ALGORITHMS),
-    (("evaluation", "metrics", "validation", "experimentation"), Area.EVALUATION),
-    (("deep", "neural", "transformers", "llm", "llms"), Area.DEEP_LEARNING),
+    (("evaluation", "metrics", "validation"), Area.EVALUATION),
+    (("deep", "neural", "transformers"), Area.DEEP_LEARNING),
     (("nlp", "vision", "recommender", "recommendation", "recommendations", "ranking", "domains"), Area.DOMAINS),
     (("production", "mlops", "deployment", "serving", "monitoring", "infrastructure"), Area.PRODUCTION),
-    (("coding", "design", "programming"), Area.CODING_DESIGN),
+    (("coding", "programming"), Area.ML_CODING),
     (("experience", "behavioural", "behavioral", "career", "leadership", "collaboration"), Area.EXPERIENCE),
 ]
 

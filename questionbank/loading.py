@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from .bankfiles import BANK_DIR, check_bank, read_plan_criteria, read_retired
+from .banksql import plain_value
 from .models import PlanCriterion, Question, Status
 from .services import QuestionNotPublishable, question_create, question_set_status, question_update
 
@@ -12,22 +13,39 @@ class BankFileError(Exception):
 
 
 def _content(data):
-    coding = data.get("coding") or {}
     return {
         "title": data["title"], "prompt": data["prompt"], "why_we_ask": data["why_we_ask"],
         "model_answer": data["model_answer"], "key_points": data["key_points"], "follow_ups": data["follow_ups"],
         "minutes": data["minutes"], "criteria": data["criteria"],
         "anchors": {int(k): v for k, v in data["anchors"].items()},
-        "reference_solution": coding.get("reference_solution", ""),
-        "coding_tests": {"function": coding["function"], "test_cases": coding["test_cases"]} if coding else {},
+        **_runnable(data),
     }
+
+
+def _runnable(data):
+    """What an interviewer needs of a coding or SQL question: the reference solution (for SQL,
+    the reference query) and its hidden tests. The wrong solutions and wrong queries stay in
+    the bank files: they exist to test the tests, not for the interview."""
+    coding, sql = data.get("coding") or {}, data.get("sql") or {}
+    if coding:
+        tests = {"language": "python", "function": coding["function"], "test_cases": coding["test_cases"]}
+        if coding.get("tolerance") is not None:
+            tests["tolerance"] = coding["tolerance"]
+        return {"reference_solution": coding["reference_solution"], "coding_tests": tests}
+    if sql:
+        return {"reference_solution": sql["reference_query"], "coding_tests": {
+            "language": "sql", "schema": sql["schema"], "data": sql["data"], "ordered": sql["ordered"],
+            # YAML reads an unquoted date as a date; stored as the ISO string the runner compares.
+            "expected_rows": [[plain_value(v) for v in row] for row in sql["expected_rows"]],
+        }}
+    return {"reference_solution": "", "coding_tests": {}}
 
 
 @transaction.atomic
 def load_bank(bank_dir=BANK_DIR):
     """Create or update every question of the bank files by slug. A question gets a new
     revision only when its text changed; rerunning changes nothing. Returns counts."""
-    questions, problems = check_bank(bank_dir)
+    questions, problems = check_bank(bank_dir, full=False)
     if problems:
         raise BankFileError("The bank files have problems:\n" + "\n".join(problems))
     counts = {"created": 0, "revised": 0, "unchanged": 0, "retired": 0}

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from interviews.models import Interview, InterviewStatus
 from interviews.plan_forms import default_competency
 from questionbank.models import Question, RubricCriterion, ScoreAnchor
+from questionbank.reference import reference_block
 from questionbank.selectors import quick_search
 
 from ..models import SCORE_LABELS
@@ -55,8 +56,8 @@ def _question_views(card, overlay=None):
     state) shown instead of the saved values where a form post was refused, so nothing typed
     is lost. Three queries whatever the number of questions: the score rows with their
     questions and revisions, then the revisions' rubric criteria, then their anchors. The model
-    answer, reference solution and test cases are shown folded (<details>), so the interviewer
-    need not open the bank mid-interview.
+    answer is not shown; a coding or SQL question's reference solution and tests are, collapsed
+    (live_reference.html), so the interviewer need not open the bank mid-interview.
 
     Each question is one flat dict of plain values (no model instance, no nested state): the
     template looks each name up in one step, where a model's attribute costs a failed
@@ -95,9 +96,9 @@ def _question_views(card, overlay=None):
             "prompt": revision.prompt if revision else question.free_text,
             "why_we_ask": revision.why_we_ask if revision else "",
             "follow_ups": revision.follow_ups if revision else [],
-            "model_answer": revision.model_answer if revision else "",
-            "reference_solution": revision.reference_solution if revision else "",
-            "test_cases": _test_cases(revision.coding_tests) if revision else [],
+            # What a coding or SQL question needs during the interview; the model answer stays
+            # off this page (the candidate may see the screen; the rubric is what is scored).
+            "reference": reference_block(revision.reference_solution, revision.coding_tests) if revision else None,
             # Each box a dict (one loop variable costs less than unpacking a tuple per box) with
             # its element id, for its label, written out here once rather than assembled twice
             # per box in the template (~0.7 ms over the bench interview's 140 boxes and 40 levels).
@@ -119,25 +120,6 @@ def _rail_title(title):
     if len(title) <= RAIL_TITLE_CHARS and unicodedata.is_normalized("NFC", title):
         return title
     return Truncator(title).chars(RAIL_TITLE_CHARS)
-
-
-def _test_cases(coding_tests):
-    """A coding question's test cases as the live page shows them: the call written out
-    (``bigrams(["Hello."])``) and the expected value, both as JSON."""
-    coding_tests = coding_tests if isinstance(coding_tests, dict) else {}
-    function = coding_tests.get("function") or "solution"
-    cases = []
-    for case in coding_tests.get("test_cases") or []:
-        if not isinstance(case, dict):
-            continue
-        args = case.get("args")
-        args = args if isinstance(args, list) else [args]
-        cases.append({
-            "name": str(case.get("name") or ""),
-            "call": f"{function}({', '.join(json.dumps(a, ensure_ascii=False) for a in args)})",
-            "expected": json.dumps(case.get("expected"), ensure_ascii=False),
-        })
-    return cases
 
 
 def _render_live(request, interview, card, *, current=1, overlay=None, status=200):

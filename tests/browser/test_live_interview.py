@@ -207,30 +207,28 @@ def test_ticking_skipped_with_the_mouse_after_a_score_clears_the_score_and_saves
     assert scores(interview, "ivan")[0] == (2, False, "", "")
 
 
-def test_the_model_answer_reference_solution_and_test_cases_are_folded_under_each_question(open_session, interview):
-    s = open_session("model-answer")
+def test_the_reference_solution_and_tests_open_under_a_coding_question_and_no_model_answer_is_shown(open_session, interview):
+    s = open_session("live-reference")
     s.login("iris")
     s.goto(f"/interviews/{interview.pk}/live/?q=3")
     page = s.page
     coding = page.locator("#question-3")
-    solution = coding.locator("details.reference-solution")
-    expect(solution.locator("code")).to_be_hidden()
-    solution.locator("summary").click()
-    expect(solution.locator("code")).to_contain_text("def bigrams(sentences):")
-    cases = coding.locator("details.test-cases")
-    expect(cases.locator("summary")).to_have_text("Test cases (9)")
-    cases.locator("summary").click()
-    expect(cases.get_by_text('bigrams(["I like tea", "Tea is hot"])')).to_be_visible()
-    answer = coding.locator("details.model-answer")
-    answer.locator("summary").click()
-    expect(answer).to_contain_text("zip(words, words[1:])")
+    toggle = coding.get_by_role("button", name="Reference solution and tests")
+    block = coding.locator("#reference-3")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(block).to_be_hidden()
+    toggle.click()
+    expect(block.locator("pre code")).to_contain_text("def bigrams(sentences):")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(block.locator("h3", has_text="Test cases")).to_have_text("Test cases (9)")
+    expect(block.get_by_text('bigrams(["I like tea", "Tea is hot"])')).to_be_visible()
     s.shot("live-coding-reference")
-
-    page.keyboard.press("p")
-    page.keyboard.press("p")
-    first = page.locator("#question-1 details.model-answer")
-    expect(first.locator("summary")).to_have_text("Model answer")
-    first.locator("summary").click()
-    expect(first.locator("div")).to_be_visible()
-    # A question with no reference solution shows none.
-    assert page.locator("#question-1 details.reference-solution").count() == 0
+    # It closes again, and clicking it saved nothing and left the question.
+    toggle.click()
+    expect(block).to_be_hidden()
+    expect(page.locator("#question-3")).to_be_visible()
+    # The model answer is on no question of the page.
+    expect(page.get_by_text("Model answer")).to_have_count(0)
+    expect(page.get_by_text("Contract: input is a list of strings")).to_have_count(0)
+    # A question with no reference solution shows no block.
+    assert page.locator("#question-1 .live-reference").count() == 0

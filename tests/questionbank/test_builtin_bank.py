@@ -51,6 +51,38 @@ def test_the_bank_files_vocabulary_is_the_models():
     assert list(bankfiles.ROLES) == RoleTrack.values
 
 
+# The issue's minimums per stage (issue 16), counted from the bank files. Fundamentals and the
+# classical areas keep the questions they have.
+STAGE_MINIMUMS = {
+    "deep-learning": 20, "llm": 30, "system-design": 12, "ml-coding": 15, "sql": 10, "experimentation": 12,
+    "production": 12, "responsible-ai": 8, "research": 8, "experience": 12,
+}
+
+
+def bank_files():
+    return [bankfiles.read_question_file(p) for p in bankfiles.question_files()]
+
+
+@pytest.mark.parametrize("area,minimum", STAGE_MINIMUMS.items())
+def test_each_stage_has_its_minimum_of_questions(area, minimum):
+    found = sorted(q["slug"] for q in bank_files() if q["area"] == area)
+    assert len(found) >= minimum, f"{area}: {len(found)} questions, want {minimum}"
+
+
+def test_the_bank_holds_220_questions_of_which_at_least_30_percent_senior():
+    questions = bank_files()
+    senior = [q for q in questions if q["level"] == "senior"]
+    assert len(questions) >= 220
+    assert len(senior) >= 0.3 * len(questions), f"{len(senior)} of {len(questions)} senior"
+
+
+def test_every_bank_file_is_a_row_of_the_coverage_list():
+    """And the other way round (below): the list and the files name the same questions."""
+    rows = {slug: (area, kind, level) for slug, area, kind, level, _roles in topic_rows()}
+    for q in bank_files():
+        assert rows.get(q["slug"]) == (q["area"], q["kind"], q["level"]), q["slug"]
+
+
 def test_the_topic_list_parses():
     rows = topic_rows()
     assert len(rows) >= 220
@@ -112,7 +144,9 @@ def test_the_python_similarity_matches_pg_trgm():
 
 def test_design_and_experience_questions_have_their_dimensions():
     design = Question.objects.get(slug="design-restaurant-recs").current_revision
-    text = " ".join(c.text.lower() for c in design.criteria.all())
+    phases = bankfiles.read_question_file(bankfiles.BANK_DIR / "system-design" / "design-restaurant-recs.yaml")["phases"]
+    text = " ".join([c.text.lower() for c in design.criteria.all()]
+                    + [c.lower() for phase in phases for c in phase["criteria"]])
     for word in ("metric", "data", "candidate", "rank", "latency", "offline", "online", "cold start", "monitor"):
         assert word in text, word
     story = " ".join(c.text.lower() for c in Question.objects.get(slug="past-project").current_revision.criteria.all())
@@ -125,13 +159,6 @@ def test_plan_wide_criteria_are_loaded():
 
     assert PlanCriterion.objects.count() >= 5
     assert all(c.description and c.red_flag for c in PlanCriterion.objects.all())
-
-
-@pytest.mark.parametrize("path", [p for p in bankfiles.question_files() if "coding-design/code-" in str(p)], ids=lambda p: p.stem)
-def test_coding_reference_solutions_pass_their_cases(path):
-    data = bankfiles.read_question_file(path)
-    assert len(data["coding"]["test_cases"]) >= 5
-    assert bankfiles.run_reference_solution(data["coding"]) == []
 
 
 def test_the_runner_reports_a_wrong_solution():

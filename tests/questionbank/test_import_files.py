@@ -452,3 +452,14 @@ def test_importing_with_nothing_ticked_keeps_what_was_typed(hm_client):
     assert response.status_code == 400
     assert "No questions were ticked" in response.content.decode()
     assert hm_client.session["question_import_preview"]["items"][0]["content"]["title"] == "Typed before unticking"
+
+
+@pytest.mark.parametrize("title,area", [
+    ("LLMs and RAG", "llm"), ("SQL for analysts", "sql"), ("Statistics and experimentation", "experimentation"),
+    ("Fairness and privacy", "responsible-ai"), ("Research papers", "research"), ("ML system design", "system-design"),
+    ("Coding", "ml-coding"), ("Deep learning", "deep-learning"), ("Behavioural", "experience"), ("Misc", "data"),
+])
+def test_a_section_title_names_its_area(title, area):
+    from questionbank.importpreview import area_for_section
+
+    assert area_for_section(title, "data") == area

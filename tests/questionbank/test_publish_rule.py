@@ -175,7 +175,7 @@ def test_the_loader_refuses_to_publish_a_question_without_a_rubric(monkeypatch):
     questions, _ = check_bank()
     bare = {**questions[0], "slug": "bare-bank-question", "title": "A bank question without anchors",
             "anchors": {1: "Only one level", 2: "", 3: "", 4: ""}}
-    monkeypatch.setattr(loading, "check_bank", lambda bank_dir: ([bare], []))
+    monkeypatch.setattr(loading, "check_bank", lambda bank_dir, **options: ([bare], []))
     with pytest.raises(loading.BankFileError, match="bare-bank-question: .*it needs an anchor for every level 1-4"):
         loading.load_bank()
     assert not Question.objects.filter(slug="bare-bank-question").exists()

@@ -1,4 +1,4 @@
-"""The live page's server side of skipping, the folded model answer and reference solution, the
+"""The live page's server side of skipping, the collapsed reference solution and tests (no model answer), the
 review page's script for changes still waiting, and the limits the page's script states."""
 
 import re
@@ -24,20 +24,51 @@ def form_post(client, interview, row, **fields):
     return client.post(f"/interviews/{interview.pk}/live/save/", data)
 
 
-def test_it_folds_the_model_answer_reference_solution_and_test_cases_under_each_question(live_client, interview):
+def test_a_coding_question_shows_its_reference_solution_and_tests_collapsed_and_no_question_its_model_answer(
+        live_client, interview):
     body = live_client.get(f"/interviews/{interview.pk}/live/").content.decode()
     revisions = [q.revision for q in interview.questions.order_by("order")]
     coding = revisions[2]
     assert all(r.model_answer for r in revisions) and coding.reference_solution
-    # Each in its own closed <details>, under its question.
-    assert body.count('<details class="mt-3 model-answer"><summary class="fw-semibold">Model answer</summary>') == 3
-    assert all(escape(r.model_answer[:60]) in body for r in revisions)
-    assert escape(coding.reference_solution.strip().split("\n")[0]) in body
-    assert body.count('<details class="mt-3 reference-solution">') == 1
-    assert "Test cases (9)" in body
-    assert escape('bigrams(["I like tea", "Tea is hot"])') in body
-    assert escape('[["i", "like"], ["like", "tea"], ["tea", "is"], ["is", "hot"]]') in body
-    assert not re.search(r"<details[^>]*\bopen\b", body.split('class="live-question')[1])
+    # The model answer stays off the live page: not its text, not a fold for it.
+    assert "Model answer" not in body and "model-answer" not in body
+    for revision in revisions:
+        assert escape(revision.model_answer[:60]) not in body
+        assert escape(revision.model_answer[-60:]) not in body
+    # One collapsed block, under the coding question only, closed until clicked.
+    assert body.count('class="mt-3 live-reference"') == 1
+    section = body.split('id="question-3"')[1]
+    assert ('<button class="btn btn-sm btn-outline-secondary" type="button" data-bs-toggle="collapse" '
+            'data-bs-target="#reference-3" aria-expanded="false" aria-controls="reference-3">'
+            'Reference solution and tests</button>') in section
+    assert '<div class="collapse" id="reference-3">' in section
+    assert escape(coding.reference_solution.strip().split("\n")[0]) in section
+    assert "Test cases (9)" in section
+    assert escape('bigrams(["I like tea", "Tea is hot"])') in section
+    assert escape('[["i", "like"], ["like", "tea"], ["tea", "is"], ["is", "hot"]]') in section
+    assert not re.search(r"<details[^>]*\bopen\b|collapse show", body.split('class="live-question')[1])
+
+
+def test_an_sql_question_shows_its_schema_data_reference_query_and_expected_rows(live_client, interview):
+    from questionbank.models import QuestionRevision
+
+    question = interview.questions.order_by("order")[1]
+    QuestionRevision.objects.filter(pk=question.revision_id).update(
+        reference_solution="SELECT team, count(*) AS n FROM hires GROUP BY team ORDER BY n DESC;",
+        coding_tests={"language": "sql", "schema": "CREATE TABLE hires (team text, hired_on date);",
+                      "data": "INSERT INTO hires VALUES ('ml', '2026-01-02'), ('ml', '2026-02-03'), ('data', NULL);",
+                      "expected_rows": [["ml", 2], ["data", 1.5], [None, "2026-01-02"]], "ordered": False})
+    body = live_client.get(f"/interviews/{interview.pk}/live/").content.decode()
+    section = body.split('id="question-2"')[1].split('id="question-3"')[0]
+    assert '<div class="collapse" id="reference-2">' in section
+    assert "<h3 class=\"h6\">Schema</h3>" in section and "CREATE TABLE hires (team text, hired_on date);" in section
+    assert escape("INSERT INTO hires VALUES ('ml', '2026-01-02')") in section
+    assert "SELECT team, count(*) AS n FROM hires GROUP BY team ORDER BY n DESC;" in section
+    assert "Expected rows (3, in any order)" in section
+    assert escape('<tr><td><code>"ml"</code></td><td><code>2</code></td></tr>') not in section  # escaped once, not twice
+    assert '<tr><td><code>&quot;ml&quot;</code></td><td><code>2</code></td></tr>' in section
+    assert '<tr><td><code>null</code></td><td><code>&quot;2026-01-02&quot;</code></td></tr>' in section
+    assert "Test cases" not in section
 
 
 def test_a_form_post_that_ticks_skipped_drops_the_score_instead_of_refusing(live_client, interview, interviewer):

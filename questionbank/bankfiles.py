@@ -452,6 +452,31 @@ def read_plan_criteria(bank_dir=BANK_DIR):
         return yaml.safe_load(fh) or []
 
 
+def read_retired(bank_dir=BANK_DIR):
+    """The slugs retired from the bank (retired.yaml): each entry has slug, merged_into, reason."""
+    path = Path(bank_dir) / "retired.yaml"
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or []
+
+
+def _retired_problems(entries, slugs):
+    problems = []
+    if not isinstance(entries, list):
+        return ["retired.yaml: expected a list of {slug, merged_into, reason}"]
+    for entry in entries:
+        if not isinstance(entry, dict) or not all(
+                isinstance(entry.get(k), str) and entry[k].strip() for k in ("slug", "merged_into", "reason")):
+            problems.append(f"retired.yaml: each entry needs slug, merged_into and reason: {entry!r}")
+            continue
+        if entry["slug"] in slugs:
+            problems.append(f"retired.yaml: {entry['slug']} is retired but still has a question file")
+        if entry["merged_into"] not in slugs:
+            problems.append(f"retired.yaml: {entry['slug']} is merged into {entry['merged_into']}, which has no question file")
+    return problems
+
+
 def check_bank(bank_dir=BANK_DIR, *, full=True):
     """Validate every file; return (questions, problems). ``full=False`` is the loader's
     check (see validate_question): no code run, the 2026 blocks checked when present."""
@@ -468,6 +493,12 @@ def check_bank(bank_dir=BANK_DIR, *, full=True):
         questions.append(data)
     problems.extend(near_duplicates(questions, "title", MAX_TITLE_SIMILARITY))
     problems.extend(near_duplicates(questions, "prompt", MAX_PROMPT_SIMILARITY))
+    try:
+        retired = read_retired(bank_dir)
+    except yaml.YAMLError as exc:
+        problems.append(f"retired.yaml: {exc}")
+    else:
+        problems += _retired_problems(retired, {q.get("slug") for q in questions})
     return questions, problems
 
 

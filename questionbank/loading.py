@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from .bankfiles import BANK_DIR, check_bank, read_plan_criteria
+from .bankfiles import BANK_DIR, check_bank, read_plan_criteria, read_retired
 from .banksql import plain_value
 from .models import PlanCriterion, Question, Status
 from .services import QuestionNotPublishable, question_create, question_set_status, question_update
@@ -48,19 +48,33 @@ def load_bank(bank_dir=BANK_DIR):
     questions, problems = check_bank(bank_dir, full=False)
     if problems:
         raise BankFileError("The bank files have problems:\n" + "\n".join(problems))
-    counts = {"created": 0, "revised": 0, "unchanged": 0}
+    counts = {"created": 0, "revised": 0, "unchanged": 0, "retired": 0}
     existing = {q.slug: q for q in Question.objects.select_related("current_revision")}
     for data in questions:
         try:
             _load_question(data, existing.get(data["slug"]), counts)
         except QuestionNotPublishable as exc:  # the publish rule, should a file ever pass check_bank without a rubric
             raise BankFileError(f"{data['slug']}: {exc.messages[0]}") from None
+    counts["retired"] = _retire(read_retired(bank_dir), existing)
     for item in read_plan_criteria(bank_dir):
         PlanCriterion.objects.update_or_create(
             slug=item["slug"],
             defaults={k: item[k] for k in ("title", "description", "red_flag", "position")},
         )
     return counts
+
+
+def _retire(entries, existing):
+    """Set each slug that retired.yaml lists (merged into another question) to status retired.
+    The question is kept, never deleted: past interviews and plans may use it. Returns how many
+    changed status this run, so a rerun retires nothing."""
+    changed = 0
+    for entry in entries:
+        question = existing.get(entry["slug"])
+        if question is not None and question.status != Status.RETIRED:
+            question_set_status(question=question, status=Status.RETIRED)
+            changed += 1
+    return changed
 
 
 def _load_question(data, question, counts):

@@ -18,5 +18,6 @@ class Command(BaseCommand):
         except BankFileError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"Question bank: {counts['created']} created, {counts['revised']} revised, {counts['unchanged']} unchanged."
+            f"Question bank: {counts['created']} created, {counts['revised']} revised, {counts['unchanged']} unchanged, "
+            f"{counts['retired']} retired."
         )

@@ -336,3 +336,101 @@ def test_loop_clone_takes_the_same_queries_whatever_the_loop_holds(tmp_path, hir
         loop_clone(track="mle", level="mid", position=position, by=hiring_manager)
     with django_assert_num_queries(10):
         loop_clone(track="mle", level="junior", position=position, by=hiring_manager)
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+
+def test_the_loops_page_shows_a_loop_by_track_and_level_with_its_questions(loaded, hm_client, hiring_manager):
+    make_position(hiring_manager=hiring_manager, title="Vision team")
+    response = hm_client.get("/plans/loops/", {"track": "cv", "level": "senior"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Computer-vision engineer, senior" in page
+    for n, (stage, label) in enumerate(LoopStage.choices, 1):
+        assert f"{n}. {label}" in page and f"cv senior {n} {stage}" in page
+    assert "10 of 60 min" in page and "Use this loop for Vision team" in page
+
+
+def test_the_loops_page_offers_a_choice_of_positions_and_says_when_there_is_none(loaded, hm_client, hiring_manager):
+    page = hm_client.get("/plans/loops/", {"track": "ds", "level": "mid"}).content.decode()
+    assert "you need an open position you are the hiring manager of" in page and "Use this loop" not in page
+    make_position(hiring_manager=hiring_manager, title="Growth")
+    make_position(hiring_manager=hiring_manager, title="Pricing")
+    page = hm_client.get("/plans/loops/", {"track": "ds", "level": "mid"}).content.decode()
+    assert "Use this loop for the chosen position" in page and ">Growth" in page and ">Pricing" in page
+
+
+def test_a_recruiter_sees_the_loops_but_cannot_copy_them(loaded, as_user, recruiter):
+    page = as_user(recruiter).get("/plans/loops/", {"track": "nlp", "level": "junior"}).content.decode()
+    assert "nlp junior 1 screen" in page and "loop-clone" not in page
+
+
+def test_the_loops_page_explains_a_loop_not_yet_loaded(hm_client):
+    page = hm_client.get("/plans/loops/", {"track": "mlops", "level": "mid"}).content.decode()
+    assert "This loop is not loaded yet" in page
+
+
+@pytest.mark.parametrize("query", [{"track": "rl", "level": "mid"}, {"track": "mle", "level": "principal"},
+                                   {"track": "mle"}, {"track": "x" * 5000, "level": "mid"}])
+def test_the_loops_page_refuses_a_bad_choice_in_words(hm_client, query):
+    response = hm_client.get("/plans/loops/", query)
+    assert response.status_code == 400
+    assert "Choose a track from the list." in response.content.decode() or "Choose a level" in response.content.decode()
+
+
+def test_the_loops_page_takes_the_same_queries_whatever_the_loop_holds(tmp_path, hm_client, hiring_manager,
+                                                                        django_assert_num_queries):
+    data = fixture_loops()
+    for plan, slug in zip(data[0]["plans"], ("precision", "recall", "f1", "auc", "mse")):  # mle junior: more
+        plan["sections"].append({"title": "More", "items": [{"slug": slug, "minutes": 5, "competency": "Evaluation"}]})
+    load(write(tmp_path, data))
+    make_position(hiring_manager=hiring_manager)
+    hm_client.get("/plans/loops/", {"track": "mle", "level": "mid"})  # the session, warmed
+    # Session, user, the two permission reads, the loop's plans, sections and items, the
+    # positions, and the navigation's unread count.
+    with django_assert_num_queries(8):
+        hm_client.get("/plans/loops/", {"track": "mle", "level": "mid"})
+    with django_assert_num_queries(8):
+        page = hm_client.get("/plans/loops/", {"track": "mle", "level": "junior"}).content.decode()
+    assert "Precision" in page or "precision" in page
+
+
+def test_the_plan_list_leaves_the_loops_to_their_page(loaded, hm_client):
+    page = hm_client.get("/plans/").content.decode()
+    assert "Starter loops by track and level" in page and "mle junior 1 screen" not in page
+
+
+def test_a_hiring_manager_copies_a_loop_to_their_position(loaded, hm_client, hiring_manager):
+    position = make_position(hiring_manager=hiring_manager, title="Search")
+    response = hm_client.post("/plans/loops/clone/", {"track": "applied", "level": "mid", "position": position.pk})
+    assert response.status_code == 302 and response.url == "/plans/#position-plans-title"
+    assert sorted(position.plans.values_list("name", flat=True)) == sorted(
+        f"applied mid {n} {stage} — Search" for n, stage in enumerate(LoopStage.values, 1))
+    page = hm_client.get(response.url).content.decode()
+    assert "Copied the starter loop “Applied scientist, mid” to Search: 5 plans" in page
+    assert "applied mid 4 system-design — Search" in page
+
+
+def test_copying_a_loop_to_someone_elses_position_is_refused_and_writes_nothing(loaded, hm_client, other_position):
+    response = hm_client.post("/plans/loops/clone/", {"track": "mle", "level": "mid", "position": other_position.pk})
+    assert response.status_code == 400
+    assert "Choose one of your open positions from the list." in response.content.decode()
+    assert not other_position.plans.exists()
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"track": "mle", "level": "mid"}, "Choose the position to copy the loop to."),
+    ({"track": "rl", "level": "mid", "position": "1"}, "Choose a track from the list."),
+    ({"track": "mle", "level": "mid", "position": "not-a-number"}, "Choose one of your open positions"),
+])
+def test_copying_a_loop_with_bad_input_says_what_is_wrong(loaded, hm_client, hiring_manager, data, message):
+    make_position(hiring_manager=hiring_manager)
+    response = hm_client.post("/plans/loops/clone/", data)
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_copying_a_loop_not_yet_loaded_says_so(hm_client, hiring_manager):
+    position = make_position(hiring_manager=hiring_manager)
+    response = hm_client.post("/plans/loops/clone/", {"track": "mle", "level": "mid", "position": position.pk})
+    assert response.status_code == 400 and "not loaded yet" in response.content.decode()

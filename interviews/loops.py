@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from questionbank.bankfiles import BANK_DIR
-from questionbank.models import Level, Question, Status
+from questionbank.models import Area, Level, Question, Status
 
 from .management.commands.load_starter_plans import (
     TEMPLATE_KEYS,
@@ -33,16 +33,8 @@ COVERAGE_FILE = BANK_DIR / "COVERAGE.md"
 # candidate's own questions.
 SPARE_MINUTES = 3
 LOOP_KEYS = {"track", "level", "plans"}
-# Area of each heading of the coverage list (its folder in questionbank/bank/).
-AREA_OF_HEADING = {
-    "Fundamentals": "fundamentals", "Data and features": "data", "Algorithms": "algorithms",
-    "Evaluation": "evaluation", "Deep learning": "deep-learning", "Domains": "domains",
-    "Production and MLOps": "production", "General coding": "coding-design", "Coding and design": "coding-design",
-    "Behavioural": "experience", "Experience": "experience", "LLMs and generative AI": "llm",
-    "ML system design": "system-design", "ML coding": "ml-coding", "SQL and data analysis": "sql",
-    "Experimentation and statistics": "experimentation", "Responsible AI": "responsible-ai",
-    "Research skills": "research",
-}
+# The coverage list's headings are the areas' labels (the area is the question's folder).
+AREA_OF_HEADING = {label: value for value, label in Area.choices}
 ROLE_CODES = {"MLE": "mle", "DS": "ds", "MLOps": "mlops", "NLP": "nlp", "CV": "cv", "RL": "rl", "RS": "research"}
 
 

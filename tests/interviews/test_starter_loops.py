@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import AuditEvent
 from interviews import loops
 from interviews.models import InterviewPlan, LoopStage, PlanItem, Track
-from interviews.plan_forms import COMPETENCIES
+from interviews.plan_forms import COMPETENCIES, COMPETENCY_FOR_AREA
 from interviews.services import loop_clone
 from questionbank.models import Level
 from tests.factories import make_position
@@ -134,6 +134,24 @@ def test_in_the_real_file_no_question_comes_twice_in_a_loop_and_every_plan_leave
             total = sum(item["minutes"] for item in items_of(plan))
             assert total <= plan["slot_minutes"] - loops.SPARE_MINUTES, plan["name"]
             assert {item["competency"] for item in items_of(plan)} <= set(COMPETENCIES)
+
+
+def test_in_the_real_file_every_question_probes_its_areas_competency():
+    """As a question added by hand would (plan_forms.default_competency), so loops compare with
+    other plans; a design question probes System design."""
+    for loop in REAL:
+        for plan in loop["plans"]:
+            for item in items_of(plan):
+                topic = COVERAGE[item["slug"]]
+                expected = "System design" if topic.kind == "design" else COMPETENCY_FOR_AREA[topic.area]
+                assert item["competency"] == expected, (plan["name"], item["slug"])
+
+
+def test_the_coverage_list_reads_as_the_bank_tests_read_it():
+    from tests.questionbank.test_builtin_bank import topic_rows
+
+    assert {(t.slug, t.area, t.kind, t.level, t.roles) for t in COVERAGE.values()} == {
+        (slug, area, kind, level, frozenset(roles)) for slug, area, kind, level, roles in topic_rows()}
 
 
 def test_in_the_real_file_every_question_belongs_to_the_track():

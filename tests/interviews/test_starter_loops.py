@@ -248,6 +248,25 @@ def test_with_questions_not_yet_in_the_bank_it_loads_the_plans_and_says_what_the
         load(loops.LOOPS_FILE, require_loops=True)
 
 
+def test_once_every_question_is_published_the_real_file_loads_all_its_loops():
+    """What the lead's merge will do: stand-ins for the questions still being written (each
+    published, in its area), then the real file loads, and a rerun changes nothing."""
+    from questionbank.services import question_create
+    from tests.conftest import revision_content
+
+    for slug in loops.missing_questions(REAL):
+        question_create(slug=slug, area=COVERAGE[slug].area, kind="concept", level=COVERAGE[slug].level,
+                        roles=["mle"], content=revision_content(title=f"Stand-in for {slug}"), status="published")
+    out, err = load(loops.LOOPS_FILE, require_loops=True)
+    assert "Starter loops: 21 loops; plans 105 created" in out and not err
+    plan = loop_members().get(loop_track="research", loop_level="senior", loop_stage="system-design")
+    assert plan.name == "Research scientist, senior: 4 Research design"
+    assert list(plan.items.values_list("revision__question__slug", flat=True)) == [
+        "benchmark-design", "paper-critique", "seeds-significance", "reproducing-results"]
+    out, _ = load(loops.LOOPS_FILE)
+    assert "plans 0 created, 0 updated, 105 unchanged." in out
+
+
 def breaks(change):
     """A complete fixture file broken by ``change(data)``."""
     data = fixture_loops()

@@ -325,10 +325,6 @@ class InterviewPlan(models.Model):
         if any(loop) and not self.is_starter:
             raise ValidationError("Only starter templates belong to a starter loop.")
 
-    @property
-    def in_loop(self):
-        return bool(self.loop_track)
-
     def is_visible_to(self, user):
         """``PlanQuerySet.visible_to`` for this plan (its position loaded or loadable): those who
         run the position answer without a query, anyone else through ``Position.visible_to``."""

@@ -448,6 +448,16 @@ def test_the_plan_list_leaves_the_loops_to_their_page(loaded, hm_client):
     assert "Starter loops by track and level" in page and "mle junior 1 screen" not in page
 
 
+def test_scheduling_offers_a_loops_copies_not_the_loop_itself(loaded, hiring_manager):
+    from interviews.forms import ScheduleForm
+
+    position = make_position(hiring_manager=hiring_manager, title="Search")
+    copies = loop_clone(track="ds", level="junior", position=position, by=hiring_manager)
+    offered = set(ScheduleForm(user=hiring_manager).fields["plan"].queryset)
+    assert set(copies) <= offered and not offered & set(loop_members())
+    assert InterviewPlan.objects.get(name="New-grad ML screen", loop_track="") in offered
+
+
 def test_a_hiring_manager_copies_a_loop_to_their_position(loaded, hm_client, hiring_manager):
     position = make_position(hiring_manager=hiring_manager, title="Search")
     response = hm_client.post("/plans/loops/clone/", {"track": "applied", "level": "mid", "position": position.pk})

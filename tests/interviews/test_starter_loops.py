@@ -310,8 +310,8 @@ def stages_swapped(data):
     (too_long, r"its questions take 43 minutes; a 45-minute slot leaves room for 42"),
     (no_minutes, r"“past-project”: needs its minutes"),
     (unknown, r"“no-such-question” is not a question of the coverage list"),
-    (stages_swapped, r"needs one plan per stage in this order: screen, coding, ml-depth, system-design, "
-                     r"behavioural \(found: coding, screen"),
+    (stages_swapped, (r"needs one plan per stage in this order: screen, coding, ml-depth, system-design, "
+                      r"behavioural \(found: coding, screen")),
     (lambda data: data.pop(), r"Missing loops \(every track at every level is needed\): applied senior"),
     (lambda data: data.append(data[0]), r"loop 22 \(mle, junior\): this track and level appear twice"),
     (lambda data: data[0].update(track="rl"), r"track must be one of mle, ds"),

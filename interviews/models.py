@@ -197,6 +197,35 @@ class Candidate(models.Model):
         return reverse("interviews:candidate_detail", args=[self.pk])
 
 
+class Track(models.TextChoices):
+    """The interview tracks of the starter loops. Not the bank's question roles
+    (questionbank.RoleTrack): an applied scientist's loop draws on the data-scientist, ML-engineer
+    and research questions, and the bank has no reinforcement-learning loop."""
+
+    ML_ENGINEER = "mle", "ML engineer"
+    DATA_SCIENTIST = "ds", "Data scientist"
+    MLOPS = "mlops", "MLOps engineer"
+    NLP = "nlp", "NLP / LLM engineer"
+    COMPUTER_VISION = "cv", "Computer-vision engineer"
+    RESEARCH = "research", "Research scientist"
+    APPLIED = "applied", "Applied scientist"
+
+
+class LoopStage(models.TextChoices):
+    """The interviews of a starter loop, in the order a candidate meets them."""
+
+    SCREEN = "screen", "Screen"
+    CODING = "coding", "Coding"
+    ML_DEPTH = "ml-depth", "ML depth"
+    SYSTEM_DESIGN = "system-design", "System design"
+    BEHAVIOURAL = "behavioural", "Behavioural"
+
+
+LOOP_STAGE_ORDER = {value: n for n, value in enumerate(LoopStage.values, 1)}
+NO_LOOP = Q(loop_track="", loop_level="", loop_stage="")
+IN_LOOP = ~Q(loop_track="") & ~Q(loop_level="") & ~Q(loop_stage="")
+
+
 class PlanQuerySet(models.QuerySet):
     def templates(self):
         return self.filter(position__isnull=True)
@@ -246,6 +275,16 @@ class InterviewPlan(models.Model):
     # A template loaded from interviews/starter_plans.yaml by load_starter_plans: read-only in the
     # app (the YAML file is its source; the way to adapt one is to clone it).
     is_starter = models.BooleanField(default=False, db_default=False, editable=False)
+    # A starter template that is one interview of a starter loop (interviews/starter_loops.yaml):
+    # its track, level and stage. Blank, all three, for every other plan (clones included: they
+    # keep cloned_from). Fields rather than a StarterLoop model: a loop holds nothing of its own
+    # but these two keys, and the page that lists a loop reads its plans in one query.
+    loop_track = models.CharField(max_length=12, choices=Track.choices, blank=True, default="", db_default="",
+                                  editable=False)
+    loop_level = models.CharField(max_length=8, choices=Level.choices, blank=True, default="", db_default="",
+                                  editable=False)
+    loop_stage = models.CharField(max_length=16, choices=LoopStage.choices, blank=True, default="", db_default="",
+                                  editable=False)
 
     objects = PlanQuerySet.as_manager()
 
@@ -260,10 +299,31 @@ class InterviewPlan(models.Model):
                 condition=Q(is_starter=False) | Q(position__isnull=True), name="iv_plan_starter_is_template",
                 violation_error_message="A starter plan is a template: it has no position.",
             ),
+            models.CheckConstraint(
+                condition=NO_LOOP | IN_LOOP, name="iv_plan_loop_all_or_none",
+                violation_error_message="A plan of a starter loop has a track, a level and a stage; other plans none.",
+            ),
+            models.CheckConstraint(
+                condition=Q(loop_track="") | Q(is_starter=True), name="iv_plan_loop_is_starter",
+                violation_error_message="Only starter templates belong to a starter loop.",
+            ),
+            models.UniqueConstraint(
+                fields=["loop_track", "loop_level", "loop_stage"], condition=Q(is_starter=True) & IN_LOOP,
+                name="iv_plan_loop_stage_unique",
+                violation_error_message="This starter loop already has a plan for that stage.",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """The loop constraints in words (validate_constraints checks the stage is unique)."""
+        loop = [self.loop_track, self.loop_level, self.loop_stage]
+        if any(loop) and not all(loop):
+            raise ValidationError("A plan of a starter loop has a track, a level and a stage; other plans none.")
+        if any(loop) and not self.is_starter:
+            raise ValidationError("Only starter templates belong to a starter loop.")
 
     def is_visible_to(self, user):
         """``PlanQuerySet.visible_to`` for this plan (its position loaded or loadable): those who

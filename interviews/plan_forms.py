@@ -4,9 +4,19 @@ import json
 
 from django import forms
 
-from questionbank.models import Area, Kind, Question
+from questionbank.models import Area, Kind, Level, Question
 
-from .models import ITEM_MINUTES, SLOT_MINUTES, WEIGHT, InterviewPlan, PlanItem, PlanSection, Position, PositionStatus
+from .models import (
+    ITEM_MINUTES,
+    SLOT_MINUTES,
+    WEIGHT,
+    InterviewPlan,
+    PlanItem,
+    PlanSection,
+    Position,
+    PositionStatus,
+    Track,
+)
 from .services import plan_clone_base_name
 
 # The shared vocabulary of competencies: the starter templates use only these (checked by
@@ -298,3 +308,25 @@ def reorder_form_from_body(body, **kwargs):
     # A list or object goes to the form as parsed (forms.JSONField takes it as it is), so a
     # deep one is never written out and parsed a second time; anything else is a JSON scalar.
     return PlanReorderForm({"order": raw if isinstance(raw, (list, dict)) else json.dumps(raw)}, **kwargs)
+
+
+class LoopPickForm(forms.Form):
+    """Which starter loop to show: a track and a level (the loops page's GET form)."""
+
+    track = forms.ChoiceField(choices=Track.choices, error_messages={
+        "required": "Choose a track.", "invalid_choice": "Choose a track from the list."})
+    level = forms.ChoiceField(choices=Level.choices, error_messages={
+        "required": "Choose a level.", "invalid_choice": "Choose a level from the list."})
+
+
+class LoopCloneForm(LoopPickForm):
+    """Copy a starter loop to one of the positions the user may plan for."""
+
+    position = PositionChoiceField(queryset=Position.objects.none(), error_messages={
+        "required": "Choose the position to copy the loop to.",
+        "invalid_choice": "Choose one of your open positions from the list.",
+    })
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].queryset = positions_for_plans(user)

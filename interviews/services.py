@@ -11,12 +11,21 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from accounts.models import audit
 from questionbank.models import Question, QuestionRevision, Status
 from webhooks.models import EventType
 
 from .events import interview_publish
 from .invitations import cancellations_send, channel_tell, invitations_send
-from .models import Interview, InterviewPlan, InterviewQuestion, InterviewStatus, PlanItem, PlanSection
+from .models import (
+    LOOP_STAGE_ORDER,
+    Interview,
+    InterviewPlan,
+    InterviewQuestion,
+    InterviewStatus,
+    PlanItem,
+    PlanSection,
+)
 
 NAME_MAX = InterviewPlan._meta.get_field("name").max_length
 # The sections a new plan starts with (plan_create); the builder adds, fills and reorders them.
@@ -127,11 +136,7 @@ def plan_clone_name(*, plan, position):
     base = plan_clone_base_name(plan)
     name = f"{base} — {position.title}" if position else f"{base} (copy)"
     taken = set(InterviewPlan.objects.filter(position=position).values_list("name", flat=True))
-    candidate, n = name[:NAME_MAX], 2
-    while candidate in taken:
-        suffix = f" ({n})"
-        candidate, n = name[: NAME_MAX - len(suffix)] + suffix, n + 1
-    return candidate
+    return _free_name(name, taken)
 
 
 @transaction.atomic
@@ -151,6 +156,58 @@ def plan_clone(*, plan, by, position=None, name=None):
         for item in plan.items.all()
     )
     return clone
+
+
+def loop_plans(*, track, level):
+    """The starter plans of one loop in stage order (empty when it is not loaded). One query."""
+    plans = InterviewPlan.objects.filter(is_starter=True, loop_track=track, loop_level=level)
+    return sorted(plans, key=lambda plan: LOOP_STAGE_ORDER[plan.loop_stage])
+
+
+@transaction.atomic
+def loop_clone(*, track, level, position, by):
+    """Copy the five plans of a starter loop to ``position``, all or none, each named like any
+    clone for a position (“<name> — <position>”, numbered “(2)” when the position already has
+    that name, so cloning a loop twice gives a second, numbered set). Returns the copies in
+    stage order. Raises ValidationError when the loop is not loaded. The caller checks the
+    user may plan for the position (plan_forms.positions_for_plans). Audited."""
+    plans = loop_plans(track=track, level=level)
+    if not plans:
+        raise ValidationError("That starter loop is not loaded yet: ask an admin to run load_starter_plans.")
+    sources = {plan.pk: plan for plan in plans}
+    taken = set(InterviewPlan.objects.filter(position=position).values_list("name", flat=True))
+    clones = []
+    for plan in plans:
+        name = _free_name(f"{plan.name} — {position.title}", taken)
+        taken.add(name)
+        clones.append(InterviewPlan(
+            name=name, position=position, description=plan.description, slot_minutes=plan.slot_minutes,
+            cloned_from=plan, created_by=by,
+        ))
+    InterviewPlan.objects.bulk_create(clones)
+    clone_of = {clone.cloned_from_id: clone for clone in clones}
+    sections = list(PlanSection.objects.filter(plan__in=plans).order_by("plan_id", "order", "pk"))
+    new_sections = [PlanSection(plan=clone_of[s.plan_id], title=s.title, order=s.order) for s in sections]
+    PlanSection.objects.bulk_create(new_sections)
+    section_of = {old.pk: new for old, new in zip(sections, new_sections)}
+    PlanItem.objects.bulk_create(
+        PlanItem(plan=clone_of[item.plan_id], section=section_of[item.section_id], order=item.order,
+                 revision_id=item.revision_id, minutes=item.minutes, competency=item.competency,
+                 weight=item.weight, required=item.required)
+        for item in PlanItem.objects.filter(plan__in=plans).order_by("plan_id", "order", "pk")
+    )
+    audit(actor=by, action="plan.loop_clone", target=f"position {position.pk}", track=track, level=level,
+          plans=[clone.pk for clone in clones], sources=sorted(sources))
+    return clones
+
+
+def _free_name(name, taken):
+    """``name`` cut to the name field, numbered “(2)”, “(3)”… until no name in ``taken``."""
+    candidate, n = name[:NAME_MAX], 2
+    while candidate in taken:
+        suffix = f" ({n})"
+        candidate, n = name[: NAME_MAX - len(suffix)] + suffix, n + 1
+    return candidate
 
 
 def plan_add_question(*, plan, section, revision, competency, minutes=None, weight=Decimal("1"), required=True):

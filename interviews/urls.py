@@ -64,6 +64,8 @@ urlpatterns = [
     path("interviews/<int:pk>/", include(interview_urls)),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/loops/", plans.plan_loops, name="plan_loops"),
+    path("plans/loops/clone/", plans.plan_loop_clone, name="plan_loop_clone"),
     path("plans/<int:pk>/", include(plan_urls)),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -102,6 +102,10 @@ MATRIX = {
     "interviews:plan_item_restore": ("POST", [L, 302, 403, 403, 403, 403, 302]),  # back, "that undo has expired"
     "interviews:plan_item_update_revision": ("POST", [L, 302, 403, 403, 403, 403, 302]),  # back, "already the newest"
     "interviews:plan_archive":      ("POST", [L, 302, 403, 403, 403, 403, 302]),
+    # Starter loops (tests/interviews/test_starter_loops.py): a page for those who see plans; copying
+    # a loop for those who create plans (400 here: no track, level or position sent).
+    "interviews:plan_loops":        ("GET",  [L, 200, 403, 403, 403, 200, 200]),
+    "interviews:plan_loop_clone":   ("POST", [L, 400, 403, 403, 403, 403, 400]),
     "interviews:plan_unarchive":    ("POST", [L, 302, 403, 403, 403, 403, 302]),
     "scoring:compare":              ("GET",  [L, 200, 403, 403, 403, 200, 200]),
     "scoring:calibration":          ("GET",  [L, 200, 403, 403, 403, 403, 200]),
@@ -277,7 +281,8 @@ def url_for(name, objects):
             kwargs = {"pk": p.pk}
         elif name.startswith(("interviews:candidate", "scoring:debrief", "scoring:decision", "scoring:remind")):
             kwargs = {"pk": c.pk}
-        elif name.startswith("interviews:plan") and name not in ("interviews:plan_list", "interviews:plan_create"):
+        elif name.startswith("interviews:plan") and name not in (
+                "interviews:plan_list", "interviews:plan_create", "interviews:plan_loops", "interviews:plan_loop_clone"):
             kwargs = {"pk": plan.pk}
         elif name.startswith(("interviews:interview", "scoring:")) and name not in (
                 "interviews:interview_schedule", "scoring:calibration"):

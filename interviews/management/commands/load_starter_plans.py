@@ -1,10 +1,14 @@
-"""Load the starter interview plans (templates) from interviews/starter_plans.yaml.
+"""Load the starter interview plans (templates) from interviews/starter_plans.yaml, then the
+starter loops from interviews/starter_loops.yaml (interviews/loops.py reads and checks them).
 
 Idempotent: a template is found by its name among the starter templates
 (``InterviewPlan.is_starter``), and its sections and items are updated in place, so a rerun changes nothing unless
 the file or the bank changed. Every item pins its question's current revision. An unknown or
 unpublished slug, a competency outside the shared vocabulary or a template longer than its
-slot stops the command before anything is written.
+slot stops the command before anything is written; so does a loop file with problems. The
+loops load only when every question they use is published: until then the command loads the
+templates, says which questions the loops wait for, and succeeds (``--require-loops`` makes it
+fail instead).
 """
 
 from decimal import Decimal, InvalidOperation
@@ -34,45 +38,53 @@ def read_starter_plans(path=STARTER_FILE):
         raise CommandError(f"{path} must be a list of templates.")
     problems, names = [], set()
     for n, template in enumerate(data, 1):
-        where = f"template {n}"
-        if not isinstance(template, dict):
-            problems.append(f"{where}: must be a mapping with name, slot_minutes, description and sections.")
-            continue
-        name = template.get("name")
-        if not isinstance(name, str) or not name.strip() or len(name) > 160:
-            problems.append(f"{where}: needs a name (at most 160 characters).")
-        else:
-            where = f"“{name}”"
-            if name in names:
-                problems.append(f"{where}: the name is used twice.")
-            names.add(name)
-        if set(template) - TEMPLATE_KEYS:
-            problems.append(f"{where}: unknown keys {', '.join(sorted(set(template) - TEMPLATE_KEYS))}.")
-        slot = template.get("slot_minutes")
-        if not isinstance(slot, int) or not SLOT_MINUTES[0] <= slot <= SLOT_MINUTES[1]:
-            problems.append(f"{where}: slot_minutes must be a whole number from {SLOT_MINUTES[0]} to {SLOT_MINUTES[1]}.")
-        sections = template.get("sections")
-        if not isinstance(sections, list) or not sections:
-            problems.append(f"{where}: needs a list of sections.")
-            continue
-        titles, slugs = set(), set()
-        for section in sections:
-            title = section.get("title") if isinstance(section, dict) else None
-            if not isinstance(title, str) or not title.strip() or len(title) > 80:
-                problems.append(f"{where}: every section needs a title (at most 80 characters).")
-                continue
-            if title in titles:
-                problems.append(f"{where}: the section “{title}” appears twice.")
-            titles.add(title)
-            items = section.get("items")
-            if not isinstance(items, list) or not items:
-                problems.append(f"{where}, section “{title}”: needs a list of items.")
-                continue
-            for item in items:
-                problems.extend(_item_problems(item, f"{where}, section “{title}”", slugs))
+        problems.extend(template_problems(template, f"template {n}", names))
     if problems:
         raise CommandError(f"{path} has problems:\n  " + "\n  ".join(problems))
     return data
+
+
+def template_problems(template, where, names, *, keys=TEMPLATE_KEYS, minutes_required=False):
+    """The problems of one template's shape, each a sentence naming where it is; ``names``
+    collects the names seen so far (a name used twice is a problem)."""
+    problems = []
+    if not isinstance(template, dict):
+        return [f"{where}: must be a mapping with name, slot_minutes, description and sections."]
+    name = template.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > 160:
+        problems.append(f"{where}: needs a name (at most 160 characters).")
+    else:
+        where = f"“{name}”"
+        if name in names:
+            problems.append(f"{where}: the name is used twice.")
+        names.add(name)
+    if set(template) - keys:
+        problems.append(f"{where}: unknown keys {', '.join(sorted(set(template) - keys))}.")
+    slot = template.get("slot_minutes")
+    if not isinstance(slot, int) or not SLOT_MINUTES[0] <= slot <= SLOT_MINUTES[1]:
+        problems.append(f"{where}: slot_minutes must be a whole number from {SLOT_MINUTES[0]} to {SLOT_MINUTES[1]}.")
+    sections = template.get("sections")
+    if not isinstance(sections, list) or not sections:
+        problems.append(f"{where}: needs a list of sections.")
+        return problems
+    titles, slugs = set(), set()
+    for section in sections:
+        title = section.get("title") if isinstance(section, dict) else None
+        if not isinstance(title, str) or not title.strip() or len(title) > 80:
+            problems.append(f"{where}: every section needs a title (at most 80 characters).")
+            continue
+        if title in titles:
+            problems.append(f"{where}: the section “{title}” appears twice.")
+        titles.add(title)
+        items = section.get("items")
+        if not isinstance(items, list) or not items:
+            problems.append(f"{where}, section “{title}”: needs a list of items.")
+            continue
+        for item in items:
+            problems.extend(_item_problems(item, f"{where}, section “{title}”", slugs))
+            if minutes_required and isinstance(item, dict) and "minutes" not in item:
+                problems.append(f"{where}, section “{title}”, “{item.get('slug')}”: needs its minutes.")
+    return problems
 
 
 def _item_problems(item, where, slugs):
@@ -135,14 +147,23 @@ def _minutes(item, question):
     return item.get("minutes") or question.current_revision.minutes
 
 
-def _sync_template(template, questions):
-    """Create or update one starter template. Returns "created", "updated" or "unchanged"."""
+def sync_template(template, questions, *, loop=None):
+    """Create or update one starter template. Returns "created", "updated" or "unchanged". A
+    plain template is found by its name among the starters outside loops; a loop's plan by
+    ``loop``, its (track, level), and its stage, so its name may change."""
     changed = False
-    plan = InterviewPlan.objects.filter(is_starter=True, name=template["name"]).first()
     description = " ".join(template.get("description", "").split())
     fields = {"slot_minutes": template["slot_minutes"], "description": description}
+    starters = InterviewPlan.objects.filter(is_starter=True)
+    if loop is None:
+        keys = {"name": template["name"]}
+        plan = starters.filter(loop_track="", **keys).first()
+    else:
+        keys = {"loop_track": loop[0], "loop_level": loop[1], "loop_stage": template["stage"]}
+        plan = starters.filter(**keys).first()
+        fields["name"] = template["name"]
     if plan is None:
-        plan = InterviewPlan.objects.create(name=template["name"], is_starter=True, **fields)
+        plan = InterviewPlan.objects.create(is_starter=True, **keys, **fields)
         outcome = "created"
     else:
         outcome = "unchanged"
@@ -202,18 +223,56 @@ def load_starter_plans(path=STARTER_FILE):
     questions = resolve_questions(templates)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for template in templates:
-        counts[_sync_template(template, questions)] += 1
+        counts[sync_template(template, questions)] += 1
     return counts
 
 
 class Command(BaseCommand):
-    help = "Create or update the starter interview plans from interviews/starter_plans.yaml. Idempotent."
+    help = (
+        "Create or update the starter interview plans from interviews/starter_plans.yaml and the starter loops "
+        "from interviews/starter_loops.yaml. Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--file", default=str(STARTER_FILE), help="The YAML file of templates.")
+        parser.add_argument("--loops-file", help="The YAML file of starter loops (default: interviews/starter_loops.yaml).")
+        parser.add_argument("--no-loops", action="store_true", help="Load the templates only.")
+        parser.add_argument(
+            "--require-loops", action="store_true",
+            help="Fail when the loops cannot load yet (some of their questions are not published) instead of "
+                 "loading the templates alone with a warning.",
+        )
 
     def handle(self, *args, **options):
+        # Imported here: interviews.loops reuses this module's checks and sync.
+        from interviews import loops as starter_loops
+
+        templates = read_starter_plans(options["file"])
+        loops = None
+        if not options["no_loops"]:
+            # A malformed loop file stops the command before anything is written.
+            loops = starter_loops.read_starter_loops(
+                options["loops_file"] or starter_loops.LOOPS_FILE, taken_names={t["name"] for t in templates},
+            )
         counts = load_starter_plans(options["file"])
         self.stdout.write(self.style.SUCCESS(
             f"Starter plans: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged."
+        ))
+        if loops is None:
+            return
+        missing = starter_loops.missing_questions(loops)
+        if missing:
+            shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+            message = (
+                f"Starter loops not loaded: {len(missing)} of the questions they use are not published in the bank "
+                f"yet ({shown}). Add them to questionbank/bank/, run load_question_bank, then rerun this command."
+            )
+            if options["require_loops"]:
+                raise CommandError(message)
+            self.stderr.write(self.style.WARNING(message))
+            return
+        counts = starter_loops.load_starter_loops(loops)
+        self.stdout.write(self.style.SUCCESS(
+            f"Starter loops: {len(loops)} loops; plans {counts['created']} created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged."
         ))

@@ -38,10 +38,9 @@ def test_a_coding_question_shows_its_reference_solution_and_tests_collapsed_and_
     # One collapsed block, under the coding question only, closed until clicked.
     assert body.count('class="mt-3 live-reference"') == 1
     section = body.split('id="question-3"')[1]
-    assert ('<button class="btn btn-sm btn-outline-secondary" type="button" data-bs-toggle="collapse" '
-            'data-bs-target="#reference-3" aria-expanded="false" aria-controls="reference-3">'
-            'Reference solution and tests</button>') in section
-    assert '<div class="collapse" id="reference-3">' in section
+    # A <details> element: it opens and closes with no script at all.
+    assert ('<details class="mt-3 live-reference" id="reference-3">\n'
+            '  <summary class="btn btn-sm btn-outline-secondary">Reference solution and tests</summary>') in section
     assert escape(coding.reference_solution.strip().split("\n")[0]) in section
     assert "Test cases (9)" in section
     assert escape('bigrams(["I like tea", "Tea is hot"])') in section
@@ -60,7 +59,7 @@ def test_an_sql_question_shows_its_schema_data_reference_query_and_expected_rows
                       "expected_rows": [["ml", 2], ["data", 1.5], [None, "2026-01-02"]], "ordered": False})
     body = live_client.get(f"/interviews/{interview.pk}/live/").content.decode()
     section = body.split('id="question-2"')[1].split('id="question-3"')[0]
-    assert '<div class="collapse" id="reference-2">' in section
+    assert '<details class="mt-3 live-reference" id="reference-2">' in section
     assert "<h3 class=\"h6\">Schema</h3>" in section and "CREATE TABLE hires (team text, hired_on date);" in section
     assert escape("INSERT INTO hires VALUES ('ml', '2026-01-02')") in section
     assert "SELECT team, count(*) AS n FROM hires GROUP BY team ORDER BY n DESC;" in section

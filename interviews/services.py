@@ -274,6 +274,34 @@ def plan_summary(plan, items):
     }
 
 
+def part_weights(weight, parts):
+    """``weight`` shared out over ``parts`` in hundredths, as evenly as hundredths allow: the
+    first parts take the hundredths left over, so the shares add up to ``weight`` exactly."""
+    hundredths = int(weight * 100)
+    share, left = divmod(hundredths, parts)
+    return [Decimal(share + (1 if n < left else 0)) / 100 for n in range(parts)]
+
+
+def interview_questions_for(item):
+    """The interview's questions (unsaved, without interview or order) a plan item is pinned
+    as: one, or for a design round scored per phase one per phase in order and then one for
+    the round as a whole (its revision's own criteria and anchors: trade-offs, communication).
+    Each phase keeps its minutes; the whole round gets what is left of the item's minutes (0
+    when the phases take them all). The item's weight is shared out over the parts
+    (``part_weights``), so the round counts in the weighted score as one question of the
+    item's weight whose score is the average of its parts' (docs/scoring.md)."""
+    common = {"section": item.section.title, "revision_id": item.revision_id, "competency": item.competency,
+              "required": item.required}
+    phases = item.revision.phases
+    if not phases:
+        return [InterviewQuestion(minutes=item.minutes, weight=item.weight, **common)]
+    weights = part_weights(item.weight, len(phases) + 1)
+    parts = [InterviewQuestion(phase=n, minutes=phase["minutes"], weight=weights[n], **common)
+             for n, phase in enumerate(phases)]
+    overall = max(0, item.minutes - sum(phase["minutes"] for phase in phases))
+    return parts + [InterviewQuestion(phase=None, minutes=overall, weight=weights[-1], **common)]
+
+
 @transaction.atomic
 def interview_schedule(*, candidate, plan, starts_at, duration_minutes, interviewers, by):
     """Schedule an interview and pin the plan's questions as they are now: later edits to the
@@ -283,14 +311,11 @@ def interview_schedule(*, candidate, plan, starts_at, duration_minutes, intervie
         duration_minutes=duration_minutes, created_by=by,
     )
     interview.interviewers.set(interviewers)
-    items = plan.items.select_related("section").order_by("section__order", "order", "pk")
-    InterviewQuestion.objects.bulk_create(
-        InterviewQuestion(
-            interview=interview, order=n, section=item.section.title, revision_id=item.revision_id,
-            minutes=item.minutes, competency=item.competency, weight=item.weight, required=item.required,
-        )
-        for n, item in enumerate(items, 1)
-    )
+    items = plan.items.select_related("section", "revision").order_by("section__order", "order", "pk")
+    parts = [part for item in items for part in interview_questions_for(item)]
+    for n, part in enumerate(parts, 1):
+        part.interview, part.order = interview, n
+    InterviewQuestion.objects.bulk_create(parts)
     invitations_send(interview=interview)
     channel_tell(interview=interview, what="scheduled")
     interview_publish(interview=interview, type=EventType.INTERVIEW_SCHEDULED)

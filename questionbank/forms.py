@@ -134,7 +134,7 @@ class QuestionForm(forms.Form):
     @classmethod
     def initial_from(cls, question):
         rev = question.current_revision
-        anchors = {a.level: a.text for a in rev.anchors.all()}
+        anchors = {a.level: a.text for a in rev.own_anchors()}
         return {
             "title": rev.title, "slug": question.slug, "area": question.area, "kind": question.kind,
             "level": question.level, "roles": question.roles, "minutes": rev.minutes,
@@ -186,7 +186,7 @@ CriterionFormSet = forms.formset_factory(
 
 
 def criterion_formset(data=None, revision=None):
-    initial = [{"text": c.text} for c in revision.criteria.all()] if revision else []
+    initial = [{"text": c.text} for c in revision.own_criteria()] if revision else []
     return CriterionFormSet(data, initial=initial, prefix="criteria")
 
 

@@ -20,6 +20,8 @@ def _content(data):
         "anchors": {int(k): v for k, v in data["anchors"].items()},
         "reference_solution": coding.get("reference_solution", ""),
         "coding_tests": {"function": coding["function"], "test_cases": coding["test_cases"]} if coding else {},
+        # A design round's phases, each with its criteria and anchors (services.normalise_phases).
+        "phases": data.get("phases") or [],
     }
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -90,6 +91,8 @@ def question_edit_view(request, slug):
                 return redirect(question)
             return _render_form(request, form, formset, question, similar)
         return _render_form(request, form, formset, question)
+    # The rubric once for the anchors, the criteria and a design round's phases.
+    prefetch_related_objects([question.current_revision], "criteria", "anchors")
     form = QuestionForm(initial=QuestionForm.initial_from(question), instance=question)
     return _render_form(request, form, criterion_formset(revision=question.current_revision), question)
 

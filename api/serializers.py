@@ -254,12 +254,12 @@ def scores_by_card(cards):
             .filter(scorecard_id__in=[card.pk for card in cards],
                     question__interview_id__in={card.interview_id for card in cards})
             .order_by("question__order", "pk")
-            .values_list("scorecard_id", "question_id", "question__revision__title", "question__free_text",
+            .values_list("scorecard_id", "question_id", InterviewQuestion.title_expression("question__"),
                          "question__competency", "question__weight", "score", "skipped", "skip_reason",
                          "criteria_met", "notes"))
-    for card, question, title, free_text, competency, weight, score, skipped, reason, criteria, notes in rows:
+    for card, question, title, competency, weight, score, skipped, reason, criteria, notes in rows:
         found[card].append({
-            "question": question, "title": title or free_text[:InterviewQuestion.TITLE_CHARS],
+            "question": question, "title": title,
             "competency": competency, "weight": f"{weight:.2f}", "score": score, "skipped": skipped,
             "skip_reason": reason, "criteria_met": criteria, "notes": notes,
         })

@@ -286,20 +286,36 @@ def interview_questions_for(item):
     """The interview's questions (unsaved, without interview or order) a plan item is pinned
     as: one, or for a design round scored per phase one per phase in order and then one for
     the round as a whole (its revision's own criteria and anchors: trade-offs, communication).
-    Each phase keeps its minutes; the whole round gets what is left of the item's minutes (0
-    when the phases take them all). The item's weight is shared out over the parts
-    (``part_weights``), so the round counts in the weighted score as one question of the
-    item's weight whose score is the average of its parts' (docs/scoring.md)."""
+    Each phase keeps its minutes and the whole round gets what is left of the item's minutes
+    (0 when the phases take them all); an item shorter than its phases scales them down
+    (``phase_minutes``), so the parts never take more than the plan gave. The item's weight
+    is shared out over the parts (``part_weights``), so the round counts in the weighted score
+    as one question of the item's weight whose score is the average of its parts'
+    (docs/scoring.md)."""
     common = {"section": item.section.title, "revision_id": item.revision_id, "competency": item.competency,
               "required": item.required}
     phases = item.revision.phases
     if not phases:
         return [InterviewQuestion(minutes=item.minutes, weight=item.weight, **common)]
     weights = part_weights(item.weight, len(phases) + 1)
-    parts = [InterviewQuestion(phase=n, minutes=phase["minutes"], weight=weights[n], **common)
-             for n, phase in enumerate(phases)]
-    overall = max(0, item.minutes - sum(phase["minutes"] for phase in phases))
-    return parts + [InterviewQuestion(phase=None, minutes=overall, weight=weights[-1], **common)]
+    minutes = phase_minutes([phase["minutes"] for phase in phases], item.minutes)
+    parts = [InterviewQuestion(phase=n, minutes=minutes[n], weight=weights[n], **common) for n in range(len(phases))]
+    return parts + [InterviewQuestion(phase=None, minutes=item.minutes - sum(minutes), weight=weights[-1], **common)]
+
+
+def phase_minutes(minutes, total):
+    """The phases' ``minutes`` within a plan item's ``total``: as they are when they fit (the
+    round as a whole gets the rest); scaled down in proportion when the item is shorter than
+    the phases, each rounded down and the minutes left over given to the phases that lost
+    the most to rounding (earlier phases first on a tie), so they add up to ``total``."""
+    if sum(minutes) <= total:
+        return list(minutes)
+    exact = [m * total / sum(minutes) for m in minutes]
+    scaled = [int(x) for x in exact]
+    by_remainder = sorted(range(len(minutes)), key=lambda n: (scaled[n] - exact[n], n))
+    for n in by_remainder[:total - sum(scaled)]:
+        scaled[n] += 1
+    return scaled
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from interviews.models import InterviewQuestion, PlanItem
-from interviews.services import part_weights
+from interviews.services import part_weights, phase_minutes
 from questionbank.bankfiles import DESIGN_PHASES
 from tests.factories import make_candidate, make_interview, make_plan
 from tests.phased import PHASE_MINUTES, make_phased_question
@@ -51,12 +51,29 @@ def test_a_phased_round_is_pinned_as_one_question_per_phase_then_the_whole(desig
 
 
 def test_the_whole_round_gets_no_minutes_when_the_phases_take_them_all(design_plan, position, interviewer):
-    PlanItem.objects.filter(plan=design_plan, section__title="Design").update(minutes=30, weight=Decimal("0.25"))
+    PlanItem.objects.filter(plan=design_plan, section__title="Design").update(minutes=sum(PHASE_MINUTES),
+                                                                             weight=Decimal("0.25"))
     interview = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer], plan=design_plan)
     parts = pinned(interview)[1:]
     assert [q.minutes for q in parts] == [*PHASE_MINUTES, 0]
     # The lowest item weight still splits into parts the database takes.
     assert [q.weight for q in parts] == [Decimal("0.04")] * 4 + [Decimal("0.03")] * 3
+
+
+def test_a_shorter_item_scales_the_phases_down_to_its_minutes(design_plan, position, interviewer):
+    PlanItem.objects.filter(plan=design_plan, section__title="Design").update(minutes=30)
+    interview = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer], plan=design_plan)
+    parts = pinned(interview)[1:]
+    # 5 6 8 7 7 6 (39) x 30/39 = 3.85 4.62 6.15 5.38 5.38 4.62: rounded down 3 4 6 5 5 4 (27),
+    # the 3 minutes left to the largest remainders (3.85, then 4.62 twice, the earlier first).
+    assert [q.minutes for q in parts] == [4, 5, 6, 5, 5, 5, 0]
+    assert sum(q.minutes for q in parts) == 30
+
+
+@pytest.mark.parametrize("total", [1, 6, 20, 38, 39, 45, 120])
+def test_phase_minutes_never_exceed_the_item(total):
+    minutes = phase_minutes(list(PHASE_MINUTES), total)
+    assert sum(minutes) == min(total, sum(PHASE_MINUTES)) and all(m >= 0 for m in minutes)
 
 
 @pytest.mark.parametrize("weight, parts", [("1.00", 7), ("0.25", 7), ("10.00", 7), ("2.00", 3), ("0.07", 7)])

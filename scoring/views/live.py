@@ -93,7 +93,7 @@ def _question_views(card, overlay=None):
         title = question.title
         phase = revision.phases[question.phase] if question.phase is not None else None
         views.append({
-            "n": n, "pk": question.pk, "title": title, "rail_title": _rail_title(title), "section": question.section,
+            "n": n, "pk": question.pk, "title": title, "rail_title": _rail_title(title, question.phase_name), "section": question.section,
             "competency": question.competency, "minutes": question.minutes, "required": question.required,
             "ad_hoc": question.ad_hoc, "answered": row.is_answered,
             "prompt": revision.prompt if revision else question.free_text,
@@ -120,11 +120,16 @@ def _question_views(card, overlay=None):
     return views
 
 
-def _rail_title(title):
+def _rail_title(title, phase=""):
     """The title as ``truncatechars:60`` writes it, without its cost (~20 us a title) for the
-    usual short title: one already in NFC form of at most 60 characters comes back unchanged."""
+    usual short title: one already in NFC form of at most 60 characters comes back unchanged.
+    A part of a design round (``phase``: "Data", "Overall") keeps its phase at the end of a
+    long title: the question's words are cut instead."""
     if len(title) <= RAIL_TITLE_CHARS and unicodedata.is_normalized("NFC", title):
         return title
+    if phase:
+        suffix = f" · {phase}"
+        return Truncator(title[:-len(suffix)]).chars(RAIL_TITLE_CHARS - len(suffix)) + suffix
     return Truncator(title).chars(RAIL_TITLE_CHARS)
 
 

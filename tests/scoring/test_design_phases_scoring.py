@@ -153,3 +153,12 @@ def test_calibration_keeps_each_phases_figures_apart(hiring_manager, interviewer
     assert by_title[f"{TITLE} · Evaluation"].mean.value == 1.5
     assert by_title[f"{TITLE} · Overall"].mean.value == 3.0
     assert len({r.anchor for r in rows}) == 7
+
+
+def test_the_rail_keeps_the_phase_of_a_long_title():
+    from scoring.views.live import RAIL_TITLE_CHARS, _rail_title
+
+    long = "Designing the ranking of a very large news feed for a social network · Monitoring"
+    cut = _rail_title(long, "Monitoring")
+    assert cut.endswith("… · Monitoring") and len(cut) == RAIL_TITLE_CHARS
+    assert _rail_title("Short · Data", "Data") == "Short · Data"

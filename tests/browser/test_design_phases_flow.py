@@ -74,3 +74,17 @@ def test_an_interviewer_scores_a_design_round_phase_by_phase_and_the_debrief_sho
         row = hm.page.locator("tr", has=hm.page.get_by_role("rowheader", name=re.compile(re.escape(f"{TITLE} · {part}"))))
         expect(row.locator(".score-pill")).to_have_text(str(score))
     hm.shot("design-phases-debrief")
+
+
+def test_the_pages_showing_phases_have_no_serious_accessibility_violation(browser, live_server, people, interview):
+    from tests.browser.test_accessibility import check_page, new_page, visit
+
+    problems = []
+    for user, path in ((people["hm"], "/questions/feed-ranking-phased/"),
+                       (people["hm"], "/questions/feed-ranking-phased/edit/"),
+                       (people["ivan"], f"/interviews/{interview.pk}/live/?q=2")):
+        page = new_page(browser, live_server, user)
+        assert visit(page, live_server.url + path) == 200, path
+        problems += check_page(page, path)
+        page.context.close()
+    assert problems == []

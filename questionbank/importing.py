@@ -187,6 +187,9 @@ def _check_phases(phases, *, where, line):
 
 def _item(*, line, slug, area, kind, level, roles, status, content, revisions=None, warnings=None, where=None):
     _check_content(content, where=where or f"question {slug}", line=line)
+    if kind != Kind.DESIGN and any(r.get("phases") for r in [content, *(revisions or [])]):
+        raise ImportRefused(f"{where or f'question {slug}'}: phases: only a system design question is scored per phase",
+                            line)
     return {
         "line": line, "slug": slug, "area": area, "kind": kind, "level": level, "roles": roles,
         "status": status, "content": normalise_content(content), "revisions": revisions,

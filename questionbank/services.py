@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import (
-    SCORE_LEVELS, Question, QuestionRevision, RubricCriterion, ScoreAnchor, Status, phase_problems, rubric_problems,
+    SCORE_LEVELS, Kind, Question, QuestionRevision, RubricCriterion, ScoreAnchor, Status, phase_problems,
+    rubric_problems,
 )
 
+PHASES_ONLY_FOR_DESIGN = "Only a system design question is scored per phase."
 # A title at least this similar (pg_trgm) to another question's gets a warning naming it.
 SIMILAR_TITLE_THRESHOLD = 0.5
 
@@ -98,16 +100,20 @@ def revision_publish(*, question, content, by=None, note=""):
 
     ``content`` without a "phases" key keeps the current revision's phases (the question
     editor and the API edit the rest of a design round; the bank files and the JSON import
-    give the phases); "phases": [] removes them."""
+    give the phases); "phases": [] removes them, as does a change of kind away from design.
+    Phases given for a question of another kind raise ValidationError."""
     caller_copy = question
     # Lock the question so two editors saving at once get consecutive revision numbers.
     question = Question.objects.select_for_update().get(pk=question.pk)
     current = question.current_revision
     content = normalise_content(content)
+    given = content["phases"] is not None
+    if given and content["phases"] and question.kind != Kind.DESIGN:
+        raise ValidationError(PHASES_ONLY_FOR_DESIGN, code="phases")
     if current is not None:
         was = normalise_content(current.text_fields())
-        if content["phases"] is None:
-            content["phases"] = was["phases"]
+        if not given:  # kept, unless the question is no longer a design question
+            content["phases"] = was["phases"] if question.kind == Kind.DESIGN else []
         if was == content:
             return None
     content["phases"] = content["phases"] or []

@@ -202,3 +202,24 @@ def test_the_editor_keeps_the_phases_and_shows_them_read_only(hm_client):
     revision = question.current_revision
     assert revision.number == 2 and revision.prompt.endswith("large social app.")
     assert revision.text_fields()["phases"] == question.revisions.get(number=1).text_fields()["phases"]
+
+
+def test_only_a_design_question_has_phases():
+    with pytest.raises(ValidationError, match="Only a system design question is scored per phase"):
+        question_create(slug="phased-concept", content=phased_content(), **IDENTITY | {"kind": "concept"})
+    assert not Question.objects.filter(slug="phased-concept").exists()
+    # A design round made another kind in the editor loses its phases in the new revision.
+    question = make_phased_question()
+    revision, _ = question_update(question=question, content={k: v for k, v in phased_content().items() if k != "phases"},
+                                  **IDENTITY | {"kind": "applied"})
+    assert revision.phases == [] and revision.phase_rubrics() == [] and revision.publish_problems() == []
+    assert not revision.criteria.filter(phase__isnull=False).exists()
+
+
+def test_an_import_refuses_phases_on_another_kind():
+    make_phased_question()
+    exported = json.loads(export_json())
+    item = next(q for q in exported["questions"] if q["slug"] == "feed-ranking-phased")
+    item["kind"] = "applied"
+    with pytest.raises(ImportRefused, match="phases: only a system design question is scored per phase"):
+        build_preview(name="bank.json", text=json.dumps({**exported, "questions": [item]}), defaults={})

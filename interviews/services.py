@@ -253,6 +253,10 @@ def plan_summary(plan, items):
     if total > plan.slot_minutes:
         warnings.append(f"Over time: {total} minutes of questions in a {plan.slot_minutes}-minute slot.")
     for item in items:
+        phase_total = sum(phase["minutes"] for phase in item.revision.phases)
+        if item.minutes < phase_total:
+            warnings.append(f"“{item.revision.title}” is scored in {len(item.revision.phases)} phases taking "
+                            f"{phase_total} minutes; with {item.minutes} here, the phases are shortened in proportion.")
         if item.revision.question.status == Status.RETIRED:
             warnings.append(f"“{item.revision.title}” is retired from the bank; consider replacing it.")
         elif item.revision.question.current_revision_id != item.revision_id:

@@ -108,3 +108,15 @@ def test_the_database_keeps_phases_to_bank_questions_and_small_weights_to_parts(
     InterviewQuestion.objects.filter(pk=question.pk).update(weight=Decimal("0.10"))  # a bank question's part
     with pytest.raises(IntegrityError), transaction.atomic():
         InterviewQuestion.objects.filter(pk=question.pk).update(weight=Decimal("0.00"))
+
+
+def test_the_builder_says_a_round_is_scored_per_phase_and_when_its_item_is_short(
+        hm_client, design_plan, django_assert_num_queries):
+    from tests.interviews.test_plan_builder import BUILDER_QUERIES
+
+    with django_assert_num_queries(BUILDER_QUERIES):  # as for any plan: the phases come with the revisions
+        page = hm_client.get(f"/plans/{design_plan.pk}/").content.decode()
+    assert "scored in 6 phases and as a whole" in page and "phases taking" not in page
+    PlanItem.objects.filter(plan=design_plan, section__title="Design").update(minutes=30)
+    page = hm_client.get(f"/plans/{design_plan.pk}/").content.decode()
+    assert f"is scored in 6 phases taking {sum(PHASE_MINUTES)} minutes; with 30 here" in page

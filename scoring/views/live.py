@@ -93,7 +93,8 @@ def _question_views(card, overlay=None):
         title = question.title
         phase = revision.phases[question.phase] if question.phase is not None else None
         views.append({
-            "n": n, "pk": question.pk, "title": title, "rail_title": _rail_title(title, question.phase_name), "section": question.section,
+            "n": n, "pk": question.pk, "title": title, "rail_title": _rail_title(title, question.phase_name),
+            "section": question.section,
             "competency": question.competency, "minutes": question.minutes, "required": question.required,
             "ad_hoc": question.ad_hoc, "answered": row.is_answered,
             "prompt": revision.prompt if revision else question.free_text,

@@ -33,7 +33,8 @@ def pinned(interview):
 
 
 def test_a_phased_round_is_pinned_as_one_question_per_phase_then_the_whole(design_plan, position, interviewer):
-    interview = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer], plan=design_plan)
+    interview = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer],
+                               plan=design_plan)
     questions = pinned(interview)
     assert [q.order for q in questions] == list(range(1, 9))
     warm_up, parts = questions[0], questions[1:]
@@ -53,7 +54,8 @@ def test_a_phased_round_is_pinned_as_one_question_per_phase_then_the_whole(desig
 def test_the_whole_round_gets_no_minutes_when_the_phases_take_them_all(design_plan, position, interviewer):
     PlanItem.objects.filter(plan=design_plan, section__title="Design").update(minutes=sum(PHASE_MINUTES),
                                                                              weight=Decimal("0.25"))
-    interview = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer], plan=design_plan)
+    interview = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer],
+                               plan=design_plan)
     parts = pinned(interview)[1:]
     assert [q.minutes for q in parts] == [*PHASE_MINUTES, 0]
     # The lowest item weight still splits into parts the database takes.
@@ -62,7 +64,8 @@ def test_the_whole_round_gets_no_minutes_when_the_phases_take_them_all(design_pl
 
 def test_a_shorter_item_scales_the_phases_down_to_its_minutes(design_plan, position, interviewer):
     PlanItem.objects.filter(plan=design_plan, section__title="Design").update(minutes=30)
-    interview = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer], plan=design_plan)
+    interview = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer],
+                               plan=design_plan)
     parts = pinned(interview)[1:]
     # 5 6 8 7 7 6 (39) x 30/39 = 3.85 4.62 6.15 5.38 5.38 4.62: rounded down 3 4 6 5 5 4 (27),
     # the 3 minutes left to the largest remainders (3.85, then 4.62 twice, the earlier first).
@@ -84,7 +87,8 @@ def test_part_weights_add_up_to_the_item_weight(weight, parts):
 
 
 def test_the_titles_in_sql_match_the_titles_in_python(design_plan, position, interviewer):
-    interview = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer], plan=design_plan)
+    interview = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer],
+                               plan=design_plan)
     revision = pinned(interview)[1].revision
     last = len(pinned(interview))
     # An interviewer adding the round during the interview gets it as one question, titled plainly.

@@ -164,7 +164,7 @@ def test_an_import_refuses_malformed_phases(phases, message):
         build_preview(name="bank.json", text=json.dumps({**exported, "questions": [item]}), defaults={})
 
 
-def test_the_question_page_shows_the_phases_in_order(hm_client, django_assert_max_num_queries):
+def test_the_question_page_shows_the_phases_in_order(hm_client):
     make_phased_question()
     page = hm_client.get("/questions/feed-ranking-phased/").content.decode()
     names = [page.index(f"{n}. {name}") for n, name in enumerate(bankfiles.DESIGN_PHASES, 1)]
@@ -210,8 +210,8 @@ def test_only_a_design_question_has_phases():
     assert not Question.objects.filter(slug="phased-concept").exists()
     # A design round made another kind in the editor loses its phases in the new revision.
     question = make_phased_question()
-    revision, _ = question_update(question=question, content={k: v for k, v in phased_content().items() if k != "phases"},
-                                  **IDENTITY | {"kind": "applied"})
+    without = {k: v for k, v in phased_content().items() if k != "phases"}
+    revision, _ = question_update(question=question, content=without, **IDENTITY | {"kind": "applied"})
     assert revision.phases == [] and revision.phase_rubrics() == [] and revision.publish_problems() == []
     assert not revision.criteria.filter(phase__isnull=False).exists()
 

@@ -615,6 +615,17 @@ class InterviewQuestion(models.Model):
         return ""
 
     @classmethod
+    def phase_expression(cls, prefix=""):
+        """``phase_name`` in a query ("Data", "Overall" or "")."""
+        return Case(
+            When(**{f"{prefix}phase__isnull": False},
+                 then=PhaseName(f"{prefix}revision__phases", f"{prefix}phase")),
+            When(Q(**{f"{prefix}added_by__isnull": True}) & ~Q(**{f"{prefix}revision__phases": []}),
+                 then=Value(cls.OVERALL)),
+            default=Value(""), output_field=models.CharField(),
+        )
+
+    @classmethod
     def title_expression(cls, prefix=""):
         """``title`` in a query, for reads that load no revision (``prefix``: the path to the
         question, e.g. "questions__" from an interview)."""
@@ -623,7 +634,7 @@ class InterviewQuestion(models.Model):
         return Case(
             When(**{f"{prefix}phase__isnull": False},
                  then=Concat(title, Value(" · "), PhaseName(f"{prefix}revision__phases", f"{prefix}phase"))),
-            When(Q(**{f"{prefix}added_by__isnull": True, }) & ~Q(**{f"{prefix}revision__phases": []}),
+            When(Q(**{f"{prefix}added_by__isnull": True}) & ~Q(**{f"{prefix}revision__phases": []}),
                  then=Concat(title, Value(f" · {cls.OVERALL}"))),
             default=title, output_field=models.CharField(),
         )

@@ -163,3 +163,25 @@ def test_the_rail_keeps_the_phase_of_a_long_title():
     cut = _rail_title(long, "Monitoring")
     assert cut.endswith("… · Monitoring") and len(cut) == RAIL_TITLE_CHARS
     assert _rail_title("Short · Data", "Data") == "Short · Data"
+
+
+def test_the_debrief_pdf_names_each_phase(hm_client, interviewer, design_interview, plain_pdf):
+    make_scorecard(interview=design_interview, interviewer=interviewer, scores=[2] + [3] * 7)
+    response = hm_client.get(f"/candidates/{design_interview.candidate.pk}/debrief/", {"format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = response.content.decode("utf-8", "replace")
+    assert "phased test design · Evaluation" in text and "phased test design · Overall" in text
+
+
+def test_the_debrief_pdf_keeps_the_phase_of_a_long_title(hm_client, interviewer, position, hiring_manager,
+                                                        plain_pdf):
+    long = "Ranking a very large social news feed with many competing goals and constraints"
+    make_phased_question(slug="long-phased", title=long)
+    plan = make_plan(by=hiring_manager, position=position, name="Long design",
+                     sections=[("Design", ["long-phased"])], competencies=["System design"])
+    interview = make_interview(candidate=make_candidate(position=position), interviewers=[interviewer], plan=plan,
+                               starts_at=timezone.now() - timezone.timedelta(hours=2))
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[3] * 7)
+    text = hm_client.get(f"/candidates/{interview.candidate.pk}/debrief/", {"format": "pdf"}).content.decode(
+        "utf-8", "replace")
+    assert "… · Requirements" in text and "… · Overall" in text

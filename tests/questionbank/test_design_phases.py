@@ -190,18 +190,70 @@ def test_the_question_page_reads_no_more_for_a_phased_question(hm_client, django
         hm_client.get("/questions/feed-ranking-phased/")
 
 
-def test_the_editor_keeps_the_phases_and_shows_them_read_only(hm_client):
+def phase_post(content=None):
+    """The editor's phase inputs for ``content``'s phases (phased_content's by default)."""
+    content = content or phased_content()
+    return {f"phase-{n}-{key}": value for n, phase in enumerate(content["phases"]) for key, value in {
+        "minutes": str(phase["minutes"]), "focus": phase["focus"], "criteria": "\n".join(phase["criteria"]),
+        **{f"anchor_{level}": text for level, text in phase["anchors"].items()}}.items()}
+
+
+def editor_post(content, **fields):
+    return question_form_data(content, **{"slug": "feed-ranking-phased", **IDENTITY, "roles": "mle", **fields})
+
+
+def test_the_editor_keeps_the_phases_when_a_post_has_none(hm_client):
     question = make_phased_question()
-    page = hm_client.get("/questions/feed-ranking-phased/edit/").content.decode()
-    assert "edit them in the bank files" in page and "Explains what the monitoring decision costs" in page
     content = phased_content(prompt="Design the ranking of a news feed for a large social app.")
-    data = question_form_data(content, slug="feed-ranking-phased", **IDENTITY | {"roles": "mle"})
-    response = hm_client.post("/questions/feed-ranking-phased/edit/", data)
+    response = hm_client.post("/questions/feed-ranking-phased/edit/", editor_post(content))
     assert response.status_code == 302, response.content.decode()[:3000]
     question.refresh_from_db()
     revision = question.current_revision
     assert revision.number == 2 and revision.prompt.endswith("large social app.")
     assert revision.text_fields()["phases"] == question.revisions.get(number=1).text_fields()["phases"]
+
+
+def test_the_editor_edits_a_phase(hm_client):
+    question = make_phased_question()
+    page = hm_client.get("/questions/feed-ranking-phased/edit/").content.decode()
+    assert 'name="phase-5-criteria"' in page and "Explains what the monitoring decision costs" in page
+    assert "6. Monitoring" in page
+    content = phased_content()
+    content["phases"][4]["criteria"].append("Names the latency budget per request in milliseconds")
+    content["phases"][4]["focus"] = "Steer to the serving path and its latency budget."
+    response = hm_client.post("/questions/feed-ranking-phased/edit/", editor_post(content) | phase_post(content))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    question.refresh_from_db()
+    serving = question.current_revision.phase_rubrics()[4]
+    assert question.current_revision.number == 2
+    assert serving["criteria"][-1] == "Names the latency budget per request in milliseconds"
+    assert serving["focus"] == "Steer to the serving path and its latency budget."
+    assert question.current_revision.phase_rubrics()[3] == question.revisions.get(number=1).phase_rubrics()[3]
+
+
+def test_the_editor_refuses_a_broken_phase_and_keeps_what_was_typed(hm_client):
+    question = make_phased_question()
+    content = phased_content()
+    content["phases"][1]["criteria"] = ["Only one data criterion typed here"]
+    content["phases"][2]["anchors"][3] = content["phases"][2]["anchors"][4]
+    response = hm_client.post("/questions/feed-ranking-phased/edit/", editor_post(content) | phase_post(content))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Write 2 to 4 criteria for this phase, one a line (you have 1)." in page
+    assert "Each level of the Modelling phase needs its own anchor" in page
+    assert "Only one data criterion typed here" in page and "nothing has been saved yet" in page
+    content = phased_content()
+    content["phases"][0]["minutes"] += 5
+    response = hm_client.post("/questions/feed-ranking-phased/edit/", editor_post(content) | phase_post(content))
+    assert response.status_code == 400
+    assert "The phases take 44 minutes and the question 39: make them add up." in response.content.decode()
+    assert question.revisions.count() == 1
+
+
+def test_the_editor_shows_no_phases_for_another_question(hm_client):
+    make_phased_question()
+    assert "phase-0-minutes" not in hm_client.get("/questions/bias-variance/edit/").content.decode()
+
 
 
 def test_only_a_design_question_has_phases():
@@ -223,3 +275,13 @@ def test_an_import_refuses_phases_on_another_kind():
     item["kind"] = "applied"
     with pytest.raises(ImportRefused, match="phases: only a system design question is scored per phase"):
         build_preview(name="bank.json", text=json.dumps({**exported, "questions": [item]}), defaults={})
+
+
+def test_the_editor_drops_the_phases_when_the_kind_changes(hm_client):
+    question = make_phased_question()
+    content = phased_content()
+    response = hm_client.post("/questions/feed-ranking-phased/edit/",
+                              editor_post(content, kind="applied") | phase_post(content))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.kind == "applied" and question.current_revision.phases == []

@@ -116,17 +116,37 @@ class QuestionSerializer(serializers.ModelSerializer):
         fields = ["slug", "title", "area", "kind", "level", "roles", "status", "revision", "updated_at"]
 
 
+class PhaseSerializer(serializers.Serializer):
+    """One phase of a design round scored per phase, with its own rubric."""
+    name = serializers.CharField()
+    minutes = serializers.IntegerField()
+    focus = serializers.CharField()
+    criteria = serializers.ListField(child=serializers.CharField())
+    anchors = serializers.DictField(child=serializers.CharField())
+
+
 class RevisionSerializer(serializers.ModelSerializer):
-    criteria = serializers.SlugRelatedField(many=True, read_only=True, slug_field="text")
+    criteria = serializers.SerializerMethodField()
     anchors = serializers.SerializerMethodField()
+    phases = serializers.SerializerMethodField()
 
     class Meta:
         model = QuestionRevision
         fields = ["number", "title", "prompt", "why_we_ask", "model_answer", "key_points", "follow_ups", "minutes",
-                  "criteria", "anchors", "created_at"]
+                  "criteria", "anchors", "phases", "created_at"]
+
+    # A design round's criteria and anchors here score the round as a whole; each phase has its own.
+    def get_criteria(self, revision) -> list[str]:
+        return [criterion.text for criterion in revision.own_criteria()]
 
     def get_anchors(self, revision) -> dict[str, str]:
-        return {str(anchor.level): anchor.text for anchor in revision.anchors.all()}
+        return {str(anchor.level): anchor.text for anchor in revision.own_anchors()}
+
+    @extend_schema_field(PhaseSerializer(many=True))
+    def get_phases(self, revision):
+        return [{"name": p["name"], "minutes": p["minutes"], "focus": p["focus"], "criteria": p["criteria"],
+                 "anchors": {str(level): text for level, text in enumerate(p["anchors"], 1) if text}}
+                for p in revision.phase_rubrics()]
 
 
 class QuestionDetailSerializer(QuestionSerializer):
@@ -234,12 +254,12 @@ def scores_by_card(cards):
             .filter(scorecard_id__in=[card.pk for card in cards],
                     question__interview_id__in={card.interview_id for card in cards})
             .order_by("question__order", "pk")
-            .values_list("scorecard_id", "question_id", "question__revision__title", "question__free_text",
+            .values_list("scorecard_id", "question_id", InterviewQuestion.title_expression("question__"),
                          "question__competency", "question__weight", "score", "skipped", "skip_reason",
                          "criteria_met", "notes"))
-    for card, question, title, free_text, competency, weight, score, skipped, reason, criteria, notes in rows:
+    for card, question, title, competency, weight, score, skipped, reason, criteria, notes in rows:
         found[card].append({
-            "question": question, "title": title or free_text[:InterviewQuestion.TITLE_CHARS],
+            "question": question, "title": title,
             "competency": competency, "weight": f"{weight:.2f}", "score": score, "skipped": skipped,
             "skip_reason": reason, "criteria_met": criteria, "notes": notes,
         })

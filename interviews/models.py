@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce, Left
+from django.db.models.functions import Coalesce, Concat, Left
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,10 +24,20 @@ from .events import interview_publish
 SLOT_MINUTES = (5, 480)  # a plan's slot and an interview's length
 ITEM_MINUTES = QUESTION_MINUTES  # a question of a plan takes what a question of the bank may take
 WEIGHT = (Decimal("0.25"), Decimal("10"))  # a question's weight in the score; 1 is normal
+# A design round's part (a phase or the round as a whole) pinned to an interview: its share of
+# the plan item's weight (interview_questions_for; docs/scoring.md).
+PART_WEIGHT = (Decimal("0.01"), Decimal("10"))
 
 
 def _between(field, limits):
     return Q(**{f"{field}__gte": limits[0]}) & Q(**{f"{field}__lte": limits[1]})
+
+
+class PhaseName(models.Func):
+    """The name of phase ``index`` of a revision's ``phases`` in SQL: phases -> index ->> 'name'."""
+    template = "((%(expressions)s) ->> 'name')"
+    arg_joiner = " -> "
+    output_field = models.CharField()
 
 
 class PositionStatus(models.TextChoices):
@@ -602,6 +612,10 @@ class InterviewQuestion(models.Model):
     competency = models.CharField(max_length=80)
     weight = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.00"))
     required = models.BooleanField(default=True)
+    # One phase of a design round scored per phase: the index into its revision's ``phases``.
+    # A plan item of such a round is pinned as one question per phase, then one with no phase
+    # for the round as a whole (``interview_questions_for``); NULL for every other question.
+    phase = models.PositiveSmallIntegerField(null=True, blank=True)
     # The interviewer who added this question during the interview; empty for the pinned plan.
     # An interviewer has one scorecard per interview, so these are that scorecard's questions.
     added_by = models.ForeignKey(
@@ -615,9 +629,16 @@ class InterviewQuestion(models.Model):
                 condition=Q(revision__isnull=False) | ~Q(free_text=""), name="iv_question_has_revision_or_text",
                 violation_error_message="A question is from the bank or has its own text.",
             ),
+            # A part of a design round carries its share of the plan item's weight (as little
+            # as 0.25 / 7, rounded to hundredths): PART_WEIGHT below WEIGHT's lowest.
             models.CheckConstraint(
-                condition=_between("weight", WEIGHT), name="iv_question_weight_range",
+                condition=_between("weight", WEIGHT) | (Q(revision__isnull=False) & _between("weight", PART_WEIGHT)),
+                name="iv_question_weight_range",
                 violation_error_message=f"Weight must be between {WEIGHT[0]} and {WEIGHT[1]:g}.",
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__isnull=True) | Q(revision__isnull=False), name="iv_question_phase_has_revision",
+                violation_error_message="Only a question from the bank has phases.",
             ),
         ]
 
@@ -627,17 +648,56 @@ class InterviewQuestion(models.Model):
     # How much of an ad-hoc question's text stands as its title.
     TITLE_CHARS = 80
 
+    # How the part of a design round scored as a whole is named after its title.
+    OVERALL = "Overall"
+
     @property
     def title(self):
-        """The pinned revision's title, or an ad-hoc question's text cut to TITLE_CHARS."""
-        return self.revision.title if self.revision_id else self.free_text[:self.TITLE_CHARS]
+        """The pinned revision's title, or an ad-hoc question's text cut to TITLE_CHARS. A part
+        of a design round scored per phase adds its phase: "<title> · Data", or "<title> ·
+        Overall" for the round as a whole."""
+        if not self.revision_id:
+            return self.free_text[:self.TITLE_CHARS]
+        revision = self.revision
+        if self.phase is not None:
+            return f"{revision.title} · {revision.phase_name(self.phase)}"
+        if revision.phases and self.added_by_id is None:
+            return f"{revision.title} · {self.OVERALL}"
+        return revision.title
+
+    @property
+    def phase_name(self):
+        """"Data", "Overall" (a design round's part) or "" (any other question)."""
+        if self.phase is not None:
+            return self.revision.phase_name(self.phase)
+        if self.revision_id and self.added_by_id is None and self.revision.phases:
+            return self.OVERALL
+        return ""
+
+    @classmethod
+    def phase_expression(cls, prefix=""):
+        """``phase_name`` in a query ("Data", "Overall" or "")."""
+        return Case(
+            When(**{f"{prefix}phase__isnull": False},
+                 then=PhaseName(f"{prefix}revision__phases", f"{prefix}phase")),
+            When(Q(**{f"{prefix}added_by__isnull": True}) & ~Q(**{f"{prefix}revision__phases": []}),
+                 then=Value(cls.OVERALL)),
+            default=Value(""), output_field=models.CharField(),
+        )
 
     @classmethod
     def title_expression(cls, prefix=""):
         """``title`` in a query, for reads that load no revision (``prefix``: the path to the
         question, e.g. "questions__" from an interview)."""
-        return Coalesce(f"{prefix}revision__title", Left(f"{prefix}free_text", cls.TITLE_CHARS),
-                        output_field=models.CharField())
+        title = Coalesce(f"{prefix}revision__title", Left(f"{prefix}free_text", cls.TITLE_CHARS),
+                         output_field=models.CharField())
+        return Case(
+            When(**{f"{prefix}phase__isnull": False},
+                 then=Concat(title, Value(" · "), PhaseName(f"{prefix}revision__phases", f"{prefix}phase"))),
+            When(Q(**{f"{prefix}added_by__isnull": True}) & ~Q(**{f"{prefix}revision__phases": []}),
+                 then=Concat(title, Value(f" · {cls.OVERALL}"))),
+            default=title, output_field=models.CharField(),
+        )
 
     @property
     def ad_hoc(self):

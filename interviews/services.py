@@ -310,6 +310,10 @@ def plan_summary(plan, items):
     if total > plan.slot_minutes:
         warnings.append(f"Over time: {total} minutes of questions in a {plan.slot_minutes}-minute slot.")
     for item in items:
+        phase_total = sum(phase["minutes"] for phase in item.revision.phases)
+        if item.minutes < phase_total:
+            warnings.append(f"“{item.revision.title}” is scored in {len(item.revision.phases)} phases taking "
+                            f"{phase_total} minutes; with {item.minutes} here, the phases are shortened in proportion.")
         if item.revision.question.status == Status.RETIRED:
             warnings.append(f"“{item.revision.title}” is retired from the bank; consider replacing it.")
         elif item.revision.question.current_revision_id != item.revision_id:
@@ -331,6 +335,50 @@ def plan_summary(plan, items):
     }
 
 
+def part_weights(weight, parts):
+    """``weight`` shared out over ``parts`` in hundredths, as evenly as hundredths allow: the
+    first parts take the hundredths left over, so the shares add up to ``weight`` exactly."""
+    hundredths = int(weight * 100)
+    share, left = divmod(hundredths, parts)
+    return [Decimal(share + (1 if n < left else 0)) / 100 for n in range(parts)]
+
+
+def interview_questions_for(item):
+    """The interview's questions (unsaved, without interview or order) a plan item is pinned
+    as: one, or for a design round scored per phase one per phase in order and then one for
+    the round as a whole (its revision's own criteria and anchors: trade-offs, communication).
+    Each phase keeps its minutes and the whole round gets what is left of the item's minutes
+    (0 when the phases take them all); an item shorter than its phases scales them down
+    (``phase_minutes``), so the parts never take more than the plan gave. The item's weight
+    is shared out over the parts (``part_weights``), so the round counts in the weighted score
+    as one question of the item's weight whose score is the average of its parts'
+    (docs/scoring.md)."""
+    common = {"section": item.section.title, "revision_id": item.revision_id, "competency": item.competency,
+              "required": item.required}
+    phases = item.revision.phases
+    if not phases:
+        return [InterviewQuestion(minutes=item.minutes, weight=item.weight, **common)]
+    weights = part_weights(item.weight, len(phases) + 1)
+    minutes = phase_minutes([phase["minutes"] for phase in phases], item.minutes)
+    parts = [InterviewQuestion(phase=n, minutes=minutes[n], weight=weights[n], **common) for n in range(len(phases))]
+    return parts + [InterviewQuestion(phase=None, minutes=item.minutes - sum(minutes), weight=weights[-1], **common)]
+
+
+def phase_minutes(minutes, total):
+    """The phases' ``minutes`` within a plan item's ``total``: as they are when they fit (the
+    round as a whole gets the rest); scaled down in proportion when the item is shorter than
+    the phases, each rounded down and the minutes left over given to the phases that lost
+    the most to rounding (earlier phases first on a tie), so they add up to ``total``."""
+    if sum(minutes) <= total:
+        return list(minutes)
+    exact = [m * total / sum(minutes) for m in minutes]
+    scaled = [int(x) for x in exact]
+    by_remainder = sorted(range(len(minutes)), key=lambda n: (scaled[n] - exact[n], n))
+    for n in by_remainder[:total - sum(scaled)]:
+        scaled[n] += 1
+    return scaled
+
+
 @transaction.atomic
 def interview_schedule(*, candidate, plan, starts_at, duration_minutes, interviewers, by):
     """Schedule an interview and pin the plan's questions as they are now: later edits to the
@@ -340,14 +388,11 @@ def interview_schedule(*, candidate, plan, starts_at, duration_minutes, intervie
         duration_minutes=duration_minutes, created_by=by,
     )
     interview.interviewers.set(interviewers)
-    items = plan.items.select_related("section").order_by("section__order", "order", "pk")
-    InterviewQuestion.objects.bulk_create(
-        InterviewQuestion(
-            interview=interview, order=n, section=item.section.title, revision_id=item.revision_id,
-            minutes=item.minutes, competency=item.competency, weight=item.weight, required=item.required,
-        )
-        for n, item in enumerate(items, 1)
-    )
+    items = plan.items.select_related("section", "revision").order_by("section__order", "order", "pk")
+    parts = [part for item in items for part in interview_questions_for(item)]
+    for n, part in enumerate(parts, 1):
+        part.interview, part.order = interview, n
+    InterviewQuestion.objects.bulk_create(parts)
     invitations_send(interview=interview)
     channel_tell(interview=interview, what="scheduled")
     interview_publish(interview=interview, type=EventType.INTERVIEW_SCHEDULED)

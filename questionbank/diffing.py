@@ -4,7 +4,8 @@ Prose (prompt, model answer…) is diffed word by word. Lists (key points, follo
 criteria, anchors) are diffed item by item, one line each: an unchanged item stays one plain
 line, a changed item shows as its old line removed and its new line added, so an edit of one
 key point never seems to spill into the next. Anchors are compared level by level and each
-line names its level ("3 · Good").
+line names its level ("3 · Good"). A design round's phases are diffed as lines too, each
+naming its phase (phase_lines).
 """
 
 import difflib
@@ -25,6 +26,7 @@ FIELD_LABELS = {
     "anchors": "Score anchors",
     "reference_solution": "Reference solution",
     "coding_tests": "Test cases",
+    "phases": "Phases",
 }
 LIST_FIELDS = {"key_points", "follow_ups", "criteria"}
 ANCHOR_NAMES = {1: "Poor", 2: "Weak", 3: "Good", 4: "Excellent"}
@@ -86,6 +88,20 @@ def anchor_diff(old, new):
     return lines
 
 
+def phase_lines(phases):
+    """A design round's phases as one line per thing an interviewer reads, each naming its
+    phase ("Data · criterion: …"), so line_diff shows a changed criterion, anchor, focus or
+    minutes as that one line removed and added."""
+    lines = []
+    for phase in phases:
+        name = phase["name"]
+        lines += [f"{name} · {phase['minutes']} min", f"{name} · focus: {phase['focus']}"]
+        lines += [f"{name} · criterion: {text}" for text in phase["criteria"]]
+        lines += [f"{name} · {level} {ANCHOR_NAMES.get(level, '')}: {text}"
+                  for level, text in enumerate(phase["anchors"], 1) if text]
+    return lines
+
+
 def revision_diff(old, new):
     """Fields that differ between two revisions: prose with ``html`` (the word diff from old
     to new), lists and anchors with ``lines`` (see line_diff)."""
@@ -97,6 +113,8 @@ def revision_diff(old, new):
         change = {"field": field, "label": label}
         if field == "anchors":
             change["lines"] = anchor_diff(a[field], b[field])
+        elif field == "phases":
+            change["lines"] = line_diff(phase_lines(a[field]), phase_lines(b[field]))
         elif field in LIST_FIELDS:
             change["lines"] = line_diff(a[field], b[field])
         else:

@@ -2,7 +2,8 @@
 
 - JSON (``panelist-questions`` v1): lossless, every revision of every question; exporting and
   importing into an empty bank gives an identical bank.
-- CSV: one row per question with its current revision, for spreadsheets; importable.
+- CSV: one row per question with its current revision, for spreadsheets; importable. A design
+  round's phases are not in it (JSON carries them); importing a CSV row keeps them.
 - Markdown: a readable document for people (export only; documents are imported through
   ``docparser``).
 
@@ -65,8 +66,13 @@ def _revision_dict(rev):
     return {
         "number": rev.number,
         **{field: getattr(rev, field) for field in CONTENT_FIELDS},
-        "criteria": [c.text for c in rev.criteria.all()],
-        "anchors": {str(a.level): a.text for a in rev.anchors.all()},
+        "criteria": [c.text for c in rev.own_criteria()],
+        "anchors": {str(a.level): a.text for a in rev.own_anchors()},
+        "phases": [
+            {"name": p["name"], "minutes": p["minutes"], "focus": p["focus"], "criteria": p["criteria"],
+             "anchors": {str(level): text for level, text in zip(SCORE_LEVELS, p["anchors"]) if text}}
+            for p in rev.phase_rubrics()
+        ],
         "change_note": rev.change_note,
         "created_at": rev.created_at.isoformat(),
     }
@@ -103,12 +109,12 @@ def export_csv():
     writer.writerow(CSV_COLUMNS)
     for q in _questions_for_export():
         rev = _current(q)
-        anchors = {a.level: a.text for a in rev.anchors.all()}
+        anchors = {a.level: a.text for a in rev.own_anchors()}
         writer.writerow(csv_safe(cell) for cell in [
             q.slug, q.area, q.kind, q.level, ";".join(q.roles), q.status, rev.title, rev.prompt, rev.why_we_ask,
             rev.model_answer, "\n".join(rev.key_points),
             json.dumps(rev.follow_ups, ensure_ascii=False) if rev.follow_ups else "",
-            rev.minutes, "\n".join(c.text for c in rev.criteria.all()),
+            rev.minutes, "\n".join(c.text for c in rev.own_criteria()),
             *[anchors.get(level, "") for level in SCORE_LEVELS],
             rev.reference_solution, json.dumps(rev.coding_tests) if rev.coding_tests else "",
         ])
@@ -137,12 +143,16 @@ def export_markdown():
                 f"- {f['question']}" + (f" — *{f['good_answer']}*" if f.get("good_answer") else "")
                 for f in rev.follow_ups
             ] + [""]
-        criteria = list(rev.criteria.all())
+        criteria = rev.own_criteria()
         if criteria:
             lines += ["**Rubric criteria:**", ""] + [f"- {c.text}" for c in criteria] + [""]
-        anchors = list(rev.anchors.all())
+        anchors = rev.own_anchors()
         if anchors:
             lines += ["**Score anchors:**", ""] + [f"{a.level}. {a.text}" for a in anchors] + [""]
+        for phase in rev.phase_rubrics():
+            lines += [f"**Phase {phase['index'] + 1}: {phase['name']}** ({phase['minutes']} min). {phase['focus']}", ""]
+            lines += [f"- {text}" for text in phase["criteria"]] + [""]
+            lines += [f"{level}. {text}" for level, text in enumerate(phase["anchors"], 1) if text] + [""]
         if rev.reference_solution:
             lines += ["**Reference solution:**", "", "```python", rev.reference_solution, "```", ""]
     return "\n".join(lines)

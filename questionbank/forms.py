@@ -134,7 +134,7 @@ class QuestionForm(forms.Form):
     @classmethod
     def initial_from(cls, question):
         rev = question.current_revision
-        anchors = {a.level: a.text for a in rev.anchors.all()}
+        anchors = {a.level: a.text for a in rev.own_anchors()}
         return {
             "title": rev.title, "slug": question.slug, "area": question.area, "kind": question.kind,
             "level": question.level, "roles": question.roles, "minutes": rev.minutes,
@@ -186,8 +186,85 @@ CriterionFormSet = forms.formset_factory(
 
 
 def criterion_formset(data=None, revision=None):
-    initial = [{"text": c.text} for c in revision.criteria.all()] if revision else []
+    initial = [{"text": c.text} for c in revision.own_criteria()] if revision else []
     return CriterionFormSet(data, initial=initial, prefix="criteria")
+
+
+PHASE_CRITERIA = (2, 4)  # as the bank files hold them (bankfiles.PHASE_CRITERIA)
+
+
+class PhaseForm(forms.Form):
+    """One phase of a design round scored per phase: its minutes, focus, criteria (one a line)
+    and four anchors. The phase's name is fixed (``name``): phases are added and removed in
+    the bank files or a JSON import, edited here."""
+
+    minutes = forms.IntegerField(min_value=0, max_value=QUESTION_MINUTES[1])
+    focus = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
+                            help_text="What the interviewer steers to in this phase.")
+    criteria = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Criteria",
+                               help_text=f"{PHASE_CRITERIA[0]} to {PHASE_CRITERIA[1]}, one a line.")
+    anchor_1 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="1 · Poor")
+    anchor_2 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="2 · Weak")
+    anchor_3 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="3 · Good")
+    anchor_4 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="4 · Excellent")
+
+    def __init__(self, *args, name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name = name
+        for field in self.fields.values():  # "Data: Criteria", for screen readers and error lists
+            field.widget.attrs["aria-label"] = f"{name}: {field.label}"
+
+    def clean_criteria(self):
+        texts = _lines(self.cleaned_data["criteria"])
+        if not PHASE_CRITERIA[0] <= len(texts) <= PHASE_CRITERIA[1]:
+            raise forms.ValidationError(
+                f"Write {PHASE_CRITERIA[0]} to {PHASE_CRITERIA[1]} criteria for this phase, one a line (you have {len(texts)}).")
+        if any(len(text) > 400 for text in texts):
+            raise forms.ValidationError("Each criterion is at most 400 characters: shorten it or split it.")
+        if len({t.lower() for t in texts}) != len(texts):
+            raise forms.ValidationError("Two criteria of this phase are the same.")
+        return texts
+
+    def clean(self):
+        data = super().clean()
+        anchors = [data.get(f"anchor_{level}", "") for level in SCORE_LEVELS]
+        if all(anchors) and len({a.strip().lower() for a in anchors}) < len(SCORE_LEVELS):
+            raise forms.ValidationError(f"Each level of the {self.name} phase needs its own anchor: two have the same text.")
+        return data
+
+    def phase(self):
+        data = self.cleaned_data
+        return {"name": self.name, "minutes": data["minutes"], "focus": data["focus"].strip(),
+                "criteria": data["criteria"], "anchors": [data[f"anchor_{level}"].strip() for level in SCORE_LEVELS]}
+
+
+def phase_forms(revision, data=None):
+    """The phase forms of ``revision``'s phases (none for a question without phases): filled
+    with the revision's phases, or bound to ``data``, a post of the editor that showed them
+    (a post without them has none: the phases are kept as they are)."""
+    rubrics = revision.phase_rubrics() if revision is not None else []
+    bound = data is not None
+    if bound and "phase-0-minutes" not in data:
+        return []
+    forms_ = []
+    for n, phase in enumerate(rubrics):
+        initial = {"minutes": phase["minutes"], "focus": phase["focus"], "criteria": "\n".join(phase["criteria"]),
+                   **{f"anchor_{level}": text for level, text in zip(SCORE_LEVELS, phase["anchors"])}}
+        forms_.append(PhaseForm(data if bound else None, initial=initial, prefix=f"phase-{n}", name=phase["name"]))
+    return forms_
+
+
+def phases_of(forms_, minutes):
+    """The phases the editor's ``forms_`` give (all valid), or None when there are none; a
+    ValidationError when their minutes do not add up to the question's."""
+    if not forms_:
+        return None
+    phases = [form.phase() for form in forms_]
+    total = sum(phase["minutes"] for phase in phases)
+    if total != minutes:
+        raise forms.ValidationError(
+            f"The phases take {total} minutes and the question {minutes}: make them add up.", code="phase_minutes")
+    return phases
 
 
 class ImportForm(forms.Form):

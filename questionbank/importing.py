@@ -19,10 +19,11 @@ from django.utils.text import slugify
 from .exporting import CSV_COLUMNS, JSON_FORMAT, JSON_VERSION, csv_unquote
 from .models import (
     QUESTION_MINUTES, SCORE_LEVELS, Area, Kind, Level, Question, QuestionRevision, RoleTrack, RubricCriterion, Status,
-    rubric_problems,
+    phase_problems, rubric_problems,
 )
 from .services import (
-    SIMILAR_TITLE_THRESHOLD, normalise_content, question_create, question_set_status, revision_publish, similar_titles,
+    SIMILAR_TITLE_THRESHOLD, normalise_content, question_create, question_set_status, revision_publish, same_content,
+    similar_titles,
 )
 
 # What the database takes: imported values beyond these are refused with a message, not cut.
@@ -30,6 +31,8 @@ TITLE_MAX = QuestionRevision._meta.get_field("title").max_length
 SLUG_MAX = Question._meta.get_field("slug").max_length
 CRITERION_MAX = RubricCriterion._meta.get_field("text").max_length
 CHANGE_NOTE_MAX = QuestionRevision._meta.get_field("change_note").max_length
+PHASE_NAME_MAX = 40
+MAX_PHASES = 12  # a design round has six (bankfiles.DESIGN_PHASES); far more is not a Panelist export
 REVISION_NUMBER_MAX = 2**31 - 1  # PositiveIntegerField: a PostgreSQL integer
 # An export nests about eight levels (file, questions, revisions, coding tests, their args);
 # far deeper means a hostile file, refused before anything walks or stores it.
@@ -140,7 +143,14 @@ def _check_content(content, *, where, line=None):
     )):
         raise ImportRefused(f'{where}: follow_ups must be a list of {{"question": text, "good_answer": text}}, '
                            f"not {_shown(follow_ups)}", line)
-    anchors = content.get("anchors")
+    _check_anchors(content.get("anchors"), where=where, line=line)
+    _check_phases(content.get("phases"), where=where, line=line)
+    coding_tests = content.get("coding_tests")
+    if coding_tests is not None and not isinstance(coding_tests, dict):
+        raise ImportRefused(f'{where}: coding_tests must be an object like {{"function": "f", "test_cases": [...]}}', line)
+
+
+def _check_anchors(anchors, *, where, line):
     if isinstance(anchors, dict):
         if not set(anchors) <= {str(level) for level in SCORE_LEVELS} or not all(
                 isinstance(a, str) for a in anchors.values()):
@@ -149,13 +159,37 @@ def _check_content(content, *, where, line=None):
         _texts(anchors, where=where, field="anchors", line=line)
         if len(anchors) > len(SCORE_LEVELS):
             raise ImportRefused(f"{where}: there are {len(SCORE_LEVELS)} anchors at most", line)
-    coding_tests = content.get("coding_tests")
-    if coding_tests is not None and not isinstance(coding_tests, dict):
-        raise ImportRefused(f'{where}: coding_tests must be an object like {{"function": "f", "test_cases": [...]}}', line)
+
+
+def _check_phases(phases, *, where, line):
+    """A design round's phases as an export writes them: a list of {"name", "minutes",
+    "focus", "criteria", "anchors"}, names and focus text, minutes a whole number that fits."""
+    if phases is None:
+        return
+    if not isinstance(phases, list) or not all(isinstance(p, dict) for p in phases):
+        raise ImportRefused(f'{where}: phases must be a list of {{"name", "minutes", "focus", "criteria", "anchors"}}, '
+                           f"not {_shown(phases)}", line)
+    if len(phases) > MAX_PHASES:
+        raise ImportRefused(f"{where}: {len(phases)} phases; a question has at most {MAX_PHASES}", line)
+    for n, phase in enumerate(phases, 1):
+        name = phase.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name) > PHASE_NAME_MAX:
+            raise ImportRefused(f"{where}: phase {n} needs a name of at most {PHASE_NAME_MAX} characters", line)
+        at = f"{where}, phase {name.strip()}"
+        if not isinstance(phase.get("focus", ""), str):
+            raise ImportRefused(f"{at}: focus must be text, not {_shown(phase.get('focus'))}", line)
+        minutes = phase.get("minutes")
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= QUESTION_MINUTES[1]:
+            raise ImportRefused(f"{at}: minutes must be a whole number from 0 to {QUESTION_MINUTES[1]}", line)
+        _texts(phase.get("criteria"), where=at, field="criteria", line=line, limit=CRITERION_MAX)
+        _check_anchors(phase.get("anchors"), where=at, line=line)
 
 
 def _item(*, line, slug, area, kind, level, roles, status, content, revisions=None, warnings=None, where=None):
     _check_content(content, where=where or f"question {slug}", line=line)
+    if kind != Kind.DESIGN and any(r.get("phases") for r in [content, *(revisions or [])]):
+        raise ImportRefused(f"{where or f'question {slug}'}: phases: only a system design question is scored per phase",
+                            line)
     return {
         "line": line, "slug": slug, "area": area, "kind": kind, "level": level, "roles": roles,
         "status": status, "content": normalise_content(content), "revisions": revisions,
@@ -376,7 +410,7 @@ def check_items(preview, *, similar_for=None):
         seen_titles.setdefault(key, n)
         current = existing.get(item["slug"])
         if current is not None and fmt != "document":
-            same = normalise_content(current.current_revision.text_fields()) == item["content"]
+            same = same_content(current.current_revision, item["content"])
             item["action"] = "unchanged" if same else "update"
             if same:
                 item["include"] = False
@@ -427,7 +461,8 @@ def similar_titles_of(titles, *, limit=5):
 
 
 def _publish_problems(content):
-    return rubric_problems(criteria=content["criteria"], anchors=content["anchors"])
+    return (rubric_problems(criteria=content["criteria"], anchors=content["anchors"])
+            + phase_problems(content["phases"] or []))
 
 
 def _apply_publish_rule(item, current):
@@ -468,7 +503,7 @@ def apply_import(preview, *, include, by=None):
             counts["created"] += 1
         else:
             if (unpublishable and question.status == Status.PUBLISHED
-                    and normalise_content(question.current_revision.text_fields()) != item["content"]):
+                    and not same_content(question.current_revision, item["content"])):
                 question_set_status(question=question, status=Status.DRAFT)
             revision = revision_publish(question=question, content=item["content"], by=by, note="Imported")
             counts["updated" if revision else "unchanged"] += 1
@@ -492,7 +527,7 @@ def _create_with_history(item, *, by):
             )
     current = question.revisions.get(number=max(r["number"] for r in item["revisions"]))
     wanted = normalise_content(item["content"])
-    match = next((r for r in question.revisions.all() if normalise_content(r.text_fields()) == wanted), current)
+    match = next((r for r in question.revisions.all() if same_content(r, wanted)), current)
     Question.objects.filter(pk=question.pk).update(current_revision=match)
     question.refresh_from_db()
     if item["status"] != Status.DRAFT:

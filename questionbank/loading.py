@@ -19,6 +19,8 @@ def _content(data):
         "minutes": data["minutes"], "criteria": data["criteria"],
         "anchors": {int(k): v for k, v in data["anchors"].items()},
         **_runnable(data),
+        # A design round's phases, each with its criteria and anchors (services.normalise_phases).
+        "phases": data.get("phases") or [],
     }
 
 

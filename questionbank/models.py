@@ -11,6 +11,8 @@ from django.urls import reverse
 
 SEARCH_CONFIG = "english"
 SCORE_LEVELS = (1, 2, 3, 4)
+# What each level is called on the pages that show anchors.
+ANCHOR_LABELS = {1: "Poor", 2: "Weak", 3: "Good", 4: "Excellent"}
 # The publish rule: a question is published only when its current revision has at least this
 # many rubric criteria and an anchor for every score level (rubric_problems).
 MIN_PUBLISH_CRITERIA = 2
@@ -29,6 +31,14 @@ def rubric_problems(*, criteria, anchors):
     if sum(1 for text in anchors if text and text.strip()) < len(SCORE_LEVELS):
         problems.append("it needs an anchor for every level 1-4")
     return problems
+
+
+def phase_problems(phases):
+    """The publish rule for each phase of a design round: ``phases`` as the services take them
+    ([{name, criteria: [texts], anchors: [texts]}]); each problem names its phase."""
+    return [f"the {phase.get('name') or f'phase {n}'} phase: {problem}"
+            for n, phase in enumerate(phases, 1)
+            for problem in rubric_problems(criteria=phase.get("criteria") or [], anchors=phase.get("anchors") or [])]
 
 
 class Area(models.TextChoices):
@@ -260,6 +270,10 @@ class QuestionRevision(models.Model):
     reference_solution = models.TextField(blank=True)
     # {"function": name, "test_cases": [{"name", "args", "expected"}]} for coding questions.
     coding_tests = models.JSONField(default=dict, blank=True)
+    # A design round scored per phase: [{"name", "minutes", "focus"}] in order, empty for every
+    # other question. Each phase's criteria and anchors are RubricCriterion and ScoreAnchor rows
+    # whose ``phase`` is its index here; those with no phase score the round as a whole.
+    phases = models.JSONField(default=list, db_default=[], blank=True)
     change_note = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -300,16 +314,57 @@ class QuestionRevision(models.Model):
         return self.question.current_revision_id == self.pk
 
     def publish_problems(self):
-        """What stops a question with this revision as its current one from being published."""
+        """What stops a question with this revision as its current one from being published:
+        the publish rule for the question's own rubric and for each phase's."""
         return rubric_problems(
-            criteria=[c.text for c in self.criteria.all()], anchors=[a.text for a in self.anchors.all()]
-        )
+            criteria=[c.text for c in self.own_criteria()], anchors=[a.text for a in self.own_anchors()]
+        ) + phase_problems(self.phase_rubrics())
+
+    # The rubric is read through criteria.all() and anchors.all() and split here, so a
+    # prefetch of both serves the question's own rubric and every phase's without a query.
+    def own_criteria(self):
+        """The criteria that score the question as a whole (a design round's: its trade-offs
+        and communication), in order."""
+        return [c for c in self.criteria.all() if c.phase is None]
+
+    def own_anchors(self):
+        return [a for a in self.anchors.all() if a.phase is None]
+
+    def phase_rubrics(self):
+        """A design round's phases in order, each a dict: index, name, minutes, focus, its
+        criteria (texts) and its anchors (four texts, levels 1-4, "" where missing)."""
+        if not self.phases:
+            return []
+        criteria, anchors = {}, {}
+        for c in self.criteria.all():
+            if c.phase is not None:
+                criteria.setdefault(c.phase, []).append(c.text)
+        for a in self.anchors.all():
+            if a.phase is not None:
+                anchors.setdefault(a.phase, {})[a.level] = a.text
+        rubrics = []
+        for n, p in enumerate(self.phases):
+            texts = [anchors.get(n, {}).get(level, "") for level in SCORE_LEVELS]
+            rubrics.append({
+                "index": n, "name": p.get("name", ""), "minutes": p.get("minutes"), "focus": p.get("focus", ""),
+                "criteria": criteria.get(n, []), "anchors": texts,
+                # For the pages: each level with its name ("3", "Good") and text.
+                "levels": [{"level": level, "label": label, "text": text}
+                           for (level, label), text in zip(ANCHOR_LABELS.items(), texts)],
+            })
+        return rubrics
+
+    def phase_name(self, index):
+        """The name of phase ``index`` (InterviewQuestion.phase), "" when there is none."""
+        if index is None or not 0 <= index < len(self.phases or []):
+            return ""
+        return self.phases[index].get("name", "")
 
     def text_fields(self):
         """The fields compared when deciding whether an edit changed anything, and shown in
         the diff between revisions (rubric included)."""
-        criteria = [c.text for c in self.criteria.all()]
-        anchors = {a.level: a.text for a in self.anchors.all()}
+        criteria = [c.text for c in self.own_criteria()]
+        anchors = {a.level: a.text for a in self.own_anchors()}
         return {
             "title": self.title,
             "prompt": self.prompt,
@@ -322,13 +377,26 @@ class QuestionRevision(models.Model):
             "coding_tests": dict(self.coding_tests),
             "criteria": criteria,
             "anchors": [anchors.get(level, "") for level in SCORE_LEVELS],
+            "phases": [{k: p[k] for k in ("name", "minutes", "focus", "criteria", "anchors")}
+                       for p in self.phase_rubrics()],
         }
 
 
+def _phase_in_range(revision, phase):
+    """The ValidationError message for a ``phase`` index that ``revision`` has no phase at."""
+    if phase is not None and revision is not None and not 0 <= phase < len(revision.phases or []):
+        return "This revision has no phase at that index."
+    return None
+
+
 class RubricCriterion(models.Model):
-    """One thing a strong answer covers, observable in what the candidate says."""
+    """One thing a strong answer covers, observable in what the candidate says. A design
+    round's phase criteria name their phase (the index into the revision's ``phases``); the
+    positions run on through the revision: the question's own criteria first, then each
+    phase's in phase order."""
 
     revision = models.ForeignKey(QuestionRevision, on_delete=models.CASCADE, related_name="criteria")
+    phase = models.PositiveSmallIntegerField(null=True, blank=True)
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=400)
 
@@ -345,20 +413,30 @@ class RubricCriterion(models.Model):
     def __str__(self):
         return self.text
 
+    def clean(self):
+        problem = _phase_in_range(self.revision if self.revision_id else None, self.phase)
+        if problem:
+            raise ValidationError({"phase": problem})
+
 
 class ScoreAnchor(models.Model):
     """What an answer at one level of the 1-4 scale sounds like for this question."""
 
     revision = models.ForeignKey(QuestionRevision, on_delete=models.CASCADE, related_name="anchors")
+    # A design round's phase anchors name their phase (as RubricCriterion.phase); NULL: the
+    # question's own.
+    phase = models.PositiveSmallIntegerField(null=True, blank=True)
     level = models.PositiveSmallIntegerField(choices=[(n, str(n)) for n in SCORE_LEVELS])
     text = models.TextField()
 
     class Meta:
-        ordering = ["revision", "level"]
+        ordering = ["revision", "phase", "level"]
         constraints = [
+            # One anchor per level for the question and one per level for each phase (NULLS
+            # NOT DISTINCT: the question's own anchors, phase NULL, are one set too).
             models.UniqueConstraint(
-                fields=["revision", "level"], name="qb_anchor_one_per_level",
-                violation_error_message="This revision already has an anchor for that level.",
+                fields=["revision", "phase", "level"], name="qb_anchor_one_per_phase_level", nulls_distinct=False,
+                violation_error_message="This revision already has an anchor for that level (of that phase).",
             ),
             models.CheckConstraint(
                 condition=Q(level__gte=1) & Q(level__lte=4), name="qb_anchor_level_1_to_4",
@@ -368,6 +446,16 @@ class ScoreAnchor(models.Model):
 
     def __str__(self):
         return f"{self.level}: {self.text[:60]}"
+
+    @property
+    def label(self):
+        """The level's name: "Poor", "Weak", "Good" or "Excellent"."""
+        return ANCHOR_LABELS.get(self.level, "")
+
+    def clean(self):
+        problem = _phase_in_range(self.revision if self.revision_id else None, self.phase)
+        if problem:
+            raise ValidationError({"phase": problem})
 
 
 class PlanCriterion(models.Model):

@@ -4,8 +4,12 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import SCORE_LEVELS, Question, QuestionRevision, RubricCriterion, ScoreAnchor, Status, rubric_problems
+from .models import (
+    SCORE_LEVELS, Kind, Question, QuestionRevision, RubricCriterion, ScoreAnchor, Status, phase_problems,
+    rubric_problems,
+)
 
+PHASES_ONLY_FOR_DESIGN = "Only a system design question is scored per phase."
 # A title at least this similar (pg_trgm) to another question's gets a warning naming it.
 SIMILAR_TITLE_THRESHOLD = 0.5
 
@@ -27,9 +31,33 @@ CONTENT_FIELDS = (
 )
 
 
+def _anchor_texts(anchors):
+    """Anchors given as {level: text} (keys int or str) or as a list, as a list of texts."""
+    anchors = anchors or []
+    if isinstance(anchors, dict):
+        anchors = [anchors.get(level) or anchors.get(str(level)) or "" for level in SCORE_LEVELS]
+    return [(a or "").strip() for a in anchors]
+
+
+def normalise_phases(phases):
+    """A design round's phases in their comparable form: [{name, minutes, focus, criteria
+    (texts), anchors (four texts)}], in order; [] for a question without phases."""
+    return [
+        {
+            "name": (phase.get("name") or "").strip(),
+            "minutes": int(phase.get("minutes") or 0),
+            "focus": (phase.get("focus") or "").strip(),
+            "criteria": [c.strip() for c in phase.get("criteria") or [] if c and c.strip()],
+            "anchors": _anchor_texts(phase.get("anchors")),
+        }
+        for phase in phases or []
+    ]
+
+
 def normalise_content(content):
     """The comparable form of a revision's content: the revision fields, the criteria as a
-    list of texts and the anchors as a list of four texts (levels 1-4)."""
+    list of texts, the anchors as a list of four texts (levels 1-4) and a design round's
+    phases (``normalise_phases``)."""
     anchors = content.get("anchors") or []
     if isinstance(anchors, dict):
         anchors = [anchors.get(level) or anchors.get(str(level)) or "" for level in SCORE_LEVELS]
@@ -49,7 +77,16 @@ def normalise_content(content):
         "coding_tests": content.get("coding_tests") or {},
         "criteria": [c.strip() for c in content.get("criteria") or [] if c and c.strip()],
         "anchors": [(a or "").strip() for a in anchors],
+        # None (no "phases" given): as the current revision has them (revision_publish).
+        "phases": normalise_phases(content["phases"]) if content.get("phases") is not None else None,
     }
+
+
+def same_content(revision, content):
+    """Whether normalised ``content`` says what ``revision`` says (content without phases
+    keeps the revision's: see revision_publish)."""
+    was = normalise_content(revision.text_fields())
+    return was == (content if content["phases"] is not None else {**content, "phases": was["phases"]})
 
 
 @transaction.atomic
@@ -58,32 +95,53 @@ def revision_publish(*, question, content, by=None, note=""):
 
     Returns the new revision, or None when the content equals the current revision's (an
     unchanged save never makes a revision). Earlier revisions are left untouched. A published
-    question keeps to the publish rule: content without a full rubric raises
-    QuestionNotPublishable (make the question a draft first)."""
-    content = normalise_content(content)
+    question keeps to the publish rule, for its own rubric and each phase's: content without
+    a full rubric raises QuestionNotPublishable (make the question a draft first).
+
+    ``content`` without a "phases" key keeps the current revision's phases (the question
+    editor and the API edit the rest of a design round; the bank files and the JSON import
+    give the phases); "phases": [] removes them, as does a change of kind away from design.
+    Phases given for a question of another kind raise ValidationError."""
     caller_copy = question
     # Lock the question so two editors saving at once get consecutive revision numbers.
     question = Question.objects.select_for_update().get(pk=question.pk)
     current = question.current_revision
-    if current is not None and normalise_content(current.text_fields()) == content:
-        return None
+    content = normalise_content(content)
+    given = content["phases"] is not None
+    if given and content["phases"] and question.kind != Kind.DESIGN:
+        raise ValidationError(PHASES_ONLY_FOR_DESIGN, code="phases")
+    if current is not None:
+        was = normalise_content(current.text_fields())
+        if not given:  # kept, unless the question is no longer a design question
+            content["phases"] = was["phases"] if question.kind == Kind.DESIGN else []
+        if was == content:
+            return None
+    content["phases"] = content["phases"] or []
     if question.status == Status.PUBLISHED:
-        _refuse_unpublishable(rubric_problems(criteria=content["criteria"], anchors=content["anchors"]))
+        _refuse_unpublishable(rubric_problems(criteria=content["criteria"], anchors=content["anchors"])
+                              + phase_problems(content["phases"]))
     last = question.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     revision = QuestionRevision.objects.create(
         question=question,
         number=last + 1,
         created_by=by,
         change_note=note[:200],
+        phases=[{k: phase[k] for k in ("name", "minutes", "focus")} for phase in content["phases"]],
         **{field: content[field] for field in CONTENT_FIELDS},
     )
+    # The question's own rubric (phase None), then each phase's; positions run on through the
+    # revision (RubricCriterion).
+    rubrics = [(None, content["criteria"], content["anchors"])] + [
+        (n, phase["criteria"], phase["anchors"]) for n, phase in enumerate(content["phases"])]
+    criteria = [(phase, text) for phase, texts, _ in rubrics for text in texts]
     RubricCriterion.objects.bulk_create(
-        RubricCriterion(revision=revision, position=i, text=text)
-        for i, text in enumerate(content["criteria"], 1)
+        RubricCriterion(revision=revision, phase=phase, position=i, text=text)
+        for i, (phase, text) in enumerate(criteria, 1)
     )
     ScoreAnchor.objects.bulk_create(
-        ScoreAnchor(revision=revision, level=level, text=text)
-        for level, text in zip(SCORE_LEVELS, content["anchors"])
+        ScoreAnchor(revision=revision, phase=phase, level=level, text=text)
+        for phase, _, anchors in rubrics
+        for level, text in zip(SCORE_LEVELS, anchors)
         if text  # documents imported without anchors get them from the author later
     )
     question.current_revision = revision

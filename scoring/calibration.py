@@ -136,10 +136,11 @@ class QuestionRow(TemplateItems):
     icc: Figure
     icc_raters: int = 0
     flags: list = field(default_factory=list)
+    phase: int | None = None  # one phase of a design round scored per phase
 
     @property
     def anchor(self):
-        return f"question-{self.slug}"
+        return f"question-{self.slug}" if self.phase is None else f"question-{self.slug}-phase-{self.phase + 1}"
 
 
 def calibration_figures(*, now=None):
@@ -163,7 +164,7 @@ def calibration_figures(*, now=None):
     return {
         "cards": queries.interviewer_card_figures(),
         "scores": [{"interviewer_id": pk, **row} for pk, row in scores.items()],
-        "figures": [{"question_id": pk, **row} for pk, row in figures.items()],
+        "figures": [{"question_id": pk, "phase": phase, **row} for (pk, phase), row in figures.items()],
         "usage": list(queries.question_usage(now, now - timedelta(days=RECENT_DAYS)).values()),
     }
 
@@ -199,7 +200,11 @@ def calibration_report(figures):
     ``calibration_refresh``): the rows, their flags, sorted, and the summary at the top."""
     cards = figures["cards"]
     scores = {row["interviewer_id"]: row for row in figures["scores"]}
-    by_question = {row["question_id"]: row for row in figures["figures"]}
+    # Per bank question, its figures as a whole (phase None) and, for a design round scored
+    # per phase, each phase's. (A snapshot stored before phases has no "phase": a whole.)
+    by_question = {}
+    for row in figures["figures"]:
+        by_question.setdefault(row["question_id"], {})[row.get("phase")] = row
     usage = {row["question_id"]: row for row in figures["usage"]}
 
     interviewers = [_interviewer_row(card, scores.get(card["interviewer_id"])) for card in cards]
@@ -210,10 +215,15 @@ def calibration_report(figures):
     detail_url = link_maker("questionbank:detail")  # one reverse() for the 1,000 links
     questions = []
     for question_id, info in usage.items():
-        figure = by_question.get(question_id, {})
-        if not info["used_all"] and not figure.get("n"):
+        parts = by_question.get(question_id, {})
+        figure = parts.get(None, {})
+        if not info["used_all"] and not any(part.get("n") for part in parts.values()):
             continue  # only pinned in interviews still to come
-        questions.append(_question_row(question_id, info, figure, detail_url))
+        phases = sorted(phase for phase in parts if phase is not None)
+        questions.append(_question_row(question_id, info, figure, detail_url, phase_name="Overall" if phases else ""))
+        questions += [_question_row(question_id, info, parts[phase], detail_url, phase=phase,
+                                    phase_name=parts[phase].get("phase_name") or f"Phase {phase + 1}")
+                      for phase in phases]
     # Ties (the same title) in question order, whatever order the usage query returned.
     questions.sort(key=lambda r: (-len(r.flags), -r.used_recent, r.title.lower(), r.question_id))
 
@@ -263,13 +273,17 @@ def _interviewer_row(card, scores):
     return row
 
 
-def _question_row(question_id, info, figures, detail_url):
+def _question_row(question_id, info, figures, detail_url, *, phase=None, phase_name=""):
+    """The row of a bank question, or of one phase of a design round scored per phase
+    (``phase``: its index; ``phase_name`` names it, "Overall" for the round as a whole)."""
     n = figures.get("n", 0)
+    title = info["title"] or info["slug"]
     row = QuestionRow(
         question_id=question_id,
         slug=info["slug"],
         url=detail_url(info["slug"]),
-        title=info["title"] or info["slug"],
+        title=f"{title} · {phase_name}" if phase_name else title,
+        phase=phase,
         area=AREA_LABELS.get(info["area"], ""),
         used_recent=info["used_recent"],
         used_all=info["used_all"],
@@ -281,7 +295,7 @@ def _question_row(question_id, info, figures, detail_url):
         icc=Figure(figures.get("icc"), figures.get("icc_n", 0), "icc"),
         icc_raters=figures.get("icc_raters", 0),
     )
-    if row.used_recent > OVEREXPOSED_INTERVIEWS:
+    if row.used_recent > OVEREXPOSED_INTERVIEWS and phase is None:  # exposure is the question's, not a phase's
         row.flags.append("Overexposed, may have leaked")
     if row.mean.shown and row.mean.value > TOO_EASY_MEAN:
         row.flags.append("Too easy")

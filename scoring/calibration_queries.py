@@ -63,13 +63,16 @@ def interviewer_card_figures():
 
 
 def score_figures():
-    """({interviewer id: figures}, {bank question id: figures}) from every submitted score
-    (SCORES_SQL, one statement)."""
+    """({interviewer id: figures}, {(bank question id, phase): figures}) from every submitted
+    score (SCORES_SQL, one statement). Phase None: the question as a whole; a design round
+    scored per phase also has one entry per phase (its name in "phase_name"), so its phases'
+    scores are never pooled into one figure."""
     with connection.cursor() as cursor:
         cursor.execute(SCORES_SQL.format(**tables()), _params())
         questions, interviewers = cursor.fetchone()
     by_interviewer = {row["interviewer_id"]: _interviewer_figures(row) for row in interviewers or []}
-    by_question = {row["question_id"]: _question_figures(row) for row in questions or []}
+    by_question = {(row["question_id"], None if row["phase"] < 0 else row["phase"]):
+                   _question_figures(row) | {"phase_name": row["phase_name"]} for row in questions or []}
     return by_interviewer, by_question
 
 
@@ -200,7 +203,11 @@ s AS MATERIALIZED (
     SELECT x.*, (x.card_total - x.score) / NULLIF(x.card_m - 1, 0) AS rest,
            x.score - (x.unit_total - x.score) / NULLIF(x.unit_m - 1, 0) AS gap
     FROM (
-        SELECT qs.score::float8 AS score, qs.question_id AS unit_id, rev.question_id AS bank_question_id,
+        SELECT qs.score::float8 AS score, qs.question_id AS unit_id,
+               -- the item a figure is about: a bank question, or one phase of a design round
+               -- scored per phase ({{question, phase}}; phase -1: the question as a whole)
+               CASE WHEN rev.question_id IS NOT NULL THEN ARRAY[rev.question_id, COALESCE(iq.phase, -1)] END AS item,
+               rev.phases -> iq.phase ->> 'name' AS phase_name,
                c.interviewer_id, c.hired,
                SUM(qs.score::float8) OVER unit AS unit_total, COUNT(*) OVER unit AS unit_m,
                SUM(qs.score::float8) OVER card AS card_total, COUNT(*) OVER card AS card_m
@@ -213,7 +220,8 @@ s AS MATERIALIZED (
     ) x
 ),
 question_rows AS (
-    SELECT bank_question_id AS question_id, COUNT(*) AS n, SUM(score) AS sum_x, SUM(score * score) AS sum_xx,
+    SELECT item, item[1] AS question_id, item[2] AS phase, MIN(phase_name) AS phase_name,
+           COUNT(*) AS n, SUM(score) AS sum_x, SUM(score * score) AS sum_xx,
            COUNT(rest) AS rest_n, COALESCE(SUM(score) FILTER (WHERE rest IS NOT NULL), 0) AS rest_x,
            COALESCE(SUM(rest), 0) AS rest_y, COALESCE(SUM(score * rest), 0) AS rest_xy,
            COALESCE(SUM(score * score) FILTER (WHERE rest IS NOT NULL), 0) AS rest_xx,
@@ -230,8 +238,8 @@ question_rows AS (
                AS within,
            COALESCE(SUM(score) FILTER (WHERE unit_m > 1), 0) AS total,
            COALESCE(SUM(score * score) FILTER (WHERE unit_m > 1), 0) AS squares
-    FROM s WHERE bank_question_id IS NOT NULL
-    GROUP BY bank_question_id
+    FROM s WHERE item IS NOT NULL
+    GROUP BY item
 ),
 interviewer_rows AS (
     -- every unit, ad-hoc and single-score ones included; leniency only where others scored it
@@ -240,37 +248,37 @@ interviewer_rows AS (
     FROM s GROUP BY interviewer_id
 ),
 pairable AS MATERIALIZED (
-    SELECT bank_question_id, SUM(score) AS total, SUM(score * score) AS squares,
+    SELECT item, SUM(score) AS total, SUM(score * score) AS squares,
            ARRAY_AGG(interviewer_id ORDER BY interviewer_id) AS raters, ARRAY_AGG(score ORDER BY interviewer_id) AS scores
-    FROM s WHERE bank_question_id IS NOT NULL AND unit_m > 1
-    GROUP BY bank_question_id, unit_id
+    FROM s WHERE item IS NOT NULL AND unit_m > 1
+    GROUP BY item, unit_id
 ),
 panels AS (
-    SELECT bank_question_id, raters, COUNT(*) AS units, SUM(total) AS total, SUM(squares) AS squares,
+    SELECT item, raters, COUNT(*) AS units, SUM(total) AS total, SUM(squares) AS squares,
            SUM(total * total) AS row_squares
-    FROM pairable GROUP BY bank_question_id, raters
+    FROM pairable GROUP BY item, raters
 ),
 panel AS (
-    SELECT DISTINCT ON (bank_question_id) * FROM panels
-    ORDER BY bank_question_id, units DESC, CARDINALITY(raters) DESC, raters
+    SELECT DISTINCT ON (item) * FROM panels
+    ORDER BY item, units DESC, CARDINALITY(raters) DESC, raters
 ),
 panel_columns AS (
-    SELECT u.bank_question_id, c.position, SUM(c.score) AS column_total
-    FROM pairable u JOIN panel p ON p.bank_question_id = u.bank_question_id AND p.raters = u.raters,
+    SELECT u.item, c.position, SUM(c.score) AS column_total
+    FROM pairable u JOIN panel p ON p.item = u.item AND p.raters = u.raters,
          UNNEST(u.scores) WITH ORDINALITY AS c(score, position)
-    GROUP BY u.bank_question_id, c.position
+    GROUP BY u.item, c.position
 ),
 icc AS (
     SELECT p.*, c.columns
     FROM panel p
-    JOIN (SELECT bank_question_id, ARRAY_AGG(column_total ORDER BY position) AS columns
-          FROM panel_columns GROUP BY bank_question_id) c ON c.bank_question_id = p.bank_question_id
+    JOIN (SELECT item, ARRAY_AGG(column_total ORDER BY position) AS columns
+          FROM panel_columns GROUP BY item) c ON c.item = p.item
 )
 SELECT
     (SELECT json_agg(x) FROM (
         SELECT q.*, i.raters, i.units AS icc_units, i.total AS icc_total, i.squares AS icc_squares,
                i.row_squares AS icc_row_squares, i.columns AS icc_columns
-        FROM question_rows q LEFT JOIN icc i ON i.bank_question_id = q.question_id) x),
+        FROM question_rows q LEFT JOIN icc i ON i.item = q.item) x),
     (SELECT json_agg(r) FROM interviewer_rows r)
 """
 

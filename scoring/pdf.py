@@ -85,6 +85,19 @@ def _cell_mark(cell, amended):
     return mark + (" *" if amended else "")
 
 
+# How much of a question's title the table shows.
+TITLE_CHARS = 70
+
+
+def _short_title(question):
+    """A DebriefQuestion's title cut to TITLE_CHARS; a design round's part keeps its phase at
+    the end ("… · Monitoring"), the question's words are cut instead."""
+    if len(question.title) <= TITLE_CHARS or not question.phase:
+        return question.title[:TITLE_CHARS]
+    suffix = f" · {question.phase}"
+    return question.title[:TITLE_CHARS - len(suffix) - 1] + "…" + suffix
+
+
 def _section(doc, section):
     pdf = doc.pdf
     interview = section["interview"]
@@ -96,7 +109,7 @@ def _section(doc, section):
         for row in section["rows"]:
             amended = row.amended or [[] for _ in cards]
             marks = [_cell_mark(cell, bool(changes)) for cell, changes in zip(row.cells, amended)]
-            table.row([doc.text(row.question.title[:70] + (" (!)" if row.disagreement else ""))] + marks)
+            table.row([doc.text(_short_title(row.question) + (" (!)" if row.disagreement else ""))] + marks)
     pdf.ln(2)
     for card in cards:
         amended = " *" if card.pk in section["amended_recommendations"] else ""

@@ -60,6 +60,7 @@ class DebriefQuestion(TemplateItems):
     title: str
     competency: str
     weight: Decimal
+    phase: str = ""  # a design round's part: "Data", "Overall" (InterviewQuestion.phase_name)
 
 
 @dataclass(slots=True)
@@ -254,7 +255,7 @@ def _interviews_and_questions(candidate):
         # Each title in SQL as InterviewQuestion.title computes it: no revision rows are loaded.
         .values_list("pk", "plan_name", "starts_at", "duration_minutes", "questions__pk", "questions__added_by_id",
                      InterviewQuestion.title_expression("questions__"),
-                     "questions__competency", "questions__weight")
+                     "questions__competency", "questions__weight", InterviewQuestion.phase_expression("questions__"))
     ):
         if pk not in interviews:
             local = timezone.localtime(starts_at)

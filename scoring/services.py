@@ -174,8 +174,9 @@ SELECT qs.id AS pk, qs.scorecard_id, qs.version, sc.status AS card_status, iv.st
                        OR p.id IN (SELECT gp.permission_id FROM {User.groups.through._meta.db_table} ug
                                      JOIN {Group.permissions.through._meta.db_table} gp ON gp.group_id = ug.group_id
                                     WHERE ug.user_id = %(user)s))) AS may_score,
-       ARRAY(SELECT rc.id FROM {RubricCriterion._meta.db_table} rc WHERE rc.revision_id = iq.revision_id) AS criteria_ids,
-       COALESCE(jsonb_array_length(rev.key_points), 0) AS key_point_count,
+       ARRAY(SELECT rc.id FROM {RubricCriterion._meta.db_table} rc
+              WHERE rc.revision_id = iq.revision_id AND rc.phase IS NOT DISTINCT FROM iq.phase) AS criteria_ids,
+       CASE WHEN iq.phase IS NULL THEN COALESCE(jsonb_array_length(rev.key_points), 0) ELSE 0 END AS key_point_count,
        (SELECT r.version FROM {AutosaveReceipt._meta.db_table} r WHERE r.scorecard_id = qs.scorecard_id AND r.key = %(key)s
          LIMIT 1) AS replay_version,
        {", ".join(f"qs.{field}" for field in STATE_FIELDS)}
@@ -194,7 +195,8 @@ def autosave_lookup(*, interview_id, user_id, question_id, key):
     query (docs/autosave.md, query 4): the row with its state and version, its scorecard's and
     interview's status, whether the user still holds the permission to score (``may_score``:
     their own or their groups' ``scoring.add_scorecard``, what ModelBackend would load in two
-    more queries), the ids of its revision's rubric criteria, how many key points it has, and
+    more queries), the ids of its rubric criteria (its phase's, for a phase of a design round),
+    how many key points it has (none for a phase: they belong to the round as a whole), and
     the version any receipt of this idempotency key recorded (a replay).
 
     Raw SQL because the budget needs it: the same lookup through the ORM (ArraySubquery,

@@ -76,6 +76,7 @@ BUILDER_ITEM_FIELDS = (
     "section_id", "order", "minutes", "competency", "weight", "required", "revision__title", "revision__number",
     "revision__question__slug", "revision__question__level", "revision__question__area",
     "revision__question__kind", "revision__question__status", "revision__question__current_revision_id",
+    "revision__phases",
 )
 
 

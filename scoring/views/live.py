@@ -72,25 +72,30 @@ def _question_views(card, overlay=None):
     rows = sorted(card.scores.select_related("question__revision").order_by(),
                   key=lambda row: (row.question.order, row.question_id))
     revision_ids = [row.question.revision_id for row in rows if row.question.revision_id]
+    # Criteria and anchors by (revision, phase): a design round's phase reads its own, the
+    # round as a whole (phase None) and every other question the question's own.
     criteria, anchors = {}, {}
-    for revision_id, _position, pk, text in sorted(
+    for revision_id, _position, phase, pk, text in sorted(
         RubricCriterion.objects.filter(revision_id__in=revision_ids).order_by()
-        .values_list("revision_id", "position", "pk", "text")
+        .values_list("revision_id", "position", "phase", "pk", "text")
     ):
-        criteria.setdefault(revision_id, []).append((pk, text))
-    for revision_id, level, text in (ScoreAnchor.objects.filter(revision_id__in=revision_ids).order_by()
-                                     .values_list("revision_id", "level", "text")):
-        anchors.setdefault(revision_id, {})[level] = text
+        criteria.setdefault((revision_id, phase), []).append((pk, text))
+    for revision_id, phase, level, text in (ScoreAnchor.objects.filter(revision_id__in=revision_ids).order_by()
+                                            .values_list("revision_id", "phase", "level", "text")):
+        anchors.setdefault((revision_id, phase), {})[level] = text
     overlay = overlay or {}
     views = []
     for n, row in enumerate(rows, 1):
         question, revision = row.question, row.question.revision
         state = overlay.get(row.question_id) or state_of(row)
         met, hit, score = state["criteria"], state["key_points"], state["score"]
-        level_texts = anchors.get(question.revision_id, {})
+        rubric = (question.revision_id, question.phase)
+        level_texts = anchors.get(rubric, {})
         title = question.title
+        phase = revision.phases[question.phase] if question.phase is not None else None
         views.append({
-            "n": n, "pk": question.pk, "title": title, "rail_title": _rail_title(title), "section": question.section,
+            "n": n, "pk": question.pk, "title": title, "rail_title": _rail_title(title, question.phase_name),
+            "section": question.section,
             "competency": question.competency, "minutes": question.minutes, "required": question.required,
             "ad_hoc": question.ad_hoc, "answered": row.is_answered,
             "prompt": revision.prompt if revision else question.free_text,
@@ -102,10 +107,13 @@ def _question_views(card, overlay=None):
             # Each box a dict (one loop variable costs less than unpacking a tuple per box) with
             # its element id, for its label, written out here once rather than assembled twice
             # per box in the template (~0.7 ms over the bench interview's 140 boxes and 40 levels).
+            # A phase of a design round: its name and what the interviewer steers to. Its key
+            # points stay with the round as a whole (the phase scores its own criteria).
+            "phase": phase["name"] if phase else "", "focus": phase["focus"] if phase else "",
             "key_points": [{"value": i, "id": f"kp-{n}-{i}", "text": text, "checked": i in hit}
-                           for i, text in enumerate(revision.key_points or [])] if revision else [],
+                           for i, text in enumerate(revision.key_points or [])] if revision and not phase else [],
             "criteria": [{"value": pk, "id": f"cr-{n}-{pk}", "text": text, "checked": pk in met}
-                         for pk, text in criteria.get(question.revision_id, [])],
+                         for pk, text in criteria.get(rubric, [])],
             "anchors": [{"level": level, "id": f"score-{n}-{level}", "text": level_texts.get(level, ""), "label": label,
                          "checked": score == level} for level, label in SCORE_LABELS.items()],
             "score": score, "skipped": state["skipped"], "skip_reason": state["skip_reason"], "notes": state["notes"],
@@ -114,11 +122,16 @@ def _question_views(card, overlay=None):
     return views
 
 
-def _rail_title(title):
+def _rail_title(title, phase=""):
     """The title as ``truncatechars:60`` writes it, without its cost (~20 us a title) for the
-    usual short title: one already in NFC form of at most 60 characters comes back unchanged."""
+    usual short title: one already in NFC form of at most 60 characters comes back unchanged.
+    A part of a design round (``phase``: "Data", "Overall") keeps its phase at the end of a
+    long title: the question's words are cut instead."""
     if len(title) <= RAIL_TITLE_CHARS and unicodedata.is_normalized("NFC", title):
         return title
+    if phase:
+        suffix = f" · {phase}"
+        return Truncator(title[:-len(suffix)]).chars(RAIL_TITLE_CHARS - len(suffix)) + suffix
     return Truncator(title).chars(RAIL_TITLE_CHARS)
 
 
@@ -190,11 +203,11 @@ def live_save(request, pk):
                             question_id=_int_or_none(request.POST.get("question")) or 0)
     position = _int_or_none(request.POST.get("position")) or 1
     raw = _form_state(request.POST)
-    rev = row.question.revision
+    rev, phase = row.question.revision, row.question.phase
     try:
         state = clean_state(
-            raw, criteria_ids=[c.pk for c in rev.criteria.all()] if rev else [],
-            key_point_count=len(rev.key_points) if rev else 0,
+            raw, criteria_ids=list(rev.criteria.filter(phase=phase).values_list("pk", flat=True)) if rev else [],
+            key_point_count=len(rev.key_points) if rev and phase is None else 0,
         )
         base = int(request.POST.get("version", ""))
         score_write(score_row=row, base=base, state=state)

@@ -18,6 +18,7 @@ from interviews.models import InterviewPlan, PlanSection, Stage
 from accounts.roles import Role
 from interviews.services import plan_add_question
 from questionbank.models import Question
+from questionbank.services import revision_publish
 from scoring import stats
 from scoring.comparison import Options, compare, competency_sums, interviewer_baselines
 from scoring.scores import competency_scores
@@ -119,6 +120,12 @@ def example(hiring_manager, recruiter):
     spec = {label: (slug, competency, weight) for label, slug, competency, weight in QUESTIONS}
     _, scorecard_rows = markdown_table(checked_blocks("scorecards")[0])
     candidates, interviews = {}, {}
+    # The example gives q4 one score: should the bank's design round be scored per phase, the
+    # example pins a revision of it without phases (docs/scoring.md, "Design rounds").
+    for slug, _, _ in spec.values():
+        question = Question.objects.get(slug=slug)
+        if question.current_revision.phases:
+            revision_publish(question=question, content={**question.current_revision.text_fields(), "phases": []})
     for name, labels in PLANS.items():
         plan = InterviewPlan.objects.create(name=f"Onsite for {name}", position=position)
         section = PlanSection.objects.create(plan=plan, title="Onsite", order=1)

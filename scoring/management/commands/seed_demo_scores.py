@@ -110,7 +110,8 @@ class Command(BaseCommand):
         for question in interview.questions.all():
             score = max(1, min(4, round(level + rng.gauss(0, 0.7))))
             scores.append(score)
-            criteria = list(question.revision.criteria.values_list("pk", flat=True)) if question.revision_id else []
+            criteria = (list(question.revision.criteria.filter(phase=question.phase).values_list("pk", flat=True))
+                        if question.revision_id else [])
             QuestionScore.objects.create(
                 scorecard=card, question=question, score=score, notes=rng.choice(NOTES[score]),
                 criteria_met=criteria[: max(0, score - 1)], seconds_spent=question.minutes * 60 + rng.randint(-60, 90),

@@ -20,7 +20,7 @@ def phase(name, minutes):
             1: f"Says nothing concrete about {word}.",
             2: f"Names a {word} choice without a reason, or with one substantive error.",
             3: f"Names a {word} choice and its cost for this feed.",
-            4: f"Names a {word} choice, its cost and what would make them change it.",
+            4: f"Weighs two {word} options against the feed's numbers and says what evidence would reverse the pick.",
         },
     }
 

@@ -114,7 +114,9 @@ class Command(BaseCommand):
                         if question.revision_id else [])
             QuestionScore.objects.create(
                 scorecard=card, question=question, score=score, notes=rng.choice(NOTES[score]),
-                criteria_met=criteria[: max(0, score - 1)], seconds_spent=question.minutes * 60 + rng.randint(-60, 90),
+                criteria_met=criteria[: max(0, score - 1)],
+                # A design round's overall part may have 0 minutes: never a negative time.
+                seconds_spent=max(0, question.minutes * 60 + rng.randint(-60, 90)),
                 version=1,
             )
         if submitted:

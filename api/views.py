@@ -205,7 +205,8 @@ class PlanViews:
                            filter_param("archived", "true: archived plans only; default: plans in use",
                                         enum=["true", "false"])])
 class PlanList(PlanViews, generics.ListAPIView):
-    """Templates and the plans of the positions you may see, with their questions in order."""
+    """Templates and the plans of the positions you may see, with their questions in order. Not
+    the plans of the starter loops: copy a loop to a position on /plans/loops/ first."""
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -214,7 +215,9 @@ class PlanList(PlanViews, generics.ListAPIView):
             **self.get_serializer_context(), "items": items}).data)
 
     def get_queryset(self):
-        plans = super().get_queryset()
+        # As the plan list page: a starter loop's plans are read on their page, and copied to a
+        # position before use (the copies are listed). One stays readable by its id.
+        plans = super().get_queryset().outside_loops()
         plans = plans.archived() if choice_param(self.request, "archived", ["true", "false"]) == "true" else plans.active()
         if (position := id_param(self.request, "position")) is not None:
             plans = plans.filter(position_id=position)

@@ -359,7 +359,7 @@ class ScheduleForm(PanelFields):
         positions = Position.objects.visible_to(user).values("pk")
         # Not the plans of the starter loops (105 of them): a loop is copied to a position first.
         self.fields["plan"].queryset = (
-            InterviewPlan.objects.active().filter(Q(position__isnull=True) | Q(position__in=positions), loop_track="")
+            InterviewPlan.objects.active().outside_loops().filter(Q(position__isnull=True) | Q(position__in=positions))
             .select_related("position").order_by("position__title", "name", "pk")
         )
 

@@ -2,82 +2,82 @@
 
 A loop is the five interviews (LoopStage: screen, coding, ML depth, system design, behavioural)
 of one track and level; each is a starter template (InterviewPlan with is_starter and its
-loop_track, loop_level and loop_stage). The file is checked against the coverage list
-(questionbank/bank/COVERAGE.md), not the bank, so its shape, its slugs and its minutes are
-checked even while some of its questions are still being written; it loads only once every
-question it uses is published (``missing_questions`` names those it waits for).
+loop_track, loop_level and loop_stage). The file is checked against the bank's question files
+(questionbank/bank/, read through questionbank.bankfiles, no database needed): every slug is a
+question there. The loader then loads it once every question it uses is also published in the
+database (``missing_questions`` names those it waits for).
 """
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from django.core.management.base import CommandError
 from django.db import transaction
 
-from questionbank.bankfiles import BANK_DIR
-from questionbank.models import Area, Level, Question, Status
+from questionbank import bankfiles
+from questionbank.models import Level, Question
 
-from .management.commands.load_starter_plans import (
-    TEMPLATE_KEYS,
-    resolve_questions,
-    sync_template,
-    template_problems,
-)
 from .models import LoopStage, Track
+from .starter_plans import TEMPLATE_KEYS, StarterFileError, resolve_questions, sync_template, template_problems
 
 LOOPS_FILE = Path(__file__).resolve().parent / "starter_loops.yaml"
-COVERAGE_FILE = BANK_DIR / "COVERAGE.md"
 # The minutes of a loop's plan leave at least these of its slot free: introductions, and the
 # candidate's own questions.
 SPARE_MINUTES = 3
 LOOP_KEYS = {"track", "level", "plans"}
-# The coverage list's headings are the areas' labels (the area is the question's folder).
-AREA_OF_HEADING = {label: value for value, label in Area.choices}
-ROLE_CODES = {"MLE": "mle", "DS": "ds", "MLOps": "mlops", "NLP": "nlp", "CV": "cv", "RL": "rl", "RS": "research"}
+# libyaml's loader when PyYAML has it: the bank's 200-odd files read in a tenth of the time.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def loop_label(track, level):
+    """How pages and messages name a loop: “Computer-vision engineer, senior”."""
+    return f"{Track(track).label}, {Level(level).label.lower()}"
 
 
 @dataclass(frozen=True)
 class Topic:
-    """One row of the coverage list: a question of the bank, written or to be written."""
+    """What the loop checks need of a question file of the bank."""
 
     slug: str
     area: str
     kind: str
     level: str
-    roles: frozenset  # question role codes (questionbank.RoleTrack values); "all" is every role
+    roles: frozenset  # questionbank.RoleTrack values; a file's ``roles: [all]`` is every role
 
 
-def read_coverage(path=COVERAGE_FILE):
-    """{slug: Topic} for every row of the coverage list."""
-    topics, area = {}, None
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        heading = re.match(r"^## (.+)$", line)
-        if heading:
-            area = AREA_OF_HEADING.get(heading.group(1).strip())
+def bank_topics(bank_dir=bankfiles.BANK_DIR):
+    """{slug: Topic} of every question file of the bank (bankfiles.question_files). The files'
+    own checks are the bank linter's (bankfiles.check_bank); a file that cannot be read is left
+    out, so a slug in it reads as unknown here."""
+    topics = {}
+    for path in bankfiles.question_files(bank_dir):
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        except (OSError, yaml.YAMLError):
             continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if area and len(cells) == 6 and re.fullmatch(r"[a-z][a-z0-9-]*", cells[0]) and cells[0] != "id":
-            raw = [r.strip() for r in cells[4].split(",")]
-            roles = set(ROLE_CODES.values()) if "all" in raw else {ROLE_CODES[r] for r in raw if r in ROLE_CODES}
-            topics[cells[0]] = Topic(cells[0], area, cells[2], cells[3], frozenset(roles))
+        if not isinstance(data, dict) or not isinstance(data.get("slug"), str):
+            continue
+        roles = data.get("roles") if isinstance(data.get("roles"), list) else []
+        roles = bankfiles.ROLES if roles == ["all"] else roles  # as bankfiles.read_question_file reads it
+        topics[data["slug"]] = Topic(data["slug"], data.get("area"), data.get("kind"), data.get("level"),
+                                     frozenset(roles))
     return topics
 
 
-def read_starter_loops(path=LOOPS_FILE, *, coverage=None, taken_names=()):
-    """The loops of the file, checked without the bank: every track and level once, each with
-    its five stages in order, every plan's shape (as a starter template's), every slug a row of
-    the coverage list, every item's minutes stated and the plan's minutes within its slot less
-    SPARE_MINUTES, no question twice in a loop, and no name shared with another template
-    (``taken_names``: the plain starter templates'). Raises CommandError listing every problem."""
+def read_starter_loops(path=LOOPS_FILE, *, topics=None, taken_names=()):
+    """The loops of the file, checked against the bank's files (``topics``: bank_topics()),
+    not the database: every track and level once, each with its five stages in order, every
+    plan's shape (as a starter template's), every slug a question of the bank, every item's
+    minutes stated and the plan's minutes within its slot less SPARE_MINUTES, no question twice
+    in a loop, and no name shared with another template (``taken_names``: the plain starter
+    templates'). Raises StarterFileError listing every problem."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise CommandError(f"Cannot read {path}: {exc}") from exc
+        raise StarterFileError(f"Cannot read {path}: {exc}") from exc
     if not isinstance(data, list) or not data:
-        raise CommandError(f"{path} must be a list of loops, each with a track, a level and its plans.")
-    coverage = read_coverage() if coverage is None else coverage
+        raise StarterFileError(f"{path} must be a list of loops, each with a track, a level and its plans.")
+    topics = bank_topics() if topics is None else topics
     problems, names, seen = [], set(), set()
     stages = LoopStage.values
     for n, loop in enumerate(data, 1):
@@ -108,17 +108,17 @@ def read_starter_loops(path=LOOPS_FILE, *, coverage=None, taken_names=()):
             problems.extend(template_problems(plan, f"{where}, plan {plan.get('stage') if isinstance(plan, dict) else '?'}",
                                               names, keys=TEMPLATE_KEYS | {"stage"}, minutes_required=True))
             if isinstance(plan, dict) and isinstance(plan.get("sections"), list):
-                problems.extend(_plan_problems(plan, where, coverage, in_loop, taken_names))
+                problems.extend(_plan_problems(plan, where, topics, in_loop, taken_names))
     missing = [f"{t} {lv}" for t in Track.values for lv in Level.values if (t, lv) not in seen]
     if missing:
         problems.append(f"Missing loops (every track at every level is needed): {', '.join(missing)}.")
     if problems:
-        raise CommandError(f"{path} has problems:\n  " + "\n  ".join(problems))
+        raise StarterFileError(f"{path} has problems:\n  " + "\n  ".join(problems))
     return data
 
 
-def _plan_problems(plan, where, coverage, in_loop, taken_names):
-    """A loop plan's slugs against the coverage list and the rest of its loop, and its minutes."""
+def _plan_problems(plan, where, topics, in_loop, taken_names):
+    """A loop plan's slugs against the bank and the rest of its loop, and its minutes."""
     problems, total = [], 0
     where = f"{where}, “{plan.get('name')}”"
     if plan.get("name") in taken_names:
@@ -129,9 +129,8 @@ def _plan_problems(plan, where, coverage, in_loop, taken_names):
             if not isinstance(item, dict) or not isinstance(item.get("slug"), str):
                 continue
             slug = item["slug"]
-            if slug not in coverage:
-                problems.append(f"{where}: “{slug}” is not a question of the coverage list "
-                                "(questionbank/bank/COVERAGE.md).")
+            if slug not in topics:
+                problems.append(f"{where}: “{slug}” is not a question of the bank (no questionbank/bank/*/{slug}.yaml).")
             if slug in in_loop and in_loop[slug] != plan.get("stage"):
                 problems.append(f"{where}: “{slug}” is already in this loop's {in_loop[slug]} plan; "
                                 "a candidate would meet it twice.")
@@ -151,12 +150,10 @@ def loop_templates(loops):
 
 
 def missing_questions(loops):
-    """The slugs the loops use that are not published questions of the bank, sorted. One query."""
+    """The slugs the loops use that are not questions a plan may use (published in the
+    database), sorted. One query."""
     used = {item["slug"] for _, plan in loop_templates(loops) for s in plan["sections"] for item in s["items"]}
-    published = set(
-        Question.objects.filter(slug__in=used, status=Status.PUBLISHED, current_revision__isnull=False)
-        .values_list("slug", flat=True)
-    )
+    published = set(Question.objects.published().filter(slug__in=used).values_list("slug", flat=True))
     return sorted(used - published)
 
 

@@ -247,6 +247,17 @@ class PlanQuerySet(models.QuerySet):
     def archived(self):
         return self.filter(archived_at__isnull=False)
 
+    def outside_loops(self):
+        """Plans that are not one interview of a starter loop: what the plan list, scheduling and
+        the API list. A loop's plans have their own page, and a loop is copied to a position
+        before use (the copies are outside the loops)."""
+        return self.filter(loop_track="")
+
+    def of_loop(self, track, level):
+        """The plans of one starter loop, in stage order (none when it is not loaded)."""
+        stage_order = Case(*(When(loop_stage=stage, then=Value(n)) for stage, n in LOOP_STAGE_ORDER.items()))
+        return self.filter(loop_track=track, loop_level=level).order_by(stage_order)
+
     def visible_to(self, user):
         """Templates are shared; a position's plan is visible to those who see the position
         (hiring managers included: editing a plan does not open other positions' plans)."""

@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.models import time_zone_of
 
 from .models import (
-    Candidate, Interview, InterviewStage, InterviewStatus, Position, PositionStatus, Stage, interview_ends_sql,
+    Candidate, Interview, InterviewStage, InterviewStatus, PlanItem, PlanSection, Position, PositionStatus, Stage,
+    interview_ends_sql,
 )
 
 # Candidates still in the process (the rest are hired, rejected or withdrawn).
@@ -243,3 +244,34 @@ def managed_positions(user):
         .select_related("recruiter")
         .order_by(STATUS_ORDER, "title", "pk")
     )
+
+
+# --- Starter loops ----------------------------------------------------------------------
+
+# What the loops page shows of an item, its pinned revision and the revision's question.
+LOOP_ITEM_FIELDS = (
+    "plan", "section", "order", "minutes", "competency", "required", "revision__title",
+    "revision__question__level", "revision__question__kind",
+)
+
+
+def loop_sections(plans):
+    """The plans of a loop (InterviewPlan.objects.of_loop), each with ``loop_sections``: its
+    sections in order, each with ``loop_items``, its items in order with their revision and
+    question; and ``used_minutes``. Three queries (the plans, their sections, their items),
+    whatever the loop holds."""
+    plans = list(plans)
+    by_plan, by_section = {}, {}
+    for plan in plans:
+        plan.loop_sections, plan.used_minutes = [], 0
+        by_plan[plan.pk] = plan
+    for section in PlanSection.objects.filter(plan__in=plans).order_by("order", "pk"):
+        section.loop_items = []
+        by_plan[section.plan_id].loop_sections.append(section)
+        by_section[section.pk] = section
+    items = (PlanItem.objects.filter(plan__in=plans).select_related("revision__question")
+             .only(*LOOP_ITEM_FIELDS).order_by("order", "pk"))
+    for item in items:
+        by_section[item.section_id].loop_items.append(item)
+        by_plan[item.plan_id].used_minutes += item.minutes
+    return plans

@@ -18,7 +18,6 @@ from webhooks.models import EventType
 from .events import interview_publish
 from .invitations import cancellations_send, channel_tell, invitations_send
 from .models import (
-    LOOP_STAGE_ORDER,
     Interview,
     InterviewPlan,
     InterviewQuestion,
@@ -147,21 +146,8 @@ def plan_clone(*, plan, by, position=None, name=None):
         name=name or plan_clone_name(plan=plan, position=position), position=position, description=plan.description,
         slot_minutes=plan.slot_minutes, cloned_from=plan, created_by=by,
     )
-    sections = {}
-    for section in plan.sections.all():
-        sections[section.pk] = PlanSection.objects.create(plan=clone, title=section.title, order=section.order)
-    PlanItem.objects.bulk_create(
-        PlanItem(plan=clone, section=sections[item.section_id], order=item.order, revision_id=item.revision_id,
-                 minutes=item.minutes, competency=item.competency, weight=item.weight, required=item.required)
-        for item in plan.items.all()
-    )
+    _copy_plans({plan.pk: clone})
     return clone
-
-
-def loop_plans(*, track, level):
-    """The starter plans of one loop in stage order (empty when it is not loaded). One query."""
-    plans = InterviewPlan.objects.filter(is_starter=True, loop_track=track, loop_level=level)
-    return sorted(plans, key=lambda plan: LOOP_STAGE_ORDER[plan.loop_stage])
 
 
 @transaction.atomic
@@ -171,10 +157,9 @@ def loop_clone(*, track, level, position, by):
     that name, so cloning a loop twice gives a second, numbered set). Returns the copies in
     stage order. Raises ValidationError when the loop is not loaded. The caller checks the
     user may plan for the position (plan_forms.positions_for_plans). Audited."""
-    plans = loop_plans(track=track, level=level)
+    plans = list(InterviewPlan.objects.of_loop(track, level))
     if not plans:
-        raise ValidationError("That starter loop is not loaded yet: ask an admin to run load_starter_plans.")
-    sources = {plan.pk: plan for plan in plans}
+        raise ValidationError("That starter loop is not loaded: ask an admin to run load_starter_plans.")
     taken = set(InterviewPlan.objects.filter(position=position).values_list("name", flat=True))
     clones = []
     for plan in plans:
@@ -185,20 +170,26 @@ def loop_clone(*, track, level, position, by):
             cloned_from=plan, created_by=by,
         ))
     InterviewPlan.objects.bulk_create(clones)
-    clone_of = {clone.cloned_from_id: clone for clone in clones}
-    sections = list(PlanSection.objects.filter(plan__in=plans).order_by("plan_id", "order", "pk"))
-    new_sections = [PlanSection(plan=clone_of[s.plan_id], title=s.title, order=s.order) for s in sections]
-    PlanSection.objects.bulk_create(new_sections)
-    section_of = {old.pk: new for old, new in zip(sections, new_sections)}
+    _copy_plans({clone.cloned_from_id: clone for clone in clones})
+    audit(actor=by, action="plan.loop_clone", target=f"position {position.pk}", track=track, level=level,
+          plans=[clone.pk for clone in clones], sources=sorted(plan.pk for plan in plans))
+    return clones
+
+
+def _copy_plans(clone_of):
+    """Copy the sections and items of plans into their clones (``clone_of``: {source plan's pk:
+    its clone, saved and still empty}): the same titles, order, pinned revisions, minutes,
+    competencies, weights and required. Four queries, however many plans and items."""
+    sections = list(PlanSection.objects.filter(plan_id__in=clone_of).order_by("plan_id", "order", "pk"))
+    copies = [PlanSection(plan=clone_of[s.plan_id], title=s.title, order=s.order) for s in sections]
+    PlanSection.objects.bulk_create(copies)
+    section_of = {old.pk: new for old, new in zip(sections, copies)}
     PlanItem.objects.bulk_create(
         PlanItem(plan=clone_of[item.plan_id], section=section_of[item.section_id], order=item.order,
                  revision_id=item.revision_id, minutes=item.minutes, competency=item.competency,
                  weight=item.weight, required=item.required)
-        for item in PlanItem.objects.filter(plan__in=plans).order_by("plan_id", "order", "pk")
+        for item in PlanItem.objects.filter(plan_id__in=clone_of).order_by("plan_id", "section_id", "order", "pk")
     )
-    audit(actor=by, action="plan.loop_clone", target=f"position {position.pk}", track=track, level=level,
-          plans=[clone.pk for clone in clones], sources=sorted(sources))
-    return clones
 
 
 def _free_name(name, taken):

@@ -5,7 +5,7 @@ share these prefixes but are routed in scoring/urls.py."""
 
 from django.urls import include, path
 
-from .views import calendar, candidates, plans, positions, scheduling
+from .views import calendar, candidates, loops, plans, positions, scheduling
 
 app_name = "interviews"
 
@@ -64,8 +64,8 @@ urlpatterns = [
     path("interviews/<int:pk>/", include(interview_urls)),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/new/", plans.plan_create, name="plan_create"),
-    path("plans/loops/", plans.plan_loops, name="plan_loops"),
-    path("plans/loops/clone/", plans.plan_loop_clone, name="plan_loop_clone"),
+    path("plans/loops/", loops.plan_loops, name="plan_loops"),
+    path("plans/loops/clone/", loops.plan_loop_clone, name="plan_loop_clone"),
     path("plans/<int:pk>/", include(plan_urls)),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -30,18 +30,15 @@ from questionbank.models import Area, Kind, Level
 from questionbank.selectors import quick_search
 
 from .. import services
-from ..models import ITEM_MINUTES, WEIGHT, InterviewPlan, PlanItem, PlanSection, Track
+from ..models import ITEM_MINUTES, WEIGHT, InterviewPlan, PlanItem
 from ..plan_forms import (
     COMPETENCIES,
-    LoopCloneForm,
-    LoopPickForm,
     PlanCloneForm,
     PlanCreateForm,
     PlanEditForm,
     PlanItemAddForm,
     PlanItemForm,
     PlanSectionForm,
-    positions_for_plans,
     reorder_form_from_body,
 )
 
@@ -289,7 +286,7 @@ def plan_list(request):
     show_archived = request.GET.get("archived") == "1"
     plans = list(
         InterviewPlan.objects.visible_to(request.user)
-        .filter(loop_track="")  # the starter loops have their own page, plan_loops
+        .outside_loops()  # the starter loops have their own page (views/loops.py)
         .select_related("position")
         .annotate(item_count=Count("items"), used_minutes=Sum("items__minutes"))
         .order_by("name", "pk")
@@ -537,78 +534,3 @@ def plan_clone(request, pk):
     where = f"for {position.title}" if position else "as a new template"
     messages.success(request, f"Copied “{source.name}” {where}. Adjust it here; the original is unchanged.")
     return redirect(clone)
-
-
-
-# --- Views: starter loops ------------------------------------------------------------------
-
-
-def loop_sections(plans):
-    """Each plan of a loop with ``loop_sections``: its sections in order, each with
-    ``loop_items``, and ``used_minutes``. Two queries, whatever the loop holds."""
-    by_plan, by_section = {}, {}
-    for plan in plans:
-        plan.loop_sections, plan.used_minutes = [], 0
-        by_plan[plan.pk] = plan
-    for section in PlanSection.objects.filter(plan__in=plans).order_by("order", "pk"):
-        section.loop_items = []
-        by_plan[section.plan_id].loop_sections.append(section)
-        by_section[section.pk] = section
-    items = (PlanItem.objects.filter(plan__in=plans).select_related("revision__question")
-             .only("plan", *BUILDER_ITEM_FIELDS).order_by("order", "pk"))
-    for item in items:
-        question = item.revision.question
-        item.level_label, item.kind_label = LEVEL_LABELS[question.level], KIND_LABELS[question.kind]
-        by_section[item.section_id].loop_items.append(item)
-        by_plan[item.plan_id].used_minutes += item.minutes
-    return plans
-
-
-def _loops_page(request, pick, clone_form=None, status=200):
-    context = {"pick": pick, "loop": None}
-    if pick.is_bound and pick.is_valid():
-        track, level = pick.cleaned_data["track"], pick.cleaned_data["level"]
-        context["loop"] = {
-            "track": track, "level": level, "label": f"{dict(Track.choices)[track]}, {LEVEL_LABELS[level].lower()}",
-            "plans": loop_sections(services.loop_plans(track=track, level=level)),
-        }
-        if request.user.has_perm(ADD):
-            positions = list(positions_for_plans(request.user))
-            context["positions"] = positions
-            chosen = clone_form["position"].value() if clone_form else None
-            context["chosen_position"] = "" if chosen is None else str(chosen)
-    context["clone_form"] = clone_form
-    return render(request, "interviews/plans/loops.html", context, status=status)
-
-
-@permission_required(VIEW, raise_exception=True)
-def plan_loops(request):
-    """The starter loops by track and level: a picker, then the loop's five plans with their
-    questions and minutes, and (for those who create plans) "Use this loop for <position>"."""
-    pick = LoopPickForm(request.GET or None)
-    status = 400 if pick.is_bound and not pick.is_valid() else 200
-    return _loops_page(request, pick, status=status)
-
-
-@require_POST
-@permission_required(ADD, raise_exception=True)
-def plan_loop_clone(request):
-    """Copy a whole starter loop (services.loop_clone) to one of the user's positions."""
-    form = LoopCloneForm(request.POST, user=request.user)
-    pick = LoopPickForm({"track": request.POST.get("track", ""), "level": request.POST.get("level", "")})
-    if not form.is_valid():
-        messages.error(request, "Could not copy the loop: " + " ".join(e for errs in form.errors.values() for e in errs))
-        return _loops_page(request, pick, clone_form=form, status=400)
-    data = form.cleaned_data
-    try:
-        clones = services.loop_clone(track=data["track"], level=data["level"], position=data["position"],
-                                     by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _loops_page(request, pick, clone_form=form, status=400)
-    label = f"{dict(Track.choices)[data['track']]}, {LEVEL_LABELS[data['level']].lower()}"
-    messages.success(
-        request, f"Copied the starter loop “{label}” to {data['position'].title}: {len(clones)} plans, listed under "
-        "Plans for positions. Open each to adjust it; the starter loop is unchanged.",
-    )
-    return redirect(reverse("interviews:plan_list") + "#position-plans-title")

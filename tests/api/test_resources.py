@@ -216,6 +216,22 @@ def test_positions_candidates_and_plans_are_those_the_pages_show(api, recruiter,
     problem_of(api.as_(interviewer).get("/api/v1/candidates/"), 403)  # as the candidate list page
 
 
+def test_the_plan_list_leaves_out_the_starter_loops_as_the_page_does(api, hiring_manager, position):
+    from interviews.models import InterviewPlan
+    from interviews.services import loop_clone
+
+    template = make_plan(name="Template")
+    for stage in ("screen", "coding", "ml-depth", "system-design", "behavioural"):
+        loop_plan = make_plan(name=f"Loop {stage}", starter=True)
+        InterviewPlan.objects.filter(pk=loop_plan.pk).update(loop_track="cv", loop_level="mid", loop_stage=stage)
+    copies = loop_clone(track="cv", level="mid", position=position, by=hiring_manager)
+    api.as_(hiring_manager)
+    assert sorted(ids(api.get("/api/v1/plans/", {"limit": 100}))) == sorted([template.pk, *(c.pk for c in copies)])
+    assert sorted(ids(api.get("/api/v1/plans/", {"position": position.pk}))) == sorted(c.pk for c in copies)
+    # A loop's plan stays readable by its id, as its page on the site is.
+    assert api.get(f"/api/v1/plans/{loop_plan.pk}/").json()["name"] == "Loop behavioural"
+
+
 def test_questions_hide_drafts_from_interviewers_and_carry_the_rubric(api, hiring_manager, interviewer):
     draft = Question.objects.published().first()
     Question.objects.filter(pk=draft.pk).update(status="draft")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from interviews.management.commands.load_starter_plans import read_starter_plans
+from interviews.starter_plans import read_starter_plans
 from interviews.models import InterviewPlan, PlanItem
 from interviews.plan_forms import COMPETENCIES, COMPETENCY_FOR_AREA, default_competency
 from questionbank.models import Area, Kind, Question

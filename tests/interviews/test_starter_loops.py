@@ -1,5 +1,5 @@
 """Starter loops: the plans of a loop and their constraints, interviews/starter_loops.yaml checked
-against the coverage list, the loader (with a small loop file of questions the bank already
+against the bank's question files, the loader (with a small loop file of questions the bank already
 has), copying a loop to a position (services.loop_clone), and the loops page."""
 
 from collections import Counter
@@ -11,19 +11,21 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
+from django.utils.html import escape
 
 from accounts.models import AuditEvent
 from interviews import loops
 from interviews.models import InterviewPlan, LoopStage, PlanItem, Track
 from interviews.plan_forms import COMPETENCIES, COMPETENCY_FOR_AREA
 from interviews.services import loop_clone
-from questionbank.models import Level
+from interviews.starter_plans import StarterFileError
+from questionbank.models import Level, Question
 from tests.factories import make_position
 
 pytestmark = pytest.mark.django_db
 
-COVERAGE = loops.read_coverage()
-REAL = loops.read_starter_loops(coverage=COVERAGE)
+TOPICS = loops.bank_topics()
+REAL = loops.read_starter_loops(topics=TOPICS)
 SLOTS = {"screen": 45, "coding": 60, "ml-depth": 60, "system-design": 60, "behavioural": 45}
 # Questions the bank already has, five a loop: one for each stage, none twice in a loop.
 FIXTURE_SLUGS = {"screen": "bias-variance", "coding": "code-bigrams", "ml-depth": "overfitting",
@@ -68,7 +70,7 @@ def load(loops_file, **options):
 
 
 def loop_members():
-    return InterviewPlan.objects.filter(is_starter=True).exclude(loop_track="")
+    return InterviewPlan.objects.exclude(pk__in=InterviewPlan.objects.outside_loops())
 
 
 def loop_state():
@@ -115,8 +117,16 @@ def test_a_loop_has_one_plan_per_stage():
         make_loop_plan(name="Again", loop_track="cv", loop_level="senior", loop_stage="coding")
 
 
-# --- The real file against the coverage list (it is not loaded: many of its questions are
-# --- still being written) ---------------------------------------------------------------------
+def test_a_loops_plans_come_in_stage_order_and_stay_out_of_the_other_lists():
+    for stage in reversed(LoopStage.values):
+        make_loop_plan(name=f"Loop {stage}", loop_track="ds", loop_level="mid", loop_stage=stage)
+    make_loop_plan(name="Other loop", loop_track="ds", loop_level="senior", loop_stage="screen")
+    plain = InterviewPlan.objects.create(name="Plain")
+    assert [p.loop_stage for p in InterviewPlan.objects.of_loop("ds", "mid")] == LoopStage.values
+    assert list(InterviewPlan.objects.outside_loops()) == [plain]
+
+
+# --- The real file against the bank's question files -------------------------------------------
 
 
 def test_the_real_file_has_every_loop_with_its_five_plans_in_order():
@@ -142,16 +152,24 @@ def test_in_the_real_file_every_question_probes_its_areas_competency():
     for loop in REAL:
         for plan in loop["plans"]:
             for item in items_of(plan):
-                topic = COVERAGE[item["slug"]]
+                topic = TOPICS[item["slug"]]
                 expected = "System design" if topic.kind == "design" else COMPETENCY_FOR_AREA[topic.area]
                 assert item["competency"] == expected, (plan["name"], item["slug"])
 
 
-def test_the_coverage_list_reads_as_the_bank_tests_read_it():
-    from tests.questionbank.test_builtin_bank import topic_rows
+def test_the_bank_files_read_as_load_question_bank_loaded_them():
+    """The checks above read the files; the loader loads the questions the database holds."""
+    loaded = {q.slug: (q.area, q.kind, q.level, frozenset(q.roles), q.status)
+              for q in Question.objects.filter(slug__in=TOPICS)}
+    assert loaded == {t.slug: (t.area, t.kind, t.level, t.roles, "published") for t in TOPICS.values()}
+    assert len(TOPICS) >= 220
 
-    assert {(t.slug, t.area, t.kind, t.level, t.roles) for t in COVERAGE.values()} == {
-        (slug, area, kind, level, frozenset(roles)) for slug, area, kind, level, roles in topic_rows()}
+
+def test_a_slug_of_no_bank_file_is_refused_by_the_check_itself(tmp_path):
+    data = fixture_loops()
+    data[5]["plans"][3]["sections"][0]["items"][0]["slug"] = "what-is-ml-2"
+    with pytest.raises(StarterFileError, match=r"“what-is-ml-2” is not a question of the bank \(no questionbank/"):
+        loops.read_starter_loops(write(tmp_path, data))
 
 
 def test_in_the_real_file_every_question_belongs_to_the_track():
@@ -159,12 +177,12 @@ def test_in_the_real_file_every_question_belongs_to_the_track():
         for plan in loop["plans"]:
             allowed = TRACK_ROLES[loop["track"]] | ({"mle"} if plan["stage"] in ("coding", "system-design") else set())
             for item in items_of(plan):
-                assert COVERAGE[item["slug"]].roles & allowed, (plan["name"], item["slug"])
+                assert TOPICS[item["slug"]].roles & allowed, (plan["name"], item["slug"])
 
 
 def test_in_the_real_file_the_questions_fit_the_level():
     for loop in REAL:
-        levels = Counter(COVERAGE[item["slug"]].level for plan in loop["plans"] for item in items_of(plan))
+        levels = Counter(TOPICS[item["slug"]].level for plan in loop["plans"] for item in items_of(plan))
         where = (loop["track"], loop["level"], dict(levels))
         if loop["level"] == "junior":
             assert levels["senior"] == 0 and levels["junior"] >= 0.3 * sum(levels.values()), where
@@ -176,8 +194,8 @@ def test_in_the_real_file_the_questions_fit_the_level():
 
 def test_in_the_real_file_each_stage_asks_its_kind_of_question():
     for loop in REAL:
-        kinds = {plan["stage"]: [COVERAGE[i["slug"]].kind for i in items_of(plan)] for plan in loop["plans"]}
-        required = {plan["stage"]: [COVERAGE[i["slug"]].level for i in items_of(plan) if i.get("required", True)]
+        kinds = {plan["stage"]: [TOPICS[i["slug"]].kind for i in items_of(plan)] for plan in loop["plans"]}
+        required = {plan["stage"]: [TOPICS[i["slug"]].level for i in items_of(plan) if i.get("required", True)]
                     for plan in loop["plans"]}
         where = (loop["track"], loop["level"])
         assert set(kinds["coding"]) <= {"coding", "sql"}, where
@@ -189,7 +207,7 @@ def test_in_the_real_file_each_stage_asks_its_kind_of_question():
         else:
             assert kinds["system-design"].count("design") == 1, where
             design = next(i for plan in loop["plans"] if plan["stage"] == "system-design" for i in items_of(plan)
-                          if COVERAGE[i["slug"]].kind == "design")
+                          if TOPICS[i["slug"]].kind == "design")
             assert 40 <= design["minutes"] <= 45, where
 
 
@@ -207,7 +225,7 @@ def test_in_the_real_file_the_tracks_really_differ():
                          for t in (a, b)]
                 assert len(depth[0] & depth[1]) <= 1, (level, a, b, depth[0] & depth[1])
                 whole = [{i["slug"] for p in by_loop[t, level]["plans"] for i in items_of(p)
-                          if COVERAGE[i["slug"]].kind != "experience"} for t in (a, b)]
+                          if TOPICS[i["slug"]].kind != "experience"} for t in (a, b)]
                 assert len(whole[0] & whole[1]) <= len(whole[0]) / 3, (level, a, b)
 
 
@@ -238,10 +256,9 @@ def test_a_rerun_renames_a_loop_plan_in_place(tmp_path):
     assert plan.name == "ML engineer, mid: the screen" and loop_members().count() == 105
 
 
-def test_with_questions_not_yet_in_the_bank_it_loads_the_plans_and_says_what_the_loops_wait_for(tmp_path):
-    """What `make run` does until the new questions are merged. A retired question stands for
-    one still being written (the real file's missing questions change as they are merged)."""
-    from questionbank.models import Question
+def test_with_a_question_not_published_it_loads_the_plans_and_says_what_the_loops_wait_for(tmp_path):
+    """A question retired in the app (or a release's new question before load_question_bank):
+    the templates load, and the loops wait."""
     from questionbank.services import question_set_status
 
     data = fixture_loops()
@@ -252,21 +269,14 @@ def test_with_questions_not_yet_in_the_bank_it_loads_the_plans_and_says_what_the
     assert "Starter plans: 7 created" in out and "Starter loops:" not in out
     assert err.strip() == (
         "Starter loops not loaded: 1 of the questions they use are not published in the bank yet (precision). "
-        "Add them to questionbank/bank/, run load_question_bank, then rerun this command.")
+        "Run load_question_bank (or publish them again), then rerun this command.")
     assert not loop_members().exists()
     with pytest.raises(CommandError, match=r"Starter loops not loaded: 1 of the questions .* \(precision\)"):
         load(path, require_loops=True)
 
 
-def test_once_every_question_is_published_the_real_file_loads_all_its_loops():
-    """What the lead's merge will do: stand-ins for the questions still being written (each
-    published, in its area), then the real file loads, and a rerun changes nothing."""
-    from questionbank.services import question_create
-    from tests.conftest import revision_content
-
-    for slug in loops.missing_questions(REAL):
-        question_create(slug=slug, area=COVERAGE[slug].area, kind="concept", level=COVERAGE[slug].level,
-                        roles=["mle"], content=revision_content(title=f"Stand-in for {slug}"), status="published")
+def test_the_real_file_loads_all_its_loops_and_a_rerun_changes_nothing():
+    assert loops.missing_questions(REAL) == []
     out, err = load(loops.LOOPS_FILE, require_loops=True)
     assert "Starter loops: 21 loops; plans 105 created" in out and not err
     plan = loop_members().get(loop_track="research", loop_level="senior", loop_stage="system-design")
@@ -309,7 +319,7 @@ def stages_swapped(data):
     (twice, r"“bias-variance” is already in this loop's screen plan; a candidate would meet it twice"),
     (too_long, r"its questions take 43 minutes; a 45-minute slot leaves room for 42"),
     (no_minutes, r"“past-project”: needs its minutes"),
-    (unknown, r"“no-such-question” is not a question of the coverage list"),
+    (unknown, r"“no-such-question” is not a question of the bank"),
     (stages_swapped, (r"needs one plan per stage in this order: screen, coding, ml-depth, system-design, "
                       r"behavioural \(found: coding, screen")),
     (lambda data: data.pop(), r"Missing loops \(every track at every level is needed\): applied senior"),
@@ -336,7 +346,7 @@ def test_the_loader_refuses_a_file_that_is_not_yaml(tmp_path):
 
 @pytest.fixture
 def loaded(tmp_path):
-    load(write(tmp_path, fixture_loops()), no_loops=False)
+    load(write(tmp_path, fixture_loops()))
 
 
 def test_loop_clone_copies_the_five_plans_to_the_position_with_their_questions(loaded, hiring_manager):
@@ -365,7 +375,7 @@ def test_cloning_a_loop_twice_numbers_the_second_set(loaded, hiring_manager):
 
 def test_loop_clone_refuses_a_loop_that_is_not_loaded(hiring_manager):
     position = make_position(hiring_manager=hiring_manager)
-    with pytest.raises(ValidationError, match="not loaded yet"):
+    with pytest.raises(ValidationError, match="not loaded"):
         loop_clone(track="ds", level="junior", position=position, by=hiring_manager)
     assert not position.plans.exists()
 
@@ -415,7 +425,7 @@ def test_a_recruiter_sees_the_loops_but_cannot_copy_them(loaded, as_user, recrui
 
 def test_the_loops_page_explains_a_loop_not_yet_loaded(hm_client):
     page = hm_client.get("/plans/loops/", {"track": "mlops", "level": "mid"}).content.decode()
-    assert "This loop is not loaded yet" in page
+    assert "This loop is not loaded." in page
 
 
 @pytest.mark.parametrize("query", [{"track": "rl", "level": "mid"}, {"track": "mle", "level": "principal"},
@@ -440,7 +450,10 @@ def test_the_loops_page_takes_the_same_queries_whatever_the_loop_holds(tmp_path,
         hm_client.get("/plans/loops/", {"track": "mle", "level": "mid"})
     with django_assert_num_queries(8):
         page = hm_client.get("/plans/loops/", {"track": "mle", "level": "junior"}).content.decode()
-    assert "Precision" in page or "precision" in page
+    # The extra section of each of the five plans, with its question (the queries above read them).
+    assert page.count('<h4 class="h6 mt-3">More</h4>') == 5
+    for slug in ("precision", "recall", "f1", "auc", "mse"):
+        assert escape(Question.objects.get(slug=slug).current_revision.title) in page
 
 
 def test_the_plan_list_leaves_the_loops_to_their_page(loaded, hm_client):
@@ -487,7 +500,19 @@ def test_copying_a_loop_with_bad_input_says_what_is_wrong(loaded, hm_client, hir
     assert response.status_code == 400 and message in response.content.decode()
 
 
-def test_copying_a_loop_not_yet_loaded_says_so(hm_client, hiring_manager):
+def test_copying_a_loop_to_a_closed_position_is_refused_and_writes_nothing(loaded, hm_client, hiring_manager):
+    from interviews.models import PositionStatus
+
+    closed = make_position(hiring_manager=hiring_manager, title="Filled", status=PositionStatus.CLOSED)
+    page = hm_client.get("/plans/loops/", {"track": "mle", "level": "mid"}).content.decode()
+    assert "Filled" not in page and "you need an open position" in page
+    response = hm_client.post("/plans/loops/clone/", {"track": "mle", "level": "mid", "position": closed.pk})
+    assert response.status_code == 400
+    assert "Choose one of your open positions from the list." in response.content.decode()
+    assert not closed.plans.exists() and not AuditEvent.objects.filter(action="plan.loop_clone").exists()
+
+
+def test_copying_a_loop_not_loaded_says_so(hm_client, hiring_manager):
     position = make_position(hiring_manager=hiring_manager)
     response = hm_client.post("/plans/loops/clone/", {"track": "mle", "level": "mid", "position": position.pk})
-    assert response.status_code == 400 and "not loaded yet" in response.content.decode()
+    assert response.status_code == 400 and "That starter loop is not loaded" in response.content.decode()

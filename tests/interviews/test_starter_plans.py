@@ -7,7 +7,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from interviews.management.commands.load_starter_plans import STARTER_FILE
+from interviews.starter_plans import STARTER_FILE
 from interviews.models import InterviewPlan, PlanItem
 from interviews.plan_forms import COMPETENCIES
 from questionbank.models import Question
@@ -43,7 +43,7 @@ def state():
 
 
 def starters():
-    return InterviewPlan.objects.filter(is_starter=True, loop_track="")
+    return InterviewPlan.objects.outside_loops().filter(is_starter=True)
 
 
 def write_spec(tmp_path, spec):

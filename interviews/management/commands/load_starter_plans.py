@@ -1,230 +1,20 @@
-"""Load the starter interview plans (templates) from interviews/starter_plans.yaml, then the
-starter loops from interviews/starter_loops.yaml (interviews/loops.py reads and checks them).
+"""Load the starter interview plans (templates) from interviews/starter_plans.yaml
+(interviews/starter_plans.py), then the starter loops from interviews/starter_loops.yaml
+(interviews/loops.py).
 
-Idempotent: a template is found by its name among the starter templates
-(``InterviewPlan.is_starter``), and its sections and items are updated in place, so a rerun changes nothing unless
-the file or the bank changed. Every item pins its question's current revision. An unknown or
-unpublished slug, a competency outside the shared vocabulary or a template longer than its
-slot stops the command before anything is written; so does a loop file with problems. The
-loops load only when every question they use is published: until then the command loads the
-templates, says which questions the loops wait for, and succeeds (``--require-loops`` makes it
-fail instead).
+Idempotent. A problem in either file (an unknown or unpublished slug, a competency outside the
+shared vocabulary, a template longer than its slot, a malformed loop) stops the command before
+anything is written. Every slug of the loop file is a question file of the bank, but the loops
+load only when every question they use is also published in the database: after a release adds
+questions and before ``load_question_bank`` has run, or when a team has retired one of them in
+the app, the command loads the templates, names the questions the loops wait for, and succeeds
+(``--require-loops`` makes it fail instead).
 """
 
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
-
-import yaml
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from interviews.models import ITEM_MINUTES, SLOT_MINUTES, WEIGHT, InterviewPlan, PlanItem, PlanSection
-from interviews.plan_forms import COMPETENCIES
-from questionbank.models import Question, Status
-
-STARTER_FILE = Path(__file__).resolve().parents[2] / "starter_plans.yaml"
-TEMPLATE_KEYS = {"name", "slot_minutes", "description", "sections"}
-ITEM_KEYS = {"slug", "minutes", "competency", "weight", "required"}
-
-
-def read_starter_plans(path=STARTER_FILE):
-    """The templates of the file, checked for shape (not yet against the bank). Raises
-    CommandError listing every problem."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CommandError(f"Cannot read {path}: {exc}") from exc
-    if not isinstance(data, list) or not data:
-        raise CommandError(f"{path} must be a list of templates.")
-    problems, names = [], set()
-    for n, template in enumerate(data, 1):
-        problems.extend(template_problems(template, f"template {n}", names))
-    if problems:
-        raise CommandError(f"{path} has problems:\n  " + "\n  ".join(problems))
-    return data
-
-
-def template_problems(template, where, names, *, keys=TEMPLATE_KEYS, minutes_required=False):
-    """The problems of one template's shape, each a sentence naming where it is; ``names``
-    collects the names seen so far (a name used twice is a problem)."""
-    problems = []
-    if not isinstance(template, dict):
-        return [f"{where}: must be a mapping with name, slot_minutes, description and sections."]
-    name = template.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name) > 160:
-        problems.append(f"{where}: needs a name (at most 160 characters).")
-    else:
-        where = f"“{name}”"
-        if name in names:
-            problems.append(f"{where}: the name is used twice.")
-        names.add(name)
-    if set(template) - keys:
-        problems.append(f"{where}: unknown keys {', '.join(sorted(set(template) - keys))}.")
-    slot = template.get("slot_minutes")
-    if not isinstance(slot, int) or not SLOT_MINUTES[0] <= slot <= SLOT_MINUTES[1]:
-        problems.append(f"{where}: slot_minutes must be a whole number from {SLOT_MINUTES[0]} to {SLOT_MINUTES[1]}.")
-    sections = template.get("sections")
-    if not isinstance(sections, list) or not sections:
-        problems.append(f"{where}: needs a list of sections.")
-        return problems
-    titles, slugs = set(), set()
-    for section in sections:
-        title = section.get("title") if isinstance(section, dict) else None
-        if not isinstance(title, str) or not title.strip() or len(title) > 80:
-            problems.append(f"{where}: every section needs a title (at most 80 characters).")
-            continue
-        if title in titles:
-            problems.append(f"{where}: the section “{title}” appears twice.")
-        titles.add(title)
-        items = section.get("items")
-        if not isinstance(items, list) or not items:
-            problems.append(f"{where}, section “{title}”: needs a list of items.")
-            continue
-        for item in items:
-            problems.extend(_item_problems(item, f"{where}, section “{title}”", slugs))
-            if minutes_required and isinstance(item, dict) and "minutes" not in item:
-                problems.append(f"{where}, section “{title}”, “{item.get('slug')}”: needs its minutes.")
-    return problems
-
-
-def _item_problems(item, where, slugs):
-    if not isinstance(item, dict) or not isinstance(item.get("slug"), str):
-        return [f"{where}: every item needs a slug."]
-    slug, problems = item["slug"], []
-    where = f"{where}, “{slug}”"
-    if slug in slugs:
-        problems.append(f"{where}: the question appears twice in the template.")
-    slugs.add(slug)
-    if set(item) - ITEM_KEYS:
-        problems.append(f"{where}: unknown keys {', '.join(sorted(set(item) - ITEM_KEYS))}.")
-    minutes = item.get("minutes")
-    if minutes is not None and (not isinstance(minutes, int) or not ITEM_MINUTES[0] <= minutes <= ITEM_MINUTES[1]):
-        problems.append(f"{where}: minutes must be a whole number from {ITEM_MINUTES[0]} to {ITEM_MINUTES[1]}.")
-    if item.get("competency") not in COMPETENCIES:
-        problems.append(f"{where}: competency must be one of {', '.join(COMPETENCIES)}.")
-    try:
-        weight = Decimal(str(item.get("weight", 1)))
-        if not WEIGHT[0] <= weight <= WEIGHT[1]:
-            raise InvalidOperation
-    except InvalidOperation:
-        problems.append(f"{where}: weight must be a number from {WEIGHT[0]} to {WEIGHT[1]}.")
-    if not isinstance(item.get("required", True), bool):
-        problems.append(f"{where}: required must be true or false.")
-    return problems
-
-
-def resolve_questions(templates):
-    """{slug: Question with its current revision} for every slug of the templates. Raises
-    CommandError naming each unknown or unpublished slug and where it is used, and each
-    template whose minutes do not fit its slot."""
-    used = {}
-    for template in templates:
-        for section in template["sections"]:
-            for item in section["items"]:
-                used.setdefault(item["slug"], []).append(f"“{template['name']}” › {section['title']}")
-    questions = {q.slug: q for q in Question.objects.filter(slug__in=used).select_related("current_revision")}
-    problems = []
-    for slug, places in used.items():
-        question = questions.get(slug)
-        if question is None:
-            problems.append(f"Unknown question slug “{slug}” (used in {'; '.join(places)}). "
-                            "Check questionbank/bank/ and run load_question_bank first.")
-        elif question.status != Status.PUBLISHED or question.current_revision is None:
-            problems.append(f"The question “{slug}” is {question.get_status_display().lower()}, not published "
-                            f"(used in {'; '.join(places)}).")
-    if not problems:
-        for template in templates:
-            total = sum(_minutes(item, questions[item["slug"]]) for s in template["sections"] for item in s["items"])
-            if total > template["slot_minutes"]:
-                problems.append(f"“{template['name']}” needs {total} minutes, more than its "
-                                f"{template['slot_minutes']}-minute slot.")
-    if problems:
-        raise CommandError("The starter plans cannot be loaded:\n  " + "\n  ".join(problems))
-    return questions
-
-
-def _minutes(item, question):
-    return item.get("minutes") or question.current_revision.minutes
-
-
-def sync_template(template, questions, *, loop=None):
-    """Create or update one starter template. Returns "created", "updated" or "unchanged". A
-    plain template is found by its name among the starters outside loops; a loop's plan by
-    ``loop``, its (track, level), and its stage, so its name may change."""
-    changed = False
-    description = " ".join(template.get("description", "").split())
-    fields = {"slot_minutes": template["slot_minutes"], "description": description}
-    starters = InterviewPlan.objects.filter(is_starter=True)
-    if loop is None:
-        keys = {"name": template["name"]}
-        plan = starters.filter(loop_track="", **keys).first()
-    else:
-        keys = {"loop_track": loop[0], "loop_level": loop[1], "loop_stage": template["stage"]}
-        plan = starters.filter(**keys).first()
-        fields["name"] = template["name"]
-    if plan is None:
-        plan = InterviewPlan.objects.create(is_starter=True, **keys, **fields)
-        outcome = "created"
-    else:
-        outcome = "unchanged"
-        stale = [k for k, v in fields.items() if getattr(plan, k) != v]
-        if stale:
-            for k in stale:
-                setattr(plan, k, fields[k])
-            plan.save(update_fields=[*stale, "updated_at"])
-            changed = True
-    sections = {s.title: s for s in plan.sections.all()}
-    items = {i.revision.question.slug: i for i in plan.items.select_related("revision__question")}
-    wanted_sections, wanted_slugs = set(), set()
-    for s_order, spec in enumerate(template["sections"], 1):
-        section = sections.get(spec["title"])
-        if section is None:
-            section = PlanSection.objects.create(plan=plan, title=spec["title"], order=s_order)
-            changed = True
-        elif section.order != s_order:
-            section.order = s_order
-            section.save(update_fields=["order"])
-            changed = True
-        wanted_sections.add(section.pk)
-        for i_order, spec_item in enumerate(spec["items"], 1):
-            question = questions[spec_item["slug"]]
-            wanted_slugs.add(question.slug)
-            values = {
-                "section_id": section.pk, "order": i_order, "revision_id": question.current_revision_id,
-                "minutes": _minutes(spec_item, question), "competency": spec_item["competency"],
-                "weight": Decimal(str(spec_item.get("weight", 1))), "required": spec_item.get("required", True),
-            }
-            item = items.get(question.slug)
-            if item is None:
-                PlanItem.objects.create(plan=plan, **values)
-                changed = True
-                continue
-            stale = [k for k, v in values.items() if getattr(item, k) != v]
-            if stale:
-                for k in stale:
-                    setattr(item, k, values[k])
-                item.save(update_fields=[k.removesuffix("_id") for k in stale])
-                changed = True
-    gone_items = [i.pk for slug, i in items.items() if slug not in wanted_slugs]
-    gone_sections = [s.pk for s in sections.values() if s.pk not in wanted_sections]
-    if gone_items or gone_sections:
-        PlanItem.objects.filter(pk__in=gone_items).delete()
-        PlanSection.objects.filter(pk__in=gone_sections).delete()
-        changed = True
-    if changed and outcome == "unchanged":
-        outcome = "updated"
-    return outcome
-
-
-@transaction.atomic
-def load_starter_plans(path=STARTER_FILE):
-    """Load every template of the file. Returns counts by outcome."""
-    templates = read_starter_plans(path)
-    questions = resolve_questions(templates)
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for template in templates:
-        counts[sync_template(template, questions)] += 1
-    return counts
+from interviews import loops as starter_loops
+from interviews.starter_plans import STARTER_FILE, StarterFileError, load_starter_plans, read_starter_plans
 
 
 class Command(BaseCommand):
@@ -239,14 +29,17 @@ class Command(BaseCommand):
         parser.add_argument("--no-loops", action="store_true", help="Load the templates only.")
         parser.add_argument(
             "--require-loops", action="store_true",
-            help="Fail when the loops cannot load yet (some of their questions are not published) instead of "
-                 "loading the templates alone with a warning.",
+            help="Fail when the loops cannot load (some of their questions are not published in the database) "
+                 "instead of loading the templates alone with a warning.",
         )
 
     def handle(self, *args, **options):
-        # Imported here: interviews.loops reuses this module's checks and sync.
-        from interviews import loops as starter_loops
+        try:
+            self._load(options)
+        except StarterFileError as error:
+            raise CommandError(str(error)) from error
 
+    def _load(self, options):
         templates = read_starter_plans(options["file"])
         loops = None
         if not options["no_loops"]:
@@ -265,7 +58,7 @@ class Command(BaseCommand):
             shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
             message = (
                 f"Starter loops not loaded: {len(missing)} of the questions they use are not published in the bank "
-                f"yet ({shown}). Add them to questionbank/bank/, run load_question_bank, then rerun this command."
+                f"yet ({shown}). Run load_question_bank (or publish them again), then rerun this command."
             )
             if options["require_loops"]:
                 raise CommandError(message)

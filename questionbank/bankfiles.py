@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .bankrun import run_reference_solution, run_solutions, wrong_solution_problem  # noqa: F401 (re-exported)
+from .bankrun import run_solutions, wrong_solution_problem
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
 

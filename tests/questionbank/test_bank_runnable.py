@@ -294,6 +294,20 @@ def test_a_query_that_runs_too_long_is_stopped_and_reported():
 
 
 @pytest.mark.django_db
+def test_the_client_cancels_a_statement_that_outlives_the_limit_whatever_the_server_setting():
+    """The watchdog holds the limit even with no statement_timeout on the server (as if SQL had
+    lifted it): a second after the limit, the statement is cancelled and reported."""
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        assert banksql._run(cursor, "SELECT pg_sleep(10)", "bank_sql_test", 200) == (
+            None, "took more than 200 ms (cancelled)")
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+    assert time.monotonic() - started < 3
+
+
+@pytest.mark.django_db
 def test_broken_schema_or_data_is_reported():
     with connection.cursor() as cursor:
         assert run_sql_question(cursor, {**SQL_ORDERED, "data": "INSERT INTO orders VALUES (1);"}) == [

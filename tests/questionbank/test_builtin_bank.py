@@ -8,7 +8,7 @@ import pytest
 import yaml
 from django.db import connection
 
-from questionbank import bankfiles
+from questionbank import bankfiles, bankrun
 from questionbank.loading import load_bank
 from questionbank.models import Area, Kind, Level, Question, RoleTrack, Status
 
@@ -164,7 +164,7 @@ def test_plan_wide_criteria_are_loaded():
 def test_the_runner_reports_a_wrong_solution():
     coding = {"function": "f", "reference_solution": "def f(x):\n    return x + 1\n",
               "test_cases": [{"name": "one", "args": [1], "expected": 3}]}
-    assert bankfiles.run_reference_solution(coding) == ["case 'one': expected 3, got 2"]
+    assert bankrun.run_reference_solution(coding) == ["case 'one': expected 3, got 2"]
 
 
 def test_the_bank_files_have_no_problems():

@@ -105,7 +105,7 @@ REFUSED_FIRST_WORDS = {
 }
 REFUSED_OBJECTS = {  # after CREATE, ALTER or DROP (and CREATE OR REPLACE)
     "DATABASE", "ROLE", "USER", "GROUP", "TABLESPACE", "SYSTEM", "EXTENSION", "SERVER", "SUBSCRIPTION",
-    "PUBLICATION", "EVENT", "LANGUAGE", "FUNCTION", "PROCEDURE", "TRIGGER", "RULE", "FOREIGN",
+    "PUBLICATION", "EVENT", "LANGUAGE", "FUNCTION", "PROCEDURE", "TRIGGER", "RULE", "FOREIGN", "DEFAULT", "OWNED",
 }
 # Functions that change settings or reach outside the transaction, refused wherever they appear.
 REFUSED_FUNCTIONS = {"SET_CONFIG", "PG_TERMINATE_BACKEND", "PG_CANCEL_BACKEND", "PG_RELOAD_CONF", "DBLINK",
@@ -176,7 +176,7 @@ def refused_word(words):
         rest = words[1:]
         if rest[:2] == ["OR", "REPLACE"]:
             rest = rest[2:]
-        rest = [w for w in rest if w not in ("TRUSTED", "PROCEDURAL", "UNIQUE")]
+        rest = [w for w in rest if w not in ("TRUSTED", "PROCEDURAL", "CONSTRAINT")]
         if rest and rest[0] in REFUSED_OBJECTS:
             return f"{first} {rest[0]}"
     return next((w for w in words if w in REFUSED_FUNCTIONS), None)

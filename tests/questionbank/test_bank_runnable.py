@@ -103,7 +103,7 @@ def test_a_solution_that_ends_the_child_fails_every_solution_of_the_question():
     assert results == [["crashed the runner: exit status 0"]] * 2
 
 
-def test_the_child_runs_isolated_from_the_project():
+def test_the_child_runs_isolated_from_the_project(monkeypatch):
     """python -I -S, no inherited environment, a temporary working directory: the standard
     library only (no site-packages: yaml and django are installed in the project's venv)."""
     code = (
@@ -116,7 +116,7 @@ def test_the_child_runs_isolated_from_the_project():
         "        site = False\n"
         "    return [sys.flags.isolated, sys.flags.no_site, site, sorted(os.environ), os.getcwd()]\n"
     )
-    os.environ.setdefault("SECRET_KEY", "not for the child")
+    monkeypatch.setenv("SECRET_KEY", "not for the child")
     coding = {**CODING, "test_cases": [{"name": "flags", "args": [[0]], "expected": None}]}
     [[failure]] = bankrun.run_solutions(coding, [code])
     got = eval(failure.split(", got ", 1)[1])  # the runner writes the value's repr
@@ -372,6 +372,8 @@ def test_statements_split_outside_quotes_and_comments(text, words):
     ("ALTER SYSTEM SET work_mem = '1GB'", "ALTER SYSTEM"), ("LISTEN x", "LISTEN"),
     ("CREATE OR REPLACE FUNCTION f() RETURNS int AS 'SELECT 1' LANGUAGE sql", "CREATE FUNCTION"),
     ("SELECT 1, pg_terminate_backend(1)", "PG_TERMINATE_BACKEND"),
+    ("CREATE CONSTRAINT TRIGGER t AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()", "CREATE TRIGGER"),
+    ("DROP OWNED BY someone", "DROP OWNED"), ("CREATE UNIQUE INDEX ON t (a)", None),
     ("UPDATE t SET a = 1", None), ("CREATE TABLE t (a int)", None), ("SELECT 'commit'", None),
     ("ALTER TABLE t ALTER a SET DEFAULT 1", None),
 ])

@@ -2,7 +2,6 @@
 wrong one is rejected (Python in a child process with a time limit, SQL against the test
 PostgreSQL), and the runners themselves catch what they must."""
 
-import os
 import time
 import uuid
 from pathlib import Path
@@ -13,7 +12,14 @@ from django.db import connection
 
 from questionbank import bankcheck, bankfiles, bankrun, banksql
 from questionbank.banksql import rows_differ, run_sql_question
-from tests.questionbank.bank_fixtures import CODING, SQL_ORDERED, SQL_UNORDERED, coding_question, sql_question, write_bank
+from tests.questionbank.bank_fixtures import (
+    CODING,
+    SQL_ORDERED,
+    SQL_UNORDERED,
+    coding_question,
+    sql_question,
+    write_bank,
+)
 
 BANK = [bankfiles.read_question_file(p) for p in bankfiles.question_files()]
 CODING_QUESTIONS = [q for q in BANK if q.get("kind") == "coding"]

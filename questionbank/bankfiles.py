@@ -3,19 +3,16 @@
 The bank lives in ``questionbank/bank/<area>/<slug>.yaml``, one question per file, so a
 change to one question is one reviewable diff. This module has no Django dependency: the
 ``load_question_bank`` command, the tests and authors (``python -m questionbank.bankfiles``)
-all use the same checks.
+all use the same checks. Coding solutions run in bankrun.py, SQL questions in banksql.py.
 """
 
-import argparse
-import json
-import os
-import pickle
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import yaml
+
+from .bankrun import run_solutions, wrong_solution_problem
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
 
@@ -87,143 +84,25 @@ def trigrams(text):
     return grams
 
 
-def trigram_similarity(a, b):
-    """Same figure as pg_trgm's similarity(a, b)."""
-    ta, tb = trigrams(a), trigrams(b)
+def gram_similarity(ta, tb):
+    """pg_trgm's similarity of two texts from their trigram sets (see trigrams)."""
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / len(ta | tb)
 
 
-# Coding solutions run in a child Python (``python -I``: no site-packages, no user paths) that
-# reads the question by pickle on stdin and writes one JSON line of failures per solution. Each
-# solution gets SOLUTION_SECONDS for all its cases (an alarm interrupts an endless Python loop);
-# the child as a whole is killed after QUESTION_SECONDS per solution plus start-up slack, so a
-# loop stuck inside one C call is a reported problem too, never a hung check. One child per
-# question, not per case or per solution: start-up (~20 ms) is most of the cost.
-SOLUTION_SECONDS = 2
-CHILD_SLACK_SECONDS = 5
-CHILD_MEMORY_BYTES = 1024**3
-RESULT_MARK = "@@bank-runner@@"
-
-RUNNER = r"""
-import io, json, math, pickle, resource, signal, sys
-limit, memory, mark = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-job = pickle.load(sys.stdin.buffer)
-real_stdout = sys.stdout
-
-class TimeUp(BaseException):
-    pass
-
-def on_alarm(signum, frame):
-    raise TimeUp()
-
-signal.signal(signal.SIGALRM, on_alarm)
-
-def plain(value):
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
-
-def same(got, want, tol):
-    if isinstance(want, bool) or isinstance(got, bool):
-        return got == want and type(got) is type(want)
-    if tol is not None and isinstance(want, (int, float)) and isinstance(got, (int, float)):
-        if isinstance(got, float) and isinstance(want, float) and math.isnan(got) and math.isnan(want):
-            return True
-        return abs(got - want) <= tol
-    if isinstance(want, list) and isinstance(got, list):
-        return len(got) == len(want) and all(same(g, w, tol) for g, w in zip(got, want))
-    if isinstance(want, dict) and isinstance(got, dict):
-        return got.keys() == want.keys() and all(same(got[k], want[k], tol) for k in want)
-    return got == want
-
-def short(value):
-    text = repr(value)
-    return text if len(text) <= 200 else text[:200] + "..."
-
-def run(code):
-    failures, namespace = [], {}
-    signal.setitimer(signal.ITIMER_REAL, limit)
-    try:
-        try:
-            exec(compile(code, "<solution>", "exec"), namespace)
-        except (Exception, SystemExit) as exc:
-            return [f"does not run: {exc!r}"]
-        func = namespace.get(job["function"])
-        if not callable(func):
-            return [f"defines no function {job['function']!r}"]
-        for case in job["cases"]:
-            name = case.get("name")
-            try:
-                got = plain(func(*case.get("args", [])))
-            except (Exception, SystemExit) as exc:
-                failures.append(f"case {name!r} raised {exc!r}")
-                continue
-            want = plain(case.get("expected"))
-            if not same(got, want, job["tolerance"]):
-                failures.append(f"case {name!r}: expected {short(want)}, got {short(got)}")
-    except TimeUp:
-        failures.append(f"took more than {limit:g} s (an endless loop?)")
-    except MemoryError:
-        failures.append("ran out of memory")
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    return failures
-
-results = []
-for code in job["codes"]:
-    sys.stdout = io.StringIO()
-    try:
-        results.append(run(code))
-    finally:
-        sys.stdout = real_stdout
-real_stdout.write(mark + json.dumps(results) + "\n")
-"""
-
-
-def run_solutions(coding, codes, *, seconds=SOLUTION_SECONDS):
-    """Run each of ``codes`` (Python source defining ``coding["function"]``) against the
-    question's test cases in one child process. Returns one list of failure messages per code
-    (empty: it passes every case)."""
-    tolerance = coding.get("tolerance")
-    job = {"function": coding["function"], "cases": coding.get("test_cases") or [], "codes": list(codes),
-           "tolerance": float(tolerance) if isinstance(tolerance, (int, float)) else None}
-    try:
-        done = subprocess.run(
-            [sys.executable, "-I", "-c", RUNNER, str(seconds), str(CHILD_MEMORY_BYTES), RESULT_MARK],
-            input=pickle.dumps(job), capture_output=True, timeout=seconds * len(codes) + CHILD_SLACK_SECONDS,
-        )
-    except subprocess.TimeoutExpired:
-        return [[f"did not finish within {seconds * len(codes) + CHILD_SLACK_SECONDS} s (killed)"] for _ in codes]
-    marked = [line for line in done.stdout.decode("utf-8", "replace").splitlines() if line.startswith(RESULT_MARK)]
-    if done.returncode != 0 or not marked:
-        why = (done.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit status {done.returncode}"])[-1]
-        return [[f"crashed the runner: {why}"] for _ in codes]
-    return json.loads(marked[-1][len(RESULT_MARK):])
-
-
-def run_reference_solution(coding):
-    """Run a coding question's reference solution against its test cases.
-
-    Returns a list of failure messages (empty when every case passes)."""
-    failures = run_solutions(coding, [coding["reference_solution"]])[0]
-    return [f"reference solution {f}" if f.startswith(("does not run", "defines no", "took more", "ran out",
-                                                       "did not finish", "crashed"))
-            else f for f in failures]
+def trigram_similarity(a, b):
+    """Same figure as pg_trgm's similarity(a, b)."""
+    return gram_similarity(trigrams(a), trigrams(b))
 
 
 def validate_question(data, *, slug_from_path=None, area_from_path=None, full=True):
     """Return a list of problems with one question's data (empty when it is fine).
 
-    ``full`` (the checker and the tests) also runs a coding question's reference and wrong
-    solutions, and requires the blocks of the 2026 shapes: a coding question's wrong
-    solutions, a design question's phases. Without it (the loader) those are checked only
-    when present: the loader must not refuse today's bank while it is rewritten, and running
-    code at every load would cost ~1 s (the browser tests load the bank per test)."""
+    Every caller checks the same shapes (a coding question needs its wrong solutions, a design
+    question its phases). ``full`` (the checker and the tests) also runs a coding question's
+    reference and wrong solutions; the loader passes ``full=False``: running code at every load
+    would cost ~1 s (the browser tests load the bank per test)."""
     errors = []
 
     def need_text(key):
@@ -312,7 +191,7 @@ def validate_question(data, *, slug_from_path=None, area_from_path=None, full=Tr
         errors.append("sql: only SQL questions carry a schema and a reference query")
 
     phases = data.get("phases")
-    if data.get("kind") == "design" and (full or phases is not None):
+    if data.get("kind") == "design":
         errors.extend(_phase_problems(phases, minutes))
     elif phases:
         errors.append("phases: only design questions are scored per phase")
@@ -325,17 +204,17 @@ def near_copy_anchors(anchors):
     found = []
     for a in sorted(grams):
         for b in sorted(grams):
-            if a < b and grams[a] and grams[b]:
-                sim = len(grams[a] & grams[b]) / len(grams[a] | grams[b])
-                if sim >= MAX_ANCHOR_SIMILARITY:
-                    found.append(f"levels {a} and {b} are near-copies (similarity {sim:.2f}, "
-                                 f"limit {MAX_ANCHOR_SIMILARITY}); say what differs")
+            sim = gram_similarity(grams[a], grams[b]) if a < b else 0.0
+            if sim >= MAX_ANCHOR_SIMILARITY:
+                found.append(f"levels {a} and {b} are near-copies (similarity {sim:.2f}, "
+                             f"limit {MAX_ANCHOR_SIMILARITY}); say what differs")
     return found
 
 
 def _coding_problems(coding, *, full):
     """A coding question's block: function, reference solution, test cases, wrong solutions;
-    with ``full``, the reference passes every case and each wrong solution fails one."""
+    with ``full``, the reference passes every case and each wrong solution runs and fails a
+    case (bankrun.wrong_solution_problem)."""
     if not isinstance(coding, dict):
         return ["coding: a coding question needs function, reference_solution, test_cases, wrong_solutions"]
     problems = []
@@ -354,8 +233,7 @@ def _coding_problems(coding, *, full):
                                   or not 0 <= tolerance < 1):
         problems.append("coding.tolerance: a small non-negative number, e.g. 1.0e-6")
     runnable = not problems
-    if full or "wrong_solutions" in coding:
-        problems.extend(_wrong_solution_problems(coding))
+    problems.extend(_wrong_solution_problems(coding))
     if not runnable or not full:
         return problems
     wrong = [(i, w) for i, w in enumerate(coding.get("wrong_solutions") or [], 1)
@@ -364,8 +242,9 @@ def _coding_problems(coding, *, full):
     problems.extend(f"coding: reference solution {f}" if not f.startswith("case ") else f"coding: {f}"
                     for f in results[0])
     for (i, item), failures in zip(wrong, results[1:]):
-        if not failures:
-            problems.append(f"coding.wrong_solutions[{i}]: passes every test case ({item.get('mistake')!r})")
+        why = wrong_solution_problem(failures)
+        if why:
+            problems.append(f"coding.wrong_solutions[{i}]: {why} ({item.get('mistake')!r})")
     return problems
 
 
@@ -479,7 +358,7 @@ def _retired_problems(entries, slugs):
 
 def check_bank(bank_dir=BANK_DIR, *, full=True):
     """Validate every file; return (questions, problems). ``full=False`` is the loader's
-    check (see validate_question): no code run, the 2026 blocks checked when present."""
+    check (see validate_question): the same shapes, no code run."""
     questions, problems = [], []
     for path in question_files(bank_dir):
         try:
@@ -508,60 +387,14 @@ def near_duplicates(questions, field, limit):
     found = []
     for i, (a, ga) in enumerate(grams):
         for b, gb in grams[i + 1 :]:
-            if ga and gb:
-                sim = len(ga & gb) / len(ga | gb)
-                if sim >= limit:
-                    found.append(f"{field}s too similar ({sim:.2f}): {a.get('slug')} {a.get(field)!r} / "
-                                 f"{b.get('slug')} {b.get(field)!r}")
+            sim = gram_similarity(ga, gb)
+            if sim >= limit:
+                found.append(f"{field}s too similar ({sim:.2f}): {a.get('slug')} {a.get(field)!r} / "
+                             f"{b.get('slug')} {b.get(field)!r}")
     return found
 
 
-def check_sql_questions(questions, url):
-    """Run every SQL question against the PostgreSQL at ``url`` (nothing is kept); problems."""
-    import psycopg
+if __name__ == "__main__":  # the command line lives in bankcheck.py
+    from questionbank.bankcheck import main_with_embedded_server
 
-    from .banksql import run_sql_question
-
-    problems = []
-    with psycopg.connect(url) as connection, connection.cursor() as cursor:
-        for data in questions:
-            if data.get("kind") == "sql" and not _sql_problems(data.get("sql")):
-                problems.extend(f"{data['area']}/{data['slug']}.yaml: {p}" for p in run_sql_question(cursor, data["sql"]))
-        connection.rollback()
-    return problems
-
-
-def _database_url():
-    """DATABASE_URL, else the project's embedded server (started if need be), else None."""
-    if os.environ.get("DATABASE_URL", "").strip():
-        return os.environ["DATABASE_URL"].strip()
-    try:
-        from config.database import embedded_database_url
-    except ImportError:
-        return None
-    root = Path(__file__).resolve().parent.parent
-    return embedded_database_url(os.environ.get("PANELIST_PGDATA") or root / ".pgdata")
-
-
-def main(argv):
-    parser = argparse.ArgumentParser(prog="python -m questionbank.bankfiles",
-                                     description="Check the bank files (sizes, shapes, titles, coding solutions).")
-    parser.add_argument("directory", nargs="?", default=str(BANK_DIR))
-    parser.add_argument("--sql", action="store_true",
-                        help="also run the SQL questions against PostgreSQL (DATABASE_URL or the embedded server)")
-    args = parser.parse_args(argv)
-    found, issues = check_bank(Path(args.directory))
-    if args.sql:
-        url = _database_url()
-        if url is None:
-            issues.append("--sql: no database (set DATABASE_URL)")
-        else:
-            issues.extend(check_sql_questions(found, url))
-    for line in issues:
-        print(line)
-    print(f"{len(found)} questions, {len(issues)} problems")
-    return 1 if issues else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main_with_embedded_server(sys.argv[1:]))

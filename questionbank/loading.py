@@ -46,18 +46,19 @@ def _runnable(data):
 @transaction.atomic
 def load_bank(bank_dir=BANK_DIR):
     """Create or update every question of the bank files by slug. A question gets a new
-    revision only when its text changed; rerunning changes nothing. Returns counts."""
+    revision only when its text changed; rerunning changes nothing. Returns counts, and in
+    ``kept_published`` the slugs retired.yaml lists that a team re-published (see _retire)."""
     questions, problems = check_bank(bank_dir, full=False)
     if problems:
         raise BankFileError("The bank files have problems:\n" + "\n".join(problems))
-    counts = {"created": 0, "revised": 0, "unchanged": 0, "retired": 0}
+    counts = {"created": 0, "revised": 0, "unchanged": 0, "retired": 0, "kept_published": []}
     existing = {q.slug: q for q in Question.objects.select_related("current_revision")}
     for data in questions:
         try:
             _load_question(data, existing.get(data["slug"]), counts)
         except QuestionNotPublishable as exc:  # the publish rule, should a file ever pass check_bank without a rubric
             raise BankFileError(f"{data['slug']}: {exc.messages[0]}") from None
-    counts["retired"] = _retire(read_retired(bank_dir), existing)
+    _retire(read_retired(bank_dir), existing, counts)
     for item in read_plan_criteria(bank_dir):
         PlanCriterion.objects.update_or_create(
             slug=item["slug"],
@@ -66,17 +67,34 @@ def load_bank(bank_dir=BANK_DIR):
     return counts
 
 
-def _retire(entries, existing):
-    """Set each slug that retired.yaml lists (merged into another question) to status retired.
-    The question is kept, never deleted: past interviews and plans may use it. Returns how many
-    changed status this run, so a rerun retires nothing."""
-    changed = 0
+# Written into the change note of the revision that was current when the bank retired a
+# question: the record that the bank has retired it once (see _retire).
+BANK_RETIRED_NOTE = "retired by the built-in bank"
+
+
+def _retire(entries, existing, counts):
+    """Retire, once, each slug that retired.yaml lists (merged into another question): set it
+    to status retired and record that in the change note of its current revision, which the
+    question's history shows. The question is kept, never deleted: past interviews and plans
+    may use it. A question that carries the record and is published again was re-published
+    by a team on purpose: it stays published, and the load says so (``kept_published``)."""
     for entry in entries:
         question = existing.get(entry["slug"])
-        if question is not None and question.status != Status.RETIRED:
+        if question is None:
+            continue
+        if question.revisions.filter(change_note__contains=BANK_RETIRED_NOTE).exists():
+            if question.status != Status.RETIRED:
+                counts["kept_published"].append(question.slug)
+            continue
+        if question.status != Status.RETIRED:
             question_set_status(question=question, status=Status.RETIRED)
-            changed += 1
-    return changed
+            counts["retired"] += 1
+        revision = question.current_revision
+        note = f"{BANK_RETIRED_NOTE} (merged into {entry['merged_into']})"
+        revision.change_note = f"{revision.change_note}; {note}"[-200:] if revision.change_note else note
+        # The note is the revision's history, not its words: what interviews pinned to it
+        # show is unchanged, so this is the one update an immutable revision allows.
+        revision.save(update_fields=["change_note"], allow_update=True)
 
 
 def _load_question(data, question, counts):

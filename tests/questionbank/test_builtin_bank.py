@@ -8,7 +8,7 @@ import pytest
 import yaml
 from django.db import connection
 
-from questionbank import bankfiles
+from questionbank import bankfiles, bankrun
 from questionbank.loading import load_bank
 from questionbank.models import Area, Kind, Level, Question, RoleTrack, Status
 
@@ -101,7 +101,7 @@ def test_every_question_is_complete_and_within_size():
     questions = Question.objects.filter(status=Status.PUBLISHED).select_related("current_revision").prefetch_related(
         "current_revision__criteria", "current_revision__anchors"
     )
-    assert questions.count() >= 84  # 86 written, 2 merged into others (retired.yaml)
+    assert questions.count() >= 220  # 225 files on 5 December 2026
     for q in questions:
         rev = q.current_revision
         for field in ("title", "prompt", "why_we_ask", "model_answer"):
@@ -165,7 +165,7 @@ def test_plan_wide_criteria_are_loaded():
 def test_the_runner_reports_a_wrong_solution():
     coding = {"function": "f", "reference_solution": "def f(x):\n    return x + 1\n",
               "test_cases": [{"name": "one", "args": [1], "expected": 3}]}
-    assert bankfiles.run_reference_solution(coding) == ["case 'one': expected 3, got 2"]
+    assert bankrun.run_reference_solution(coding) == ["case 'one': expected 3, got 2"]
 
 
 def test_the_bank_files_have_no_problems():
@@ -177,7 +177,7 @@ def test_the_bank_files_have_no_problems():
 def test_loading_twice_changes_nothing():
     before = list(Question.objects.order_by("pk").values_list("pk", "current_revision_id", "status"))
     counts = load_bank()
-    assert counts == {"created": 0, "revised": 0, "unchanged": len(before), "retired": 0}
+    assert counts == {"created": 0, "revised": 0, "unchanged": len(before), "retired": 0, "kept_published": []}
     assert list(Question.objects.order_by("pk").values_list("pk", "current_revision_id", "status")) == before
 
 
@@ -212,6 +212,37 @@ def test_a_slug_listed_as_retired_is_retired_once_and_kept(tmp_path):
     assert load_bank(bank)["retired"] == 0
     question.refresh_from_db()
     assert question.status == Status.RETIRED
+
+
+def test_a_question_re_published_after_the_bank_retired_it_stays_published(tmp_path):
+    """The bank retires a slug once and records it in the revision's change note; a team that
+    publishes the question again is not overruled at every load, and the command says so."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from questionbank.services import question_set_status
+
+    bank = tmp_path / "bank"
+    shutil.copytree(bankfiles.BANK_DIR, bank)
+    (bank / "evaluation" / "f1.yaml").unlink()
+    retired = bankfiles.read_retired(bank) + [{"slug": "f1", "merged_into": "precision", "reason": "test merge"}]
+    (bank / "retired.yaml").write_text(yaml.safe_dump(retired, sort_keys=False))
+    assert load_bank(bank)["retired"] == 1
+    question = Question.objects.get(slug="f1")
+    assert question.current_revision.change_note.endswith("retired by the built-in bank (merged into precision)")
+    question_set_status(question=question, status=Status.PUBLISHED)
+    out = StringIO()
+    call_command("load_question_bank", "--dir", str(bank), stdout=out)
+    question.refresh_from_db()
+    assert question.status == Status.PUBLISHED
+    assert out.getvalue().splitlines()[-2:] == [
+        f"Question bank: 0 created, 0 revised, {len(bankfiles.question_files(bank))} unchanged, 0 retired.",
+        "Kept published (retired.yaml lists them, but a team re-published them after the bank retired them): f1."]
+    # Retired by hand again, it stays retired and the note is written once.
+    question_set_status(question=question, status=Status.RETIRED)
+    assert load_bank(bank)["kept_published"] == []
+    assert question.revisions.filter(change_note__contains="retired by the built-in bank").count() == 1
 
 
 def test_every_retired_slug_names_its_merge_and_has_no_file():

@@ -21,3 +21,8 @@ class Command(BaseCommand):
             f"Question bank: {counts['created']} created, {counts['revised']} revised, {counts['unchanged']} unchanged, "
             f"{counts['retired']} retired."
         )
+        if counts["kept_published"]:
+            self.stdout.write(
+                "Kept published (retired.yaml lists them, but a team re-published them after the bank retired "
+                f"them): {', '.join(counts['kept_published'])}."
+            )

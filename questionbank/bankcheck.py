@@ -10,9 +10,10 @@ Django or project dependency; only this command line looks up the embedded serve
 import argparse
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
-from .bankfiles import BANK_DIR, check_bank
+from .bankfiles import AREAS, BANK_DIR, LEVELS, check_bank
 from .banksql import check_sql_questions
 
 
@@ -36,8 +37,19 @@ def main(argv, *, default_database_url=None):
             issues.extend(check_sql_questions(found, url))
     for line in issues:
         print(line)
+    print(bank_counts(found))
     print(f"{len(found)} questions, {len(issues)} problems")
     return 1 if issues else 0
+
+
+def bank_counts(questions):
+    """How many questions each area (stage) and level holds: "llm 30, sql 10, …; junior 47, …
+    (35% senior)"."""
+    areas = Counter(q.get("area") for q in questions)
+    levels = Counter(q.get("level") for q in questions)
+    senior = 100 * levels["senior"] // len(questions) if questions else 0
+    return (", ".join(f"{area} {areas[area]}" for area in AREAS if areas[area]) + "; "
+            + ", ".join(f"{level} {levels[level]}" for level in LEVELS) + f" ({senior}% senior)")
 
 
 def embedded_server_url():

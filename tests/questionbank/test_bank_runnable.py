@@ -441,14 +441,15 @@ def test_the_checker_runs_sql_questions_when_asked(tmp_path, capsys):
     wrong = sql_question()
     wrong["sql"]["expected_rows"][0][1] = 14.76
     bank = write_bank(tmp_path, wrong, sql_question("test-login-counts", SQL_UNORDERED))
+    counts = "sql 2; junior 0, mid 2, senior 0 (0% senior)\n"  # each stage and level, then the verdict
     assert bankcheck.main([str(bank)]) == 0
-    assert capsys.readouterr().out == "2 questions, 0 problems\n"
+    assert capsys.readouterr().out == counts + "2 questions, 0 problems\n"
     assert bankcheck.main([str(bank), "--sql"]) == 1
-    assert capsys.readouterr().out == "--sql: no database (pass --database-url URL)\n2 questions, 1 problems\n"
+    assert capsys.readouterr().out == "--sql: no database (pass --database-url URL)\n" + counts + "2 questions, 1 problems\n"
     assert bankcheck.main([str(bank), "--sql", "--database-url", _test_database_url()]) == 1
     assert capsys.readouterr().out == (
         "sql/test-order-totals.yaml: sql.reference_query: row 1 is ['ana', 14.75, '2026-01-05', 7.375], "
-        "expected ['ana', 14.76, '2026-01-05', 7.375]\n2 questions, 1 problems\n")
+        "expected ['ana', 14.76, '2026-01-05', 7.375]\n" + counts + "2 questions, 1 problems\n")
 
 
 @pytest.mark.django_db

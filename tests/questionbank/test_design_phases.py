@@ -118,7 +118,7 @@ def test_export_and_import_round_trip_the_phases():
     item = next(q for q in exported["questions"] if q["slug"] == "feed-ranking-phased")
     phases = item["revisions"][-1]["phases"]
     assert [p["name"] for p in phases] == list(bankfiles.DESIGN_PHASES)
-    assert phases[0]["anchors"]["4"] == "Names a requirements choice, its cost and what would make them change it."
+    assert phases[0]["anchors"]["4"] == phase("Requirements", 1)["anchors"][4]
     assert item["revisions"][-1]["criteria"] == phased_content()["criteria"]  # the round's own, phases apart
     Question.objects.filter(slug="feed-ranking-phased").update(slug="feed-ranking-was")
     text = json.dumps({**exported, "questions": [item]})

@@ -18,7 +18,14 @@ from questionbank import bankfiles
 from questionbank.models import Level, Question
 
 from .models import LoopStage, Track
-from .starter_plans import TEMPLATE_KEYS, StarterFileError, resolve_questions, sync_template, template_problems
+from .starter_plans import (
+    TEMPLATE_KEYS,
+    StarterFileError,
+    read_list_file,
+    resolve_questions,
+    sync_template,
+    template_problems,
+)
 
 LOOPS_FILE = Path(__file__).resolve().parent / "starter_loops.yaml"
 # The minutes of a loop's plan leave at least these of its slot free: introductions, and the
@@ -71,12 +78,7 @@ def read_starter_loops(path=LOOPS_FILE, *, topics=None, taken_names=()):
     minutes stated and the plan's minutes within its slot less SPARE_MINUTES, no question twice
     in a loop, and no name shared with another template (``taken_names``: the plain starter
     templates'). Raises StarterFileError listing every problem."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise StarterFileError(f"Cannot read {path}: {exc}") from exc
-    if not isinstance(data, list) or not data:
-        raise StarterFileError(f"{path} must be a list of loops, each with a track, a level and its plans.")
+    data = read_list_file(path, "a list of loops, each with a track, a level and its plans")
     topics = bank_topics() if topics is None else topics
     problems, names, seen = [], set(), set()
     stages = LoopStage.values

@@ -18,7 +18,14 @@ from django.db import transaction
 
 from questionbank.models import Question
 
-from .models import ITEM_MINUTES, SLOT_MINUTES, WEIGHT, InterviewPlan, PlanItem, PlanSection
+from .models import (
+    ITEM_MINUTES,
+    SLOT_MINUTES,
+    WEIGHT,
+    InterviewPlan,
+    PlanItem,
+    PlanSection,
+)
 from .plan_forms import COMPETENCIES
 
 
@@ -31,15 +38,22 @@ TEMPLATE_KEYS = {"name", "slot_minutes", "description", "sections"}
 ITEM_KEYS = {"slug", "minutes", "competency", "weight", "required"}
 
 
-def read_starter_plans(path=STARTER_FILE):
-    """The templates of the file, checked for shape (not yet against the bank). Raises
-    StarterFileError listing every problem."""
+def read_list_file(path, what):
+    """The YAML file at ``path``, which must hold a non-empty list (``what`` names it in the
+    error). Raises StarterFileError when it cannot be read or holds something else."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise StarterFileError(f"Cannot read {path}: {exc}") from exc
     if not isinstance(data, list) or not data:
-        raise StarterFileError(f"{path} must be a list of templates.")
+        raise StarterFileError(f"{path} must be {what}.")
+    return data
+
+
+def read_starter_plans(path=STARTER_FILE):
+    """The templates of the file, checked for shape (not yet against the bank). Raises
+    StarterFileError listing every problem."""
+    data = read_list_file(path, "a list of templates")
     problems, names = [], set()
     for n, template in enumerate(data, 1):
         problems.extend(template_problems(template, f"template {n}", names))

@@ -2,6 +2,7 @@
 pages' rules for writes in the same words, problem details, cursors, flat query counts."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from tests.api.conftest import problem_of
 from tests.conftest import make_user
 from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
 from accounts.roles import Role
+from api.serializers import QuestionScoreSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +166,11 @@ def test_scorecards_follow_independent_scoring(api, hiring_manager, interviewer,
     (listed,) = [c for c in api.get("/api/v1/scorecards/").json()["results"] if c["id"] == theirs.pk]
     assert listed == card
     assert card["scores"][0]["title"] and card["candidate"] == interview.candidate_id
+    # Written as the schema's decimal string (QuestionScoreSerializer), whoever writes the row.
+    weights = [str(q.weight.quantize(Decimal("0.01"))) for q in interview.questions.order_by("order")]
+    assert [score["weight"] for score in card["scores"]] == weights
+    assert QuestionScoreSerializer(theirs.scores.select_related("question__revision").first()).data["weight"] \
+        == card["scores"][0]["weight"]
     assert sorted(ids(api.as_(hiring_manager).get("/api/v1/scorecards/", {"candidate": interview.candidate_id}))) \
         == sorted([theirs.pk, mine.pk])
 

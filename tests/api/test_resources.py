@@ -273,13 +273,13 @@ def test_the_cursor_walks_every_row_once(api, recruiter, position):
 
 
 def test_one_positions_interviews_page_by_id_and_read_as_the_detail(api, recruiter, hiring_manager, position,
-                                                                    interviewer):
+                                                                    interviewer, interviewer2):
     """The position filter sorts its rows (api.pagination.sorted_by_id) rather than walking
     the id index: the pages still run in id order, each row once, field for field the detail."""
     second = make_position(hiring_manager=hiring_manager, recruiter=recruiter, title="Another of hers")
     elsewhere = [make_interview(candidate=make_candidate(position=second), interviewers=[interviewer]).pk
                  for _ in range(2)]
-    made = [make_interview(candidate=make_candidate(position=position), interviewers=[interviewer]).pk
+    made = [make_interview(candidate=make_candidate(position=position), interviewers=[interviewer2, interviewer]).pk
             for _ in range(5)]
     api.as_(recruiter)
     seen, url = [], f"/api/v1/interviews/?position={position.pk}&limit=2"
@@ -292,6 +292,7 @@ def test_one_positions_interviews_page_by_id_and_read_as_the_detail(api, recruit
     assert ids_seen[:5] == sorted(made) and ids_seen == sorted(set(ids_seen))
     assert not set(ids_seen) & set(elsewhere) and set(elsewhere) <= set(ids(api.get("/api/v1/interviews/")))
     assert seen[0] == api.get(f"/api/v1/interviews/{made[0]}/").json()
+    assert seen[0]["interviewers"] == sorted([interviewer.username, interviewer2.username])  # by name, both ways
 
 
 def test_bad_bodies_are_problems_not_crashes(api, recruiter, position):

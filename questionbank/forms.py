@@ -18,6 +18,26 @@ def _lines(text):
     return [line.strip().lstrip("-*•").strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def sql_tests_problem(tests, *, kind):
+    """What is wrong with the tests JSON of a question of this kind ("" when nothing): an SQL
+    question's are {"language": "sql", "schema", "data", "expected_rows", "ordered"}, as the
+    bank files store them (questionbank/loading.py) and the pages show them
+    (questionbank/reference.py); a coding question's are not SQL's."""
+    is_sql = tests.get("language") == "sql"
+    if kind != Kind.SQL:
+        return "These are an SQL question's tests: choose the kind SQL, or give test cases." if is_sql else ""
+    if not is_sql:
+        return 'An SQL question\'s tests start {"language": "sql", ...}.'
+    if not all(isinstance(tests.get(key, ""), str) for key in ("schema", "data")):
+        return '"schema" and "data" are SQL text.'
+    rows = tests.get("expected_rows", [])
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        return '"expected_rows" is a list of rows, each a list of values: [[1, "ana"], [2, "ben"]].'
+    if not isinstance(tests.get("ordered", False), bool):
+        return '"ordered" is true (rows in order) or false.'
+    return ""
+
+
 class QuestionForm(forms.Form):
     """A question's identity and the words of the revision an edit will publish."""
 
@@ -50,12 +70,15 @@ class QuestionForm(forms.Form):
     anchor_4 = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="4 · Excellent: what an excellent answer sounds like")
     reference_solution = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6, "class": "font-monospace"}), required=False,
-        help_text="Coding questions only: a Python solution.",
+        label="Reference solution (or query)",
+        help_text="Coding questions: a Python solution. SQL questions: the reference query (PostgreSQL).",
     )
     coding_tests = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}), required=False,
         label="Test cases (JSON)",
-        help_text='Coding questions only: {"function": "name", "test_cases": [{"name": ..., "args": [...], "expected": ...}]}',
+        help_text='Coding: {"function": "name", "test_cases": [{"name": ..., "args": [...], "expected": ...}]}. '
+                  'SQL: {"language": "sql", "schema": "CREATE TABLE ...", "data": "INSERT ...", '
+                  '"expected_rows": [[...], ...], "ordered": true}',
     )
     change_note = forms.CharField(max_length=200, required=False, help_text="What changed and why (kept with the revision).")
     confirm_similar = forms.BooleanField(
@@ -127,8 +150,14 @@ class QuestionForm(forms.Form):
         anchors = [data.get(f"anchor_{level}", "") for level in SCORE_LEVELS]
         if all(anchors) and len({a.strip().lower() for a in anchors}) < 4:
             raise forms.ValidationError("Each level needs its own anchor: two levels have the same text.")
-        if data.get("kind") == Kind.CODING and not data.get("reference_solution"):
+        kind, tests = data.get("kind"), data.get("coding_tests")
+        if kind == Kind.CODING and not data.get("reference_solution"):
             self.add_error("reference_solution", "A coding question needs a reference solution.")
+        if kind == Kind.SQL and not data.get("reference_solution"):
+            self.add_error("reference_solution", "An SQL question needs its reference query.")
+        if isinstance(tests, dict) and tests and "coding_tests" not in self.errors:
+            if problem := sql_tests_problem(tests, kind=kind):
+                self.add_error("coding_tests", problem)
         return data
 
     @classmethod

@@ -51,6 +51,44 @@ def test_it_refuses_malformed_test_case_json_naming_the_line(hm_client):
     assert "Test cases are not valid JSON (line 2" in response.content.decode()
 
 
+SQL_TESTS = ('{"language": "sql", "schema": "CREATE TABLE t (n int);", "data": "INSERT INTO t VALUES (1);", '
+             '"expected_rows": [[1]], "ordered": true}')
+
+
+def test_an_sql_question_is_written_with_its_reference_query_and_tests(hm_client):
+    data = form_data(kind="sql", reference_solution="SELECT n FROM t;", coding_tests=SQL_TESTS)
+    assert hm_client.post("/questions/new/", data).status_code == 302
+    rev = Question.objects.get(slug="handling-label-noise-in-training-data").current_revision
+    assert rev.reference_solution == "SELECT n FROM t;" and rev.coding_tests["expected_rows"] == [[1]]
+    page = hm_client.get("/questions/handling-label-noise-in-training-data/").content.decode()
+    assert "CREATE TABLE t (n int);" in page and "SELECT n FROM t;" in page
+
+
+@pytest.mark.parametrize("fields,field,message", [
+    ({"coding_tests": SQL_TESTS}, "reference_solution", "An SQL question needs its reference query."),
+    ({"reference_solution": "SELECT 1;", "coding_tests": '{"function": "f", "test_cases": []}'}, "coding_tests",
+     'An SQL question\'s tests start {"language": "sql", ...}.'),
+    ({"reference_solution": "SELECT 1;", "coding_tests": '{"language": "sql", "expected_rows": [1, 2]}'},
+     "coding_tests", '"expected_rows" is a list of rows, each a list of values: [[1, "ana"], [2, "ben"]].'),
+    ({"reference_solution": "SELECT 1;", "coding_tests": '{"language": "sql", "ordered": "yes"}'}, "coding_tests",
+     '"ordered" is true (rows in order) or false.'),
+    ({"reference_solution": "SELECT 1;", "coding_tests": '{"language": "sql", "schema": 5}'}, "coding_tests",
+     '"schema" and "data" are SQL text.'),
+])
+def test_an_sql_questions_parts_are_checked_and_what_was_typed_is_kept(hm_client, fields, field, message):
+    response = hm_client.post("/questions/new/", form_data(kind="sql", **fields))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert "Your labels come from crowd workers" in response.content.decode()
+
+
+def test_a_coding_question_refuses_an_sql_questions_tests(hm_client):
+    response = hm_client.post("/questions/new/", form_data(kind="coding", reference_solution="def f(): pass",
+                                                           coding_tests=SQL_TESTS))
+    assert response.context["form"].errors["coding_tests"] == [
+        "These are an SQL question's tests: choose the kind SQL, or give test cases."]
+
+
 def test_it_warns_about_a_similar_title_and_saves_on_confirmation(hm_client):
     data = form_data(title="Bias-variance decomposition of the prediction error", slug="bv-again")
     first = hm_client.post("/questions/new/", data)

@@ -57,7 +57,10 @@ class ProviderUnavailable(SignInRefused):
 
 # --- The provider's endpoints ---
 
-_metadata = {}  # issuer -> (read at, document)
+# issuer -> (read at, document). Not a speed-up for a budget: every sign-in reads the endpoints
+# twice (the redirect and the callback) and every sign-out once, and without this each would be
+# one more HTTPS request to the company's provider, which can fail or rate-limit discovery.
+_metadata = {}
 _metadata_lock = threading.Lock()
 
 

@@ -436,7 +436,10 @@ def check_items(preview, *, similar_for=None):
 def similar_titles_of(titles, *, limit=5):
     """``services.similar_titles`` for many titles at once (``{key: title}`` gives ``{key: [{slug,
     title, similarity}]}``, most similar first): one query instead of one per question, which a
-    document of a thousand questions would otherwise make."""
+    document of a thousand questions would otherwise make. Raw SQL because the ORM cannot join
+    the bank to a list of parameters (unnest); measured on the 225-question bank with 200
+    titles (5 December): 440 ms in this statement, 650 ms as 200 ORM queries. Both compare
+    every title with every question (similarity() >= threshold uses no index)."""
     keys = [k for k, t in titles.items() if t and t.strip()]
     if not keys:
         return {}

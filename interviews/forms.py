@@ -90,7 +90,7 @@ class PositionForm(forms.ModelForm):
     class Meta:
         model = Position
         fields = ["title", "team", "level", "hiring_manager", "recruiter", "status", "escalation_hours",
-                  "webhook_url", "webhook_format"]
+                  "webhook_url", "webhook_format", "exposure_cap"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

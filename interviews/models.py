@@ -59,6 +59,7 @@ class Stage(models.TextChoices):
 # When a missing scorecard is escalated (Position.escalation_hours): two days by default, at
 # least the one hour before the first reminder, at most a month.
 ESCALATION_HOURS_DEFAULT, ESCALATION_HOURS_MIN, ESCALATION_HOURS_MAX = 48, 2, 720
+EXPOSURE_CAP_MAX = 1000
 
 
 class PositionQuerySet(models.QuerySet):
@@ -104,6 +105,15 @@ class Position(models.Model):
     webhook_format = models.CharField(max_length=10, choices=WebhookFormat.choices, default=WebhookFormat.SLACK,
                                       db_default=WebhookFormat.SLACK,
                                       verbose_name="chat service")
+    # How often one bank question may be asked in this position's interviews in 90 days, before
+    # a question pool prefers another (interviews/pools.py); empty: no cap.
+    exposure_cap = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name="exposure cap (uses per 90 days)",
+        validators=[MinValueValidator(1, "At least 1 use per 90 days, or leave it empty for no cap."),
+                    MaxValueValidator(EXPOSURE_CAP_MAX, f"At most {EXPOSURE_CAP_MAX} uses per 90 days.")],
+        help_text="How many interviews of this position may ask one bank question in 90 days before a "
+                  "question pool picks another. Empty: no cap.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PositionQuerySet.as_manager()
@@ -115,6 +125,11 @@ class Position(models.Model):
                 condition=Q(escalation_hours__gte=ESCALATION_HOURS_MIN) & Q(escalation_hours__lte=ESCALATION_HOURS_MAX),
                 name="position_escalation_hours_range",
                 violation_error_message=f"Escalate after {ESCALATION_HOURS_MIN} to {ESCALATION_HOURS_MAX} hours.",
+            ),
+            models.CheckConstraint(
+                condition=Q(exposure_cap__isnull=True) | (Q(exposure_cap__gte=1) & Q(exposure_cap__lte=EXPOSURE_CAP_MAX)),
+                name="position_exposure_cap_range",
+                violation_error_message=f"An exposure cap is 1 to {EXPOSURE_CAP_MAX} uses per 90 days, or empty.",
             ),
         ]
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from interviews.models import Candidate, Position
@@ -189,6 +190,20 @@ def test_it_keeps_the_escalation_hours_within_their_range(as_user, recruiter, hi
     client.post("/positions/new/", form_data(hiring_manager, recruiter, escalation_hours=72))
     assert Position.objects.get().escalation_hours == 72
 
+
+
+def test_it_keeps_the_exposure_cap_within_its_range_or_empty(as_user, recruiter, hiring_manager):
+    client = as_user(recruiter)
+    for cap, words in ((0, "At least 1 use per 90 days"), (1001, "At most 1000 uses"), ("many", "Enter a whole number")):
+        response = client.post("/positions/new/", form_data(hiring_manager, recruiter, exposure_cap=cap))
+        assert response.status_code == 400 and words in response.content.decode()
+    assert not Position.objects.exists()
+    client.post("/positions/new/", form_data(hiring_manager, recruiter, exposure_cap=""))
+    assert Position.objects.get().exposure_cap is None
+    client.post(f"/positions/{Position.objects.get().pk}/edit/", form_data(hiring_manager, recruiter, exposure_cap=12))
+    assert Position.objects.get().exposure_cap == 12
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Position.objects.update(exposure_cap=0)
 
 def test_it_refuses_a_hiring_manager_who_is_not_one_and_keeps_what_was_typed(as_user, recruiter, interviewer):
     response = as_user(recruiter).post("/positions/new/", form_data(interviewer, recruiter, title="Applied Scientist"))

@@ -211,3 +211,32 @@ class RoleTwoFactorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = Role.choices
         self.fields["roles"].error_messages["invalid_choice"] = "Choose roles from the list."
+
+
+def _weekly_limit_field(**kwargs):
+    from .models import WEEKLY_LIMIT_MAX, WEEKLY_LIMIT_RANGE
+
+    return forms.IntegerField(min_value=1, max_value=WEEKLY_LIMIT_MAX, error_messages={
+        "min_value": WEEKLY_LIMIT_RANGE, "max_value": WEEKLY_LIMIT_RANGE,
+        "invalid": "Enter a whole number of interviews, such as 5.", "required": "Enter a number of interviews, such as 5.",
+    }, **kwargs)
+
+
+class RoleLimitsForm(forms.Form):
+    """A weekly interview limit per role (accounts/limits.py)."""
+
+    def __init__(self, *args, **kwargs):
+        from .limits import DEFAULT_WEEKLY_LIMITS
+        from .roles import Role
+
+        super().__init__(*args, **kwargs)
+        for role in Role:
+            self.fields[role.value] = _weekly_limit_field(
+                label=f"{role.label}s", help_text=f"Built in: {DEFAULT_WEEKLY_LIMITS[role]} a week.")
+
+
+class PersonLimitForm(forms.Form):
+    """One person's own weekly interview limit; empty goes back to their roles'."""
+
+    weekly_limit = _weekly_limit_field(label="Weekly interview limit", required=False,
+                                       help_text="Empty: the largest limit of their roles.")

@@ -1,12 +1,15 @@
-"""The audit log (who did what sensitive thing, and when) and each person's profile (time
-zone, calendar feed secret)."""
+"""The audit log (who did what sensitive thing, and when), each person's profile (time zone,
+calendar feed secret, weekly interview limit) and the settings of a role (two-factor, interview
+limit)."""
 
 import secrets
 import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
 
 class AuditEvent(models.Model):
@@ -59,6 +62,11 @@ def new_calendar_token():
     return secrets.token_urlsafe(24)
 
 
+WEEKLY_LIMIT_MAX = 40
+WEEKLY_LIMIT_RANGE = f"A weekly limit is 1 to {WEEKLY_LIMIT_MAX} interviews."
+WEEKLY_LIMIT_VALIDATORS = [MinValueValidator(1, WEEKLY_LIMIT_RANGE), MaxValueValidator(WEEKLY_LIMIT_MAX, WEEKLY_LIMIT_RANGE)]
+
+
 class Profile(models.Model):
     """What a person sets for themselves: their time zone (every time they see or get by mail
     is in it; stored times are UTC) and the secret of their calendar feed URL."""
@@ -68,6 +76,20 @@ class Profile(models.Model):
     # In the calendar feed's URL, which calendar apps fetch without signing in: whoever has the
     # URL reads the person's interviews, so it can be replaced (profile_new_calendar_token).
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # Set on the person's People page; empty: the largest limit of their roles (accounts/limits.py).
+    weekly_interview_limit = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=WEEKLY_LIMIT_VALIDATORS, verbose_name="weekly interview limit",
+        help_text="Interviews a week on this person's panels before scheduling warns. Empty: their role's.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekly_interview_limit__isnull=True)
+                | Q(weekly_interview_limit__gte=1, weekly_interview_limit__lte=WEEKLY_LIMIT_MAX),
+                name="accounts_profile_weekly_limit_range", violation_error_message=WEEKLY_LIMIT_RANGE,
+            ),
+        ]
 
     def __str__(self):
         return f"Profile of {self.user}"
@@ -134,3 +156,26 @@ class RoleTwoFactor(models.Model):
 
         if self.group_id and self.group.name not in GROUP_NAMES.values():
             raise ValidationError({"group": "Two-factor can be required of a role's group only."})
+
+
+class RoleInterviewLimit(models.Model):
+    """How many interviews a week a member of a role may sit on before scheduling warns, when an
+    admin has changed the built-in figure (accounts.limits.DEFAULT_WEEKLY_LIMITS): a row per
+    role changed. Set on the People pages (/people/interview-limits/); one person's own limit
+    (``Profile.weekly_interview_limit``) comes first."""
+
+    group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="interview_limit")
+    weekly_limit = models.PositiveSmallIntegerField(validators=WEEKLY_LIMIT_VALIDATORS)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "weekly interview limit of a role"
+        constraints = [
+            models.CheckConstraint(condition=Q(weekly_limit__gte=1, weekly_limit__lte=WEEKLY_LIMIT_MAX),
+                                   name="accounts_role_weekly_limit_range", violation_error_message=WEEKLY_LIMIT_RANGE),
+        ]
+
+    def __str__(self):
+        return f"{self.group.name}: {self.weekly_limit} interviews a week"

@@ -1,5 +1,6 @@
 """The People pages (/people/): the list of accounts, inviting a colleague, one person's page
-(roles, deactivation, two-factor) and the roles that require two-factor; and the invitation
+(roles, deactivation, two-factor, weekly interview limit), the roles that require two-factor
+and the roles' weekly interview limits; and the invitation
 link's page, where the invited person chooses a password. For admins, or whoever an admin
 gives the "Can manage people" permission (accounts.manage_people); the rules are in
 accounts/people.py."""
@@ -19,8 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .forms import InviteForm, RolesForm, RoleTwoFactorForm
-from .models import AuditEvent, RoleTwoFactor
+from .forms import InviteForm, PersonLimitForm, RoleLimitsForm, RolesForm, RoleTwoFactorForm
+from .limits import limit_of, person_set_weekly_limit, role_weekly_limits, role_weekly_limits_set, weekly_limits
+from .models import AuditEvent, Profile, RoleTwoFactor
 from .oidc import local_password_allowed
 from .people import (
     ADMIN,
@@ -116,12 +118,16 @@ def person_detail(request, pk):
     return _detail_page(request, person)
 
 
-def _detail_page(request, person, *, roles_form=None, status=200):
+def _detail_page(request, person, *, roles_form=None, limit_form=None, status=200):
     events = AuditEvent.objects.filter(target=f"user {person.pk}").select_related("actor")[:15]
+    own_limit = Profile.objects.filter(user=person).values_list("weekly_interview_limit", flat=True).first()
     return render(request, "accounts/people/detail.html", {
         "person": person,
         "roles_form": roles_form or RolesForm(initial={"roles": person.role_values},
                                               with_admin=request.user.is_superuser),
+        "limit_form": limit_form or PersonLimitForm(initial={"weekly_limit": own_limit}),
+        "own_limit": own_limit,
+        "weekly_limit": limit_of(own=own_limit, roles=person.role_values, by_role=role_weekly_limits()),
         "codes_left": recovery_codes_left(person) if person.has_device else 0,
         "events": events,
         "is_self": person.pk == request.user.pk,
@@ -154,6 +160,24 @@ def person_roles(request, pk):
         words = [f"gave {', '.join(ROLE_LABELS[r] for r in added)}" if added else "",
                  f"took {', '.join(ROLE_LABELS[r] for r in removed)}" if removed else ""]
         return f"Saved: {' and '.join(w for w in words if w)}. Their pages change at their next click."
+
+    return _back(request, person, change)
+
+
+@require_POST
+def person_weekly_limit(request, pk):
+    person = _person(request, pk)
+    form = PersonLimitForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, person, limit_form=form, status=400)
+    limit = form.cleaned_data["weekly_limit"]
+
+    def change():
+        if not person_set_weekly_limit(by=request.user, user=person, limit=limit):
+            return "Nothing changed."
+        if limit is None:
+            return f"{_name(person)} now has their roles' weekly limit ({weekly_limits([person.pk])[person.pk]} interviews)."
+        return f"{_name(person)} may now sit on {limit} interview{'s' if limit != 1 else ''} a week before scheduling warns."
 
     return _back(request, person, change)
 
@@ -238,6 +262,23 @@ def people_two_factor(request):
             messages.info(request, "Nothing changed.")
         return redirect("people_two_factor")
     return render(request, "accounts/people/two_factor.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def people_interview_limits(request):
+    """How many interviews a week each role's members may sit on before scheduling warns."""
+    _manager_only(request)
+    current = role_weekly_limits()
+    form = RoleLimitsForm(request.POST if request.method == "POST" else None,
+                          initial={role.value: limit for role, limit in current.items()})
+    if request.method == "POST" and form.is_valid():
+        if role_weekly_limits_set(by=request.user, limits=form.cleaned_data):
+            messages.success(request, "Saved. Scheduling warns from now on when a panelist would pass their "
+                                      "role's new limit; people with a limit of their own keep it.")
+        else:
+            messages.info(request, "Nothing changed.")
+        return redirect("people_interview_limits")
+    return render(request, "accounts/people/interview_limits.html", {"form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_not_required  # the invited person has no password yet; the signed link is the key

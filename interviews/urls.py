@@ -5,7 +5,7 @@ share these prefixes but are routed in scoring/urls.py."""
 
 from django.urls import include, path
 
-from .views import calendar, candidates, loops, plans, positions, scheduling
+from .views import calendar, candidates, load, loops, plans, positions, scheduling
 
 app_name = "interviews"
 
@@ -61,6 +61,7 @@ urlpatterns = [
     path("candidates/<int:pk>/", include(candidate_urls)),
     path("interviews/", scheduling.interview_list, name="interview_list"),
     path("interviews/new/", scheduling.interview_schedule, name="interview_schedule"),
+    path("interviews/load/", load.interview_load, name="interview_load"),
     path("interviews/<int:pk>/", include(interview_urls)),
     path("plans/", plans.plan_list, name="plan_list"),
     path("plans/new/", plans.plan_create, name="plan_create"),

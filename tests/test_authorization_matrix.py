@@ -82,6 +82,7 @@ MATRIX = {
     "interviews:candidate_edit":    ("GET",  [L, 403, 403, 403, 403, 200, 200]),
     "interviews:candidate_cv":      ("GET",  [L, 200, 200, 200, 404, 200, 200]),  # panel may read the CV
     "interviews:interview_schedule": ("GET", [L, 403, 403, 403, 403, 200, 200]),
+    "interviews:interview_load":    ("GET",  [L, 200, 403, 403, 403, 200, 200]),  # who schedules and decides
     "interviews:interview_list":    ("GET",  [L, 200, 200, 200, 200, 200, 200]),  # each sees the interviews visible to them
     "interviews:interview_detail":  ("GET",  [L, 200, 200, 200, 404, 200, 200]),
     "interviews:interview_edit":    ("GET",  [L, 403, 403, 403, 403, 200, 200]),
@@ -140,6 +141,8 @@ MATRIX = {
     "people_list":                  ("GET",  [L, 403, 403, 403, 403, 403, 200]),
     "people_invite":                ("GET",  [L, 403, 403, 403, 403, 403, 200]),
     "people_two_factor":            ("GET",  [L, 403, 403, 403, 403, 403, 200]),
+    "people_interview_limits":      ("GET",  [L, 403, 403, 403, 403, 403, 200]),
+    "person_weekly_limit":          ("POST", [L, 403, 403, 403, 403, 403, 302]),  # empty: back to the role's
     "person_detail":                ("GET",  [L, 403, 403, 403, 403, 403, 200]),
     "person_roles":                 ("POST", [L, 403, 403, 403, 403, 403, 302]),
     "person_deactivate":            ("POST", [L, 403, 403, 403, 403, 403, 302]),
@@ -290,7 +293,8 @@ def url_for(name, objects):
         else:
             kwargs = {}
     for bare in ("interviews:position_list", "interviews:position_create", "interviews:candidate_list",
-                 "interviews:candidate_create", "interviews:interview_schedule", "interviews:interview_list"):
+                 "interviews:candidate_create", "interviews:interview_schedule", "interviews:interview_list",
+                 "interviews:interview_load"):
         if name == bare:
             kwargs = {}
     return reverse(name, kwargs=kwargs)

@@ -352,11 +352,12 @@ def test_the_invitation_token_names_one_user(db):
 def test_the_persons_page_reads_the_same_number_of_queries_however_long_their_history(
         admin_client, interviewer, django_assert_num_queries):
     # Session, user, the viewer's roles and permissions, the bell's unread count, the person
-    # with their two-factor facts, their groups, their recent audit events with actors.
-    with django_assert_num_queries(7):
+    # with their two-factor facts, their groups, their recent audit events with actors, their
+    # own weekly interview limit and the roles' limits.
+    with django_assert_num_queries(9):
         assert admin_client.get(f"/people/{interviewer.pk}/").status_code == 200
     for required in ("1", "0") * 10:
         admin_client.post(f"/people/{interviewer.pk}/two-factor/required/", {"required": required})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         body = admin_client.get(f"/people/{interviewer.pk}/").content.decode()
     assert body.split('id="person-history"', 1)[1].count("<tr><td") == 15  # the last 15 changes

@@ -91,10 +91,16 @@ class LoadRow:
     def busiest(self):
         return max(cell.count for cell in self.cells)
 
+    @property
+    def most_over(self):
+        """How far past the limit the row's fullest week goes (negative: room left in every week)."""
+        return self.busiest - self.limit
+
 
 def load_table(*, first_monday, weeks=WEEKS_SHOWN):
     """The panel load page's rows: every active interviewer, and anyone else on a panel in those
-    weeks, with their count per week against their limit; busiest first. Five queries (the
+    weeks, with their count per week against their limit: those furthest past their limit
+    first, then the busiest. Five queries (the
     people, their counts, three for their limits) whatever their number."""
     start, end = _week_bounds(first_monday, weeks)
     on_panels = Panel.objects.filter(interview__starts_at__gte=start, interview__starts_at__lt=end).exclude(
@@ -108,5 +114,5 @@ def load_table(*, first_monday, weeks=WEEKS_SHOWN):
     rows = [LoadRow(person=person, limit=limits[person.pk],
                     cells=[LoadCell(monday=m, count=counts.get((person.pk, m), 0), limit=limits[person.pk]) for m in mondays])
             for person in people]
-    rows.sort(key=lambda row: -row.busiest)  # stable: by name within the same peak
+    rows.sort(key=lambda row: (-row.most_over, -row.busiest))  # stable: by name within a tie
     return mondays, rows

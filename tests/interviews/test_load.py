@@ -209,3 +209,15 @@ def test_people_without_the_people_permission_cannot_set_limits(as_user, hiring_
     assert client.post("/people/interview-limits/", {"interviewer": "9", "hiring_manager": "4", "recruiter": "3"}).status_code == 403
     assert client.post(f"/people/{interviewer.pk}/weekly-limit/", {"weekly_limit": "9"}).status_code == 403
     assert not RoleInterviewLimit.objects.exists() and not Profile.objects.filter(weekly_interview_limit=9).exists()
+
+
+def test_the_demo_puts_ivan_past_his_limit_next_week_once():
+    from django.core.management import call_command
+
+    for command in ("seed_demo", "load_starter_plans", "seed_demo_interviews", "seed_demo_scores", "seed_demo_scores"):
+        call_command(command, verbosity=0)
+    next_monday = week_start(timezone.localdate()) + datetime.timedelta(weeks=1)
+    mondays, rows = load_table(first_monday=next_monday)
+    ivan = next(row for row in rows if row.person.username == "ivan")
+    assert (ivan.limit, ivan.cells[0].count, ivan.cells[0].state) == (2, 3, "over")
+    assert rows[0] == ivan  # furthest past the limit first (Iris, as busy, has room: her limit is 5)

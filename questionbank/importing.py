@@ -450,7 +450,10 @@ def similar_titles_of(titles, *, limit=5):
     title, similarity}]}``, most similar first): one statement instead of one query per title,
     which a document of a thousand questions would otherwise make. Raw SQL because the ORM
     cannot join the bank to a list of parameters (unnest). Measured on the bench's 100k
-    questions with 200 titles (5 December): TODO."""
+    questions with 200 titles (5 December, a loaded machine): 18-24 s for titles that each
+    have 300-400 near-copies there, 10-12 s for new ones; comparing every title took 823 s;
+    one ORM query per title through the index was 18-26% slower, in alternated runs, and its
+    query count grows with the file."""
     keys = [k for k, t in titles.items() if t and t.strip()]
     if not keys:
         return {}

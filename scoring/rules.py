@@ -80,3 +80,9 @@ def rule_verdict(*, position, candidate_summary):
     if failed:
         return verdict(Verdict.NO_HIRE, "; ".join(failed))
     return verdict(Verdict.HIRE, "; ".join(met))
+
+
+def override_needed(verdict):
+    """The error of a decision against the rule without a reason, naming the verdict and why."""
+    return (f"The decision rule says {verdict.label.lower()} ({verdict.reason}). To decide otherwise, "
+            "write the override reason.")

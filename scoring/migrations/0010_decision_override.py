@@ -7,7 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interviews', '0014_decision_rule'),
         ('scoring', '0009_calibration_snapshot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,8 +9,16 @@ NO_CONDITION = ("Choose at least one condition: a minimum weighted score, no str
 
 
 def _field(name):
-    # The model's own field, so its validators (1.00 to 4.00, 1 to 20) say the limits here.
-    return Position._meta.get_field(name).formfield()
+    """The model's own field with its validators (1.00 to 4.00, 1 to 20), which formfield()
+    leaves to the model's clean: here they say the limits beside the field."""
+    model_field = Position._meta.get_field(name)
+    field = model_field.formfield()
+    field.validators = [*field.validators, *(v for v in model_field.validators if v not in field.validators)]
+    return field
+
+
+# What DecimalValidator says ("no more than 3 digits in total"), said as the scale is read.
+SCORE_DIGITS = "A score from 1.00 to 4.00 with at most two decimals, such as 2.75."
 
 
 class DecisionRuleForm(forms.Form):
@@ -22,6 +30,8 @@ class DecisionRuleForm(forms.Form):
 
     def __init__(self, *args, locked=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["rule_min_score"].error_messages.update(
+            {"max_digits": SCORE_DIGITS, "max_decimal_places": SCORE_DIGITS, "max_whole_digits": SCORE_DIGITS})
         self.fields["rule_min_score"].widget.attrs.update({"min": "1", "max": "4", "step": "0.01"})
         if locked:  # shown as it stands, nothing to post (the service refuses a change anyway)
             for field in self.fields.values():

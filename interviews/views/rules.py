@@ -27,22 +27,21 @@ def position_rule(request, pk):
             conditions = {} if removing else form.conditions()
             try:
                 position_decision_rule_set(position=position, by=request.user, **conditions)
-            except DecisionRuleLocked as exc:  # a scorecard submitted since the page was read
-                form.add_error(None, exc)
+            except DecisionRuleLocked:  # a scorecard submitted since the page was read
+                return _render(request, position, DecisionRuleForm.of(position, locked=True), locked=True, refused=True)
+            if removing:
+                messages.success(request, "Removed the decision rule: the debrief shows no verdict.")
             else:
-                if removing:
-                    messages.success(request, "Removed the decision rule: the debrief shows no verdict.")
-                else:
-                    messages.success(request, f"Fixed the decision rule. {position.rule_in_words()}")
-                return redirect(position)
-        return _render(request, position, form, locked=position.decision_rule_locked())
-    if request.method == "POST":
-        form = DecisionRuleForm.of(position, locked=True)
-        form.add_error(None, DecisionRuleLocked())
-        return _render(request, position, form, locked=True)
-    return _render(request, position, DecisionRuleForm.of(position, locked=locked), locked=locked)
+                messages.success(request, f"Fixed the decision rule. {position.rule_in_words()}")
+            return redirect(position)
+        return _render(request, position, form, locked=False)
+    # A POST on a locked rule (the page was open before the first scorecard, or no page at all)
+    # is refused, and says why.
+    refused = request.method == "POST"
+    return _render(request, position, DecisionRuleForm.of(position, locked=locked), locked=locked, refused=refused)
 
 
-def _render(request, position, form, *, locked):
-    return render(request, "interviews/position_rule.html", {"position": position, "form": form, "locked": locked},
-                  status=400 if form.errors else 200)
+def _render(request, position, form, *, locked, refused=False):
+    return render(request, "interviews/position_rule.html",
+                  {"position": position, "form": form, "locked": locked, "refused": refused},
+                  status=400 if form.errors or refused else 200)

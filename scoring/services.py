@@ -19,12 +19,12 @@ from notifications.webhooks import channel_post
 from questionbank.models import QuestionRevision, RubricCriterion
 
 from .events import decision_recorded_publish, scorecard_amended_publish
-from .rules import override_needed, rule_verdict
-from .selectors import debrief
 from .models import (  # noqa: F401 (the exceptions are also imported from here)
     Amendment, AutosaveReceipt, Decision, DecisionChoice, InterviewCancelled, QuestionScore, ScoreError, Scorecard,
     ScorecardIncomplete, ScorecardStatus, Submitted,
 )
+from .rules import override_needed, rule_verdict
+from .selectors import debrief
 
 MAX_NOTES = 20_000
 MAX_SECONDS = 24 * 3600

@@ -274,6 +274,27 @@ def test_the_api_asks_for_the_reason_and_reads_it_back(client, below, hiring_man
     assert listed["rule_reason"] == "the weighted score 2.00 is below 2.75"
 
 
+def test_the_webhook_says_the_verdict_and_whether_it_was_overridden_not_why(below, hiring_manager):
+    from webhooks.models import Event, EventType, Subscription
+
+    Subscription.objects.create(name="ATS", url="https://ats.example.com/hook", events=list(EventType.values))
+    decision_record(candidate=below, decision="hire", rationale="Strong design", by=hiring_manager,
+                    override_reason="Wrong revision scored")
+    (event,) = Event.objects.filter(type="decision.recorded")
+    assert (event.payload["decision"]["rule_verdict"], event.payload["decision"]["override"]) == ("no_hire", True)
+    assert "Wrong revision" not in str(event.payload)
+
+
+def test_erasing_the_candidate_erases_the_override_reason(below, hiring_manager, admin_user):
+    from scoring.erasure import ERASED, candidate_erase
+
+    decision_record(candidate=below, decision="hire", rationale="Strong design", by=hiring_manager,
+                    override_reason="Her reference from Acme was glowing")
+    candidate_erase(candidate=below, by=admin_user)
+    decision = Decision.objects.get()
+    assert (decision.override_reason, decision.rationale, decision.is_override) == (ERASED, ERASED, True)
+
+
 # --- The report of overrides ----------------------------------------------------------------
 
 

@@ -83,11 +83,15 @@ def decision_view(request, pk):
     data = debrief(candidate, request.user)  # the rule's figures, and the page again if refused
     verdict = _verdict(candidate, data)
     form = DecisionForm(request.POST, verdict=verdict)
+    old_stage = candidate.get_stage_display()
     if form.is_valid():
         try:
-            old_stage = candidate.get_stage_display()
             decision_record(candidate=candidate, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:  # the verdict changed since the page was read
+        except ValidationError as exc:
+            # A scorecard submitted within this request changed the verdict: the page again with
+            # the verdict as it is now, so the override field it asks for is on it.
+            data = debrief(candidate, request.user)
+            verdict = form.verdict = _verdict(candidate, data)
             form.add_error(None, exc)
     if form.errors:  # everything typed is shown again, with what is wrong beside it
         return render(request, "scoring/debrief.html", {

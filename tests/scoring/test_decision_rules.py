@@ -252,6 +252,29 @@ def test_the_service_refuses_the_verdict_as_it_is_now_not_as_the_page_showed_it(
     assert not Decision.objects.exists()
 
 
+def test_a_scorecard_submitted_during_the_request_shows_the_new_verdict_and_its_field(
+        monkeypatch, hm_client, position, interview, hiring_manager, interviewer, interviewer2):
+    from scoring.views import debrief as view
+
+    fix(position, hiring_manager, min_score=Decimal("2.75"))
+    make_scorecard(interview=interview, interviewer=interviewer, scores=[2, 2, 2])
+    reads = []
+
+    def read_then_submit(candidate, user):  # the view reads "not yet", then the last scorecard comes in
+        data = debrief(candidate, user)
+        if not reads:
+            make_scorecard(interview=interview, interviewer=interviewer2, scores=[2, 2, 2])
+        reads.append(data)
+        return data
+
+    monkeypatch.setattr(view, "debrief", read_then_submit)
+    response = decide(hm_client, interview.candidate, "hire", rationale="Kept as typed")
+    assert response.status_code == 400 and not Decision.objects.exists()
+    body = response.content.decode()
+    assert 'name="override_reason"' in body and "write the override reason" in body and "Kept as typed" in body
+    assert response.context["verdict"].verdict == Verdict.NO_HIRE
+
+
 def test_the_database_refuses_an_override_without_a_reason(below, hiring_manager):
     from django.db import IntegrityError, transaction
 

@@ -23,11 +23,11 @@ CANDIDATES = [
     ("Priya Raman", ([3, 4, 3], [4, 3, 4]), ("yes", "strong_yes"), "follow", ""),
     ("Tomás Silva", ([2, 2, 3], [2, 1, 2]), ("no", "no"), "follow", ""),
     ("Mei Chen", ([3, 3, 4], [3, 4, 3]), ("strong_yes", "strong_no"), "override",
-     "The strong no rests on the coding question alone, and the coding environment failed for the first fifteen "
-     "minutes of it; Nadia agreed at the debrief that the rest of her scorecard is a yes."),
+     ("The strong no rests on the coding question alone, and the coding environment failed for the first fifteen "
+      "minutes of it; Nadia agreed at the debrief that the rest of her scorecard is a yes.")),
     ("Jonas Berg", ([3, 3, 3], [3, 3, 4]), ("yes", "yes"), "override",
-     "Both reference calls described the same pattern of leaving experiments unfinished, which the panel did not "
-     "probe; we would rather reinterview for the next opening than hire against it."),
+     ("Both reference calls described the same pattern of leaving experiments unfinished, which the panel did not "
+      "probe; we would rather reinterview for the next opening than hire against it.")),
     ("Amara Okafor", ([3, 2, 3], [2, 3, 2]), ("yes", "no"), "hold", ""),
     ("Sofia Rossi", ([3, 3, 4], [3, 4, 3]), ("yes", "yes"), "follow", ""),
     ("Felix Wagner", ([3, 3, 3], None), ("yes", ""), None, ""),

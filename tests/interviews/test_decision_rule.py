@@ -83,8 +83,8 @@ def test_clean_says_a_fixed_rule_needs_a_condition(hiring_manager):
     ({"min_score": Decimal("3")}, "Hire when the weighted score is at least 3.00."),
     ({"min_yes": 1}, "Hire when at least 1 scorecard recommends yes or strong yes."),
     ({"min_score": Decimal("2.5"), "min_yes": 2, "no_strong_no": True},
-     "Hire when the weighted score is at least 2.50, at least 2 scorecards recommend yes or strong yes "
-     "and no interviewer says strong no."),
+     ("Hire when the weighted score is at least 2.50, at least 2 scorecards recommend yes or strong yes "
+      "and no interviewer says strong no.")),
 ])
 def test_the_rule_reads_as_one_sentence(position, hiring_manager, conditions, words):
     position_decision_rule_set(position=position, by=hiring_manager, **conditions)

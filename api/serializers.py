@@ -340,13 +340,20 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["id", "candidate", "decision", "rationale", "by", "at"]
+        # The decision rule's verdict when the decision was made ("" without a rule), its
+        # reason and score, and the override reason of a decision against it: read only.
+        fields = ["id", "candidate", "decision", "rationale", "by", "at", "rule_verdict", "rule_reason", "rule_score",
+                  "override_reason"]
+        read_only_fields = ["rule_verdict", "rule_reason", "rule_score", "override_reason"]
 
 
 class DecisionInput(serializers.Serializer):
     candidate = id_field()
     decision = serializers.ChoiceField(choices=DecisionChoice.choices)
     rationale = serializers.CharField(max_length=5000)
+    override_reason = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="",
+        help_text="Required when the decision goes against the position's decision rule.")
 
 
 class CalibrationSerializer(serializers.Serializer):

@@ -30,7 +30,7 @@ from questionbank.services import QuestionNotPublishable, question_create, quest
 from scoring.calibration import calibration_snapshot
 from scoring.forms import DecisionForm
 from scoring.models import Scorecard
-from scoring.services import decision_record
+from scoring.services import candidate_rule_verdict, decision_record
 
 from . import serializers as s
 from .pagination import sorted_by_id
@@ -563,8 +563,13 @@ class DecisionList(generics.ListAPIView):
         # The debrief's rule (scoring.views.debrief._may_decide).
         if not (request.user.is_superuser or candidate.position.hiring_manager_id == request.user.pk):
             raise PermissionDenied("Only the position's hiring manager records the decision.")
-        cleaned = run_form(DecisionForm({"decision": data["decision"], "rationale": data["rationale"]}))
-        decision = decision_record(candidate=candidate, by=request.user, **cleaned)
+        verdict = candidate_rule_verdict(candidate=candidate, user=request.user)
+        cleaned = run_form(DecisionForm({"decision": data["decision"], "rationale": data["rationale"],
+                                         "override_reason": data["override_reason"]}, verdict=verdict))
+        try:
+            decision = decision_record(candidate=candidate, by=request.user, **cleaned)
+        except DjangoValidationError as exc:  # the verdict changed between the two reads
+            raise ValidationError(exc.message_dict) from exc
         return Response(s.DecisionSerializer(decision).data, status=201)
 
 

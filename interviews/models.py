@@ -60,6 +60,17 @@ class Stage(models.TextChoices):
 # least the one hour before the first reminder, at most a month.
 ESCALATION_HOURS_DEFAULT, ESCALATION_HOURS_MIN, ESCALATION_HOURS_MAX = 48, 2, 720
 EXPOSURE_CAP_MAX = 1000
+# A position's decision rule (docs/scoring.md, "Decision rules fixed in advance"): a minimum
+# weighted score on the 1-4 scale, and at least so many scorecards recommending yes.
+RULE_SCORE = (Decimal("1.00"), Decimal("4.00"))
+RULE_MIN_YES = (1, 20)
+# A scorecard's status once submitted, as scoring stores it: interviews sits below scoring and
+# reads its table through the reverse relation by name only (tests/test_layers.py).
+SUBMITTED = "submitted"
+
+
+# Whether a position's decision rule has any condition (the constraint below and clean()).
+RULE_CONDITIONS = Q(rule_min_score__isnull=False) | Q(rule_no_strong_no=True) | Q(rule_min_yes__isnull=False)
 
 
 class PositionQuerySet(models.QuerySet):
@@ -114,6 +125,29 @@ class Position(models.Model):
         help_text="How many interviews of this position may ask one bank question in 90 days before a "
                   "question pool picks another. Empty: no cap.",
     )
+    # The decision rule, fixed before anyone sees a score: the debrief shows its verdict before
+    # the decision, and a decision against it needs a reason (scoring/rules.py). Locked once a
+    # scorecard of the position is submitted (position_decision_rule_set).
+    rule_min_score = models.DecimalField(
+        max_digits=3, decimal_places=2, null=True, blank=True, verbose_name="minimum weighted score",
+        validators=[MinValueValidator(RULE_SCORE[0], "At least 1.00: the lowest score of the 1-4 scale."),
+                    MaxValueValidator(RULE_SCORE[1], "At most 4.00: the highest score of the 1-4 scale.")],
+        help_text="1.00 to 4.00, two decimals; the weighted score the debrief shows. Empty: no minimum.",
+    )
+    rule_no_strong_no = models.BooleanField(
+        default=False, db_default=False, verbose_name="no interviewer says strong no",
+        help_text="One “strong no” on any scorecard means no hire.",
+    )
+    rule_min_yes = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name="at least this many say yes",
+        validators=[MinValueValidator(RULE_MIN_YES[0], "At least 1, or leave it empty."),
+                    MaxValueValidator(RULE_MIN_YES[1], f"At most {RULE_MIN_YES[1]} scorecards.")],
+        help_text="Scorecards recommending yes or strong yes. Empty: no such condition.",
+    )
+    decision_rule_set_at = models.DateTimeField(null=True, blank=True)
+    decision_rule_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PositionQuerySet.as_manager()
@@ -131,6 +165,24 @@ class Position(models.Model):
                 name="position_exposure_cap_range",
                 violation_error_message=f"An exposure cap is 1 to {EXPOSURE_CAP_MAX} uses per 90 days, or empty.",
             ),
+            models.CheckConstraint(
+                condition=Q(rule_min_score__isnull=True) | _between("rule_min_score", RULE_SCORE),
+                name="position_rule_min_score_range",
+                violation_error_message="A minimum weighted score is 1.00 to 4.00, or empty.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rule_min_yes__isnull=True) | _between("rule_min_yes", RULE_MIN_YES),
+                name="position_rule_min_yes_range",
+                violation_error_message=f"At least {RULE_MIN_YES[0]} to {RULE_MIN_YES[1]} scorecards saying yes, or empty.",
+            ),
+            # A fixed rule says something, and a rule that says something was fixed by someone
+            # at a time: the date is what the debrief and the report call "fixed on".
+            models.CheckConstraint(
+                condition=(Q(decision_rule_set_at__isnull=True) & ~RULE_CONDITIONS)
+                | (Q(decision_rule_set_at__isnull=False) & RULE_CONDITIONS),
+                name="position_rule_has_a_condition",
+                violation_error_message="A decision rule needs at least one condition.",
+            ),
         ]
 
     def __str__(self):
@@ -138,6 +190,43 @@ class Position(models.Model):
 
     def get_absolute_url(self):
         return reverse("interviews:position_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.decision_rule_set_at is not None and not self.rule_has_condition:
+            raise ValidationError("A decision rule needs at least one condition: a minimum weighted score, "
+                                  "no strong no, or a number of yes.")
+
+    @property
+    def rule_has_condition(self):
+        return self.rule_min_score is not None or self.rule_no_strong_no or self.rule_min_yes is not None
+
+    @property
+    def has_decision_rule(self):
+        return self.decision_rule_set_at is not None
+
+    def rule_in_words(self):
+        """The rule as a hiring manager reads it in one sentence: "Hire when the weighted score
+        is at least 2.75 and no interviewer says strong no." """
+        if not self.has_decision_rule:
+            return "No decision rule is fixed for this position."
+        parts = []
+        if self.rule_min_score is not None:
+            parts.append(f"the weighted score is at least {self.rule_min_score:.2f}")
+        if self.rule_min_yes is not None:
+            n = self.rule_min_yes
+            parts.append(f"at least {n} scorecard{'s' if n != 1 else ''} recommend{'s' if n == 1 else ''} "
+                         "yes or strong yes")
+        if self.rule_no_strong_no:
+            parts.append("no interviewer says strong no")
+        joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return f"Hire when {joined}."
+
+    def decision_rule_locked(self):
+        """Whether a scorecard of this position has been submitted: from then on somebody has
+        seen a score, and a rule changed afterwards could be fitted to a candidate. Any
+        submitted scorecard counts, a cancelled interview's too (its scores were read)."""
+        return Interview.objects.filter(candidate__position=self, scorecards__status=SUBMITTED).exists()
 
     def is_run_by(self, user):
         """Its hiring manager, its recruiter, or an admin: those who see every candidate of the

@@ -5,7 +5,7 @@ share these prefixes but are routed in scoring/urls.py."""
 
 from django.urls import include, path
 
-from .views import calendar, candidates, load, loops, plans, positions, scheduling
+from .views import calendar, candidates, load, loops, plans, positions, rules, scheduling
 
 app_name = "interviews"
 
@@ -13,6 +13,7 @@ app_name = "interviews"
 position_urls = [
     path("", positions.position_detail, name="position_detail"),
     path("edit/", positions.position_edit, name="position_edit"),
+    path("rule/", rules.position_rule, name="position_rule"),
 ]
 
 # /candidates/<pk>/

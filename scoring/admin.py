@@ -36,7 +36,8 @@ class ScorecardAdmin(admin.ModelAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(AppendOnlyAdmin):
-    list_display = ["candidate", "decision", "by", "at"]
+    list_display = ["candidate", "decision", "rule_verdict", "by", "at"]
+    list_filter = ["decision", "rule_verdict"]
     list_select_related = ["candidate", "by"]
 
 

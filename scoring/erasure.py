@@ -169,7 +169,7 @@ def candidate_erase(*, candidate, by):
     """Remove the candidate's name, email, source, CV (link and file), ATS id and every free text
     written about them: candidate notes; question notes and skip reasons; scorecard
     summaries; the text and competency of ad-hoc questions; interview cancel reasons;
-    decision rationales; amendment reasons and text values; admin-log entries and audit
+    decision rationales and override reasons; amendment reasons and text values; admin-log entries and audit
     events naming them. Scores, recommendations, decisions and dates stay, attached to an
     anonymous candidate, so calibration keeps its data. Irreversible.
 
@@ -197,6 +197,8 @@ def candidate_erase(*, candidate, by):
     rows.ad_hoc.update(competency=ERASED)
     rows.interviews.exclude(cancel_reason="").update(cancel_reason=ERASED)
     rows.decisions.update(rationale=ERASED)
+    # An override keeps a reason (scoring_decision_override_has_reason), as a skip does.
+    rows.decisions.exclude(override_reason="").update(override_reason=ERASED)
     for amendment in rows.amendments:
         changes = {"reason": ERASED}
         # Scores (numbers) and recommendations (choices) are not personal; texts are.

@@ -28,9 +28,12 @@ def scorecard_amended_publish(*, scorecard, amendments, by):
 
 
 def decision_recorded_publish(*, decision, candidate):
-    """decision.recorded: the decision and the candidate's stage after it (not its rationale)."""
+    """decision.recorded: the decision and the candidate's stage after it (not its rationale),
+    the decision rule's verdict then (null without a rule) and whether it went against it (not
+    the override reason: a text about the candidate)."""
     return event_publish(type=EventType.DECISION_RECORDED, payload=lambda: {
-        "decision": {"id": decision.pk, "decision": decision.decision, "at": decision.at, "by": person_ref(decision.by)},
+        "decision": {"id": decision.pk, "decision": decision.decision, "at": decision.at, "by": person_ref(decision.by),
+                     "rule_verdict": decision.rule_verdict or None, "override": decision.is_override},
         "candidate": {**candidate_ref(candidate), "stage": candidate.stage}})
 
 

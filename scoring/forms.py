@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .models import DecisionChoice, Recommendation, Scorecard, ScorecardStatus, score_in_words
+from .rules import override_needed
 
 
 class SubmitForm(forms.Form):
@@ -82,11 +83,32 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Write the rationale: a decision without one cannot be reviewed later."},
     )
 
+    override_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False, label="Override reason",
+        help_text="Only when you decide against the decision rule's verdict: why the rule is wrong for this "
+                  "candidate. Listed on the report of overrides.",
+    )
+
+    def __init__(self, *args, verdict=None, **kwargs):
+        """``verdict``: the decision rule's (scoring.rules.RuleVerdict), or None without a rule."""
+        super().__init__(*args, **kwargs)
+        self.verdict = verdict
+
     def clean_rationale(self):
         text = self.cleaned_data["rationale"].strip()
         if not text:
             raise forms.ValidationError("Write the rationale: a decision without one cannot be reviewed later.")
         return text
+
+    def clean_override_reason(self):
+        return self.cleaned_data["override_reason"].strip()
+
+    def clean(self):
+        # Decision.clean's rule, said beside the field with what the rule says.
+        data = super().clean()
+        if self.verdict and self.verdict.against(data.get("decision")) and not data.get("override_reason"):
+            self.add_error("override_reason", override_needed(self.verdict))
+        return data
 
 
 class RemindForm(forms.Form):

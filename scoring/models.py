@@ -346,15 +346,52 @@ class DecisionChoice(models.TextChoices):
     HOLD = "hold", "Hold"
 
 
+class Verdict(models.TextChoices):
+    """A position's decision rule on a candidate (scoring/rules.py)."""
+
+    HIRE = "hire", "Hire"
+    NO_HIRE = "no_hire", "No hire"
+    NOT_YET = "not_yet", "Not yet"
+
+
+# A decision goes against the rule when it is the opposite of a final verdict. A hold is not,
+# nor is any decision while the verdict is still "not yet".
+AGAINST = {(DecisionChoice.HIRE, Verdict.NO_HIRE), (DecisionChoice.NO_HIRE, Verdict.HIRE)}
+OVERRIDE_Q = (Q(decision=DecisionChoice.HIRE, rule_verdict=Verdict.NO_HIRE)
+              | Q(decision=DecisionChoice.NO_HIRE, rule_verdict=Verdict.HIRE))
+OVERRIDE_NEEDS_REASON = "The decision goes against the position's decision rule: say why (the override reason)."
+
+
+def goes_against(decision, verdict):
+    return (decision, verdict) in AGAINST
+
+
+class DecisionQuerySet(models.QuerySet):
+    def overrides(self):
+        """Decisions against the rule's verdict at the time (the report of overrides)."""
+        return self.filter(OVERRIDE_Q)
+
+
 class Decision(models.Model):
     """A hiring manager's decision on a candidate. Append-only: changing a decision adds a
-    row, so the history (who, when, what, why) is kept; the latest row is the decision."""
+    row, so the history (who, when, what, why) is kept; the latest row is the decision.
+    With the position's decision rule, its verdict when the decision was made is kept beside
+    it, and a decision against that verdict carries its override reason."""
 
     candidate = models.ForeignKey("interviews.Candidate", on_delete=models.CASCADE, related_name="decisions")
     decision = models.CharField(max_length=8, choices=DecisionChoice.choices)
     rationale = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    # Empty when the position had no rule. The rule and the reason in words, as they read then:
+    # the rule cannot change after the first scorecard, but the report must not depend on it.
+    rule_verdict = models.CharField(max_length=8, choices=Verdict.choices, blank=True, db_default="", default="")
+    rule_text = models.TextField(blank=True, db_default="", default="")
+    rule_reason = models.TextField(blank=True, db_default="", default="")
+    rule_score = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    override_reason = models.TextField(blank=True, db_default="", default="")
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["candidate", "-at", "-pk"]
@@ -366,10 +403,21 @@ class Decision(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(rationale=""), name="scoring_decision_has_rationale",
                                    violation_error_message="Give the rationale of the decision."),
+            models.CheckConstraint(condition=~OVERRIDE_Q | ~Q(override_reason=""),
+                                   name="scoring_decision_override_has_reason",
+                                   violation_error_message=OVERRIDE_NEEDS_REASON),
         ]
 
     def __str__(self):
         return f"{self.candidate}: {self.get_decision_display()}"
+
+    @property
+    def is_override(self):
+        return goes_against(self.decision, self.rule_verdict)
+
+    def clean(self):
+        if self.is_override and not self.override_reason.strip():
+            raise ValidationError({"override_reason": OVERRIDE_NEEDS_REASON})
 
 
 

@@ -23,6 +23,8 @@ from .models import (  # noqa: F401 (the exceptions are also imported from here)
     Amendment, AutosaveReceipt, Decision, DecisionChoice, InterviewCancelled, QuestionScore, ScoreError, Scorecard,
     ScorecardIncomplete, ScorecardStatus, Submitted,
 )
+from .rules import override_needed, rule_verdict
+from .selectors import debrief
 
 MAX_NOTES = 20_000
 MAX_SECONDS = 24 * 3600
@@ -325,15 +327,38 @@ def adhoc_add(*, scorecard, revision=None, free_text="", competency="Ad hoc"):
 DECISION_STAGES = {DecisionChoice.HIRE: Stage.OFFER, DecisionChoice.NO_HIRE: Stage.REJECTED}
 
 
+def candidate_rule_verdict(*, candidate, user):
+    """The position's rule's verdict on the candidate (scoring.rules.RuleVerdict), from the
+    debrief's figures as ``user`` (who runs the position) sees them; None without a rule, at no
+    query."""
+    if not candidate.position.has_decision_rule:
+        return None
+    return rule_verdict(position=candidate.position, candidate_summary=debrief(candidate, user))
+
+
 @transaction.atomic
-def decision_record(*, candidate, decision, rationale, by):
+def decision_record(*, candidate, decision, rationale, by, override_reason=""):
     """Record a hiring decision (a new row: decisions are append-only) and move the candidate's
     stage by the rule: hire -> offer, no hire -> rejected, hold -> unchanged; a candidate
-    already hired stays hired. Both are saved, or neither."""
+    already hired stays hired. Both are saved, or neither.
+
+    With a decision rule on the position, its verdict now is kept on the decision; a decision
+    against it (hire when it says no hire, or the reverse) is refused without
+    ``override_reason`` (a ValidationError on that field)."""
     # Lock the candidate: two decisions recorded at once move the stage one after the other,
     # so the stage is the one the latest decision gives.
     locked = Candidate.objects.select_for_update().only("pk", "stage").get(pk=candidate.pk)
-    made = Decision.objects.create(candidate_id=candidate.pk, decision=decision, rationale=rationale, by=by)
+    # The verdict as of now, not as the page showed it: a scorecard submitted since then counts.
+    verdict = candidate_rule_verdict(candidate=candidate, user=by)
+    override_reason = override_reason.strip() if verdict and verdict.against(decision) else ""
+    made = Decision(candidate_id=candidate.pk, decision=decision, rationale=rationale, by=by,
+                    override_reason=override_reason)
+    if verdict:
+        made.rule_verdict, made.rule_text, made.rule_reason = verdict.verdict, verdict.rule, verdict.reason
+        made.rule_score = verdict.overall
+    if made.is_override and not override_reason:  # scoring_decision_override_has_reason, in words
+        raise ValidationError({"override_reason": override_needed(verdict)})
+    made.save()
     old_stage, new_stage = locked.stage, DECISION_STAGES.get(decision)
     if new_stage is None or old_stage == Stage.HIRED:
         new_stage = old_stage
@@ -341,7 +366,8 @@ def decision_record(*, candidate, decision, rationale, by):
         Candidate.objects.filter(pk=candidate.pk).update(stage=new_stage)
     candidate.stage = new_stage
     audit(actor=by, action="decision.record", target=f"candidate {candidate.pk}", decision=decision,
-          stage_from=old_stage, stage_to=new_stage)
+          stage_from=old_stage, stage_to=new_stage, rule_verdict=made.rule_verdict or None,
+          override=made.is_override)
     _decision_tell_panel(made, candidate)
     decision_recorded_publish(decision=made, candidate=candidate)
     return made

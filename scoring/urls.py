@@ -1,10 +1,10 @@
 """Scoring's pages. Most hang off another app's object, so they share its prefix:
 /interviews/<pk>/live/ and /scorecard/ (an interviewer's), /candidates/<pk>/debrief/ and
-/decision/, /positions/<pk>/compare/; only /calibration/ is scoring's own."""
+/decision/, /positions/<pk>/compare/ and /overrides/; only /calibration/ is scoring's own."""
 
 from django.urls import include, path
 
-from .views import calibration, compare, debrief, live, scorecard
+from .views import calibration, compare, debrief, live, overrides, scorecard
 
 app_name = "scoring"
 
@@ -30,5 +30,6 @@ urlpatterns = [
     path("interviews/<int:pk>/", include(interview_urls)),
     path("candidates/<int:pk>/", include(candidate_urls)),
     path("positions/<int:pk>/compare/", compare.compare_view, name="compare"),
+    path("positions/<int:pk>/overrides/", overrides.overrides_view, name="overrides"),
     path("calibration/", calibration.calibration_view, name="calibration"),
 ]

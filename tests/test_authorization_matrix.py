@@ -156,6 +156,11 @@ MATRIX = {
     "webhooks:edit":                ("GET",  [L, 403, 403, 403, 403, 403, 200]),
     "webhooks:rotate":              ("POST", [L, 403, 403, 403, 403, 403, 302]),
     "webhooks:redeliver":           ("POST", [L, 403, 403, 403, 403, 403, 302]),
+    # Decision rules (tests/interviews/test_decision_rule.py, tests/scoring/test_decision_rules.py):
+    # the rule's page for the position's hiring manager and admins (locked here: a scorecard is
+    # submitted); the report of overrides for those who run the position.
+    "interviews:position_rule":     ("GET",  [L, 200, 403, 403, 403, 403, 200]),
+    "scoring:overrides":            ("GET",  [L, 200, 403, 403, 403, 200, 200]),
 }
 
 # The same routes on another position's objects (a different hiring manager and recruiter,
@@ -190,6 +195,8 @@ OTHERS = {
     "scoring:debrief":              [L, 404, 404, 404, 404, 404, 200],
     "scoring:decision":             [L, 404, 404, 404, 404, 404, 400],
     "scoring:remind":               [L, 404, 404, 404, 404, 404, 302],
+    "interviews:position_rule":     [L, 404, 403, 403, 403, 404, 200],
+    "scoring:overrides":            [L, 404, 403, 403, 403, 404, 200],
 }
 
 
@@ -280,7 +287,7 @@ def url_for(name, objects):
         if name == "webhooks:redeliver":
             kwargs["delivery_pk"] = objects["delivery"].pk
     if kwargs is None:
-        if name.startswith(("interviews:position", "scoring:compare")):
+        if name.startswith(("interviews:position", "scoring:compare", "scoring:overrides")):
             kwargs = {"pk": p.pk}
         elif name.startswith(("interviews:candidate", "scoring:debrief", "scoring:decision", "scoring:remind")):
             kwargs = {"pk": c.pk}

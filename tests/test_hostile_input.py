@@ -318,6 +318,10 @@ EXERCISES = {
                                  post=lambda w: {"decision": "hold", "rationale": "Wait for the onsite."}),
     "scoring:remind": Exercise("rec", kwargs=lambda w: {"pk": w.candidate.pk},
                                post=lambda w: {"interview": str(w.interview.pk), "panelist": str(w.users["int"].pk)}),
+    # Decision rules: the rule's page (locked here, a scorecard is submitted) and the overrides report.
+    "interviews:position_rule": Exercise("hm", kwargs=lambda w: {"pk": w.position.pk}, get=NONE, post=lambda w: {
+        "rule_min_score": "2.75", "rule_no_strong_no": "on", "rule_min_yes": "2"}),
+    "scoring:overrides": Exercise("rec", kwargs=lambda w: {"pk": w.position.pk}, get=lambda w: {"page": "1"}),
     # The API's pages for people; the API itself answers to tokens: tests/api/test_api_hostile.py.
     "api:tokens": Exercise("rec", get=NONE),
     "api:token_create": Exercise("rec", post=lambda w: {"name": "ATS sync", "scope": "read-write", "expires_in": "90"}),

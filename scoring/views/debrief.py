@@ -1,7 +1,7 @@
 """The debrief of a candidate: submitted scorecards side by side, and the decision."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +14,7 @@ from ..forms import DecisionForm, RemindForm
 from ..models import DecisionChoice, Scorecard
 from ..pdf import debrief_pdf
 from ..reminders import reminder_send_now
+from ..rules import rule_verdict
 from ..selectors import debrief
 from ..services import decision_record
 
@@ -59,11 +60,18 @@ def debrief_view(request, pk):
         response["Content-Disposition"] = f'attachment; filename="debrief-{candidate.pk}.pdf"'
         return response
     form = DecisionForm()
+    is_manager = candidate.position.is_run_by(request.user)
     return render(request, "scoring/debrief.html", {
         "candidate": candidate, **data, "may_decide": _may_decide(request.user, candidate),
         "decision_form": form, "decision_choices": _decision_choices(form),
-        "is_manager": candidate.position.is_run_by(request.user),
+        "is_manager": is_manager, "verdict": _verdict(candidate, data) if is_manager else None,
     })
+
+
+def _verdict(candidate, data):
+    """The decision rule's verdict from the page's own figures (no query), for those who run
+    the position: they read every submitted scorecard, as the rule does."""
+    return rule_verdict(position=candidate.position, candidate_summary=data)
 
 
 @require_POST
@@ -72,15 +80,24 @@ def decision_view(request, pk):
     _check_role(request.user, "interviews.view_candidate")
     if not _may_decide(request.user, candidate):
         raise PermissionDenied("Only the position's hiring manager records the decision.")
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        data = debrief(candidate, request.user)  # the page again, with the refused form
+    data = debrief(candidate, request.user)  # the rule's figures, and the page again if refused
+    verdict = _verdict(candidate, data)
+    form = DecisionForm(request.POST, verdict=verdict)
+    old_stage = candidate.get_stage_display()
+    if form.is_valid():
+        try:
+            decision_record(candidate=candidate, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            # A scorecard submitted within this request changed the verdict: the page again with
+            # the verdict as it is now, so the override field it asks for is on it.
+            data = debrief(candidate, request.user)
+            verdict = form.verdict = _verdict(candidate, data)
+            form.add_error(None, exc)
+    if form.errors:  # everything typed is shown again, with what is wrong beside it
         return render(request, "scoring/debrief.html", {
             "candidate": candidate, **data, "may_decide": True, "decision_form": form,
-            "decision_choices": _decision_choices(form), "is_manager": True,
+            "decision_choices": _decision_choices(form), "is_manager": True, "verdict": verdict,
         }, status=400)
-    old_stage = candidate.get_stage_display()
-    decision_record(candidate=candidate, by=request.user, **form.cleaned_data)
     text = f"Decision recorded: {DecisionChoice(form.cleaned_data['decision']).label}."
     if candidate.get_stage_display() != old_stage:
         text += f" Stage: {old_stage} → {candidate.get_stage_display()}."

@@ -17,6 +17,7 @@ from accounts.roles import Role, assign_role
 from interviews.demo_load import seed_demo_load
 from interviews.services import interview_schedule, plan_clone
 from scoring.models import QuestionScore, Scorecard, ScorecardStatus
+from scoring.demo_rules import seed_demo_rules
 from scoring.services import decision_record
 
 EXTRA_CANDIDATES = [
@@ -105,6 +106,7 @@ class Command(BaseCommand):
                                duration_minutes=screen.slot_minutes, interviewers=panel[:2], by=rita)
         self.stdout.write(f"Demo interviews with scorecards: {made} candidates scored.")
         seed_demo_load(position=position, by=rita)
+        seed_demo_rules(hiring_manager=hannah, recruiter=rita, panel=panel, template=template)  # scoring/demo_rules.py
 
     def _scorecard(self, interview, person, level, rng, submitted, now, days_ago):
         card = Scorecard.objects.create(interview=interview, interviewer=person, started_at=interview.starts_at)

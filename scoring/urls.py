@@ -1,6 +1,6 @@
 """Scoring's pages. Most hang off another app's object, so they share its prefix:
 /interviews/<pk>/live/ and /scorecard/ (an interviewer's), /candidates/<pk>/debrief/ and
-/decision/, /positions/<pk>/compare/; only /calibration/ is scoring's own."""
+/decision/, /positions/<pk>/compare/; only /calibration/ (and its pages) is scoring's own."""
 
 from django.urls import include, path
 
@@ -31,4 +31,6 @@ urlpatterns = [
     path("candidates/<int:pk>/", include(candidate_urls)),
     path("positions/<int:pk>/compare/", compare.compare_view, name="compare"),
     path("calibration/", calibration.calibration_view, name="calibration"),
+    path("calibration/me/", calibration.my_calibration, name="my_calibration"),
+    path("calibration/interviewers/<int:pk>/", calibration.interviewer_view, name="calibration_interviewer"),
 ]

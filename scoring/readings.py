@@ -48,6 +48,12 @@ def signed(value, places=2):
     return f"{round(value, places) + 0.0:+.{places}f}".replace("-", "−")
 
 
+def _bound(value):
+    """An interval's end to one decimal, or two when one would read 0.0: "−0.5 to −0.04" must
+    not look as if it reached zero."""
+    return number(value, 2 if value and round(value, 1) == 0 else 1)
+
+
 def _plural(n, word):
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -64,7 +70,7 @@ def leniency_sentence(*, name, value, questions, interviews, low=None, high=None
     subject, verb, people = ("You", "score", "the people you interview with") if you else (
         name, "scores", "the people they interview with")
     if low is not None and high is not None:
-        basis = f"{_plural(interviews, 'shared interview')}; 95% interval {number(low)} to {number(high)}"
+        basis = f"{_plural(interviews, 'shared interview')}; 95% interval {_bound(low)} to {_bound(high)}"
         same = low <= 0 <= high
     else:
         basis = (f"{_plural(questions, 'shared question')} in {_plural(interviews, 'interview')}; "

@@ -95,6 +95,13 @@ def test_a_sentence_always_says_a_direction_or_the_same(value):
     assert sum(word in sentence for word in ("higher", "lower", "about the same")) == 1
 
 
+def test_an_interval_end_near_zero_keeps_a_second_decimal():
+    sentence = readings.leniency_sentence(name="Ivan", value=-0.26, questions=60, interviews=23, low=-0.48, high=-0.04)
+    assert sentence.endswith("(23 shared interviews; 95% interval −0.5 to −0.04).")
+    assert "interval 0.0 to 0.6" in readings.leniency_sentence(name="A", value=0.3, questions=9, interviews=9, low=0,
+                                                                  high=0.6)
+
+
 def test_numbers_never_read_minus_zero():
     assert readings.number(-0.04) == "0.0" and readings.number(-0.06) == "−0.1"
     assert readings.signed(-0.001) == "+0.00" and readings.signed(-1.25) == "−1.25"

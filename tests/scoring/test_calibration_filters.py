@@ -375,3 +375,25 @@ def test_my_page_runs_a_fixed_number_of_queries(django_assert_num_queries, as_us
     # Session, user, roles and permissions, the bell (4); cards, scores, per-question figures (3).
     with django_assert_num_queries(7):
         assert client.get(ME).status_code == 200
+
+
+# --- The demo -------------------------------------------------------------------------------
+
+def test_the_demo_has_enough_history_for_every_figure_to_show(hm_client):
+    from django.core.management import call_command
+
+    for command in ("seed_demo", "load_starter_plans", "seed_demo_interviews", "seed_demo_scores"):
+        call_command(command, verbosity=0)
+    call_command("seed_demo_scores", verbosity=0)  # idempotent: no second year of history
+    data = calibration.calibration_report(calibration.calibration_refresh(force=True).figures)
+    rows = {r.name.split()[0]: r for r in data["interviewers"]}
+    assert set(rows) == {"Ivan", "Iris", "Omar", "Nadia"}
+    assert all(r.scorecards >= stats.MIN_SAMPLE["own"] and r.interval_shown for r in rows.values())
+    omar = rows["Omar"]  # the known lenient one: flagged, and his interval clear of zero
+    assert "Scores higher than co-panelists" in omar.flags and omar.leniency_low > 0
+    assert "higher than the people they interview with" in omar.sentence
+    assert rows["Nadia"].leniency_low < 0 < rows["Nadia"].leniency_high and "about the same" in rows["Nadia"].sentence
+    # A year of it: the last 90 days hold some of the interviews, not all.
+    everything = sum(r.scorecards for r in rows.values())
+    recent = sum(r.scorecards for r in hm_client.get(URL, {"period": "90d"}).context["interviewers"])
+    assert 0 < recent < everything

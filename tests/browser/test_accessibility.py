@@ -47,8 +47,10 @@ EXPECTED = {
         "interviews:position_list", "interviews:position_detail", "interviews:candidate_list",
         "interviews:candidate_detail", "interviews:plan_list", "interviews:plan_builder", "interviews:plan_create",
         "interviews:interview_detail", "scoring:debrief", "scoring:compare", "scoring:calibration",
+        "scoring:calibration_interviewer",
     },
-    "interviewer": EVERYONE | {"interviews:interview_detail", "scoring:live", "scoring:scorecard", "scoring:debrief"},
+    "interviewer": EVERYONE | {"interviews:interview_detail", "scoring:live", "scoring:scorecard", "scoring:debrief",
+                               "scoring:my_calibration"},
     "recruiter": EVERYONE | {
         "interviews:position_list", "interviews:position_detail", "interviews:candidate_list",
         "interviews:candidate_create", "interviews:candidate_detail", "interviews:interview_schedule",
@@ -80,6 +82,7 @@ def page_paths(demo):
     objects = {
         "positions": demo.position.pk, "candidates": demo.candidate.pk, "plans": demo.plan.pk,
         "interviews": demo.interview.pk, "people": demo.position.hiring_manager_id,
+        "calibration": demo.scorecard.interviewer_id,  # /calibration/interviewers/<pk>/: Ivan
     }
     paths = {}
     for name, route in named_routes():

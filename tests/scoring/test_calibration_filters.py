@@ -397,3 +397,39 @@ def test_the_demo_has_enough_history_for_every_figure_to_show(hm_client):
     everything = sum(r.scorecards for r in rows.values())
     recent = sum(r.scorecards for r in hm_client.get(URL, {"period": "90d"}).context["interviewers"])
     assert 0 < recent < everything
+
+
+# --- The leniency chart ---------------------------------------------------------------------
+
+def chart_row(name, value, n=9, *, k=0, low=None, high=None, user_id=1):
+    figure = calibration.Figure
+    return calibration.InterviewerRow(
+        user_id=user_id, name=name, scorecards=5, median_hours=figure(None, 0, "median"), mean=figure(None, 0, "mean"),
+        spread=figure(None, 0, "spread"), recommendations=[], leniency=figure(value, n, "leniency", "signed"),
+        agreement=figure(None, 0, "agreement"), leniency_interviews=k, leniency_low=low, leniency_high=high)
+
+
+def test_the_chart_draws_each_shown_leniency_around_a_zero_line():
+    from scoring.charts import leniency_chart
+
+    rows = [chart_row("Omar", 0.9, k=6, low=0.2, high=1.3), chart_row("Iris", -0.2, k=3, low=-1.0, high=0.6),
+            chart_row("Nadia", 2.0, n=2)]  # Nadia: too few shared questions, not drawn
+    chart = leniency_chart(rows)
+    assert [r.name for r in chart.rows] == ["Omar", "Iris"]
+    assert [t["label"] for t in chart.ticks] == ["−1.5", "−1.0", "−0.5", "0", "+0.5", "+1.0", "+1.5"]  # up to 1.3
+    left, right = chart.ticks[0]["x"], chart.ticks[-1]["x"]
+    assert chart.zero_x == pytest.approx((left + right) / 2, abs=0.1)
+    omar, iris = chart.rows
+    assert omar.low_x < omar.x < omar.high_x and omar.text == "+0.90 (0.20 to 1.30)"
+    assert iris.low_x is None and iris.text == "−0.20"  # three shared interviews: no interval drawn
+    assert leniency_chart([chart_row("Nadia", 2.0, n=2)]) is None
+    assert leniency_chart([chart_row("Far", 0.1, k=5, low=-9, high=9)]).ticks[0]["label"] == "−3.0"  # capped
+
+
+def test_the_chart_and_sentences_escape_names(hm_client, position, interviewer2):
+    odd = make_user("odd", Role.INTERVIEWER, first_name="<b>Bold</b>")
+    plan = make_plan(position=position)
+    for _ in range(5):
+        panel_of(position, plan, [(odd, [4, 4, 4]), (interviewer2, [2, 2, 2])])
+    body = hm_client.get(URL).content.decode()
+    assert "<b>Bold</b>" not in body and "&lt;b&gt;Bold&lt;/b&gt; scores about two points higher" in body

@@ -256,6 +256,9 @@ def test_the_drill_down_lists_their_scorecards_with_each_cards_leniency(hm_clien
     body = response.content.decode()
     assert f'href="/candidates/{newest["candidate"].pk}/debrief/#interview-{newest["interview"].pk}"' in body
     assert "+1.00" in body and "Candidate Yara" in body and "Ann Lenient: submitted scorecards" in body
+    # The link lands on the interview's section of the debrief.
+    debrief = hm_client.get(f"/candidates/{newest['candidate'].pk}/debrief/").content.decode()
+    assert f'id="interview-{newest["interview"].pk}"' in debrief
     # The cards' leniencies, weighted by their counts, make the interviewer's figure.
     total = sum(r["leniency"] * r["leniency_n"] for r in rows) / sum(r["leniency_n"] for r in rows)
     assert total == pytest.approx(direct_leniency(scores_of(cast["recent"] + cast["old"]))[cast["ann"].pk][0])

@@ -436,3 +436,16 @@ def test_the_chart_and_sentences_escape_names(hm_client, position, interviewer2)
         panel_of(position, plan, [(odd, [4, 4, 4]), (interviewer2, [2, 2, 2])])
     body = hm_client.get(URL).content.decode()
     assert "<b>Bold</b>" not in body and "&lt;b&gt;Bold&lt;/b&gt; scores about two points higher" in body
+
+
+def test_a_snapshot_stored_before_the_intervals_still_shows(position, interviewer, interviewer2):
+    plan = make_plan(position=position)
+    for _ in range(5):
+        panel_of(position, plan, [(interviewer, [3, 3, 3]), (interviewer2, [2, 2, 2])])
+    figures = calibration.calibration_refresh().figures
+    for row in figures["scores"]:  # as the worker stored them before this change
+        for key in ("leniency_interviews", "leniency_low", "leniency_high"):
+            row.pop(key)
+    row = next(r for r in calibration.calibration_report(figures)["interviewers"] if r.user_id == interviewer.pk)
+    assert row.leniency.shown and not row.interval_shown
+    assert row.sentence.endswith("too few interviews for an interval).")

@@ -170,24 +170,27 @@ class CalibrationFilterForm(forms.Form):
         )
 
     def description(self):
-        """What the valid filters select, in words ("" when nothing is filtered)."""
+        """What the valid filters select, in words: "interviews for Ranking engineer in the
+        last 90 days that Omar submitted a scorecard for" ("" when nothing is filtered)."""
         data = self.valid()
-        parts = []
+        if not data:
+            return ""
+        words = "interviews"
         if data.get("position"):
-            parts.append(f"interviews for {data['position'].title}")
+            words += f" for {data['position'].title}"
         start, end = data.get("date_from"), data.get("date_to")
         if start and end:
-            parts.append(f"from {start:%-d %b %Y} to {end:%-d %b %Y}")
+            words += f" from {start:%-d %b %Y} to {end:%-d %b %Y}"
         elif start:
-            parts.append(f"from {start:%-d %b %Y} on")
+            words += f" from {start:%-d %b %Y} on"
         elif end:
-            parts.append(f"up to {end:%-d %b %Y}")
+            words += f" up to {end:%-d %b %Y}"
         elif data.get("period"):
-            parts.append(PERIOD_PRESETS[data["period"]][0].lower())
+            words += f" in the {PERIOD_PRESETS[data['period']][0].lower()}"
         if data.get("interviewer"):
             person = data["interviewer"]
-            parts.append(f"interviews {person.get_full_name() or person.username} submitted a scorecard for")
-        return "; ".join(parts)
+            words += f" that {person.get_full_name() or person.username} submitted a scorecard for"
+        return words
 
     def querystring(self, *, drop=()):
         """The valid filters as a query string (for the drill-down's links and its pages)."""

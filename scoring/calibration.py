@@ -15,8 +15,10 @@ on the same data (the tests check this); the page explains each figure.
 Those queries take about a second on the bench's 200,000 scores, so the page does not run
 them: ``calibration_refresh`` does, in the worker every minute when the data changed, and
 stores the result (``CalibrationSnapshot``); the page reads it and says when it was computed.
-This module computes and stores the figures and turns them into the page's rows, flags and
-summary.
+A filtered view (a position, a period, an interviewer) and an interviewer's own page run the
+same statements in the request, on the interviews they select (``calibration_queries.Subset``):
+fewer rows, and no second implementation of any figure. This module computes and stores the
+figures and turns them into the page's rows, flags, intervals, sentences and summary.
 """
 
 import time

@@ -4,6 +4,9 @@ whatever the amount of data (about a second on the bench's 200,000 scores). They
 background, not in the page's request: ``scoring.calibration.calibration_refresh`` runs them
 when ``generation()`` says what they read has changed, and stores what they return as the
 page's snapshot. ``scoring.calibration`` turns the rows into the page's figures and flags.
+Each statement takes a ``Subset`` (the filtered page's interviews), a condition on the
+interview it already joins; the drill-down's and the own page's two small statements are at
+the end.
 
 The statements are raw SQL: the ORM cannot say a ``DISTINCT ON``, ``PERCENTILE_CONT``,
 arrays aggregated in rater order and unnested again, or a CTE read by several aggregates, and

@@ -4,6 +4,9 @@ whatever the amount of data (about a second on the bench's 200,000 scores). They
 background, not in the page's request: ``scoring.calibration.calibration_refresh`` runs them
 when ``generation()`` says what they read has changed, and stores what they return as the
 page's snapshot. ``scoring.calibration`` turns the rows into the page's figures and flags.
+Each statement takes a ``Subset`` (the filtered page's interviews), a condition on the
+interview it already joins; the drill-down's and the own page's two small statements are at
+the end.
 
 The statements are raw SQL: the ORM cannot say a ``DISTINCT ON``, ``PERCENTILE_CONT``,
 arrays aggregated in rater order and unnested again, or a CTE read by several aggregates, and
@@ -11,6 +14,8 @@ written as several ORM queries the score figures would read the 200,000 scores o
 figure instead of once. Table names come from ``_meta.db_table`` (``tables()``)."""
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -18,7 +23,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Extract
 from django.utils import timezone
 
-from interviews.models import Interview, InterviewQuestion, InterviewStatus
+from interviews.models import Candidate, Interview, InterviewQuestion, InterviewStatus
 from questionbank.models import Question, QuestionRevision
 
 from . import stats
@@ -29,6 +34,57 @@ from .models import (
 
 HIRE_SIDE = frozenset({Recommendation.YES, Recommendation.STRONG_YES})
 NO_HIRE_SIDE = frozenset({Recommendation.NO, Recommendation.STRONG_NO})
+
+
+@dataclass(frozen=True)
+class Subset:
+    """The interviews a filtered calibration view counts: a position's, started in a period,
+    those an interviewer submitted a scorecard for; any combination. Each statement below joins
+    the interview as ``iv`` and adds ``sql()`` to its WHERE, so the filtered figures are the
+    very same statements on fewer rows. The interviewer condition keeps whole interviews (the
+    co-panelists' scores too): leniency and rater agreement compare panelists, and would be
+    undefined on one person's scores alone."""
+
+    position_id: int | None = None
+    starts_from: datetime | None = None  # inclusive
+    starts_before: datetime | None = None  # exclusive
+    interviewer_id: int | None = None
+
+    def __bool__(self):
+        return any(v is not None for v in (self.position_id, self.starts_from, self.starts_before, self.interviewer_id))
+
+    def sql(self):
+        """(" AND ..." conditions on ``iv`` with the table names filled in, their parameters)."""
+        parts, params = [], {}
+        if self.position_id is not None:
+            parts.append("iv.candidate_id IN (SELECT id FROM {candidate} WHERE position_id = %(subset_position)s)")
+            params["subset_position"] = self.position_id
+        if self.starts_from is not None:
+            parts.append("iv.starts_at >= %(subset_from)s")
+            params["subset_from"] = self.starts_from
+        if self.starts_before is not None:
+            parts.append("iv.starts_at < %(subset_before)s")
+            params["subset_before"] = self.starts_before
+        if self.interviewer_id is not None:
+            parts.append("EXISTS (SELECT 1 FROM {card} mine WHERE mine.interview_id = iv.id"
+                         " AND mine.interviewer_id = %(subset_interviewer)s AND mine.status = %(submitted)s)")
+            params["subset_interviewer"] = self.interviewer_id
+        return "".join(" AND " + part.format(**tables()) for part in parts), params
+
+
+    def scorecards(self, queryset):
+        """``queryset`` (scorecards) narrowed to the subset's position and period, as the
+        drill-down lists them (its interviewer is the person drilled into)."""
+        if self.position_id is not None:
+            queryset = queryset.filter(interview__candidate__position_id=self.position_id)
+        if self.starts_from is not None:
+            queryset = queryset.filter(interview__starts_at__gte=self.starts_from)
+        if self.starts_before is not None:
+            queryset = queryset.filter(interview__starts_at__lt=self.starts_before)
+        return queryset
+
+
+EVERYTHING = Subset()
 
 
 def generation():
@@ -57,18 +113,20 @@ def generation():
     return " ".join([*(repr(sorted(part.items())) for part in parts), people, now.strftime("%Y-%m-%dT%H")])
 
 
-def interviewer_card_figures():
-    """Per interviewer, from their submitted scorecards (CARD_SQL)."""
-    return fetch(CARD_SQL, _params())
+def interviewer_card_figures(subset=EVERYTHING):
+    """Per interviewer, from their submitted scorecards (CARD_SQL), in ``subset``'s interviews."""
+    where, params = subset.sql()
+    return fetch(CARD_SQL, _params() | params, subset=where)
 
 
-def score_figures():
+def score_figures(subset=EVERYTHING):
     """({interviewer id: figures}, {(bank question id, phase): figures}) from every submitted
     score (SCORES_SQL, one statement). Phase None: the question as a whole; a design round
     scored per phase also has one entry per phase (its name in "phase_name"), so its phases'
     scores are never pooled into one figure."""
+    where, params = subset.sql()
     with connection.cursor() as cursor:
-        cursor.execute(SCORES_SQL.format(**tables()), _params())
+        cursor.execute(SCORES_SQL.format(**tables(), subset=where), _params() | params)
         questions, interviewers = cursor.fetchone()
     by_interviewer = {row["interviewer_id"]: _interviewer_figures(row) for row in interviewers or []}
     by_question = {(row["question_id"], None if row["phase"] < 0 else row["phase"]):
@@ -76,20 +134,48 @@ def score_figures():
     return by_interviewer, by_question
 
 
-def question_usage(now, recent_from):
+def question_usage(now, recent_from, subset=EVERYTHING):
     """{bank question id: its slug, title, area and the distinct interviews it was pinned in
     (or added to, ad hoc) that have started and were not cancelled: all time and since
-    ``recent_from``}."""
-    params = {"now": now, "cancelled": InterviewStatus.CANCELLED, "recent_from": recent_from}
-    return {row["question_id"]: row for row in fetch(USAGE_SQL, params)}
+    ``recent_from``}, of ``subset``'s interviews."""
+    where, subset_params = subset.sql()
+    params = {"now": now, "cancelled": InterviewStatus.CANCELLED, "recent_from": recent_from,
+              "submitted": ScorecardStatus.SUBMITTED, **subset_params}
+    return {row["question_id"]: row for row in fetch(USAGE_SQL, params, subset=where)}
+
+
+def scorecard_figures(card_ids):
+    """{scorecard id: its overall (the weight-average of its scored questions, as
+    ``scoring.scores``), and its leniency: the mean, over its questions a co-panelist also
+    scored, of its score minus the co-panelists' mean score there, with that count} for the
+    drill-down's page of scorecards. The same gap as the leniency of SCORES_SQL, per scorecard:
+    an interviewer's leniency is the mean of these, each weighted by its count."""
+    if not card_ids:
+        return {}
+    params = {"cards": list(card_ids), "submitted": ScorecardStatus.SUBMITTED}
+    return {row["scorecard_id"]: row for row in fetch(SCORECARD_SQL, params)}
+
+
+def interviewer_question_figures(interviewer_id):
+    """Per bank question (as a whole: a design round's phases together) one interviewer
+    scored: their count and mean, and their leniency there (the gap of SCORES_SQL, on that
+    question only) with its count: the own calibration page's tendencies. Nobody else's
+    figures leave the statement, only each question's gaps summed."""
+    params = {"me": interviewer_id, "submitted": ScorecardStatus.SUBMITTED}
+    return fetch(TENDENCY_SQL, params)
 
 
 def _interviewer_figures(row):
     n = row["n"]
+    interval = stats.clustered_mean_interval_from_sums(
+        row["leniency_k"], row["leniency_n"], row["leniency_sum"], row["leniency_gg"], row["leniency_gm"],
+        row["leniency_mm"])
     return {
         "n": n, "mean": row["sum_x"] / n, "sd": stats.sd_from_sums(n, row["sum_x"], row["sum_xx"]),
         "leniency_n": row["leniency_n"],
         "leniency": row["leniency_sum"] / row["leniency_n"] if row["leniency_n"] else None,
+        "leniency_interviews": row["leniency_k"],
+        "leniency_low": interval[0] if interval else None, "leniency_high": interval[1] if interval else None,
     }
 
 
@@ -127,15 +213,15 @@ def tables():
     models = {
         "score": QuestionScore, "card": Scorecard, "iq": InterviewQuestion, "interview": Interview,
         "revision": QuestionRevision, "decision": Decision, "user": get_user_model(), "question": Question,
-        "amendment": Amendment,
+        "amendment": Amendment, "candidate": Candidate,
     }
     return {name: quote(model._meta.db_table) for name, model in models.items()}
 
 
-def fetch(sql, params):
-    """The rows of one statement, as dicts."""
+def fetch(sql, params, *, subset=""):
+    """The rows of one statement, as dicts (``subset``: Subset.sql()'s conditions)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(**tables()), params)
+        cursor.execute(sql.format(**tables(), subset=subset), params)
         columns = [c.name for c in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
@@ -171,7 +257,7 @@ FROM (
     FROM {card} sc
     JOIN {interview} iv ON iv.id = sc.interview_id
     LEFT JOIN latest l ON l.candidate_id = iv.candidate_id
-    WHERE sc.status = %(submitted)s
+    WHERE sc.status = %(submitted)s{subset}
     GROUP BY sc.interviewer_id
 ) c
 JOIN {user} u ON u.id = c.interviewer_id
@@ -192,12 +278,12 @@ JOIN {user} u ON u.id = c.interviewer_id
 # units (docs/performance.md).
 SCORES_SQL = "WITH" + LATEST_DECISION + """,
 scorecards AS MATERIALIZED (
-    SELECT sc.id, sc.interviewer_id,
+    SELECT sc.id, sc.interviewer_id, sc.interview_id,
            CASE l.decision WHEN %(hire)s THEN 1.0::float8 WHEN %(no_hire)s THEN 0.0::float8 END AS hired
     FROM {card} sc
     JOIN {interview} iv ON iv.id = sc.interview_id
     LEFT JOIN latest l ON l.candidate_id = iv.candidate_id
-    WHERE sc.status = %(submitted)s
+    WHERE sc.status = %(submitted)s{subset}
 ),
 s AS MATERIALIZED (
     SELECT x.*, (x.card_total - x.score) / NULLIF(x.card_m - 1, 0) AS rest,
@@ -208,7 +294,7 @@ s AS MATERIALIZED (
                -- scored per phase ({{question, phase}}; phase -1: the question as a whole)
                CASE WHEN rev.question_id IS NOT NULL THEN ARRAY[rev.question_id, COALESCE(iq.phase, -1)] END AS item,
                rev.phases -> iq.phase ->> 'name' AS phase_name,
-               c.interviewer_id, c.hired,
+               c.interviewer_id, c.interview_id, c.hired,
                SUM(qs.score::float8) OVER unit AS unit_total, COUNT(*) OVER unit AS unit_m,
                SUM(qs.score::float8) OVER card AS card_total, COUNT(*) OVER card AS card_m
         FROM {score} qs
@@ -241,11 +327,25 @@ question_rows AS (
     FROM s WHERE item IS NOT NULL
     GROUP BY item
 ),
+-- leniency's interval (stats.clustered_mean_interval_from_sums): per interviewer and shared
+-- interview, the sum G and count m of the gaps, then the sums of G^2, G m and m^2 over them
+leniency_interviews AS (
+    SELECT interviewer_id, SUM(gap) AS g, COUNT(*) AS m
+    FROM s WHERE gap IS NOT NULL GROUP BY interviewer_id, interview_id
+),
+leniency_clusters AS (
+    SELECT interviewer_id, COUNT(*) AS k, SUM(g * g) AS gg, SUM(g * m) AS gm, SUM(m * m)::float8 AS mm
+    FROM leniency_interviews GROUP BY interviewer_id
+),
 interviewer_rows AS (
     -- every unit, ad-hoc and single-score ones included; leniency only where others scored it
-    SELECT interviewer_id, COUNT(*) AS n, SUM(score) AS sum_x, SUM(score * score) AS sum_xx,
-           COUNT(gap) AS leniency_n, COALESCE(SUM(gap), 0) AS leniency_sum
-    FROM s GROUP BY interviewer_id
+    SELECT r.*, COALESCE(lc.k, 0) AS leniency_k, COALESCE(lc.gg, 0) AS leniency_gg,
+           COALESCE(lc.gm, 0) AS leniency_gm, COALESCE(lc.mm, 0) AS leniency_mm
+    FROM (
+        SELECT interviewer_id, COUNT(*) AS n, SUM(score) AS sum_x, SUM(score * score) AS sum_xx,
+               COUNT(gap) AS leniency_n, COALESCE(SUM(gap), 0) AS leniency_sum
+        FROM s GROUP BY interviewer_id
+    ) r LEFT JOIN leniency_clusters lc ON lc.interviewer_id = r.interviewer_id
 ),
 pairable AS MATERIALIZED (
     SELECT item, SUM(score) AS total, SUM(score * score) AS squares,
@@ -304,7 +404,57 @@ FROM (
         FROM {iq} iq JOIN {revision} rev ON rev.id = iq.revision_id
     ) p
     JOIN {interview} iv ON iv.id = p.interview_id
+    WHERE TRUE{subset}
     GROUP BY p.question_id
 ) u
 CROSS JOIN LATERAL (SELECT slug, title, area FROM {question} WHERE id = u.question_id LIMIT 1) q
+"""
+
+
+# The drill-down's page of scorecards: each one's overall (weight-average of its scored
+# questions) and its gap to the co-panelists, question by question, as in SCORES_SQL (a
+# co-panelist: another submitted scorecard's score on the same pinned question). At most a
+# page of scorecards, each question's other scores found by the index of the score's question_id
+# foreign key.
+SCORECARD_SQL = """
+SELECT qs.scorecard_id,
+       SUM(iq.weight * qs.score)::float8 / NULLIF(SUM(iq.weight), 0)::float8 AS overall,
+       AVG(qs.score - o.others)::float8 AS leniency, COUNT(o.others) AS leniency_n
+FROM {score} qs
+JOIN {iq} iq ON iq.id = qs.question_id
+LEFT JOIN LATERAL (
+    SELECT AVG(x.score)::float8 AS others
+    FROM {score} x JOIN {card} c ON c.id = x.scorecard_id
+    WHERE x.question_id = qs.question_id AND x.scorecard_id <> qs.scorecard_id AND x.score IS NOT NULL
+      AND c.status = %(submitted)s
+) o ON TRUE
+WHERE qs.scorecard_id = ANY(%(cards)s) AND qs.score IS NOT NULL
+GROUP BY qs.scorecard_id
+"""
+
+# An interviewer's tendencies per bank question: the units (pinned questions) of the
+# interviews they submitted a scorecard for, each of their scores against the co-panelists'
+# mean there. Only this interviewer's rows come back, named by question.
+TENDENCY_SQL = """
+WITH units AS (
+    SELECT qs.question_id AS unit_id, rev.question_id AS bank_id, c.interviewer_id, qs.score::float8 AS score,
+           SUM(qs.score::float8) OVER unit AS unit_total, COUNT(*) OVER unit AS unit_m
+    FROM {score} qs
+    JOIN {card} c ON c.id = qs.scorecard_id
+    JOIN {iq} iq ON iq.id = qs.question_id
+    JOIN {revision} rev ON rev.id = iq.revision_id
+    WHERE c.status = %(submitted)s AND qs.score IS NOT NULL
+      AND iq.interview_id IN (SELECT interview_id FROM {card} WHERE interviewer_id = %(me)s AND status = %(submitted)s)
+    WINDOW unit AS (PARTITION BY qs.question_id)
+),
+mine AS (
+    SELECT bank_id, COUNT(*) AS n, AVG(score) AS mean,
+           COUNT(*) FILTER (WHERE unit_m > 1) AS leniency_n,
+           AVG(score - (unit_total - score) / (unit_m - 1)) FILTER (WHERE unit_m > 1) AS leniency
+    FROM units WHERE interviewer_id = %(me)s
+    GROUP BY bank_id
+)
+SELECT m.*, q.slug, q.title
+FROM mine m JOIN {question} q ON q.id = m.bank_id
+ORDER BY q.title, q.id
 """

@@ -328,3 +328,99 @@ def heat_map(rows, competencies, *, total=None):
         headers=headers, rows=heat_rows, legend=legend, legend_label_y=legend_y + 14,
         legend_note={"x": left + SCALE_MAX * 44 + 12 + 46, "y": legend_y + 14}, label_x=left - 8,
     )
+
+
+# --- Leniency with intervals (the calibration page) ----------------------------------------
+
+
+@dataclass
+class LeniencyRow:
+    """One interviewer: a dot at their leniency and, when it is shown, a line across its 95%
+    interval; the numbers written at the right."""
+
+    name: str
+    y: float  # the row's centre line
+    x: float  # the dot
+    low_x: float | None
+    high_x: float | None
+    text: str  # "+0.85 (0.40 to 1.30)"
+    anchor: str
+
+    @property
+    def text_y(self):  # a 12px label's baseline, centred on the row
+        return self.y + 4
+
+    @property
+    def cap_top(self):  # the interval's end caps, 10 px tall
+        return self.y - 5
+
+    @property
+    def cap_bottom(self):
+        return self.y + 5
+
+
+@dataclass
+class LeniencyChart(TemplateItems):
+    width: int
+    height: int
+    title: str
+    desc: str
+    ticks: list  # [{x, label}]
+    zero_x: float
+    grid_top: float
+    grid_bottom: float
+    label_x: float
+    value_x: float
+    rows: list
+
+    @property
+    def tick_y(self):
+        return self.grid_top - 6
+
+
+def leniency_chart(interviewers):
+    """Each interviewer whose leniency is shown (``calibration.InterviewerRow``), in the
+    table's order: a dot at their leniency (points above or below co-panelists) with its 95%
+    interval as a line, on an axis symmetric around a zero line, half a point per tick and at
+    least one point each way. None when no leniency is shown. The interval's method and the
+    rows' numbers are in the table beside it; the chart only helps compare them."""
+    rows = [r for r in interviewers if r.leniency.shown][:MAX_ROWS * 2]
+    if not rows:
+        return None
+    bounds = [abs(v) for r in rows for v in (r.leniency.value, r.leniency_low if r.interval_shown else None,
+                                             r.leniency_high if r.interval_shown else None) if v is not None]
+    extent = min(3.0, max(1.0, -(-max(bounds) * 2 // 1) / 2))  # up to the next half point
+    names = [_truncate(r.name, 24) for r in rows]
+    left = 12 + CHAR_WIDTH * max([len(n) for n in names] + [8])
+    plot, row_height, top = 360, 26, 30
+
+    def at(value):
+        return round(left + plot * (max(-extent, min(extent, value)) + extent) / (2 * extent), 1)
+
+    steps = int(extent * 2)
+    ticks = [{"x": at(-extent + k / 2), "label": readings_number(-extent + k / 2)} for k in range(2 * steps + 1)]
+    out = []
+    for n, (row, name) in enumerate(zip(rows, names)):
+        shown = row.interval_shown
+        text = f"{row.leniency.text}" + (f" ({row.interval_text})" if shown else "")
+        out.append(LeniencyRow(name=name, y=top + row_height * n + row_height / 2, x=at(row.leniency.value),
+                               low_x=at(row.leniency_low) if shown else None,
+                               high_x=at(row.leniency_high) if shown else None, text=text, anchor=row.anchor))
+    bottom = top + row_height * len(rows)
+    return LeniencyChart(
+        width=int(left + plot + 12 + CHAR_WIDTH * 22), height=int(bottom + 10),
+        title="Leniency per interviewer, with 95% intervals",
+        desc=(f"{len(rows)} interviewer{'s' if len(rows) != 1 else ''}: a dot at the mean difference to "
+              "co-panelists on the same questions, points on the 1 to 4 scale, with a line across its 95% "
+              "interval where there are enough shared interviews; the zero line is scoring like the "
+              "co-panelists. Every number is also in the table."),
+        ticks=ticks, zero_x=at(0), grid_top=top, grid_bottom=bottom, label_x=left - 8, value_x=left + plot + 12,
+        rows=out,
+    )
+
+
+def readings_number(value):
+    """A tick's label: signed, one decimal, a real minus sign ("0" for zero)."""
+    if abs(value) < 1e-9:
+        return "0"
+    return f"{value:+.1f}".replace("-", "−")

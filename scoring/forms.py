@@ -1,6 +1,16 @@
+from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from accounts.roles import Role
+from interviews.forms import YEAR_MAX, YEAR_MIN, PersonChoiceField, PositionChoiceField, in_scheduling_years, users_in_role
+from interviews.models import Position
+from interviews.selectors import STATUS_ORDER
+
+from .calibration_queries import Subset
 from .models import DecisionChoice, Recommendation, Scorecard, ScorecardStatus, score_in_words
 from .rules import override_needed
 
@@ -116,3 +126,107 @@ class RemindForm(forms.Form):
 
     interview = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     panelist = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+# Presets of the calibration filters' period, in days back from today.
+PERIOD_PRESETS = {"90d": ("Last 90 days", 90), "12m": ("Last 12 months", 365)}
+
+
+class CalibrationFilterForm(forms.Form):
+    """The calibration page's filters (a GET form): a position, a period (a preset or from/to
+    days in the site's time zone, both inclusive) and an interviewer. A value that does not fit
+    is named in words and left out; the rest still filter. ``subset()`` turns what is valid into
+    the interviews the figures count (``calibration_queries.Subset``)."""
+
+    position = PositionChoiceField(queryset=None, required=False, empty_label="Every position")
+    period = forms.ChoiceField(choices=[("", "All time")] + [(k, label) for k, (label, _) in PERIOD_PRESETS.items()],
+                               required=False, label="Period")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    interviewer = PersonChoiceField(queryset=None, required=False, empty_label="Everyone", label="Interviewer")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        f = self.fields
+        # The positions this person is involved in (all, for an admin), as everywhere else.
+        f["position"].queryset = Position.objects.visible_to(user).order_by(STATUS_ORDER, "title", "pk")
+        f["interviewer"].queryset = users_in_role(Role.INTERVIEWER)
+        f["position"].error_messages["invalid_choice"] = "That position is not one of yours; showing every position."
+        f["interviewer"].error_messages["invalid_choice"] = "No such interviewer; showing everyone."
+        f["period"].error_messages["invalid_choice"] = "Choose a period from the list; showing all time."
+        for name in ("date_from", "date_to"):
+            f[name].error_messages["invalid"] = "Give a date like 2026-12-31; this one is left out."
+            f[name].validators.append(_calibration_date_in_years)
+        for name, field in f.items():
+            field.widget.attrs["class"] = "form-select" if name in ("position", "period", "interviewer") else "form-control"
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "“To” is before “From”; showing from “From” on.")
+        if data.get("period") and (data.get("date_from") or data.get("date_to")):
+            self.add_error("period", "Choose a period or dates, not both; the dates are used.")
+        return data
+
+    def valid(self):
+        """The filters that are valid (none for an unbound form)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    def subset(self, *, today=None):
+        """The interviews the valid filters select, as a ``calibration_queries.Subset``; days
+        are the site's, the "to" day included."""
+        data = self.valid()
+        today = today or timezone.localdate()
+        start, end = data.get("date_from"), data.get("date_to")
+        if not (start or end) and data.get("period"):
+            start, end = today - timedelta(days=PERIOD_PRESETS[data["period"]][1] - 1), today
+        return Subset(
+            position_id=data["position"].pk if data.get("position") else None,
+            starts_from=_start_of(start) if start else None,
+            starts_before=_start_of(end + timedelta(days=1)) if end else None,
+            interviewer_id=data["interviewer"].pk if data.get("interviewer") else None,
+        )
+
+    def description(self):
+        """What the valid filters select, in words: "interviews for Ranking engineer in the
+        last 90 days that Omar submitted a scorecard for" ("" when nothing is filtered)."""
+        data = self.valid()
+        if not data:
+            return ""
+        words = "interviews"
+        if data.get("position"):
+            words += f" for {data['position'].title}"
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            words += f" from {start:%-d %b %Y} to {end:%-d %b %Y}"
+        elif start:
+            words += f" from {start:%-d %b %Y} on"
+        elif end:
+            words += f" up to {end:%-d %b %Y}"
+        elif data.get("period"):
+            words += f" in the {PERIOD_PRESETS[data['period']][0].lower()}"
+        if data.get("interviewer"):
+            person = data["interviewer"]
+            words += f" that {person.get_full_name() or person.username} submitted a scorecard for"
+        return words
+
+    def querystring(self, *, drop=()):
+        """The valid filters as a query string (for the drill-down's links and its pages)."""
+        data = self.valid()
+        pairs = {"position": data["position"].pk if data.get("position") else None, "period": data.get("period"),
+                 "date_from": data.get("date_from"), "date_to": data.get("date_to"),
+                 "interviewer": data["interviewer"].pk if data.get("interviewer") else None}
+        return urlencode({k: v for k, v in pairs.items() if v and k not in drop})
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _calibration_date_in_years(day):
+    if not in_scheduling_years(day):
+        raise forms.ValidationError(f"Give a date in the years {YEAR_MIN} to {YEAR_MAX}; this one is left out.")

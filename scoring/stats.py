@@ -27,6 +27,11 @@ MIN_SAMPLE = {
     "alpha": 5,  # items (units) with 2+ ratings
     "leniency": 5,  # questions shared with the comparison group
     "agreement": 5,  # (recommendation, decision) pairs
+    # Leniency's 95% interval: interviews shared with co-panelists (its clusters; with fewer,
+    # a t-interval on four degrees of freedom or less is too wide to say anything).
+    "interval": 5,
+    # An interviewer's own calibration page: their submitted scorecards before it shows figures.
+    "own": 5,
 }
 
 
@@ -260,3 +265,106 @@ def share_agree(pairs: Iterable, agree=None):
         return None
     same = agree or (lambda a, b: a == b)
     return sum(1 for a, b in pairs if same(a, b)) / len(pairs)
+
+
+# --- Intervals ------------------------------------------------------------------------------
+# Leniency's interval needs Student's t quantile; without scipy it comes from the regularised
+# incomplete beta function (its continued fraction, evaluated by the modified Lentz method), and
+# the quantile from bisection on the distribution function: exact to ~1e-10, a few microseconds.
+
+
+def _incomplete_beta(a, b, x):
+    """The regularised incomplete beta function I_x(a, b) for a, b > 0 and 0 <= x <= 1."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    if x > (a + 1) / (a + b + 2):  # the fraction converges fast only below this point
+        return 1.0 - _incomplete_beta(b, a, 1.0 - x)
+    log_front = a * math.log(x) + b * math.log1p(-x) - (math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b))
+    tiny = 1e-300
+    fraction, c, d = 1.0, 1.0, 0.0
+    # 1 / (1 + d_1 / (1 + d_2 / (1 + ...))): the numerators 1, d_1, d_2, ... in turn, with
+    # d_(2m+1) = -(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)), d_2m = m (b - m) x / ((a + 2m - 1)(a + 2m))
+    for j in range(400):
+        m = j // 2
+        if j == 0:
+            term = 1.0
+        elif j % 2:
+            term = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1))
+        else:
+            term = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+        d = 1.0 + term * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + term / c
+        c = c if abs(c) > tiny else tiny
+        fraction *= c * d
+        if abs(1.0 - c * d) < 1e-15:
+            break
+    return math.exp(log_front) / a * (fraction - 1.0)
+
+
+def t_cdf(t, df):
+    """P(T <= t) for Student's t with ``df`` degrees of freedom:
+    1 - I_{df / (df + t^2)}(df / 2, 1 / 2) / 2 for t >= 0, symmetric below 0."""
+    tail = 0.5 * _incomplete_beta(df / 2, 0.5, df / (df + t * t))
+    return 1.0 - tail if t >= 0 else tail
+
+
+def t_quantile(p, df):
+    """The t with P(T <= t) = p, for 0 < p < 1 and df >= 1 (bisection on ``t_cdf``)."""
+    if not 0 < p < 1 or df < 1:
+        raise ValueError("t_quantile needs 0 < p < 1 and df >= 1")
+    if p < 0.5:
+        return -t_quantile(1 - p, df)
+    low, high = 0.0, 1.0
+    while t_cdf(high, df) < p:
+        high *= 2
+    for _ in range(200):
+        middle = (low + high) / 2
+        if t_cdf(middle, df) < p:
+            low = middle
+        else:
+            high = middle
+        if high - low < 1e-12:
+            break
+    return (low + high) / 2
+
+
+def clustered_mean_interval(groups: Iterable[Sequence], confidence=0.95):
+    """The mean of all values and its confidence interval when the values come in groups that
+    are not independent inside (the score differences of one interview: the same candidate,
+    the same evening). Definition, the test oracle of ``clustered_mean_interval_from_sums``:
+
+      L = sum of all values / n                       (n values in k groups)
+      e_j = sum over group j of (x - L)                 (each group's residual)
+      SE = sqrt( k / (k - 1) * sum_j e_j^2 ) / n        (the cluster-robust standard error)
+      interval = L -/+ t_{(1 + confidence) / 2, k - 1} * SE
+
+    With groups of equal size it is exactly the t-interval on the groups' means. Returns
+    (L, low, high); (L, None, None) with fewer than 2 groups; None with no values."""
+    groups = [list(group) for group in groups if len(group)]
+    values = [x for group in groups for x in group]
+    if not values:
+        return None
+    n, k = len(values), len(groups)
+    centre = math.fsum(values) / n
+    if k < 2:
+        return centre, None, None
+    residuals = math.fsum(math.fsum(x - centre for x in group) ** 2 for group in groups)
+    half = t_quantile((1 + confidence) / 2, k - 1) * math.sqrt(k / (k - 1) * residuals) / n
+    return centre, centre - half, centre + half
+
+
+def clustered_mean_interval_from_sums(k, n, total, group_squares, group_cross, size_squares, confidence=0.95):
+    """``clustered_mean_interval`` from sums PostgreSQL computes per group j (its sum G_j and
+    its size m_j): k groups, n = sum m_j values, total = sum G_j, group_squares = sum G_j^2,
+    group_cross = sum G_j m_j, size_squares = sum m_j^2. Since e_j = G_j - L m_j,
+    sum_j e_j^2 = group_squares - 2 L group_cross + L^2 size_squares. Returns (low, high), or
+    None with fewer than 2 groups."""
+    if not k or k < 2 or not n:
+        return None
+    centre = total / n
+    residuals = max(0.0, group_squares - 2 * centre * group_cross + centre * centre * size_squares)
+    half = t_quantile((1 + confidence) / 2, k - 1) * math.sqrt(k / (k - 1) * residuals) / n
+    return centre - half, centre + half

@@ -1,6 +1,6 @@
 """Scoring's pages. Most hang off another app's object, so they share its prefix:
 /interviews/<pk>/live/ and /scorecard/ (an interviewer's), /candidates/<pk>/debrief/ and
-/decision/, /positions/<pk>/compare/ and /overrides/; only /calibration/ is scoring's own."""
+/decision/, /positions/<pk>/compare/ and /overrides/; only /calibration/ (and its pages) is scoring's own."""
 
 from django.urls import include, path
 
@@ -32,4 +32,6 @@ urlpatterns = [
     path("positions/<int:pk>/compare/", compare.compare_view, name="compare"),
     path("positions/<int:pk>/overrides/", overrides.overrides_view, name="overrides"),
     path("calibration/", calibration.calibration_view, name="calibration"),
+    path("calibration/me/", calibration.my_calibration, name="my_calibration"),
+    path("calibration/interviewers/<int:pk>/", calibration.interviewer_view, name="calibration_interviewer"),
 ]

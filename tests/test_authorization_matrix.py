@@ -110,6 +110,11 @@ MATRIX = {
     "interviews:plan_unarchive":    ("POST", [L, 302, 403, 403, 403, 403, 302]),
     "scoring:compare":              ("GET",  [L, 200, 403, 403, 403, 200, 200]),
     "scoring:calibration":          ("GET",  [L, 200, 403, 403, 403, 403, 200]),
+    # An interviewer's scorecards (the drill-down; tests/scoring/test_calibration_filters.py): those
+    # who see calibration, each seeing only the scorecards of their positions. The interviewer is
+    # int_after. "My calibration": everyone signed in, each their own figures.
+    "scoring:calibration_interviewer": ("GET", [L, 200, 403, 403, 403, 403, 200]),
+    "scoring:my_calibration":       ("GET",  [L, 200, 200, 200, 200, 200, 200]),
     "scoring:live":                 ("GET",  [L, 403, 200, 302, 404, 403, 404]),
     "scoring:live_save":            ("POST", [L, 403, 404, 404, 404, 403, 404]),
     "scoring:adhoc":                ("POST", [L, 403, 302, 302, 404, 403, 404]),
@@ -270,6 +275,8 @@ def url_for(name, objects):
         # The feed of the interview's first panelist.
         "interviews:calendar_feed": {"token": profile_of(i.interviewers.order_by("pk").first()).calendar_token},
         "api:token_revoke": {"pk": 0},  # each person revokes their own tokens only (tests/api/test_tokens.py)
+        "scoring:calibration_interviewer": {"pk": i.interviewers.order_by("-pk").first().pk},
+        "scoring:my_calibration": {},
     }.get(name)
     if name.startswith("person_"):
         kwargs = {"pk": i.interviewers.order_by("pk").first().pk}

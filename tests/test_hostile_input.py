@@ -296,7 +296,11 @@ EXERCISES = {
     "interviews:plan_item_delete": Exercise("hm", kwargs=lambda w: {"pk": w.plan.pk, "item_pk": w.item.pk}, post=NONE),
     "scoring:compare": Exercise("hm", kwargs=lambda w: {"pk": w.position.pk}, get=lambda w: {
         "stage": "screen", "complete": "1", "sort": "overall", "dir": "asc", "normalise": "1", "format": "csv"}),
-    "scoring:calibration": Exercise("hm", get=NONE),
+    "scoring:calibration": Exercise("hm", get=lambda w: {
+        "position": str(w.position.pk), "period": "90d", "interviewer": str(w.users["done"].pk)}),
+    "scoring:calibration_interviewer": Exercise("hm", kwargs=lambda w: {"pk": w.users["done"].pk}, get=lambda w: {
+        "position": str(w.position.pk), "date_from": "2026-01-01", "date_to": "2026-12-31", "page": "1"}),
+    "scoring:my_calibration": Exercise("int", get=NONE),
     "scoring:live": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk}, get=lambda w: {"q": "2", "add": "precision"}),
     "scoring:live_save": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk}, post=lambda w: {
         "question": str(w.question.pk), "version": "0", "position": "1", "score": "3", "skip_reason": "",

@@ -48,15 +48,18 @@ EXPECTED = {
         "interviews:candidate_detail", "interviews:plan_list", "interviews:plan_builder", "interviews:plan_create",
         "interviews:interview_detail", "scoring:debrief", "scoring:compare", "scoring:calibration",
         "interviews:position_rule", "scoring:overrides",
+        "scoring:calibration_interviewer", "interviews:interview_load",
     },
-    "interviewer": EVERYONE | {"interviews:interview_detail", "scoring:live", "scoring:scorecard", "scoring:debrief"},
+    "interviewer": EVERYONE | {"interviews:interview_detail", "scoring:live", "scoring:scorecard", "scoring:debrief",
+                               "scoring:my_calibration"},
     "recruiter": EVERYONE | {
         "interviews:position_list", "interviews:position_detail", "interviews:candidate_list",
         "interviews:candidate_create", "interviews:candidate_detail", "interviews:interview_schedule",
         "interviews:interview_detail", "scoring:debrief", "scoring:compare", "scoring:overrides",
+        "interviews:interview_load",
     },
     "admin": EVERYONE | {
-        "people_list", "people_invite", "people_two_factor", "person_detail",
+        "people_list", "people_invite", "people_two_factor", "people_interview_limits", "person_detail",
         "questionbank:create", "questionbank:edit", "interviews:position_list", "interviews:plan_builder",
         "interviews:interview_schedule", "interviews:interview_detail", "scoring:compare", "scoring:calibration",
     },
@@ -81,6 +84,7 @@ def page_paths(demo):
     objects = {
         "positions": demo.position.pk, "candidates": demo.candidate.pk, "plans": demo.plan.pk,
         "interviews": demo.interview.pk, "people": demo.position.hiring_manager_id,
+        "calibration": demo.scorecard.interviewer_id,  # /calibration/interviewers/<pk>/: Ivan
     }
     paths = {}
     for name, route in named_routes():

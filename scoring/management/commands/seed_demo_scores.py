@@ -16,6 +16,7 @@ from interviews.models import Candidate, InterviewPlan, Position, Stage
 from accounts.roles import Role, assign_role
 from interviews.demo_load import seed_demo_load
 from interviews.services import interview_schedule, plan_clone
+from scoring.demo_calibration import seed_demo_calibration
 from scoring.models import QuestionScore, Scorecard, ScorecardStatus
 from scoring.demo_rules import seed_demo_rules
 from scoring.services import decision_record
@@ -104,6 +105,7 @@ class Command(BaseCommand):
         if first and not first.interviews.exists():
             interview_schedule(candidate=first, plan=screen, starts_at=now + timedelta(minutes=30),
                                duration_minutes=screen.slot_minutes, interviewers=panel[:2], by=rita)
+        seed_demo_calibration(hiring_manager=hannah, recruiter=rita, interviewers=panel, template=template)
         self.stdout.write(f"Demo interviews with scorecards: {made} candidates scored.")
         seed_demo_load(position=position, by=rita)
         seed_demo_rules(hiring_manager=hannah, recruiter=rita, panel=panel, template=template)  # scoring/demo_rules.py

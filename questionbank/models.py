@@ -534,6 +534,11 @@ class SampleAnswer(models.Model):
     def get_absolute_url(self):
         return reverse("practice:sample", args=[self.pk])
 
+    @property
+    def reference_label(self):
+        """The reference level's name: "Poor", "Weak", "Good" or "Excellent"."""
+        return ANCHOR_LABELS.get(self.reference_score, "")
+
 
 class PracticeScore(models.Model):
     """One attempt of a person at scoring a sample answer. Attempts are kept; the latest of a

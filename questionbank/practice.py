@@ -109,3 +109,15 @@ def practice_score_record(*, user, sample, score):
     audit(actor=user, action="practice.score", target=sample, sample=sample.pk, score=score,
           reference=sample.reference_score)
     return attempt
+
+
+def question_standings(*, user, questions):
+    """{question id: Standing} of one user for ``questions``, from their latest attempt at
+    each sample, in one query. Questions they have not practised are left out (not started)."""
+    rows = (PracticeScore.objects.filter(user=user, sample__question__in=questions)
+            .order_by("sample_id", "-at", "-pk").distinct("sample_id")
+            .values_list("sample__question_id", "score", "sample__reference_score"))
+    pairs = {}
+    for question_id, score, reference in rows:
+        pairs.setdefault(question_id, []).append((score, reference))
+    return {question_id: standing(found) for question_id, found in pairs.items()}

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import audit
-from questionbank.models import SampleAnswer
+from questionbank.models import PracticeScore, SampleAnswer
 from questionbank.practice import MIN_SAMPLES, Standing, latest_scores, standing
 
 from .models import InterviewShadow, InterviewStatus, PlanItem, ShadowKind, interview_ends_sql
@@ -28,8 +28,8 @@ from .models import InterviewShadow, InterviewStatus, PlanItem, ShadowKind, inte
 
 @dataclass(frozen=True)
 class PlanStanding:
-    """A person's standing for a plan: the pooled practice ``practice`` and the questions
-    qualified by shadowing (``shadowed``) out of ``questions``."""
+    """A person's standing for a plan: their pooled practice over its questions' samples, and
+    how many of its ``questions`` they are qualified for on their own (practice or shadowing)."""
 
     practice: Standing
     questions: int
@@ -149,3 +149,15 @@ def interview_shadows_set(*, interview, shadows, reverse_shadows, by):
           shadows=sorted(u for u, k in wanted.items() if k == ShadowKind.SHADOW),
           reverse=sorted(u for u, k in wanted.items() if k == ShadowKind.REVERSE))
     return True
+
+
+@transaction.atomic
+def practice_score_record(*, user, sample, score):
+    """Record an attempt at a sample answer (a new row: earlier attempts stay, the latest
+    counts; questionbank/practice.py) and audit it. Returns the attempt."""
+    attempt = PracticeScore(user=user, sample=sample, score=score)
+    attempt.full_clean()
+    attempt.save()
+    audit(actor=user, action="practice.score", target=sample, sample=sample.pk, score=score,
+          reference=sample.reference_score)
+    return attempt

@@ -11,10 +11,6 @@ The plan-level rule and shadowing live in interviews/qualification.py, which use
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db import transaction
-
-from accounts.models import audit
-
 from .models import PracticeScore, SampleAnswer, Status
 
 # The rule's constants, in one place: at least MIN_SAMPLES samples scored, at least
@@ -97,18 +93,6 @@ def next_sample(*, user, question):
     """The question's first sample the user has not scored yet (None when all are)."""
     return (practice_samples().filter(question=question).exclude(practice_scores__user=user)
             .order_by("order", "pk").first())
-
-
-@transaction.atomic
-def practice_score_record(*, user, sample, score):
-    """Record an attempt at a sample (a new row: earlier attempts stay, the latest counts) and
-    audit it. Returns the attempt."""
-    attempt = PracticeScore(user=user, sample=sample, score=score)
-    attempt.full_clean()
-    attempt.save()
-    audit(actor=user, action="practice.score", target=sample, sample=sample.pk, score=score,
-          reference=sample.reference_score)
-    return attempt
 
 
 def question_standings(*, user, questions):

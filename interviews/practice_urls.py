@@ -1,5 +1,6 @@
-"""/practice/: scoring sample answers to qualify for questions (questionbank/views/practice.py).
-The qualification dashboard, which reads positions and plans, is interviews' (/practice/qualifications/)."""
+"""/practice/: scoring sample answers to qualify for questions (interviews/views/practice.py;
+the models and the rule are questionbank's, the audit trail needs a layer above accounts). The
+qualification dashboard, /practice/qualifications/, is routed with the other interview pages."""
 
 from django.urls import path
 

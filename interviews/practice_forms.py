@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import SCORE_LEVELS, ANCHOR_LABELS, Area, Level, SampleAnswer
+from questionbank.models import ANCHOR_LABELS, SCORE_LEVELS, Area, Level, SampleAnswer
 
 # Sizes of a sample written in the app: the bank's (bankfiles.SAMPLE_ANSWER_WORDS and
 # SAMPLE_RATIONALE_WORDS) are a house style for the shipped bank; here, enough to stop a slip.

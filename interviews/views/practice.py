@@ -14,12 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import audit
 
-from ..models import PracticeScore, Question, SampleAnswer
-from ..practice import (
-    EXACT_SHARE, MAX_OFF, MIN_SAMPLES, next_sample, practice_samples, practice_score_record, question_standings,
-    standing,
+from questionbank.models import PracticeScore, Question, SampleAnswer
+from questionbank.practice import (
+    EXACT_SHARE, MAX_OFF, MIN_SAMPLES, next_sample, practice_samples, question_standings, standing,
 )
+
 from ..practice_forms import PracticeFilterForm, PracticeScoreForm, SampleAnswerForm
+from ..qualification import practice_score_record
 
 PAGE_SIZE = 25
 PRACTISE = "questionbank.practise_sampleanswer"
@@ -39,7 +40,7 @@ def practice_list(request):
     rows = [(q, standings.get(q.pk, standing([]))) for q in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "questionbank/practice/list.html", {
+    return render(request, "interviews/practice/list.html", {
         "form": form, "page": page, "rows": rows, "filtered": bool(filters), "querystring": query.urlencode(),
         "rule": RULE,
     })
@@ -62,7 +63,7 @@ def practice_question(request, slug):
         messages.info(request, "This question has no sample answers yet. Choose another question.")
         return redirect("practice:list")
     mine = standing_of(request.user, question)
-    return render(request, "questionbank/practice/done.html", {
+    return render(request, "interviews/practice/done.html", {
         "question": question, "samples": samples, "standing": mine, "rule": RULE,
     })
 
@@ -100,7 +101,7 @@ def practice_sample(request, pk):
         form = PracticeScoreForm()
     number, total = _position_of(sample)
     scored_before = PracticeScore.objects.filter(user=request.user, sample=sample).exists()
-    return render(request, "questionbank/practice/sample.html", {
+    return render(request, "interviews/practice/sample.html", {
         "sample": sample, "question": sample.question, "revision": revision, "form": form,
         "number": number, "total": total, "scored_before": scored_before,
     }, status=400 if form.errors else 200)
@@ -115,7 +116,7 @@ def practice_result(request, pk):
         messages.info(request, "Score this sample first; its reference score shows after that.")
         return redirect(sample)
     number, total = _position_of(sample)
-    return render(request, "questionbank/practice/result.html", {
+    return render(request, "interviews/practice/result.html", {
         "sample": sample, "question": sample.question, "revision": revision, "latest": latest,
         "off": abs(latest.score - sample.reference_score), "number": number, "total": total,
         "standing": standing_of(request.user, sample.question), "rule": RULE,
@@ -142,7 +143,7 @@ def sample_list(request, slug):
         following = question.sample_answers.aggregate(n=Coalesce(Max("order"), 0))["n"] + 1
         form = SampleAnswerForm(initial={"order": following, "agreed_by": request.user.get_full_name() or request.user.username})
     samples = question.sample_answers.annotate(attempts=Count("practice_scores")).order_by("order", "pk")
-    return render(request, "questionbank/practice/samples.html", {
+    return render(request, "interviews/practice/samples.html", {
         "question": question, "samples": samples, "form": form,
     }, status=400 if form.errors else 200)
 
@@ -165,6 +166,6 @@ def sample_edit(request, pk):
             return redirect("practice:samples", slug=sample.question.slug)
     else:
         form = SampleAnswerForm(instance=sample)
-    return render(request, "questionbank/practice/sample_edit.html", {
+    return render(request, "interviews/practice/sample_edit.html", {
         "sample": sample, "question": sample.question, "form": form,
     }, status=400 if form.errors else 200)

@@ -31,16 +31,12 @@ class PracticeScoreForm(forms.Form):
 
 
 class SampleAnswerForm(forms.ModelForm):
+    order = forms.IntegerField(min_value=0, max_value=1000, help_text="Where it comes among the question's samples (lower first).")
+
     class Meta:
         model = SampleAnswer
         fields = ["reference_score", "answer", "rationale", "agreed_by", "order"]
         widgets = {"answer": forms.Textarea(attrs={"rows": 8}), "rationale": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"order": "Where it comes among the question's samples (lower first)."}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["order"].max_value = 1000
-        self.fields["order"].min_value = 0
 
     def _clean_text(self, name, limit):
         text = (self.cleaned_data.get(name) or "").strip()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PlanCriterion, Question, QuestionRevision, RubricCriterion, ScoreAnchor
+from .models import PlanCriterion, Question, QuestionRevision, RubricCriterion, SampleAnswer, ScoreAnchor
 
 
 class RubricCriterionInline(admin.TabularInline):
@@ -16,8 +16,19 @@ class ScoreAnchorInline(RubricCriterionInline):
     model = ScoreAnchor
 
 
+class SampleAnswerInline(admin.StackedInline):
+    """A question's sample answers for practice scoring (the practice pages, /practice/).
+    Changes here are not audited: the app's own page (Sample answers, on the question) is."""
+
+    model = SampleAnswer
+    extra = 0
+    fields = ["order", "reference_score", "answer", "rationale", "agreed_by", "bank_position"]
+    readonly_fields = ["bank_position"]
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    inlines = [SampleAnswerInline]
     list_display = ["title", "slug", "area", "kind", "level", "status", "updated_at"]
     list_filter = ["status", "area", "kind", "level"]
     search_fields = ["title", "slug"]

@@ -34,6 +34,7 @@ class PlanStanding:
     practice: Standing
     questions: int
     by_question: int  # questions qualified on their own (practice or shadowing)
+    samples: int = 0  # the sample answers the plan's questions have, to practise on
 
     @property
     def qualified(self):
@@ -105,18 +106,26 @@ def plan_standings(*, users, plans, now=None):
                 pooled.extend(pairs)
                 if question_id in by_shadow or standing(pairs).qualified:
                     on_own += 1
-            result[(user.pk, plan.pk)] = PlanStanding(practice=standing(pooled), questions=len(questions),
-                                                      by_question=on_own)
+            result[(user.pk, plan.pk)] = PlanStanding(
+                practice=standing(pooled), questions=len(questions), by_question=on_own,
+                samples=sum(len(samples_of.get(q, [])) for q in questions))
     return result
 
 
 def qualification_warnings(*, plan, interviewers, reverse_shadows=()):
     """The scheduling warnings about a panel's qualification for ``plan``: one per panelist not
     qualified, naming how far they are. A reverse shadow leads while learning, so they are not
-    warned about; instead, the warning is that no qualified panelist is there with them."""
+    warned about; instead, the warning is that no qualified panelist is there with them.
+
+    Nothing is said when no one could qualify yet: a plan whose questions have fewer than
+    MIN_SAMPLES sample answers, in a position that does not count shadowing. A warning nobody
+    can act on would teach recruiters to click past the ones they can."""
     if plan is None or not interviewers:
         return []
     standings = plan_standings(users=interviewers, plans=[plan])
+    shadowing = plan.position_id is not None and plan.position.shadowing_qualifies
+    if standings[(interviewers[0].pk, plan.pk)].samples < MIN_SAMPLES and not shadowing:
+        return []
     reverse = {u.pk for u in reverse_shadows}
     warnings = []
     qualified_present = any(standings[(u.pk, plan.pk)].qualified for u in interviewers if u.pk not in reverse)

@@ -258,3 +258,13 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(as_user, recruiter, hirin
     client = as_user(recruiter)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         assert client.get("/practice/qualifications/").status_code == 200
+
+
+def test_no_warning_when_no_one_could_qualify_yet(position, plan, interviewer):
+    """Fewer than five samples over the plan and no shadowing: nothing to act on, nothing said."""
+    make_samples(Question.objects.get(slug="precision"), references=(1, 2, 3, 4))
+    assert schedule_warnings(plan=plan, interviewers=[interviewer], starts_at=later(), duration_minutes=60) == []
+    position.shadowing_qualifies = True  # now shadowing one of its interviews would qualify
+    position.save(update_fields=["shadowing_qualifies"])
+    plan.refresh_from_db()
+    assert len(schedule_warnings(plan=plan, interviewers=[interviewer], starts_at=later(), duration_minutes=60)) == 1

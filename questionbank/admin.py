@@ -16,19 +16,8 @@ class ScoreAnchorInline(RubricCriterionInline):
     model = ScoreAnchor
 
 
-class SampleAnswerInline(admin.StackedInline):
-    """A question's sample answers for practice scoring (the practice pages, /practice/).
-    Changes here are not audited: the app's own page (Sample answers, on the question) is."""
-
-    model = SampleAnswer
-    extra = 0
-    fields = ["order", "reference_score", "answer", "rationale", "agreed_by", "bank_position"]
-    readonly_fields = ["bank_position"]
-
-
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    inlines = [SampleAnswerInline]
     list_display = ["title", "slug", "area", "kind", "level", "status", "updated_at"]
     list_filter = ["status", "area", "kind", "level"]
     search_fields = ["title", "slug"]
@@ -59,3 +48,17 @@ class QuestionRevisionAdmin(admin.ModelAdmin):
 @admin.register(PlanCriterion)
 class PlanCriterionAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "position"]
+
+
+@admin.register(SampleAnswer)
+class SampleAnswerAdmin(admin.ModelAdmin):
+    """Sample answers for practice scoring (/practice/). Its own page rather than an inline on
+    the question, so the question's change form stays what it was. Changes here are not
+    audited: the app's page for them (a question's Sample answers) is."""
+
+    list_display = ["question", "order", "reference_score", "agreed_by", "bank_position", "updated_at"]
+    list_select_related = ["question"]
+    list_filter = ["reference_score"]
+    search_fields = ["question__slug", "question__title", "answer"]
+    autocomplete_fields = ["question"]
+    readonly_fields = ["bank_position", "created_at", "updated_at"]

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
@@ -268,3 +269,36 @@ def test_no_warning_when_no_one_could_qualify_yet(position, plan, interviewer):
     position.save(update_fields=["shadowing_qualifies"])
     plan.refresh_from_db()
     assert len(schedule_warnings(plan=plan, interviewers=[interviewer], starts_at=later(), duration_minutes=60)) == 1
+
+
+# --- Demo data ----------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_one_qualified_one_in_progress_one_not_started_and_a_shadow():
+    from django.core.management import call_command
+
+    from interviews.models import InterviewPlan
+
+    for _ in range(2):  # idempotent
+        for command in ("seed_demo", "load_starter_plans", "seed_demo_interviews", "seed_demo_scores"):
+            call_command(command, verbosity=0)
+    plan = InterviewPlan.objects.select_related("position").get(name="Ranking technical screen")
+    people = {u.username: u for u in get_user_model().objects.filter(username__in=["ivan", "iris", "omar", "nadia"])}
+    standings = plan_standings(users=people.values(), plans=[plan])
+    states = {name: standings[(user.pk, plan.pk)].state for name, user in people.items()}
+    assert states == {"ivan": "qualified", "iris": "in_progress", "nadia": "not_started", "omar": "qualified"}
+    assert standings[(people["omar"].pk, plan.pk)].practice.scored == 0  # by shadowing alone
+    assert PracticeScore.objects.filter(user=people["ivan"]).count() == 8
+    assert InterviewShadow.objects.filter(user=people["omar"]).count() == 1
+
+
+def test_turning_shadowing_on_for_a_position_is_audited(as_user, recruiter, hiring_manager, position):
+    data = {"title": position.title, "team": position.team, "level": position.level,
+            "hiring_manager": hiring_manager.pk, "recruiter": recruiter.pk, "status": "open",
+            "escalation_hours": "48", "webhook_format": "slack", "shadowing_qualifies": "on"}
+    client = as_user(recruiter)
+    assert "Shadowing qualifies" in client.get(f"/positions/{position.pk}/edit/").content.decode()
+    assert client.post(f"/positions/{position.pk}/edit/", data).status_code == 302
+    position.refresh_from_db()
+    assert position.shadowing_qualifies
+    assert AuditEvent.objects.filter(action="position.shadowing", actor=recruiter, detail__shadowing_qualifies=True).exists()

@@ -17,20 +17,20 @@ from .qualification import plan_questions
 # an empty practice page. Plain placeholders at each level, said to be the demo's own.
 DEMO_AGREED_BY = "Panelist demo (placeholder until the bank ships samples)"
 DEMO_SAMPLES = [
-    (1, "I have heard of {title} but I would mostly try things until the numbers look right. I would not check the data "
-        "or explain why, and I am not sure how it would fail in production.",
+    (1, ("I have heard of {title} but I would mostly try things until the numbers look right. I would not check the data "
+        "or explain why, and I am not sure how it would fail in production."),
      "Meets none of the criteria: no definition, no reasoning, no check. Anchor 1."),
-    (2, "{title}: I can give the definition, and I would apply it the usual way. I think the main risk is overfitting, "
-        "though I could not say how I would notice it or what I would change.",
+    (2, ("{title}: I can give the definition, and I would apply it the usual way. I think the main risk is overfitting, "
+        "though I could not say how I would notice it or what I would change."),
      "States the idea (criterion 1) but no worked reasoning or failure case. Anchor 2."),
-    (3, "For {title} I would state the definition, work a small example with numbers, and name the main failure case "
-        "and how I would detect it on a validation set before going further.",
+    (3, ("For {title} I would state the definition, work a small example with numbers, and name the main failure case "
+        "and how I would detect it on a validation set before going further."),
      "Definition, a worked example and a named failure case: criteria 1 to 3, anchor 3. No cost or follow-through."),
-    (4, "On {title}: definition, a worked example, the failure case and its detection, then what it costs at scale "
-        "and the check I would run on held-out data before I trusted the result in production.",
+    (4, ("On {title}: definition, a worked example, the failure case and its detection, then what it costs at scale "
+        "and the check I would run on held-out data before I trusted the result in production."),
      "Every criterion plus the cost at scale and a verification step: anchor 4."),
-    (3, "I would explain {title} from first principles, walk through one concrete case, and say where it breaks and what "
-        "I would monitor, though I would leave the scaling question for a follow-up.",
+    (3, ("I would explain {title} from first principles, walk through one concrete case, and say where it breaks and what "
+        "I would monitor, though I would leave the scaling question for a follow-up."),
      "Correct explanation, a concrete case and where it breaks: anchor 3, short of 4 without scale or verification."),
 ]
 

@@ -18,6 +18,8 @@ from .models import PracticeScore, SampleAnswer, Status
 MIN_SAMPLES = 5
 EXACT_SHARE = Fraction(4, 5)  # a fraction, so 4 of 5 is exactly 80% (no float rounding)
 MAX_OFF = 1
+# The same figures for the pages that state the rule in words.
+RULE = {"min_samples": MIN_SAMPLES, "exact_percent": int(EXACT_SHARE * 100), "max_off": MAX_OFF}
 
 
 class StandingState:

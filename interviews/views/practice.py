@@ -13,10 +13,13 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import audit
-
 from questionbank.models import PracticeScore, Question, SampleAnswer
 from questionbank.practice import (
-    EXACT_SHARE, MAX_OFF, MIN_SAMPLES, next_sample, practice_samples, question_standings, standing,
+    RULE,
+    next_sample,
+    practice_samples,
+    question_standings,
+    standing,
 )
 
 from ..practice_forms import PracticeFilterForm, PracticeScoreForm, SampleAnswerForm
@@ -24,7 +27,6 @@ from ..qualification import practice_score_record
 
 PAGE_SIZE = 25
 PRACTISE = "questionbank.practise_sampleanswer"
-RULE = {"min_samples": MIN_SAMPLES, "exact_percent": int(EXACT_SHARE * 100), "max_off": MAX_OFF}
 
 
 @permission_required(PRACTISE, raise_exception=True)
@@ -62,13 +64,13 @@ def practice_question(request, slug):
     if not samples:
         messages.info(request, "This question has no sample answers yet. Choose another question.")
         return redirect("practice:list")
-    mine = standing_of(request.user, question)
+    mine = _standing_of(request.user, question)
     return render(request, "interviews/practice/done.html", {
         "question": question, "samples": samples, "standing": mine, "rule": RULE,
     })
 
 
-def standing_of(user, question):
+def _standing_of(user, question):
     return question_standings(user=user, questions=[question.pk]).get(question.pk, standing([]))
 
 
@@ -119,7 +121,7 @@ def practice_result(request, pk):
     return render(request, "interviews/practice/result.html", {
         "sample": sample, "question": sample.question, "revision": revision, "latest": latest,
         "off": abs(latest.score - sample.reference_score), "number": number, "total": total,
-        "standing": standing_of(request.user, sample.question), "rule": RULE,
+        "standing": _standing_of(request.user, sample.question), "rule": RULE,
         "has_next": next_sample(user=request.user, question=sample.question) is not None,
     })
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 
 from accounts.roles import Role
-from questionbank.practice import EXACT_SHARE, MAX_OFF, MIN_SAMPLES
+from questionbank.practice import RULE
 
 from ..forms import users_in_role
 from ..models import InterviewPlan, Position, PositionStatus
@@ -29,5 +29,5 @@ def qualifications(request):
     rows = [(person, [standings[(person.pk, plan.pk)] for plan in plans]) for person in people]
     return render(request, "interviews/qualifications.html", {
         "positions": positions, "chosen": chosen, "unknown": unknown, "plans": plans, "rows": rows,
-        "rule": {"min_samples": MIN_SAMPLES, "exact_percent": int(EXACT_SHARE * 100), "max_off": MAX_OFF},
+        "rule": RULE,
     })

@@ -23,13 +23,7 @@ from accounts.models import audit
 from questionbank.models import PracticeScore, SampleAnswer
 from questionbank.practice import MIN_SAMPLES, Standing, latest_scores, standing
 
-from .models import (
-    InterviewShadow,
-    InterviewStatus,
-    PlanItem,
-    ShadowKind,
-    interview_ends_sql,
-)
+from .models import InterviewShadow, InterviewStatus, PlanItem, ShadowKind, interview_ends_sql
 
 
 @dataclass(frozen=True)

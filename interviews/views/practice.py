@@ -14,13 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import audit
 from questionbank.models import PracticeScore, Question, SampleAnswer
-from questionbank.practice import (
-    RULE,
-    next_sample,
-    practice_samples,
-    question_standings,
-    standing,
-)
+from questionbank.practice import RULE, next_sample, practice_samples, question_standings, standing
 
 from ..practice_forms import PracticeFilterForm, PracticeScoreForm, SampleAnswerForm
 from ..qualification import practice_score_record

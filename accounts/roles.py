@@ -42,11 +42,15 @@ ROLE_PERMISSIONS = {
         "questionbank.publish_question",
         "questionbank.import_questions",
         "questionbank.export_questions",
+        "questionbank.practise_sampleanswer",  # issue 17: practice scoring
+        "questionbank.add_sampleanswer",
+        "questionbank.change_sampleanswer",
     ],
     Role.INTERVIEWER: [
         "interviews.view_interview",
         "questionbank.view_question",
         "scoring.add_scorecard",
+        "questionbank.practise_sampleanswer",
     ],
     Role.RECRUITER: [
         "interviews.view_position",
@@ -61,6 +65,7 @@ ROLE_PERMISSIONS = {
         "interviews.view_interviewplan",
         "scoring.compare_candidates",
         "questionbank.view_question",
+        "questionbank.practise_sampleanswer",
     ],
 }
 

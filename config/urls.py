@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("sso/", include("accounts.sso_urls")),
     path("questions/", include("questionbank.urls")),
+    path("practice/", include("interviews.practice_urls")),  # issue 17: practice scoring
     path("", include("interviews.urls")),
     path("", include("scoring.urls")),
     path("outbox/", include("mail.urls")),

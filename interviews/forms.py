@@ -90,7 +90,7 @@ class PositionForm(forms.ModelForm):
     class Meta:
         model = Position
         fields = ["title", "team", "level", "hiring_manager", "recruiter", "status", "escalation_hours",
-                  "webhook_url", "webhook_format", "exposure_cap"]
+                  "webhook_url", "webhook_format", "exposure_cap", "shadowing_qualifies"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -261,6 +261,20 @@ class PanelFields(forms.Form):
     overrun_confirm = forms.BooleanField(required=False, help_text="The panel will have to skip or shorten questions.")
     confirm_words = "Schedule anyway"
 
+    # Learning the questions on a real interview (interviews/qualification.py); optional.
+    shadows = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Shadows (observe)",
+        help_text="Interviewers who attend as observers, not on the panel.",
+    )
+    reverse_shadows = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Reverse shadows (lead, with a qualified panelist present)",
+        help_text="Panelists who lead this interview while a qualified colleague on the panel watches.",
+    )
+    # The digest of the scheduling warnings the recruiter chose to override
+    # (scheduling_checks.confirmation_token), sent by the "Schedule anyway" button's form.
+    confirmed = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -269,6 +283,28 @@ class PanelFields(forms.Form):
         self.overrun = False
         self.fields["starts_at"].help_text = f"Times in {timezone.get_current_timezone_name()}."
         self.fields["interviewers"].queryset = users_in_role(Role.INTERVIEWER).select_related("profile")
+        for name in ("shadows", "reverse_shadows"):
+            self.fields[name].queryset = users_in_role(Role.INTERVIEWER)
+            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def check_shadows(self):
+        """A shadow observes beside the panel, so is not on it; a reverse shadow leads from the
+        panel, with someone else on it to watch."""
+        data = self.cleaned_data
+        panel = set(data.get("interviewers") or [])
+        if not panel:
+            return
+        for person in data.get("shadows") or []:
+            if person in panel:
+                self.add_error("shadows", f"{person.get_full_name() or person.username} is on the panel; a shadow "
+                                          "observes beside it. Untick them here or on the panel.")
+        reverse = set(data.get("reverse_shadows") or [])
+        for person in reverse - panel:
+            self.add_error("reverse_shadows", f"{person.get_full_name() or person.username} is not on the panel; a "
+                                              "reverse shadow leads the interview, so tick them as an interviewer too.")
+        if reverse and not panel - reverse:
+            self.add_error("reverse_shadows", "A reverse shadow leads with a qualified panelist present: add another "
+                                              "interviewer to the panel.")
 
     def panel_times(self):
         """[(interviewer, "10:00 Europe/Paris")] of the time and panel as sent, when both were
@@ -379,6 +415,7 @@ class ScheduleForm(PanelFields):
             data["duration_minutes"] = plan.slot_minutes
         # The panel first: an error on the length takes it out of cleaned_data.
         self.check_panel_is_free()
+        self.check_shadows()
         if plan and "plan" not in self.errors:
             total = plan.items.aggregate(m=Sum("minutes"))["m"] or 0
             self.check_questions_fit(minutes_of_questions=total, what=f"“{plan.name}” has questions for")
@@ -395,6 +432,8 @@ class RescheduleForm(PanelFields):
             "starts_at": interview.starts_at,
             "duration_minutes": interview.duration_minutes,
             "interviewers": [u.pk for u in interview.interviewers.all()],
+            "shadows": [s.user_id for s in interview.shadows.all() if s.kind == "shadow"],
+            "reverse_shadows": [s.user_id for s in interview.shadows.all() if s.kind == "reverse"],
         }
         super().__init__(*args, initial=initial, user=user, **kwargs)
         self.interview = interview
@@ -411,6 +450,7 @@ class RescheduleForm(PanelFields):
     def clean(self):
         data = super().clean()
         self.check_panel_is_free(exclude=self.interview.pk)  # first, as in ScheduleForm.clean
+        self.check_shadows()
         pinned = self.interview.questions.filter(added_by__isnull=True).aggregate(m=Sum("minutes"))["m"] or 0
         self.check_questions_fit(minutes_of_questions=pinned, what="Its pinned questions take")
         return data

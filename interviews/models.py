@@ -148,6 +148,14 @@ class Position(models.Model):
     decision_rule_set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )
+    # Whether shadowing an interview of this position (attending as an observer) or
+    # reverse-shadowing one (leading it with a qualified panelist present) qualifies a person
+    # for its questions in this position, besides practice (interviews/qualification.py).
+    shadowing_qualifies = models.BooleanField(
+        default=False, db_default=False, verbose_name="shadowing qualifies",
+        help_text="Shadowing or reverse-shadowing an interview of this position qualifies a person for its "
+                  "questions here, as practising on sample answers does.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PositionQuerySet.as_manager()
@@ -817,3 +825,35 @@ class InterviewQuestion(models.Model):
     @property
     def ad_hoc(self):
         return self.added_by_id is not None
+
+
+class ShadowKind(models.TextChoices):
+    SHADOW = "shadow", "Shadowing (observes)"
+    REVERSE = "reverse", "Reverse-shadowing (leads, with a qualified panelist)"
+
+
+class InterviewShadow(models.Model):
+    """A person learning an interview's questions on a real interview: an observer beside the
+    panel (shadow), or a panelist who leads it while a qualified colleague watches (reverse).
+    Counts towards qualification, where the position says so, once the interview has ended
+    and was not cancelled (interviews/qualification.py)."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="shadows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interview_shadows")
+    kind = models.CharField(max_length=8, choices=ShadowKind.choices)
+
+    class Meta:
+        ordering = ["interview", "kind", "user__first_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "user"], name="iv_shadow_one_per_person",
+                violation_error_message="This person already shadows this interview.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ShadowKind.values), name="iv_shadow_kind_known",
+                violation_error_message="A shadow observes or leads (reverse-shadowing).",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.interview}"

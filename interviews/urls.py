@@ -5,7 +5,7 @@ share these prefixes but are routed in scoring/urls.py."""
 
 from django.urls import include, path
 
-from .views import calendar, candidates, load, loops, plans, positions, rules, scheduling
+from .views import calendar, candidates, load, loops, plans, positions, qualifications, rules, scheduling
 
 app_name = "interviews"
 
@@ -70,4 +70,5 @@ urlpatterns = [
     path("plans/loops/clone/", loops.plan_loop_clone, name="plan_loop_clone"),
     path("plans/<int:pk>/", include(plan_urls)),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    path("practice/qualifications/", qualifications.qualifications, name="qualifications"),  # issue 17
 ]

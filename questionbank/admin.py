@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PlanCriterion, Question, QuestionRevision, RubricCriterion, ScoreAnchor
+from .models import PlanCriterion, Question, QuestionRevision, RubricCriterion, SampleAnswer, ScoreAnchor
 
 
 class RubricCriterionInline(admin.TabularInline):
@@ -48,3 +48,17 @@ class QuestionRevisionAdmin(admin.ModelAdmin):
 @admin.register(PlanCriterion)
 class PlanCriterionAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "position"]
+
+
+@admin.register(SampleAnswer)
+class SampleAnswerAdmin(admin.ModelAdmin):
+    """Sample answers for practice scoring (/practice/). Its own page rather than an inline on
+    the question, so the question's change form stays what it was. Changes here are not
+    audited: the app's page for them (a question's Sample answers) is."""
+
+    list_display = ["question", "order", "reference_score", "agreed_by", "bank_position", "updated_at"]
+    list_select_related = ["question"]
+    list_filter = ["reference_score"]
+    search_fields = ["question__slug", "question__title", "answer"]
+    autocomplete_fields = ["question"]
+    readonly_fields = ["bank_position", "created_at", "updated_at"]

@@ -60,6 +60,19 @@ MAX_PROMPT_SIMILARITY = 0.7
 # A design round is scored per phase, each with its own criteria and anchors, in this order.
 DESIGN_PHASES = ("Requirements", "Data", "Modelling", "Evaluation", "Serving", "Monitoring")
 PHASE_CRITERIA = (2, 4)
+# Sample answers for practice scoring (docs/writing-questions.md, *Sample answers*): when a
+# question has them, at least MIN_SAMPLE_ANSWERS covering every score 1-4, each answer and
+# rationale within these word counts.
+MIN_SAMPLE_ANSWERS = 4
+SAMPLE_ANSWER_WORDS = (60, 260)
+SAMPLE_RATIONALE_WORDS = (25, 90)
+# Two sample answers of one question at this similarity or above are one answer written twice:
+# a practice set needs answers that differ. Answers to one question share its vocabulary, so
+# the limit sits above the anchors' (0.5).
+MAX_SAMPLE_SIMILARITY = 0.6
+# How many bank questions must carry sample answers (test_bank_linter asserts it): the issue
+# asks for 40 core questions with samples at four levels; the bank has 44 (issue 17).
+MIN_QUESTIONS_WITH_SAMPLES = 40
 
 
 def word_count(text):
@@ -190,6 +203,9 @@ def validate_question(data, *, slug_from_path=None, area_from_path=None, full=Tr
     elif sql:
         errors.append("sql: only SQL questions carry a schema and a reference query")
 
+    if "sample_answers" in data:
+        errors.extend(sample_answer_problems(data["sample_answers"]))
+
     phases = data.get("phases")
     if data.get("kind") == "design":
         errors.extend(_phase_problems(phases, minutes))
@@ -209,6 +225,41 @@ def near_copy_anchors(anchors):
                 found.append(f"levels {a} and {b} are near-copies (similarity {sim:.2f}, "
                              f"limit {MAX_ANCHOR_SIMILARITY}); say what differs")
     return found
+
+
+def sample_answer_problems(samples):
+    """A question's ``sample_answers``: at least MIN_SAMPLE_ANSWERS, each a mapping with a
+    score 1-4, an answer and a rationale of the stated sizes; the scores cover 1, 2, 3 and 4;
+    no two answers near-copies."""
+    if not isinstance(samples, list) or len(samples) < MIN_SAMPLE_ANSWERS:
+        return [f"sample_answers: a list of at least {MIN_SAMPLE_ANSWERS} samples (score, answer, rationale)"]
+    problems = []
+    for i, sample in enumerate(samples, 1):
+        if not isinstance(sample, dict):
+            problems.append(f"sample_answers[{i}]: a mapping with score, answer and rationale")
+            continue
+        score = sample.get("score")
+        if isinstance(score, bool) or score not in (1, 2, 3, 4):
+            problems.append(f"sample_answers[{i}].score {score!r}: 1, 2, 3 or 4")
+        for key, (low, high) in (("answer", SAMPLE_ANSWER_WORDS), ("rationale", SAMPLE_RATIONALE_WORDS)):
+            text = sample.get(key)
+            if not isinstance(text, str) or not text.strip():
+                problems.append(f"sample_answers[{i}].{key}: missing or empty")
+            elif not low <= word_count(text) <= high:
+                problems.append(f"sample_answers[{i}].{key}: {word_count(text)} words, want {low}-{high}")
+    if problems:
+        return problems
+    missing = sorted({1, 2, 3, 4} - {s["score"] for s in samples})
+    if missing:
+        problems.append(f"sample_answers: no sample scores {', '.join(map(str, missing))}; cover all four levels")
+    grams = [trigrams(s["answer"]) for s in samples]
+    for a in range(len(grams)):
+        for b in range(a + 1, len(grams)):
+            sim = gram_similarity(grams[a], grams[b])
+            if sim >= MAX_SAMPLE_SIMILARITY:
+                problems.append(f"sample_answers: answers {a + 1} and {b + 1} are near-copies (similarity "
+                                f"{sim:.2f}, limit {MAX_SAMPLE_SIMILARITY}); write answers that differ")
+    return problems
 
 
 def _coding_problems(coding, *, full):

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from .bankfiles import BANK_DIR, check_bank, read_plan_criteria, read_retired
 from .banksql import plain_value
-from .models import PlanCriterion, Question, Status
+from .models import PlanCriterion, Question, SampleAnswer, Status
 from .services import QuestionNotPublishable, question_create, question_set_status, question_update
 
 
@@ -51,13 +51,14 @@ def load_bank(bank_dir=BANK_DIR):
     questions, problems = check_bank(bank_dir, full=False)
     if problems:
         raise BankFileError("The bank files have problems:\n" + "\n".join(problems))
-    counts = {"created": 0, "revised": 0, "unchanged": 0, "retired": 0, "kept_published": []}
+    counts = {"created": 0, "revised": 0, "unchanged": 0, "retired": 0, "kept_published": [], "samples": 0}
     existing = {q.slug: q for q in Question.objects.select_related("current_revision")}
     for data in questions:
         try:
             _load_question(data, existing.get(data["slug"]), counts)
         except QuestionNotPublishable as exc:  # the publish rule, should a file ever pass check_bank without a rubric
             raise BankFileError(f"{data['slug']}: {exc.messages[0]}") from None
+    _load_samples(questions, counts)
     _retire(read_retired(bank_dir), existing, counts)
     for item in read_plan_criteria(bank_dir):
         PlanCriterion.objects.update_or_create(
@@ -65,6 +66,38 @@ def load_bank(bank_dir=BANK_DIR):
             defaults={k: item[k] for k in ("title", "description", "red_flag", "position")},
         )
     return counts
+
+
+# Who agreed on the reference scores of the samples the bank ships.
+BANK_SAMPLES_AGREED_BY = "Panelist bank team"
+
+
+def _load_samples(questions, counts):
+    """Load each question's ``sample_answers`` in place by (question, position in the list):
+    a rerun changes nothing, an edited sample is updated (its practice history kept), and a
+    bank sample no longer in the file is deleted with the attempts at it (it was judged wrong;
+    scores against it should not count). Samples written in the app are left alone."""
+    ids = dict(Question.objects.filter(slug__in=[d["slug"] for d in questions]).values_list("slug", "pk"))
+    current = {(s.question_id, s.bank_position): s for s in SampleAnswer.objects.filter(bank_position__isnull=False)}
+    keep = set()
+    for data in questions:
+        question_id = ids[data["slug"]]
+        for position, item in enumerate(data.get("sample_answers") or [], 1):
+            keep.add((question_id, position))
+            values = {"order": position, "reference_score": item["score"], "answer": item["answer"].strip(),
+                      "rationale": item["rationale"].strip(), "agreed_by": BANK_SAMPLES_AGREED_BY}
+            sample = current.get((question_id, position))
+            if sample is None:
+                SampleAnswer.objects.create(question_id=question_id, bank_position=position, **values)
+                counts["samples"] += 1
+            elif any(getattr(sample, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(sample, k, v)
+                sample.save(update_fields=[*values, "updated_at"])
+                counts["samples"] += 1
+    gone = [s.pk for key, s in current.items() if key not in keep]
+    if gone:
+        SampleAnswer.objects.filter(pk__in=gone).delete()
 
 
 # Written into the change note of the revision that was current when the bank retired a

@@ -474,3 +474,99 @@ class PlanCriterion(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SampleAnswer(models.Model):
+    """A written transcript of an answer to a question, with the score its authors agreed on
+    against the question's anchors and why: what interviewers practise scoring on before they
+    score candidates (frame-of-reference training; docs/scoring.md, *Practice and
+    qualification*). Shown only on the practice pages, never on the live interview page."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="sample_answers")
+    # Display order on the practice pages; not unique, as samples written in the app are
+    # numbered after the bank's.
+    order = models.PositiveSmallIntegerField(default=0)
+    # The position in the bank file's ``sample_answers`` list (1-based) of a sample loaded from
+    # the bank: the loader updates it in place by (question, bank_position). NULL for a sample
+    # written in the app, which the loader never touches.
+    bank_position = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    reference_score = models.PositiveSmallIntegerField(
+        choices=[(n, f"{n} · {ANCHOR_LABELS[n]}") for n in SCORE_LEVELS],
+        help_text="The score this answer earns against the question's anchors, as its authors agreed.",
+    )
+    answer = models.TextField(help_text="What the candidate said, in the first person, as plain text.")
+    rationale = models.TextField(help_text="Why this score: the criteria met and missed, and the anchor it matches.")
+    agreed_by = models.CharField(max_length=120, help_text="Who agreed on the reference score, e.g. “Panelist bank team”.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["question", "order", "pk"]
+        permissions = [("practise_sampleanswer", "Can practise scoring sample answers")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reference_score__gte=1) & Q(reference_score__lte=4), name="qb_sample_reference_1_to_4",
+                violation_error_message="A sample's reference score is 1, 2, 3 or 4.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer="") & ~Q(rationale=""), name="qb_sample_has_answer_and_rationale",
+                violation_error_message="A sample needs the answer's text and the rationale for its score.",
+            ),
+            # The loader's key: one sample per position of the bank file's list.
+            models.UniqueConstraint(
+                fields=["question", "bank_position"], condition=Q(bank_position__isnull=False),
+                name="qb_sample_one_per_bank_position",
+                violation_error_message="This question already has a bank sample at that position.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question} · sample {self.order}"
+
+    def clean(self):
+        if self.reference_score is not None and self.reference_score not in SCORE_LEVELS:
+            raise ValidationError({"reference_score": "A sample's reference score is 1, 2, 3 or 4."})
+        errors = {name: "This field cannot be blank." for name in ("answer", "rationale")
+                  if not (getattr(self, name) or "").strip()}
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return reverse("practice:sample", args=[self.pk])
+
+    @property
+    def reference_label(self):
+        """The reference level's name: "Poor", "Weak", "Good" or "Excellent"."""
+        return ANCHOR_LABELS.get(self.reference_score, "")
+
+
+class PracticeScore(models.Model):
+    """One attempt of a person at scoring a sample answer. Attempts are kept; the latest of a
+    person for a sample is the one qualification counts (questionbank/practice.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_scores")
+    # CASCADE: a sample withdrawn from the bank was judged wrong, so scores against it should
+    # no longer count.
+    sample = models.ForeignKey(SampleAnswer, on_delete=models.CASCADE, related_name="practice_scores")
+    score = models.PositiveSmallIntegerField(choices=[(n, str(n)) for n in SCORE_LEVELS])
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "sample", "-at", "-pk"]
+        indexes = [
+            # The latest attempt per (user, sample): DISTINCT ON (user, sample) ORDER BY -at.
+            models.Index(fields=["user", "sample", "-at"], name="qb_practice_latest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=4), name="qb_practice_score_1_to_4",
+                violation_error_message="A practice score is 1, 2, 3 or 4.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} scored {self.sample} {self.score}"
+
+    def clean(self):
+        if self.score is not None and self.score not in SCORE_LEVELS:
+            raise ValidationError({"score": "Choose a score from 1 to 4."})

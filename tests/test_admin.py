@@ -20,7 +20,7 @@ from accounts.roles import GROUP_NAMES, Role
 from accounts.tasks import sessions_clear_expired
 from mail.models import Message
 from notifications.models import WebhookDelivery
-from questionbank.models import Question, QuestionRevision
+from questionbank.models import Question, QuestionRevision, SampleAnswer
 from questionbank.services import question_create
 from scoring.models import Amendment, Decision
 from scoring.services import scorecard_amend
@@ -88,6 +88,9 @@ def every_kind_of_record(hiring_manager, interviewer, interviewer2, recruiter):
     WebhookDelivery.objects.create(key="admin:hook", url="https://hooks.slack.com/services/T0/B0/x",
                                    body={"text": "Interview scheduled"}, status="failed", last_error="HTTPError: 404")
     token_create(user=recruiter, name="ATS sync", scope="read", days=30)
+    # A sample answer for practice scoring (issue 17).
+    SampleAnswer.objects.create(question=Question.objects.get(slug="bias-variance"), order=1, reference_score=2,
+                                answer="An answer.", rationale="Why it scores 2.", agreed_by="Admin test")
     # A signed-webhook subscription, an event and its failed delivery.
     subscription = Subscription.objects.create(name="ATS", url="https://ats.example.com/hook", events=["decision.recorded"])
     event = Event.objects.create(type="decision.recorded", payload={"decision": {"id": 1}})
@@ -320,7 +323,7 @@ ADMIN_NAMES = {
     "axes.accessattempt": "access attempts", "axes.accesslog": "access logs", "axes.accessfailurelog": "access failures",
     "otp_totp.totpdevice": "TOTP devices",
     "questionbank.question": "questions", "questionbank.questionrevision": "question revisions",
-    "questionbank.plancriterion": "plan criteria",
+    "questionbank.plancriterion": "plan criteria", "questionbank.sampleanswer": "sample answers",
     "accounts.auditevent": "audit events", "scoring.scorecard": "scorecards", "scoring.decision": "decisions",
     "scoring.amendment": "amendments",
     "interviews.position": "positions", "interviews.candidate": "candidates", "interviews.interviewplan": "interview plans",

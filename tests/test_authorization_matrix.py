@@ -28,6 +28,7 @@ from accounts.people import invitation_token
 from mail.models import Message
 from notifications.models import Notification
 from accounts.roles import Role
+from questionbank.models import Question, SampleAnswer
 from scoring.models import Scorecard
 from scoring.services import scorecard_open
 from tests.conftest import make_user
@@ -166,6 +167,15 @@ MATRIX = {
     # submitted); the report of overrides for those who run the position.
     "interviews:position_rule":     ("GET",  [L, 200, 403, 403, 403, 403, 200]),
     "scoring:overrides":            ("GET",  [L, 200, 403, 403, 403, 200, 200]),
+    # Practice scoring (issue 17; tests/questionbank/test_practice_pages.py): every role practises;
+    # hiring managers and admins write samples; the dashboard is for those who see positions.
+    "practice:list":                ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "practice:question":            ("GET",  [L, 302, 302, 302, 302, 302, 302]),  # to the next unscored sample
+    "practice:sample":              ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "practice:result":              ("GET",  [L, 302, 302, 302, 302, 302, 302]),  # not scored yet: to the sample
+    "practice:samples":             ("GET",  [L, 200, 403, 403, 403, 403, 200]),
+    "practice:sample_edit":         ("GET",  [L, 200, 403, 403, 403, 403, 200]),
+    "interviews:qualifications":    ("GET",  [L, 200, 403, 403, 403, 200, 200]),
 }
 
 # The same routes on another position's objects (a different hiring manager and recruiter,
@@ -255,9 +265,11 @@ def world(db):
     event = Event.objects.create(type="decision.recorded", payload={"decision": {"id": 1}})
     delivery = Delivery.objects.create(subscription=subscription, event=event, status="failed",
                                        give_up_at=timezone.now())
-    own = {"position": position, "candidate": candidate, "plan": plan, "interview": interview, "message": message,
+    sample = SampleAnswer.objects.create(question=Question.objects.get(slug="bias-variance"), order=99, reference_score=3,
+                                         answer="An answer.", rationale="Why.", agreed_by="Matrix")
+    own = {"sample": sample, "position": position, "candidate": candidate, "plan": plan, "interview": interview, "message": message,
            "notification": notification, "subscription": subscription, "delivery": delivery}
-    other = {"position": position2, "candidate": candidate2, "plan": plan2, "interview": interview2, "message": message,
+    other = {"sample": sample, "position": position2, "candidate": candidate2, "plan": plan2, "interview": interview2, "message": message,
              "notification": notification}
     return users, own, other
 
@@ -277,6 +289,9 @@ def url_for(name, objects):
         "api:token_revoke": {"pk": 0},  # each person revokes their own tokens only (tests/api/test_tokens.py)
         "scoring:calibration_interviewer": {"pk": i.interviewers.order_by("-pk").first().pk},
         "scoring:my_calibration": {},
+        "practice:question": {"slug": "bias-variance"}, "practice:samples": {"slug": "bias-variance"},
+        "practice:sample": {"pk": objects["sample"].pk}, "practice:result": {"pk": objects["sample"].pk},
+        "practice:sample_edit": {"pk": objects["sample"].pk},
     }.get(name)
     if name.startswith("person_"):
         kwargs = {"pk": i.interviewers.order_by("pk").first().pk}

@@ -45,7 +45,7 @@ from accounts.people import invitation_token
 from accounts.roles import Role
 from mail.models import Message
 from notifications.models import Notification
-from questionbank.models import Question
+from questionbank.models import Question, SampleAnswer
 from scoring.models import QuestionScore
 from scoring.services import scorecard_open
 from tests import hostile
@@ -104,6 +104,9 @@ class World:
         self.delivery = Delivery.objects.create(
             subscription=self.subscription, event=Event.objects.create(type="decision.recorded", payload={}),
             status="failed", give_up_at=timezone.now())
+        self.sample = SampleAnswer.objects.create(question=Question.objects.get(slug="bias-variance"), order=1,
+                                                  reference_score=3, answer="An answer.", rationale="Why.",
+                                                  agreed_by="Hostile")
 
 
 def _question_form(w, **extra):
@@ -232,7 +235,8 @@ EXERCISES = {
     "interviews:candidate_cv": Exercise("rec", kwargs=lambda w: {"pk": w.candidate.pk}, get=NONE),
     "interviews:interview_schedule": Exercise("rec", get=lambda w: {"candidate": str(w.candidate.pk)}, post=lambda w: {
         "candidate": str(w.candidate.pk), "plan": str(w.plan.pk), "starts_at": "2030-01-07T10:00",
-        "duration_minutes": "45", "interviewers": [str(w.users["int"].pk)]}),
+        "duration_minutes": "45", "interviewers": [str(w.users["int"].pk)], "shadows": [str(w.users["done"].pk)],
+        "confirmed": "0123456789abcdef"}),
     "interviews:interview_list": Exercise("rec", get=lambda w: {
         "position": str(w.position.pk), "stage": "upcoming", "interviewer": str(w.users["int"].pk),
         "date_from": "2026-01-01", "date_to": "2031-12-31", "page": "1"}),
@@ -330,6 +334,18 @@ EXERCISES = {
     "api:tokens": Exercise("rec", get=NONE),
     "api:token_create": Exercise("rec", post=lambda w: {"name": "ATS sync", "scope": "read-write", "expires_in": "90"}),
     "api:token_revoke": Exercise("rec", kwargs=lambda w: {"pk": _token_of(w.users["rec"])}, post=NONE),
+    # Practice scoring (issue 17).
+    "practice:list": Exercise("int", get=lambda w: {"area": "fundamentals", "level": "mid", "page": "2"}),
+    "practice:question": Exercise("int", kwargs=lambda w: BANK, get=NONE),
+    "practice:sample": Exercise("int", kwargs=lambda w: {"pk": w.sample.pk}, get=NONE, post=lambda w: {"score": "3"}),
+    "practice:result": Exercise("int", kwargs=lambda w: {"pk": w.sample.pk}, get=NONE),
+    "practice:samples": Exercise("hm", kwargs=lambda w: BANK, get=NONE, post=lambda w: {
+        "reference_score": "2", "answer": "I would check the residuals.", "rationale": "One check.",
+        "agreed_by": "Team", "order": "3"}),
+    "practice:sample_edit": Exercise("hm", kwargs=lambda w: {"pk": w.sample.pk}, get=NONE, post=lambda w: {
+        "reference_score": "4", "answer": "A fuller answer.", "rationale": "All criteria.", "agreed_by": "Team",
+        "order": "1"}),
+    "interviews:qualifications": Exercise("rec", get=lambda w: {"position": str(w.position.pk)}),
 }
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
+from accounts.models import audit
 from accounts.roles import Role, roles_of
 from questionbank.models import Level
 
@@ -100,6 +101,9 @@ def position_edit(request, pk):
         form = PositionForm(request.POST, instance=position)
         if form.is_valid():
             position = form.save()
+            if "shadowing_qualifies" in form.changed_data:  # it changes who counts as qualified (issue 17)
+                audit(actor=request.user, action="position.shadowing", target=position, position=position.pk,
+                      shadowing_qualifies=position.shadowing_qualifies)
             messages.success(request, f"Saved the position “{position.title}”.")
             return _redirect_after_save(request, position)
         return _render_form(request, form, position, title)

@@ -13,9 +13,22 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..forms import CancelForm, InterviewFilterForm, RescheduleForm, ScheduleForm
 from ..models import Interview, InterviewStage
+from ..qualification import interview_shadows_set
+from ..scheduling_checks import confirmation_token, schedule_warnings
 
 PAGE_SIZE = 25
 PAST_WARNING = "Note: this interview starts in the past ({when}). If that was a typing slip, reschedule it."
+
+
+def _unconfirmed_warnings(form, plan, interview=None):
+    """The scheduling warnings for the valid ``form`` (scheduling_checks), and whether the
+    recruiter has confirmed exactly these with "Schedule anyway"."""
+    data = form.cleaned_data
+    warnings = schedule_warnings(
+        plan=plan, interviewers=data["interviewers"], starts_at=data["starts_at"],
+        duration_minutes=data["duration_minutes"], interview=interview, reverse_shadows=data["reverse_shadows"],
+    )
+    return warnings, bool(warnings) and data.get("confirmed") != confirmation_token(warnings)
 
 
 def _past_warning(request, starts_at):
@@ -48,10 +61,17 @@ def interview_schedule(request):
         form = ScheduleForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
+            warnings, unconfirmed = _unconfirmed_warnings(form, data["plan"])
+            if unconfirmed:  # shown with "Schedule anyway"; everything typed is kept
+                return _render_form(request, form, warnings=warnings)
             interview = services.interview_schedule(
                 candidate=data["candidate"], plan=data["plan"], starts_at=data["starts_at"],
                 duration_minutes=data["duration_minutes"], interviewers=data["interviewers"], by=request.user,
             )
+            interview_shadows_set(interview=interview, shadows=data["shadows"], reverse_shadows=data["reverse_shadows"],
+                                  by=request.user)
+            for warning in warnings:
+                messages.warning(request, warning)
             messages.success(
                 request, f"Scheduled {interview.candidate.name} for “{interview.plan_name}” with "
                 f"{len(data['interviewers'])} interviewer{'s' if len(data['interviewers']) != 1 else ''}.",
@@ -68,7 +88,7 @@ def interview_schedule(request):
     return _render_form(request, form)
 
 
-def _render_form(request, form, interview=None):
+def _render_form(request, form, interview=None, warnings=()):
     return render(
         request,
         "interviews/interview_form.html",
@@ -78,6 +98,8 @@ def _render_form(request, form, interview=None):
             # For schedule.js's "in the past" hint: the form's clock is the reader's time zone.
             "now_local": timezone.localtime(timezone.now()),
             "panel_times": form.panel_times(),
+            "warnings": warnings,
+            "confirmation": confirmation_token(warnings) if warnings else "",
         },
         status=400 if form.errors else 200,
     )
@@ -92,6 +114,8 @@ def _detail_context(request, interview, cancel_form=None):
         "on_panel": any(person.pk == request.user.pk for person, _ in interview.panel),
         "local_times": selectors.panel_local_times(interview),
         "cancel_form": cancel_form or CancelForm(),
+        # Who learns the questions on this interview (interviews/qualification.py); one query.
+        "shadows": list(interview.shadows.select_related("user").order_by("kind", "user__first_name", "user__username")),
         "TIME_ZONE_NAME": timezone.get_current_timezone_name(),
     }
 
@@ -122,6 +146,9 @@ def interview_edit(request, pk):
         form = RescheduleForm(request.POST, interview=interview, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
+            warnings, unconfirmed = _unconfirmed_warnings(form, interview.plan, interview)
+            if unconfirmed:
+                return _render_form(request, form, interview, warnings=warnings)
             try:
                 services.interview_reschedule(
                     interview=interview, starts_at=data["starts_at"], duration_minutes=data["duration_minutes"],
@@ -130,6 +157,10 @@ def interview_edit(request, pk):
             except ValidationError as error:  # cancelled since the page was opened
                 messages.error(request, " ".join(error.messages))
                 return redirect(interview)
+            interview_shadows_set(interview=interview, shadows=data["shadows"], reverse_shadows=data["reverse_shadows"],
+                                  by=request.user)
+            for warning in warnings:
+                messages.warning(request, warning)
             messages.success(request, "Saved the new time and panel.")
             chosen = {u.pk for u in data["interviewers"]}
             kept = [u for u in interview.interviewers.all() if u.pk not in chosen]

@@ -420,8 +420,8 @@ def test_it_requires_a_reason_to_cancel(as_user, recruiter, interview):
 
 # Session, user, roles and permissions (1, accounts.roles.load_access), the bell's unread count (1), interview with candidate, position,
 # plan and scheduler, its interviewers, its scorecards, its pinned questions
-# with revisions.
-DETAIL_QUERIES = 8
+# with revisions, its shadows with their people.
+DETAIL_QUERIES = 9
 
 
 @pytest.mark.parametrize("n", [2, 20])

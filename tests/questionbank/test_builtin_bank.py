@@ -177,7 +177,8 @@ def test_the_bank_files_have_no_problems():
 def test_loading_twice_changes_nothing():
     before = list(Question.objects.order_by("pk").values_list("pk", "current_revision_id", "status"))
     counts = load_bank()
-    assert counts == {"created": 0, "revised": 0, "unchanged": len(before), "retired": 0, "kept_published": []}
+    assert counts == {"created": 0, "revised": 0, "unchanged": len(before), "retired": 0, "kept_published": [],
+                      "samples": 0}
     assert list(Question.objects.order_by("pk").values_list("pk", "current_revision_id", "status")) == before
 
 

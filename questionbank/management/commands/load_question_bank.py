@@ -21,6 +21,8 @@ class Command(BaseCommand):
             f"Question bank: {counts['created']} created, {counts['revised']} revised, {counts['unchanged']} unchanged, "
             f"{counts['retired']} retired."
         )
+        if counts["samples"]:
+            self.stdout.write(f"Sample answers: {counts['samples']} added or changed.")
         if counts["kept_published"]:
             self.stdout.write(
                 "Kept published (retired.yaml lists them, but a team re-published them after the bank retired "

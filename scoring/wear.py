@@ -5,8 +5,9 @@ easier for the candidates who read about it: their scores rise while the questio
 same. So we ask of one question's own history, in time order, whether its most recent scores
 sit above its earlier ones, by more than noise and by more than a trivial amount.
 
-The test is a change-point scan of one-sided Mann-Whitney U tests: for every split of the
-history into "before" and "since" (each side at least MIN_SIDE uses), the rank-sum test that
+The test is a change-point scan of one-sided Mann-Whitney U tests: for splits of the history
+into "before" and "since" (each side at least MIN_SIDE uses; the "since" side grows from the
+most recent MIN_SIDE uses by GRID_RATIO at each step), the rank-sum test that
 the scores since the split tend to be higher than before, with the correction for ties and
 the normal approximation (with continuity correction). Ranks rather than means because the
 scores are a handful of levels on a 1-4 scale, far from normal. Every split is a test, so the
@@ -24,8 +25,13 @@ import math
 from dataclasses import dataclass
 
 MIN_SIDE = 20  # scored uses on each side of the split: below that a rank test has little power
-ALPHA = 0.01  # after the correction for the number of splits tried; low, as every question is tested
+ALPHA = 0.002  # after the correction for the splits tried: low, as every question is tested again and again
 MIN_RISE = 0.3  # points on the 1-4 scale: the smallest rise worth a look (a third of an anchor)
+# The splits tried: the most recent MIN_SIDE uses, then each window a quarter longer than the
+# last. Every split tried costs power (the correction multiplies by their number), and next
+# to each other they are nearly the same test: a geometric grid keeps a few dozen even on a
+# history of thousands of uses, and still places the shift within a quarter of its distance.
+GRID_RATIO = 1.25
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,16 @@ def _p_greater(u_after, n1, n2, ties):
     return upper_tail(z)
 
 
+def split_points(n):
+    """The sizes of the "since" side tried on a history of n uses: MIN_SIDE, then each
+    GRID_RATIO times the last (at least one more), while "before" keeps MIN_SIDE uses."""
+    sizes, size = [], MIN_SIDE
+    while n - size >= MIN_SIDE:
+        sizes.append(size)
+        size = max(size + 1, math.ceil(size * GRID_RATIO))
+    return sizes
+
+
 def wear(uses):
     """The verdict on one question's scored uses, ``[(day, score), ...]`` in time order
     (score: the mean of the panel's 1-4 scores in one interview; day: anything the caller
@@ -109,28 +125,29 @@ def wear(uses):
     if n < 2 * MIN_SIDE:
         return Wear(flagged=False, tested=False, n=n)
     # Ranks over the whole series serve every split: each split only divides the same pool,
-    # so one sort and running sums make the scan linear after the sort.
+    # so one sort and running sums from the end make the scan linear after the sort.
     scores = [round(float(score), 9) for _, score in uses]  # equal panel means tie exactly
     ranks, ties = midranks(scores)
-    total_score, total_rank = math.fsum(scores), math.fsum(ranks)
-    splits = n - 2 * MIN_SIDE + 1
+    total_score = math.fsum(scores)
+    sizes = split_points(n)
     best = None
-    score_before = math.fsum(scores[:MIN_SIDE - 1])
-    rank_before = math.fsum(ranks[:MIN_SIDE - 1])
-    for k in range(MIN_SIDE, n - MIN_SIDE + 1):  # k uses before the split
-        score_before += scores[k - 1]
-        rank_before += ranks[k - 1]
-        n1, n2 = k, n - k
-        mean_before, mean_after = score_before / n1, (total_score - score_before) / n2
+    score_after = rank_after = 0.0
+    taken = 0
+    for n2 in sizes:
+        for i in range(n - n2, n - taken):  # add the uses between the last split and this one
+            score_after += scores[i]
+            rank_after += ranks[i]
+        taken = n2
+        n1 = n - n2
+        mean_before, mean_after = (total_score - score_after) / n1, score_after / n2
         if mean_after - mean_before < MIN_RISE:
             continue
-        u_after = (total_rank - rank_before) - n2 * (n2 + 1) / 2
-        p = _p_greater(u_after, n1, n2, ties)
+        p = _p_greater(rank_after - n2 * (n2 + 1) / 2, n1, n2, ties)
         if best is None or p < best[0]:
-            best = (p, k, mean_before, mean_after)
+            best = (p, n1, mean_before, mean_after)
     if best is None:
         return Wear(flagged=False, tested=True, n=n)
     p, k, mean_before, mean_after = best
-    p = min(1.0, p * splits)
+    p = min(1.0, p * len(sizes))
     return Wear(flagged=p < ALPHA, tested=True, n=n, n_before=k, n_after=n - k, mean_before=mean_before,
                 mean_after=mean_after, p_value=p, shift_day=uses[k][0])

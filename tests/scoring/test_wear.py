@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import wear as wear_module
-from scoring.wear import ALPHA, MIN_RISE, MIN_SIDE, mann_whitney_greater, midranks, upper_tail, wear
+from scoring.wear import ALPHA, MIN_RISE, MIN_SIDE, mann_whitney_greater, midranks, split_points, upper_tail, wear
 
 approx = pytest.approx
 levels = st.sampled_from([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0])  # panel means of two 1-4 scores
@@ -49,20 +49,29 @@ def test_it_does_not_test_a_short_history():
     assert (result.flagged, result.tested, result.n, result.p_value) == (False, False, 2 * MIN_SIDE - 1, None)
 
 
+def test_the_splits_tried_grow_by_a_quarter_from_the_most_recent_uses():
+    # since-sides of 20, 25, 32 (31.25 up), 40, 50, 63 (62.5 up); each leaves 20 before
+    assert split_points(2 * MIN_SIDE - 1) == []
+    assert split_points(40) == [20]
+    assert split_points(83) == [20, 25, 32, 40, 50, 63]
+
+
 def test_it_finds_a_clear_jump_and_its_day():
-    # 30 uses alternating 3 and 2 (mean 2.5), then 30 alternating 4 and 3 (mean 3.5).
-    uses = [(day, 2.0 + (day + 1) % 2) for day in range(30)] + [(day, 4.0 - day % 2) for day in range(30, 60)]
+    # 40 uses alternating 3 and 2 (mean 2.5), then 40 alternating 4 and 3 (mean 3.5): the
+    # split with 40 since (a point of the grid) is the jump.
+    uses = [(day, 2.0 + (day + 1) % 2) for day in range(40)] + [(day, 4.0 - day % 2) for day in range(40, 80)]
     result = wear(uses)
     assert result.flagged and result.tested
-    assert (result.n_before, result.n_after, result.shift_day) == (30, 30, 30)
+    assert (result.n_before, result.n_after, result.shift_day) == (40, 40, 40)
     assert (result.mean_before, result.mean_after) == (approx(2.5), approx(3.5))
     assert result.p_value < 1e-6
 
 
 def test_the_p_value_is_the_best_splits_times_the_splits_tried():
-    uses = [(day, 2.0 + (day + 1) % 2) for day in range(30)] + [(day, 4.0 - day % 2) for day in range(30, 60)]
-    before, after = [s for _, s in uses[:30]], [s for _, s in uses[30:]]
-    splits = len(uses) - 2 * MIN_SIDE + 1
+    uses = [(day, 2.0 + (day + 1) % 2) for day in range(40)] + [(day, 4.0 - day % 2) for day in range(40, 80)]
+    before, after = [s for _, s in uses[:40]], [s for _, s in uses[40:]]
+    splits = len(split_points(80))  # 20, 25, 32, 40, 50: five
+    assert splits == 5
     assert wear(uses).p_value == approx(min(1.0, mann_whitney_greater(before, after) * splits))
 
 
@@ -77,7 +86,7 @@ def test_a_rise_below_the_minimum_effect_is_not_flagged_however_many_uses():
 
 
 def test_it_returns_json_friendly_figures():
-    uses = [(f"2026-01-{d % 28 + 1:02d}", 2.0) for d in range(40)] + [(f"2026-03-{d:02d}", 4.0) for d in range(1, 25)]
+    uses = [(f"2026-01-{d % 28 + 1:02d}", 2.0) for d in range(40)] + [(f"2026-03-{d:02d}", 4.0) for d in range(1, 26)]
     figures = wear(uses).as_dict()
     assert figures["flagged"] is True and figures["shift_day"] == "2026-03-01"
     assert set(figures) == {"flagged", "tested", "n", "n_before", "n_after", "mean_before", "mean_after", "p_value",
@@ -105,7 +114,8 @@ def test_a_big_planted_jump_is_found_near_its_day(before, after, seed):
     uses += [(d, float(rng.choice([3, 4]))) for d in range(before, before + after)]
     result = wear(uses)
     assert result.flagged and result.p_value < ALPHA
-    assert abs(result.shift_day - before) <= 10
+    # placed at a split of the grid near the jump: within a quarter of the since-side, and noise
+    assert abs(result.shift_day - before) <= max(10, (after * 0.25) + 5)
 
 
 @settings(max_examples=50)
@@ -127,10 +137,12 @@ def test_the_scan_matches_the_rank_test_at_its_split(scores):
         return
     k = result.n_before
     plain = mann_whitney_greater([round(s, 9) for s in scores[:k]], scores[k:])
-    assert result.p_value == approx(min(1.0, plain * (len(scores) - 2 * MIN_SIDE + 1)))
+    assert result.n_after in split_points(len(scores))
+    assert result.p_value == approx(min(1.0, plain * len(split_points(len(scores)))))
     assert result.mean_after - result.mean_before >= MIN_RISE - 1e-9
     assert math.isclose(result.mean_before, sum(scores[:k]) / k)
 
 
 def test_the_constants_are_stated():
-    assert (wear_module.MIN_SIDE, wear_module.ALPHA, wear_module.MIN_RISE) == (20, 0.01, 0.3)
+    assert wear_module.GRID_RATIO == 1.25
+    assert (wear_module.MIN_SIDE, wear_module.ALPHA, wear_module.MIN_RISE) == (20, 0.002, 0.3)

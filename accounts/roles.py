@@ -36,6 +36,7 @@ ROLE_PERMISSIONS = {
         "interviews.change_interviewplan",
         "scoring.view_calibration",
         "scoring.compare_candidates",
+        "scoring.view_exposure",
         "questionbank.view_question",
         "questionbank.add_question",
         "questionbank.change_question",
@@ -60,6 +61,7 @@ ROLE_PERMISSIONS = {
         "interviews.change_interview",
         "interviews.view_interviewplan",
         "scoring.compare_candidates",
+        "scoring.view_exposure",
         "questionbank.view_question",
     ],
 }

@@ -94,3 +94,46 @@ class RemindForm(forms.Form):
 
     interview = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     panelist = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class ExposureFilterForm(forms.Form):
+    """The exposure page's filters (a GET form): position, area, flagged only, sort. A value
+    that does not fit is named and left out, so the page still shows the rest."""
+
+    position = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any position")
+    area = forms.ChoiceField(choices=[("", "Any area")], required=False)
+    flagged = forms.BooleanField(required=False, label="Flagged only")
+    sort = forms.ChoiceField(choices=[], required=False, label="Sort")
+
+    def __init__(self, *args, user, **kwargs):
+        from interviews.models import Position
+        from interviews.selectors import STATUS_ORDER
+        from questionbank.models import Area
+
+        from .exposure import Sort
+
+        super().__init__(*args, **kwargs)
+        f = self.fields
+        f["position"].queryset = Position.objects.visible_to(user).order_by(STATUS_ORDER, "title", "pk")
+        f["area"].choices = [("", "Any area"), *Area.choices]
+        f["sort"].choices = Sort.CHOICES
+        f["position"].error_messages["invalid_choice"] = "That position is not one of yours; showing every position."
+        f["area"].error_messages["invalid_choice"] = "No such area; showing every area."
+        f["sort"].error_messages["invalid_choice"] = "Sort by uses or by wear; sorted by uses."
+        for name in ("position", "area", "sort"):
+            f[name].widget.attrs["class"] = "form-select"
+        f["flagged"].widget.attrs["class"] = "form-check-input"
+
+    def filters(self):
+        """The valid filters (none for an unbound form), as keyword arguments of
+        ``exposure.exposure_rows``."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            **({"position": data["position"]} if data.get("position") else {}),
+            **({"area": data["area"]} if data.get("area") else {}),
+            **({"flagged_only": True} if data.get("flagged") else {}),
+            **({"sort": data["sort"]} if data.get("sort") else {}),
+        }

@@ -1,10 +1,10 @@
 """Scoring's pages. Most hang off another app's object, so they share its prefix:
 /interviews/<pk>/live/ and /scorecard/ (an interviewer's), /candidates/<pk>/debrief/ and
-/decision/, /positions/<pk>/compare/; only /calibration/ is scoring's own."""
+/decision/, /positions/<pk>/compare/; only /calibration/ (and its /calibration/exposure/) is scoring's own."""
 
 from django.urls import include, path
 
-from .views import calibration, compare, debrief, live, scorecard
+from .views import calibration, compare, debrief, exposure, live, scorecard
 
 app_name = "scoring"
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("candidates/<int:pk>/", include(candidate_urls)),
     path("positions/<int:pk>/compare/", compare.compare_view, name="compare"),
     path("calibration/", calibration.calibration_view, name="calibration"),
+    path("calibration/exposure/", exposure.exposure_view, name="exposure"),
 ]

@@ -185,3 +185,25 @@ def test_the_query_count_does_not_grow_with_the_data(django_assert_num_queries, 
     for _ in range(2):
         with django_assert_num_queries(11):
             assert hm_client.get(URL, {"position": position.pk, "sort": "wear"}).status_code == 200
+
+
+# --- Demo ---------------------------------------------------------------------------------
+
+def test_the_demo_shows_a_year_of_uses_and_one_worn_question(client):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from scoring.demo_exposure import INTERVIEWS, TITLE
+    from interviews.models import Position
+
+    for command in ("seed_demo", "load_starter_plans", "seed_demo_interviews", "seed_demo_scores"):
+        call_command(command, verbosity=0)
+    call_command("seed_demo_scores", verbosity=0)  # idempotent: a second run adds nothing
+    position = Position.objects.get(title=TITLE)
+    assert position.candidates.count() == INTERVIEWS
+    client.force_login(get_user_model().objects.get(username="hannah"))
+    body = client.get(URL, {"position": position.pk, "sort": "wear"}).content.decode()
+    assert body.count("May have leaked") == 1
+    assert "it may have leaked." in body and "Over the cap of 12" in body
+    first_row = body[body.index("<tbody>"):]
+    assert "May have leaked" in first_row[:first_row.index("</tr>")]  # worn first

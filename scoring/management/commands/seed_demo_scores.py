@@ -16,6 +16,7 @@ from interviews.models import Candidate, InterviewPlan, Position, Stage
 from accounts.roles import Role, assign_role
 from interviews.services import interview_schedule, plan_clone
 from scoring.models import QuestionScore, Scorecard, ScorecardStatus
+from scoring.demo_exposure import seed_demo_exposure
 from scoring.services import decision_record
 
 EXTRA_CANDIDATES = [
@@ -103,6 +104,7 @@ class Command(BaseCommand):
             interview_schedule(candidate=first, plan=screen, starts_at=now + timedelta(minutes=30),
                                duration_minutes=screen.slot_minutes, interviewers=panel[:2], by=rita)
         self.stdout.write(f"Demo interviews with scorecards: {made} candidates scored.")
+        seed_demo_exposure(template=template, hiring_manager=hannah, recruiter=rita, panel=panel, now=now)
 
     def _scorecard(self, interview, person, level, rng, submitted, now, days_ago):
         card = Scorecard.objects.create(interview=interview, interviewer=person, started_at=interview.starts_at)

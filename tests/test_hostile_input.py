@@ -297,6 +297,8 @@ EXERCISES = {
     "scoring:compare": Exercise("hm", kwargs=lambda w: {"pk": w.position.pk}, get=lambda w: {
         "stage": "screen", "complete": "1", "sort": "overall", "dir": "asc", "normalise": "1", "format": "csv"}),
     "scoring:calibration": Exercise("hm", get=NONE),
+    "scoring:exposure": Exercise("hm", get=lambda w: {"position": str(w.position.pk), "area": "evaluation",
+                                                      "flagged": "on", "sort": "wear", "page": "1"}),
     "scoring:live": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk}, get=lambda w: {"q": "2", "add": "precision"}),
     "scoring:live_save": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk}, post=lambda w: {
         "question": str(w.question.pk), "version": "0", "position": "1", "score": "3", "skip_reason": "",

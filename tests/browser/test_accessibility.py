@@ -47,17 +47,19 @@ EXPECTED = {
         "interviews:position_list", "interviews:position_detail", "interviews:candidate_list",
         "interviews:candidate_detail", "interviews:plan_list", "interviews:plan_builder", "interviews:plan_create",
         "interviews:interview_detail", "scoring:debrief", "scoring:compare", "scoring:calibration",
+        "scoring:exposure",
     },
     "interviewer": EVERYONE | {"interviews:interview_detail", "scoring:live", "scoring:scorecard", "scoring:debrief"},
     "recruiter": EVERYONE | {
         "interviews:position_list", "interviews:position_detail", "interviews:candidate_list",
         "interviews:candidate_create", "interviews:candidate_detail", "interviews:interview_schedule",
-        "interviews:interview_detail", "scoring:debrief", "scoring:compare",
+        "interviews:interview_detail", "scoring:debrief", "scoring:compare", "scoring:exposure",
     },
     "admin": EVERYONE | {
         "people_list", "people_invite", "people_two_factor", "person_detail",
         "questionbank:create", "questionbank:edit", "interviews:position_list", "interviews:plan_builder",
         "interviews:interview_schedule", "interviews:interview_detail", "scoring:compare", "scoring:calibration",
+        "scoring:exposure",
     },
 }
 

@@ -26,10 +26,8 @@ seed prints the same output. The model and every assumption: docs/scoring.md, "T
 
 import argparse
 import json
-import math
 import random
 import sys
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this file's folder comes first on sys.path: put the project's root there.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from scoring import stats  # noqa: E402  (pure Python: no Django is imported)
-from scoring.wear import wear  # noqa: E402
+from scoring import stats  # pure Python, as is scoring.wear: no Django is imported
+from scoring.wear import wear
 
 # --- The model's parameters (docs/scoring.md, "The simulation", says where each comes from) ---
 DAYS = 365

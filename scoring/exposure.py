@@ -38,7 +38,7 @@ AREA_LABELS = dict(Area.choices)
 class Sort:
     USES = "uses"
     WEAR = "wear"
-    CHOICES = [(USES, "Most used in 90 days"), (WEAR, "Worn first")]
+    CHOICES = ((USES, "Most used in 90 days"), (WEAR, "Worn first"))
 
 
 @dataclass
@@ -108,15 +108,18 @@ def used_pins(*, now):
             .exclude(interview__status=InterviewStatus.CANCELLED))
 
 
-def exposure_rows(*, now, position=None, area="", flagged_only=False, sort=Sort.USES, wear_by_question=None):
+def exposure_rows(*, now, position=None, area="", flagged_only=False, sort=Sort.USES, question="",
+                  wear_by_question=None):
     """The listing, one row per bank question (``question_id``, ``used_recent``, ``used_all``,
     ``last_used``), as a queryset to paginate: filtered by area, by the questions a position
-    asked, and to the flagged ones; sorted by uses in RECENT_DAYS or worn first (flagged,
+    asked, to the flagged ones, and to one question (its slug: the link from its page); sorted by uses in RECENT_DAYS or worn first (flagged,
     by p-value, then the rest by uses)."""
     wear_by_question = wear_by_question or {}
     pins = used_pins(now=now)
     if area:
         pins = pins.filter(revision__question__area=area)
+    if question:
+        pins = pins.filter(revision__question__slug=question)
     if position is not None:
         asked = used_pins(now=now).filter(interview__candidate__position=position).values("revision__question")
         pins = pins.filter(revision__question__in=asked)

@@ -1,7 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import DecisionChoice, Recommendation, Scorecard, ScorecardStatus, score_in_words
+from .models import (
+    DecisionChoice,
+    Recommendation,
+    Scorecard,
+    ScorecardStatus,
+    score_in_words,
+)
 
 
 class SubmitForm(forms.Form):
@@ -104,6 +110,8 @@ class ExposureFilterForm(forms.Form):
     area = forms.ChoiceField(choices=[("", "Any area")], required=False)
     flagged = forms.BooleanField(required=False, label="Flagged only")
     sort = forms.ChoiceField(choices=[], required=False, label="Sort")
+    # One bank question, by slug: the link from a question's page.
+    question = forms.SlugField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         from interviews.models import Position
@@ -120,6 +128,7 @@ class ExposureFilterForm(forms.Form):
         f["position"].error_messages["invalid_choice"] = "That position is not one of yours; showing every position."
         f["area"].error_messages["invalid_choice"] = "No such area; showing every area."
         f["sort"].error_messages["invalid_choice"] = "Sort by uses or by wear; sorted by uses."
+        f["question"].error_messages["invalid"] = "That is not a question's slug; showing every question."
         for name in ("position", "area", "sort"):
             f[name].widget.attrs["class"] = "form-select"
         f["flagged"].widget.attrs["class"] = "form-check-input"
@@ -136,4 +145,5 @@ class ExposureFilterForm(forms.Form):
             **({"area": data["area"]} if data.get("area") else {}),
             **({"flagged_only": True} if data.get("flagged") else {}),
             **({"sort": data["sort"]} if data.get("sort") else {}),
+            **({"question": data["question"]} if data.get("question") else {}),
         }

@@ -31,6 +31,7 @@ def exposure_view(request):
         "rows": exposure.page_rows(list(page.object_list), now=now, wear_by_question=wear,
                                    cap=position.exposure_cap if position else None),
         "position": position,
+        "filters": filters,
         "filtered": bool({k: v for k, v in filters.items() if k != "sort"}),
         "querystring": query.urlencode(),
         "snapshot": snapshot,

@@ -11,7 +11,13 @@ from accounts.roles import Role
 from scoring import calibration
 from scoring.exposure import month_starts, wear_sentence
 from tests.conftest import make_user
-from tests.factories import make_candidate, make_interview, make_plan, make_position, make_scorecard
+from tests.factories import (
+    make_candidate,
+    make_interview,
+    make_plan,
+    make_position,
+    make_scorecard,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -193,8 +199,8 @@ def test_the_demo_shows_a_year_of_uses_and_one_worn_question(client):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from scoring.demo_exposure import INTERVIEWS, TITLE
     from interviews.models import Position
+    from scoring.demo_exposure import INTERVIEWS, TITLE
 
     for command in ("seed_demo", "load_starter_plans", "seed_demo_interviews", "seed_demo_scores"):
         call_command(command, verbosity=0)
@@ -207,3 +213,14 @@ def test_the_demo_shows_a_year_of_uses_and_one_worn_question(client):
     assert "it may have leaked." in body and "Over the cap of 12" in body
     first_row = body[body.index("<tbody>"):]
     assert "May have leaked" in first_row[:first_row.index("</tr>")]  # worn first
+
+
+def test_a_question_page_links_to_its_own_row(hm_client, as_user, interviewer, position):
+    body = hm_client.get("/questions/precision/").content.decode()
+    assert 'href="/calibration/exposure/?question=precision">Uses and wear</a>' in body
+    assert "This question has not been asked in an interview yet" in hm_client.get(URL, {"question": "precision"}).content.decode()
+    interview(position, make_plan(position=position), [interviewer])
+    body = hm_client.get(URL, {"question": "precision"}).content.decode()
+    assert 'id="question-precision"' in body and 'id="question-bias-variance"' not in body
+    assert "That is not a question&#x27;s slug" in hm_client.get(URL, {"question": "no such/slug"}).content.decode()
+    assert "Uses and wear" not in as_user(interviewer).get("/questions/precision/").content.decode()

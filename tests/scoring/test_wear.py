@@ -10,7 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import wear as wear_module
-from scoring.wear import ALPHA, MIN_RISE, MIN_SIDE, mann_whitney_greater, midranks, split_points, upper_tail, wear
+from scoring.wear import (
+    ALPHA,
+    MIN_RISE,
+    MIN_SIDE,
+    mann_whitney_greater,
+    midranks,
+    split_points,
+    upper_tail,
+    wear,
+)
 
 approx = pytest.approx
 levels = st.sampled_from([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0])  # panel means of two 1-4 scores

@@ -10,7 +10,7 @@ PORT ?= 8000
 # apt-get needs root; elsewhere sudo is used when present.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && { [ "$$(id -u)" = 0 ] || echo sudo; })
 
-.PHONY: install run test test-fast browser-deps node-deps db-stop demo clean help loadtest bench backup restore
+.PHONY: install run test test-fast browser-deps node-deps db-stop demo clean help loadtest bench backup restore simulate
 
 help:
 	@echo "make run    - install everything and serve Panelist on http://$(HOST):$(PORT), with a job worker"
@@ -18,6 +18,7 @@ help:
 	@echo "make db-stop - stop the embedded PostgreSQL"
 	@echo "make backup  - write the database and media files to backups/panelist-<date>.tar"
 	@echo "make restore FILE=... - restore such an archive into an empty database"
+	@echo "make simulate - a year of hiring simulated with a fixed plan and with pools, caps and wear checks"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Panelist needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -107,3 +108,8 @@ db-stop:
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+
+# A year of hiring simulated twice (bench/simulate.py; docs/scoring.md, "The simulation"):
+# pure Python, under a second. SIMULATE_ARGS=--json for the figures as JSON.
+simulate: install
+	$(PY) bench/simulate.py $(SIMULATE_ARGS)

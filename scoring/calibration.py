@@ -38,6 +38,7 @@ from .charts import leniency_chart
 from .links import link_maker
 from .models import RECOMMENDATION_POINTS, CalibrationSnapshot, Recommendation, Scorecard, ScorecardStatus
 from .template_items import TemplateItems
+from .wear import MIN_SIDE, wear
 
 # --- Thresholds. A flag is raised only on a figure that is shown (enough data). ---------
 RECENT_DAYS = 90
@@ -218,14 +219,20 @@ def calibration_figures(*, now=None, subset=queries.EVERYTHING):
        discrimination and point-biserial (CORR), Krippendorff's alpha, and ICC(2,1) on the
        panel that scored it most often;
     3. per bank question: distinct interviews it was pinned in, in the last RECENT_DAYS and
-       all time (cancelled and not-yet-started interviews left out).
+       all time (cancelled and not-yet-started interviews left out);
+    4. per bank question scored in enough interviews to test, the wear signal
+       (``scoring.wear``) on its history: the exposure page's flags, sorting and filter need
+       every question's verdict, not one page's, so it is computed here, in the background
+       (for every interview only: the filtered page does not show it).
 
-    ``subset`` (a ``calibration_queries.Subset``) limits all three to some interviews: the
+    ``subset`` (a ``calibration_queries.Subset``) limits 1-3 to some interviews: the
     filtered page runs the same statements on them in its request.
     """
     now = now or timezone.now()
     scores, figures = queries.score_figures(subset)
     return {
+        "wear": [{"question_id": pk, **wear(uses).as_dict()} for pk, uses in queries.question_uses().items()
+                 if len(uses) >= 2 * MIN_SIDE] if subset is queries.EVERYTHING else [],
         "cards": queries.interviewer_card_figures(subset),
         "scores": [{"interviewer_id": pk, **row} for pk, row in scores.items()],
         "figures": [{"question_id": pk, "phase": phase, **row} for (pk, phase), row in figures.items()],

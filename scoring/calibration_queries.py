@@ -19,7 +19,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Avg, Count, F, Max, Q, Sum
 from django.db.models.functions import Extract
 from django.utils import timezone
 
@@ -163,6 +163,27 @@ def interviewer_question_figures(interviewer_id):
     figures leave the statement, only each question's gaps summed."""
     params = {"me": interviewer_id, "submitted": ScorecardStatus.SUBMITTED}
     return fetch(TENDENCY_SQL, params)
+
+
+def question_uses():
+    """{bank question id: [(day, mean score), ...]} in time order: one entry per interview
+    that scored the question (not cancelled), the mean of its submitted scores there (every
+    panelist, every part of a design round), on the interview's day in the site's time zone
+    (ISO). What the wear signal reads (``scoring.wear``). One row per scored (question,
+    interview) pair comes back: about as many as pinned questions with scores."""
+    rows = (
+        QuestionScore.objects.filter(score__isnull=False, scorecard__status=ScorecardStatus.SUBMITTED,
+                                     question__revision__isnull=False)
+        .exclude(question__interview__status=InterviewStatus.CANCELLED)
+        .values("question__revision__question", "question__interview")
+        .annotate(starts_at=Max("question__interview__starts_at"), mean=Avg("score"))
+        .order_by("question__revision__question", "starts_at", "question__interview")
+        .values_list("question__revision__question", "starts_at", "mean")
+    )
+    uses = {}
+    for question_id, starts_at, mean in rows:
+        uses.setdefault(question_id, []).append((timezone.localdate(starts_at).isoformat(), float(mean)))
+    return uses
 
 
 def _interviewer_figures(row):

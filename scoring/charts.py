@@ -424,3 +424,37 @@ def readings_number(value):
     if abs(value) < 1e-9:
         return "0"
     return f"{value:+.1f}".replace("-", "−")
+
+
+# --- Exposure strip -------------------------------------------------------------------------
+
+STRIP_BAR, STRIP_GAP, STRIP_HEIGHT = 10, 2, 28  # px: a month's bar, the gap after it, the plot
+
+
+@dataclass
+class ExposureStrip(TemplateItems):
+    """A question's uses per month as a small bar strip (the exposure page): one bar per
+    month, oldest first, scaled to the busiest month of that question; the numbers are in
+    the title, the description and the text beside it."""
+
+    width: int
+    height: int
+    bars: list  # [{x, y, height, label}]
+    title: str
+    desc: str
+
+
+def exposure_strip(series, *, title):
+    """``series``: [(first day of the month, uses)], oldest first."""
+    top = max([n for _, n in series] + [1])
+    bars = []
+    for i, (month, n) in enumerate(series):
+        h = round(STRIP_HEIGHT * n / top, 1) if n else 0
+        bars.append({"x": i * (STRIP_BAR + STRIP_GAP), "y": round(STRIP_HEIGHT - h, 1), "height": h,
+                     "label": f"{month:%b %Y}: {n} interview{'s' if n != 1 else ''}"})
+    busiest = max(series, key=lambda item: item[1]) if series else None
+    desc = ", ".join(f"{month:%b} {n}" for month, n in series)
+    if busiest and busiest[1]:
+        desc += f"; busiest {busiest[0]:%B %Y} ({busiest[1]})"
+    return ExposureStrip(width=len(series) * (STRIP_BAR + STRIP_GAP), height=STRIP_HEIGHT + 2, bars=bars,
+                         title=f"Uses of “{_truncate(title, 60)}” per month", desc=desc)

@@ -230,3 +230,50 @@ def _start_of(day):
 def _calibration_date_in_years(day):
     if not in_scheduling_years(day):
         raise forms.ValidationError(f"Give a date in the years {YEAR_MIN} to {YEAR_MAX}; this one is left out.")
+
+
+class ExposureFilterForm(forms.Form):
+    """The exposure page's filters (a GET form): position, area, flagged only, sort. A value
+    that does not fit is named and left out, so the page still shows the rest."""
+
+    position = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any position")
+    area = forms.ChoiceField(choices=[("", "Any area")], required=False)
+    flagged = forms.BooleanField(required=False, label="Flagged only")
+    sort = forms.ChoiceField(choices=[], required=False, label="Sort")
+    # One bank question, by slug: the link from a question's page.
+    question = forms.SlugField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        from interviews.models import Position
+        from interviews.selectors import STATUS_ORDER
+        from questionbank.models import Area
+
+        from .exposure import Sort
+
+        super().__init__(*args, **kwargs)
+        f = self.fields
+        f["position"].queryset = Position.objects.visible_to(user).order_by(STATUS_ORDER, "title", "pk")
+        f["area"].choices = [("", "Any area"), *Area.choices]
+        f["sort"].choices = Sort.CHOICES
+        f["position"].error_messages["invalid_choice"] = "That position is not one of yours; showing every position."
+        f["area"].error_messages["invalid_choice"] = "No such area; showing every area."
+        f["sort"].error_messages["invalid_choice"] = "Sort by uses or by wear; sorted by uses."
+        f["question"].error_messages["invalid"] = "That is not a question's slug; showing every question."
+        for name in ("position", "area", "sort"):
+            f[name].widget.attrs["class"] = "form-select"
+        f["flagged"].widget.attrs["class"] = "form-check-input"
+
+    def filters(self):
+        """The valid filters (none for an unbound form), as keyword arguments of
+        ``exposure.exposure_rows``."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            **({"position": data["position"]} if data.get("position") else {}),
+            **({"area": data["area"]} if data.get("area") else {}),
+            **({"flagged_only": True} if data.get("flagged") else {}),
+            **({"sort": data["sort"]} if data.get("sort") else {}),
+            **({"question": data["question"]} if data.get("question") else {}),
+        }

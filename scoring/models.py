@@ -130,6 +130,7 @@ class Scorecard(models.Model):
         permissions = [
             ("view_calibration", "Can see calibration analytics of questions and interviewers"),
             ("compare_candidates", "Can compare the candidates of a position"),
+            ("view_exposure", "Can see how often bank questions are used and whether their scores wear"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,10 +1,11 @@
 """Scoring's pages. Most hang off another app's object, so they share its prefix:
 /interviews/<pk>/live/ and /scorecard/ (an interviewer's), /candidates/<pk>/debrief/ and
-/decision/, /positions/<pk>/compare/ and /overrides/; only /calibration/ (and its pages) is scoring's own."""
+/decision/, /positions/<pk>/compare/ and /overrides/; only /calibration/ (and its pages: the
+drill-down, My calibration, exposure) is scoring's own."""
 
 from django.urls import include, path
 
-from .views import calibration, compare, debrief, live, overrides, scorecard
+from .views import calibration, compare, debrief, exposure, live, overrides, scorecard
 
 app_name = "scoring"
 
@@ -34,4 +35,5 @@ urlpatterns = [
     path("calibration/", calibration.calibration_view, name="calibration"),
     path("calibration/me/", calibration.my_calibration, name="my_calibration"),
     path("calibration/interviewers/<int:pk>/", calibration.interviewer_view, name="calibration_interviewer"),
+    path("calibration/exposure/", exposure.exposure_view, name="exposure"),
 ]

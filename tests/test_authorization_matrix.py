@@ -116,6 +116,7 @@ MATRIX = {
     # int_after. "My calibration": everyone signed in, each their own figures.
     "scoring:calibration_interviewer": ("GET", [L, 200, 403, 403, 403, 403, 200]),
     "scoring:my_calibration":       ("GET",  [L, 200, 200, 200, 200, 200, 200]),
+    "scoring:exposure":             ("GET",  [L, 200, 403, 403, 403, 200, 200]),
     "scoring:live":                 ("GET",  [L, 403, 200, 302, 404, 403, 404]),
     "scoring:live_save":            ("POST", [L, 403, 404, 404, 404, 403, 404]),
     "scoring:adhoc":                ("POST", [L, 403, 302, 302, 404, 403, 404]),
@@ -317,7 +318,7 @@ def url_for(name, objects):
                 "interviews:plan_list", "interviews:plan_create", "interviews:plan_loops", "interviews:plan_loop_clone"):
             kwargs = {"pk": plan.pk}
         elif name.startswith(("interviews:interview", "scoring:")) and name not in (
-                "interviews:interview_schedule", "scoring:calibration"):
+                "interviews:interview_schedule", "scoring:calibration", "scoring:exposure"):
             kwargs = {"pk": i.pk}
         else:
             kwargs = {}

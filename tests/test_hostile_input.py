@@ -305,6 +305,8 @@ EXERCISES = {
     "scoring:calibration_interviewer": Exercise("hm", kwargs=lambda w: {"pk": w.users["done"].pk}, get=lambda w: {
         "position": str(w.position.pk), "date_from": "2026-01-01", "date_to": "2026-12-31", "page": "1"}),
     "scoring:my_calibration": Exercise("int", get=NONE),
+    "scoring:exposure": Exercise("hm", get=lambda w: {"position": str(w.position.pk), "area": "evaluation",
+                                                      "flagged": "on", "sort": "wear", "page": "1"}),
     "scoring:live": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk}, get=lambda w: {"q": "2", "add": "precision"}),
     "scoring:live_save": Exercise("int", kwargs=lambda w: {"pk": w.interview.pk}, post=lambda w: {
         "question": str(w.question.pk), "version": "0", "position": "1", "score": "3", "skip_reason": "",

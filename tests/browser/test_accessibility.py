@@ -49,6 +49,7 @@ EXPECTED = {
         "interviews:interview_detail", "scoring:debrief", "scoring:compare", "scoring:calibration",
         "interviews:position_rule", "scoring:overrides",
         "scoring:calibration_interviewer", "interviews:interview_load",
+        "scoring:exposure",
     },
     "interviewer": EVERYONE | {"interviews:interview_detail", "scoring:live", "scoring:scorecard", "scoring:debrief",
                                "scoring:my_calibration"},
@@ -57,11 +58,13 @@ EXPECTED = {
         "interviews:candidate_create", "interviews:candidate_detail", "interviews:interview_schedule",
         "interviews:interview_detail", "scoring:debrief", "scoring:compare", "scoring:overrides",
         "interviews:interview_load",
+        "scoring:exposure",
     },
     "admin": EVERYONE | {
         "people_list", "people_invite", "people_two_factor", "people_interview_limits", "person_detail",
         "questionbank:create", "questionbank:edit", "interviews:position_list", "interviews:plan_builder",
         "interviews:interview_schedule", "interviews:interview_detail", "scoring:compare", "scoring:calibration",
+        "scoring:exposure",
     },
 }
 

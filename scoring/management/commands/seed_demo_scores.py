@@ -20,6 +20,7 @@ from interviews.services import interview_schedule, plan_clone
 from scoring.demo_calibration import seed_demo_calibration
 from scoring.models import QuestionScore, Scorecard, ScorecardStatus
 from scoring.demo_rules import seed_demo_rules
+from scoring.demo_exposure import seed_demo_exposure
 from scoring.services import decision_record
 
 EXTRA_CANDIDATES = [
@@ -111,6 +112,7 @@ class Command(BaseCommand):
         seed_demo_load(position=position, by=rita)
         seed_demo_rules(hiring_manager=hannah, recruiter=rita, panel=panel, template=template)  # scoring/demo_rules.py
         self.stdout.write(f"Demo interviews with scorecards: {made} candidates scored.")
+        seed_demo_exposure(template=template, hiring_manager=hannah, recruiter=rita, panel=panel, now=now)
 
     def _scorecard(self, interview, person, level, rng, submitted, now, days_ago):
         card = Scorecard.objects.create(interview=interview, interviewer=person, started_at=interview.starts_at)

@@ -13,6 +13,7 @@ from interviews.models import Candidate, Position, PositionStatus, Stage
 from interviews.services import interview_schedule, plan_clone
 
 from .calibration import calibration_refresh
+from .demo_calibration import TENDENCY
 from .models import QuestionScore, Scorecard, ScorecardStatus
 
 TITLE = "ML Engineer, Ads"
@@ -51,7 +52,8 @@ def seed_demo_exposure(*, template, hiring_manager, recruiter, panel, now):
             scores = []
             for k, question in enumerate(questions):
                 leak = 1.0 if k == 0 and n >= LEAK_AT else 0.0
-                score = max(1, min(4, round(ability + leak + rng.gauss(0, 0.5))))
+                # Each interviewer keeps the tendency the calibration demo gives them (Omar lenient).
+                score = max(1, min(4, round(ability + leak + TENDENCY.get(person.username, 0.0) + rng.gauss(0, 0.5))))
                 scores.append(score)
                 QuestionScore.objects.create(scorecard=card, question=question, score=score, version=1,
                                              seconds_spent=question.minutes * 60)

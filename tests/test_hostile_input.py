@@ -190,6 +190,10 @@ EXERCISES = {
     "people_invite": Exercise("admin", get=NONE, post=lambda w: {
         "name": "Grace Hopper", "email": "grace@example.com", "roles": ["interviewer", "admin"]}),
     "people_two_factor": Exercise("admin", get=NONE, post=lambda w: {"roles": ["interviewer", "recruiter"]}),
+    "people_interview_limits": Exercise("admin", get=NONE, post=lambda w: {
+        "interviewer": "6", "hiring_manager": "4", "recruiter": "3"}),
+    "person_weekly_limit": Exercise("admin", kwargs=lambda w: {"pk": w.users["int"].pk}, post=lambda w: {"weekly_limit": "4"}),
+    "interviews:interview_load": Exercise("rec", get=lambda w: {"week": "2026-12-07"}),
     "person_detail": Exercise("admin", kwargs=lambda w: {"pk": w.users["int"].pk}, get=NONE),
     "person_roles": Exercise("admin", kwargs=lambda w: {"pk": w.users["int"].pk},
                              post=lambda w: {"roles": ["interviewer", "recruiter"]}),

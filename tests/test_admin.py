@@ -40,6 +40,8 @@ REFUSED = {
     "scoring.amendment": {"add", "delete"},
     # A new revision is made by editing the question in the app.
     "questionbank.questionrevision": {"add"},
+    # A pool's questions are added in the plan builder, which checks their level and area.
+    "interviews.poolmember": {"add"},
     # Questions are retired, never deleted: interviews and plans pin their revisions.
     "questionbank.question": {"delete"},
     # django-axes writes these itself.

@@ -48,10 +48,14 @@ def interview_schedule(request):
         form = ScheduleForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            interview = services.interview_schedule(
-                candidate=data["candidate"], plan=data["plan"], starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"], interviewers=data["interviewers"], by=request.user,
-            )
+            try:
+                interview = services.interview_schedule(
+                    candidate=data["candidate"], plan=data["plan"], starts_at=data["starts_at"],
+                    duration_minutes=data["duration_minutes"], interviewers=data["interviewers"], by=request.user,
+                )
+            except ValidationError as error:  # a question pool the candidate has had every question of
+                form.add_error(None, error)
+                return _render_form(request, form)
             messages.success(
                 request, f"Scheduled {interview.candidate.name} for “{interview.plan_name}” with "
                 f"{len(data['interviewers'])} interviewer{'s' if len(data['interviewers']) != 1 else ''}.",

@@ -461,6 +461,7 @@ class PoolMember(models.Model):
 
     class Meta:
         ordering = ["item", "order", "pk"]
+        verbose_name, verbose_name_plural = "pool question", "pool questions"
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "revision"], name="iv_poolmember_unique_revision",
@@ -478,6 +479,25 @@ class PoolMember(models.Model):
 
     def __str__(self):
         return f"{self.revision.title} (pool of item {self.item_id})"
+
+    def clean(self):
+        # The pool's rule in words, as services.pool_add says it.
+        if self.item_id and self.revision_id:
+            error = pool_mismatch(self.item.revision.question, self.revision.question)
+            if error:
+                raise ValidationError({"revision": error})
+
+
+def pool_mismatch(first, question):
+    """Why bank ``question`` cannot be pooled with ``first`` (the item's question), or None:
+    a pool's questions are interchangeable, so they share a level and an area."""
+    if question.level != first.level:
+        return (f"“{question.title}” is {question.get_level_display().lower()} level and “{first.title}” is "
+                f"{first.get_level_display().lower()}: a pool's questions are interchangeable, so they share a level.")
+    if question.area != first.area:
+        return (f"“{question.title}” is about {question.get_area_display()} and “{first.title}” about "
+                f"{first.get_area_display()}: a pool's questions probe the same competency, so they share an area.")
+    return None
 
 
 class InterviewStatus(models.TextChoices):

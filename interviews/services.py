@@ -27,6 +27,7 @@ from .models import (
     PlanItem,
     PlanSection,
     PoolMember,
+    pool_mismatch,
 )
 from .pools import EXPOSURE_DAYS, MIN_DIFFICULTY_SAMPLE, Option, pool_pick
 
@@ -183,8 +184,8 @@ def loop_clone(*, track, level, position, by):
 def _copy_plans(clone_of):
     """Copy the sections and items of plans into their clones (``clone_of``: {source plan's pk:
     its clone, saved and still empty}): the same titles, order, pinned revisions, minutes,
-    competencies, weights and required, and each item's pool. Six queries, however many plans and
-    items."""
+    competencies, weights and required, and each item's pool. Five queries (six when a pool is
+    copied), however many plans and items."""
     sections = list(PlanSection.objects.filter(plan_id__in=clone_of).order_by("plan_id", "order", "pk"))
     copies = [PlanSection(plan=clone_of[s.plan_id], title=s.title, order=s.order) for s in sections]
     PlanSection.objects.bulk_create(copies)
@@ -264,13 +265,7 @@ def _pool_error(item, question, *, members):
         return f"“{question.title}” is already in this pool."
     if len(members) + 1 >= POOL_SIZE[1]:
         return f"A pool holds at most {POOL_SIZE[1]} questions; this one is full."
-    if question.level != first.level:
-        return (f"“{question.title}” is {question.get_level_display().lower()} level and “{first.title}” is "
-                f"{first.get_level_display().lower()}: a pool's questions are interchangeable, so they share a level.")
-    if question.area != first.area:
-        return (f"“{question.title}” is about {question.get_area_display()} and “{first.title}” about "
-                f"{first.get_area_display()}: a pool's questions probe the same competency, so they share an area.")
-    return None
+    return pool_mismatch(first, question)
 
 
 def pool_add(*, item, question, by):

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('revision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pool_members', to='questionbank.questionrevision')),
             ],
             options={
-                'ordering': ['item', 'order', 'pk'],
+                'ordering': ['item', 'order', 'pk'], 'verbose_name': 'pool question', 'verbose_name_plural': 'pool questions',
                 'constraints': [models.UniqueConstraint(fields=('item', 'revision'), name='iv_poolmember_unique_revision', violation_error_message='That question is already in this pool.'), models.UniqueConstraint(fields=('item', 'order'), name='iv_poolmember_unique_order', violation_error_message='Two questions of a pool cannot share a place.'), models.CheckConstraint(condition=models.Q(('order__gte', 1), ('order__lte', 7)), name='iv_poolmember_order_range', violation_error_message='A pool holds at most 8 questions.')],
             },
         ),

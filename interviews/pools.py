@@ -72,7 +72,7 @@ def pool_pick(*, options, cap=None, spread=0, tolerance=DIFFICULTY_TOLERANCE, wh
         else:
             least = min(o.uses for o in fresh)
             choices = [o for o in fresh if o.uses == least]
-            reasons.append(f"every question {who} has not had is at the cap of {cap} uses in {EXPOSURE_DAYS} days, "
+            reasons.append(f"every question {who} has not had is at the cap of {_plural(cap, 'use')} in {EXPOSURE_DAYS} days, "
                            "so the least used")
 
     known = [o.difficulty for o in options if o.difficulty is not None]
@@ -91,8 +91,8 @@ def pool_pick(*, options, cap=None, spread=0, tolerance=DIFFICULTY_TOLERANCE, wh
     choices = sorted((o for o in choices if o.uses == fewest), key=lambda o: o.key)
     chosen = choices[spread % len(choices)]
 
-    use_words = "not asked" if chosen.uses == 0 else f"asked {_plural(chosen.uses, 'time')}"
+    use_words = "not asked" if chosen.uses == 0 else f"asked in {_plural(chosen.uses, 'interview')}"
     cap_words = f" (cap {cap})" if cap is not None else ""
-    reasons.insert(0, f"{use_words} in {EXPOSURE_DAYS} days{cap_words}")
+    reasons.insert(0, f"{use_words} in the last {EXPOSURE_DAYS} days{cap_words}")
     note = f"Chosen from a pool of {len(options)}: " + "; ".join(reasons) + "."
     return Pick(option=chosen, note=note[:300])

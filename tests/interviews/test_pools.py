@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.models import AuditEvent
-from interviews.models import Interview, InterviewQuestion, PlanItem, PoolMember
+from interviews.models import Interview, InterviewPlan, InterviewQuestion, PlanItem, PoolMember
 from interviews.pools import DIFFICULTY_TOLERANCE, MIN_DIFFICULTY_SAMPLE, Option, pool_pick
 from interviews.services import (
     interview_reschedule,
@@ -54,7 +54,7 @@ def test_it_prefers_a_question_under_the_cap_even_if_another_is_used_less_elsewh
     # 2 is over the cap of 3; 1 is under it: 1, whatever its difficulty.
     pick = pool_pick(options=[Option(1, uses=2), Option(2, uses=5)], cap=3)
     assert pick.option.key == 1
-    assert pick.note.startswith("Chosen from a pool of 2: asked 2 times in 90 days (cap 3)")
+    assert pick.note.startswith("Chosen from a pool of 2: asked in 2 interviews in the last 90 days (cap 3)")
 
 
 def test_every_question_at_the_cap_gives_the_least_used_and_says_so():
@@ -278,7 +278,7 @@ def test_two_candidates_one_after_the_other_get_different_questions(pool_plan, p
     second = schedule(make_candidate(position=position), pool_plan, by=recruiter, panel=[interviewer])
     a, b = pinned_question(first), pinned_question(second)
     assert a.revision.question_id != b.revision.question_id
-    assert a.pool_note.startswith("Chosen from a pool of 3: not asked in 90 days")
+    assert a.pool_note.startswith("Chosen from a pool of 3: not asked in the last 90 days")
     # One pinned question for the panel of two: both score that same row.
     assert first.questions.count() == 1
 
@@ -326,7 +326,7 @@ def test_the_exposure_cap_steers_away_from_an_overused_question(pool_plan, posit
         make_interview(candidate=make_candidate(position=position), plan=pool_plan, interviewers=[interviewer],
                        starts_at=timezone.now() - timedelta(days=10))
     late = schedule(make_candidate(position=position), pool_plan, by=recruiter, panel=[interviewer])
-    assert "at the cap of 1 uses in 90 days, so the least used" in pinned_question(late).pool_note
+    assert "at the cap of 1 use in 90 days, so the least used" in pinned_question(late).pool_note
     position.exposure_cap = 2
     position.save()
     # Under a cap of 2 now, except the question the interview above took (2 uses): another one.
@@ -339,7 +339,7 @@ def test_uses_older_than_90_days_do_not_count(pool_plan, position, recruiter, in
                          starts_at=timezone.now() - timedelta(days=120))
     note = pinned_question(schedule(make_candidate(position=position), pool_plan, by=recruiter,
                                     panel=[interviewer])).pool_note
-    assert "not asked in 90 days" in note
+    assert "not asked in the last 90 days" in note
     assert old.questions.count() == 1
 
 
@@ -534,3 +534,29 @@ def test_the_builder_with_pools_takes_a_fixed_number_of_queries(position, hiring
     hm_client.get(f"/plans/{plan.pk}/")  # the session, warmed
     with django_assert_num_queries(BUILDER_QUERIES):
         hm_client.get(f"/plans/{plan.pk}/")
+
+
+# --- The demo -------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_a_pool_with_history_and_explanations():
+    from django.core.management import call_command
+
+    from interviews.demo_pools import PLAN
+    from scoring.models import Scorecard
+
+    for command in ("seed_demo", "load_starter_plans", "seed_demo_interviews", "seed_demo_scores"):
+        call_command(command, verbosity=0)
+    call_command("seed_demo_scores", verbosity=0)  # idempotent: no second plan, no more interviews
+    plan = InterviewPlan.objects.get(name=PLAN)
+    assert plan.position.exposure_cap == 3
+    assert PoolMember.objects.filter(item__plan=plan).count() == 2
+    pinned = list(InterviewQuestion.objects.filter(interview__plan=plan).exclude(pool_note="")
+                  .select_related("interview"))
+    assert len(pinned) == 10
+    assert len({q.revision_id for q in pinned}) == 3  # every question of the pool in use
+    assert any("the candidate had 1 other before" in q.pool_note for q in pinned)
+    assert any("at the cap of 3" in q.pool_note for q in pinned)
+    held = [q.interview for q in pinned if q.interview.starts_at < timezone.now()]
+    assert len(held) == 8
+    assert Scorecard.objects.filter(interview__in=held, status="submitted").count() == 16

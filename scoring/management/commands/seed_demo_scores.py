@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from interviews.models import Candidate, InterviewPlan, Position, Stage
 from accounts.roles import Role, assign_role
+from interviews.demo_pools import seed_demo_pools
 from interviews.services import interview_schedule, plan_clone
 from scoring.models import QuestionScore, Scorecard, ScorecardStatus
 from scoring.services import decision_record
@@ -102,6 +103,7 @@ class Command(BaseCommand):
         if first and not first.interviews.exists():
             interview_schedule(candidate=first, plan=screen, starts_at=now + timedelta(minutes=30),
                                duration_minutes=screen.slot_minutes, interviewers=panel[:2], by=rita)
+        seed_demo_pools(manager=hannah, recruiter=rita, panel=panel, score=lambda interview, person, level: self._scorecard(interview, person, level, rng, True, now, 0))  # noqa: E501
         self.stdout.write(f"Demo interviews with scorecards: {made} candidates scored.")
 
     def _scorecard(self, interview, person, level, rng, submitted, now, days_ago):

@@ -20,6 +20,7 @@ from .events import interview_publish
 from .invitations import cancellations_send, channel_tell, invitations_send
 from .models import (
     POOL_SIZE,
+    Candidate,
     Interview,
     InterviewPlan,
     InterviewQuestion,
@@ -474,34 +475,40 @@ def phase_minutes(minutes, total):
 
 def pool_resolve(*, candidate, items, starts_at):
     """{item pk: (revision, note)} for the items with a pool (``pool_members`` loaded, each with
-    its revision and question), chosen by ``pool_pick``. Two queries for all the pools,
-    however large the bank or the history: the pools' questions the candidate was asked
-    before, and each one's uses in the EXPOSURE_DAYS before ``starts_at``. Raises
-    ValidationError naming the pool when the candidate was asked every question of one."""
+    its revision and question), chosen by ``pool_pick``. Three queries for all the pools,
+    however large the bank or the history: the revisions of the pools' questions, those the
+    candidate was asked before, and each one's uses in the EXPOSURE_DAYS before
+    ``starts_at``. Raises ValidationError naming the pool when the candidate was asked every
+    question of one."""
     pools = [item for item in items if item.pool_members]
     if not pools:
         return {}
     revisions = {item.pk: [item.revision, *(m.revision for m in item.pool_members)] for item in pools}
     question_ids = {r.question_id for rs in revisions.values() for r in rs}
-    # Unordered: the model's ordering (by interview, so by its start) would join into both reads
-    # and widen the seen one's DISTINCT.
-    pinned = InterviewQuestion.objects.filter(revision__question_id__in=question_ids).exclude(
+    # Every revision of the pools' questions (an earlier interview may have pinned an older
+    # one), so the reads below filter on the pinned rows' own indexed revision_id rather than
+    # through a join to the revisions (docs/performance.md, scheduling with pools).
+    question_of = dict(QuestionRevision.objects.filter(question_id__in=question_ids).values_list("pk", "question_id"))
+    # Unordered: the model's ordering (by interview, so by its start) would join into both reads.
+    pinned = InterviewQuestion.objects.filter(revision_id__in=question_of).exclude(
         interview__status=InterviewStatus.CANCELLED).order_by()
     # The same person applying twice (for two positions, or again later) is two candidates
-    # with one email address: what they were asked as either counts.
-    same_person = Q(interview__candidate=candidate)
+    # with one email address: what they were asked as either counts. From their interviews
+    # (indexed by candidate) to those interviews' questions.
+    same_person = Candidate.objects.filter(pk=candidate.pk)
     if candidate.email:
-        same_person |= Q(interview__candidate__email__iexact=candidate.email)
-    seen = set(pinned.filter(same_person).values_list("revision__question_id", flat=True).distinct())
+        same_person = Candidate.objects.filter(Q(pk=candidate.pk) | Q(email__iexact=candidate.email))
+    seen = {question_of[pk] for pk in pinned.filter(interview__candidate__in=same_person.values("pk"))
+            .values_list("revision_id", flat=True).distinct()}
     since = starts_at - timedelta(days=EXPOSURE_DAYS)
     # A use is an interview that pinned the question from its plan: exactly one of its rows
     # there has no phase (a design round scored per phase adds one row per phase besides), so
     # rows are counted, not DISTINCT interviews (which sorted every use: ~3x the time).
-    uses = dict(
-        pinned.filter(added_by__isnull=True, phase__isnull=True, interview__starts_at__gte=since,
-                      interview__starts_at__lt=starts_at)
-        .values_list("revision__question_id").annotate(n=Count("pk"))
-    )
+    uses = Counter()
+    for revision_id, n in (pinned.filter(added_by__isnull=True, phase__isnull=True, interview__starts_at__gte=since,
+                                         interview__starts_at__lt=starts_at)
+                           .values_list("revision_id").annotate(n=Count("pk"))):
+        uses[question_of[revision_id]] += n
     cap = candidate.position.exposure_cap
     chosen = {}
     for item in pools:

@@ -560,3 +560,21 @@ def test_the_demo_shows_a_pool_with_history_and_explanations():
     held = [q.interview for q in pinned if q.interview.starts_at < timezone.now()]
     assert len(held) == 8
     assert Scorecard.objects.filter(interview__in=held, status="submitted").count() == 16
+
+
+def test_the_api_refuses_a_candidate_who_had_every_question_of_a_pool(pool_plan, position, recruiter, interviewer,
+                                                                      client):
+    from api.services import token_create
+
+    candidate = make_candidate(position=position)
+    for days in (1, 2, 3):
+        schedule(candidate, pool_plan, by=recruiter, panel=[interviewer], days=days)
+    headers = bearer(token_create(user=recruiter, name="tests", scope="read-write")[1])
+    before = Interview.objects.count()
+    response = client.post("/api/v1/interviews/", {
+        "candidate": candidate.pk, "plan": pool_plan.pk, "starts_at": "2030-01-07T10:00:00+01:00",
+        "interviewers": [interviewer.username],
+    }, content_type="application/json", **headers)
+    assert response.status_code == 400, response.content
+    assert "already asked every question of the pool" in response.json()["errors"]["plan"][0]
+    assert Interview.objects.count() == before

@@ -221,7 +221,9 @@ def prepare_fixtures(ids, n_submit):
     live_questions = [[q, v] for q, v in QuestionScore.objects.filter(scorecard=cards[0]).order_by("question__order")
                       .values_list("question_id", "version")]
     assert Scorecard.objects.filter(pk__in=[c.pk for c in cards[1:]], status="draft").count() == n_submit
-    pool_plan, plain_plan, pool_minutes, pool_candidates = prepare_pool_plan(first_plan, hm, recruiter, n_submit)
+    # One candidate per scheduling request of both rows (cold and warm): a candidate scheduled
+    # twice would make a request that reads more than a first interview does.
+    pool_plan, plain_plan, pool_minutes, pool_candidates = prepare_pool_plan(first_plan, hm, recruiter, 2 * n_submit)
     return Fixtures(
         recruiter=recruiter, pool_plan=pool_plan, plain_plan=plain_plan, pool_minutes=pool_minutes,
         pool_candidates=pool_candidates,

@@ -11,7 +11,16 @@ from django.db.models.functions import Cast
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from interviews.models import Candidate, Interview, InterviewPlan, InterviewQuestion, PlanItem, Position, Stage
+from interviews.models import (
+    Candidate,
+    Interview,
+    InterviewPlan,
+    InterviewQuestion,
+    PlanItem,
+    PoolMember,
+    Position,
+    Stage,
+)
 from questionbank.models import SCORE_LEVELS, Area, Kind, Level, Question, QuestionRevision, RoleTrack
 from scoring.models import Decision, DecisionChoice, QuestionScore, Scorecard
 
@@ -64,30 +73,47 @@ class CandidateInput(serializers.Serializer):
     cv_url = serializers.URLField(max_length=200, required=False, allow_blank=True)
 
 
+class PoolQuestionSerializer(serializers.Serializer):
+    question = serializers.CharField(help_text="The bank question's slug.")
+    revision = serializers.IntegerField()
+    title = serializers.CharField()
+
+
 class PlanItemSerializer(serializers.ModelSerializer):
     section = serializers.CharField(source="section.title")
     question = serializers.CharField(source="revision.question.slug")
     revision = serializers.IntegerField(source="revision.number")
     title = serializers.CharField(source="revision.title")
+    # Read-only: a pool is built in the plan builder. Empty for a plain item; else the pool's
+    # other questions, one of which (or the item's own) each interview is given.
+    pool = PoolQuestionSerializer(many=True, read_only=True,
+                                  help_text="The other questions of the item's pool, in order; empty when it has none.")
 
     class Meta:
         model = PlanItem
         fields = ["id", "section", "order", "question", "revision", "title", "minutes", "competency", "weight",
-                  "required"]
+                  "required", "pool"]
 
 
 def items_by_plan(plan_ids):
-    """{plan id: [item, ...]} as PlanItemSerializer writes them, in one query of plain values. A
-    page of 50 plans holds 500 items: through the serializer they took ~30 ms of the list's
-    38 ms (make bench, 15x its baseline); as values, ~4 ms."""
+    """{plan id: [item, ...]} as PlanItemSerializer writes them, in two queries of plain values
+    (the items, then their pools). A page of 50 plans holds 500 items: through the serializer
+    they took ~30 ms of the list's 38 ms (make bench, 15x its baseline); as values, ~4 ms."""
     found = defaultdict(list)
     rows = (PlanItem.objects.filter(plan_id__in=plan_ids).order_by("section__order", "order", "pk")
             .values_list("plan_id", "id", "section__title", "order", "revision__question__slug", "revision__number",
                          "revision__title", "minutes", "competency", "weight", "required"))
+    pools = defaultdict(list)  # the items' pools, in a second query of values
+    for item, slug, number, title in (
+        PoolMember.objects.filter(item__plan_id__in=plan_ids).order_by("item_id", "order")
+        .values_list("item_id", "revision__question__slug", "revision__number", "revision__title")
+    ):
+        pools[item].append({"question": slug, "revision": number, "title": title})
     for plan, item, section, order, slug, number, title, minutes, competency, weight, required in rows:
         found[plan].append({
             "id": item, "section": section, "order": order, "question": slug, "revision": number, "title": title,
             "minutes": minutes, "competency": competency, "weight": f"{weight:.2f}", "required": required,
+            "pool": pools.get(item, []),
         })
     return found
 

@@ -430,10 +430,13 @@ class InterviewList(generics.ListAPIView):
         form = ScheduleForm(data, user=request.user)
         form.fields["interviewers"].to_field_name = "username"
         cleaned = run_form(form)
-        interview = interview_services.interview_schedule(
-            candidate=cleaned["candidate"], plan=cleaned["plan"], starts_at=cleaned["starts_at"],
-            duration_minutes=cleaned["duration_minutes"], interviewers=cleaned["interviewers"], by=request.user,
-        )
+        try:
+            interview = interview_services.interview_schedule(
+                candidate=cleaned["candidate"], plan=cleaned["plan"], starts_at=cleaned["starts_at"],
+                duration_minutes=cleaned["duration_minutes"], interviewers=cleaned["interviewers"], by=request.user,
+            )
+        except DjangoValidationError as error:  # a question pool the candidate has had every question of
+            raise ValidationError({"plan": error.messages}) from None
         return Response(s.InterviewSerializer(interview_read(request.user, interview.pk)).data, status=201)
 
 

@@ -123,6 +123,41 @@ class Fixtures:
     live_questions: list  # [[interview question id, version]]
     submit_interviews: list
     decided_candidates: list  # candidates with submitted scorecards, for calibration_cold's decisions
+    recruiter: object = None
+    pool_plan: int = 0  # a plan whose every item is a pool of three (schedule_pool)
+    plain_plan: int = 0  # the same plan without pools (schedule_plain: what the pools add)
+    pool_minutes: int = 45
+    pool_candidates: list = field(default_factory=list)
+    pool_panel: list = field(default_factory=list)
+    pool_scheduled: list = field(default_factory=lambda: [0])  # how many schedule_pool has posted
+
+
+def prepare_pool_plan(first_plan, hm, recruiter, n_candidates):
+    """A copy of the first plan for a position of its own (exposure cap 50) with every item
+    made a pool of three, by the service the builder uses, and ``n_candidates`` candidates to
+    schedule on it, one a request (schedule_pool): the resolution reads the pools' history
+    among the seeded interviews."""
+    from interviews.models import Candidate, PlanItem, PoolMember, Position
+    from interviews.services import plan_clone, pool_add
+    from questionbank.models import Question
+
+    position = Position.objects.create(title="Bench: pools", hiring_manager=hm, recruiter=recruiter, exposure_cap=50)
+    plain = plan_clone(plan=first_plan, by=hm, position=position, name="Bench plan without pools")
+    plan = plan_clone(plan=first_plan, by=hm, position=position, name="Bench pool plan")
+    for item in PlanItem.objects.filter(plan=plan).select_related("plan", "revision__question"):
+        first = item.revision.question
+        taken = set(PlanItem.objects.filter(plan=plan).values_list("revision__question_id", flat=True))
+        taken |= set(PoolMember.objects.filter(item__plan=plan).values_list("revision__question_id", flat=True))
+        mates = (Question.objects.published().filter(level=first.level, area=first.area).exclude(pk__in=taken)
+                 .select_related("current_revision").order_by("pk")[:2])
+        for mate in mates:
+            pool_add(item=item, question=mate, by=hm)
+    candidates = Candidate.objects.bulk_create(
+        Candidate(position=position, name=f"Pool candidate {n}", email=f"pool{n}@example.com") for n in range(n_candidates)
+    )
+    # As long as its questions take, so the form asks for no "Schedule anyway".
+    minutes = max(plan.slot_minutes, sum(PlanItem.objects.filter(plan=plan).values_list("minutes", flat=True)))
+    return plan.pk, plain.pk, minutes, [c.pk for c in candidates]
 
 
 def time_sweep():
@@ -186,7 +221,13 @@ def prepare_fixtures(ids, n_submit):
     live_questions = [[q, v] for q, v in QuestionScore.objects.filter(scorecard=cards[0]).order_by("question__order")
                       .values_list("question_id", "version")]
     assert Scorecard.objects.filter(pk__in=[c.pk for c in cards[1:]], status="draft").count() == n_submit
+    # One candidate per scheduling request of both rows (cold and warm): a candidate scheduled
+    # twice would make a request that reads more than a first interview does.
+    pool_plan, plain_plan, pool_minutes, pool_candidates = prepare_pool_plan(first_plan, hm, recruiter, 2 * n_submit)
     return Fixtures(
+        recruiter=recruiter, pool_plan=pool_plan, plain_plan=plain_plan, pool_minutes=pool_minutes,
+        pool_candidates=pool_candidates,
+        pool_panel=[interviewer.pk, colleague.pk],
         hm=hm, interviewer=interviewer, baseline_pk=question.revision.question_id,
         question_slug=question.revision.question.slug, plan_id=first_plan.pk, position_id=ids["comparison_position"],
         debrief_candidate=ids["first_candidate"], live_interview=live.pk, live_questions=live_questions,
@@ -223,6 +264,7 @@ def scenarios(fx):
     """The measured requests, each twice: with application caches off (emptied before every
     request: the budgeted row) and on (``<name>_warm``, for information). ``n`` numbers the
     requests of a scenario (warm-ups, timed and counted), so each autosave gets its own key."""
+    from django.utils import timezone
 
     def get(url):
         return lambda client, n: client.get(url)
@@ -242,6 +284,21 @@ def scenarios(fx):
         # Each submit gets a fresh, fully scored draft of its own.
         return client.post(f"/interviews/{fx.submit_interviews.pop()}/scorecard/submit/",
                            {"recommendation": "yes", "summary": "Clear on fundamentals; would hire."})
+
+    def schedule(plan):
+        # Another candidate and a free slot every time (the warm twins' requests included): the
+        # form refuses a panel already booked, and pools never repeat a candidate's question.
+        def send(client, n):
+            k = fx.pool_scheduled[0]
+            fx.pool_scheduled[0] += 1
+            starts = timezone.localtime(timezone.now()) + timezone.timedelta(days=30, hours=2 * k)
+            return client.post("/interviews/new/", {
+                "candidate": fx.pool_candidates[k % len(fx.pool_candidates)], "plan": plan,
+                "starts_at": starts.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": fx.pool_minutes,
+                "interviewers": fx.pool_panel,
+            })
+
+        return send
 
     def after_a_decision(send):
         def send_after(client, n):
@@ -293,6 +350,10 @@ def scenarios(fx):
         Scenario("live", "live interview page", "interviewer", get(f"/interviews/{fx.live_interview}/live/"), 200, "read"),
         Scenario("autosave", "autosave (POST JSON)", "interviewer", autosave, 200, "upsert"),
         Scenario("scorecard_submit", "scorecard submit (POST)", "interviewer", submit, 302, "read"),
+        Scenario("schedule_pool", "scheduling, every item a pool of 3 (POST)", "recruiter",
+                 schedule(fx.pool_plan), 302, "read"),
+        Scenario("schedule_plain", "scheduling, the same plan without pools (POST)", "recruiter",
+                 schedule(fx.plain_plan), 302, "read"),
         Scenario("debrief", "debrief", "hm", get(f"/candidates/{fx.debrief_candidate}/debrief/"), 200, "read"),
         Scenario("compare", "comparison, 200-candidate position", "hm", get(f"/positions/{fx.position_id}/compare/"), 200,
                  "read", has("/debrief/", 2)),
@@ -327,10 +388,13 @@ def _caches_off(send):
 
 def _expect(scenario, response, what):
     if response.status_code != scenario.status:
-        raise SystemExit(f"{scenario.name}: {what} answered {response.status_code}, expected {scenario.status}")
+        import re
+        said = re.findall(r"(?:alert-danger|invalid-feedback|errorlist)[^>]*>\s*(?:<[^>]+>)*([^<]+)", response.content.decode(errors="replace"))
+        raise SystemExit(f"{scenario.name}: {what} answered {response.status_code}, expected {scenario.status}"
+                         + (f" ({' '.join(said)[:500]})" if said else ""))
 
 
-def run_scenarios(fx, *, warmup, requests, timed):
+def run_scenarios(fx, *, warmup, requests, timed, only=()):
     """Run every scenario: warm-ups, then (when ``timed``) timed requests paired with their
     baseline, then two counted requests (the lower count is kept: the session is re-saved at
     most once a minute, which may fall on either)."""
@@ -338,14 +402,15 @@ def run_scenarios(fx, *, warmup, requests, timed):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    clients = {"hm": Client(), "interviewer": Client()}
+    clients = {"hm": Client(), "interviewer": Client(), "recruiter": Client()}
     clients["hm"].force_login(fx.hm)
     clients["interviewer"].force_login(fx.interviewer)
+    clients["recruiter"].force_login(fx.recruiter)
     baselines = {
         "read": lambda client, n: client.get(f"/bench/baseline/read/{fx.baseline_pk}/"),
         "upsert": lambda client, n: client.post("/bench/baseline/upsert/"),
     }
-    all_scenarios = scenarios(fx)
+    all_scenarios = [s for s in scenarios(fx) if not only or s.name.removesuffix("_warm") in only]
     for scenario in all_scenarios:
         client, baseline = clients[scenario.who], baselines[scenario.baseline]
         n, warm = 0, []
@@ -416,7 +481,10 @@ def main():
                         help="leave the bench PostgreSQL running, with its data, afterwards (else both are removed)")
     parser.add_argument("--pgdata", type=Path, default=PGDATA, help="the server's data folder (default .pgdata-bench)")
     parser.add_argument("--quick", action="store_true", help="a tenth of the large data set, to try the script out")
+    parser.add_argument("--only", default="", help="comma-separated requests to measure (e.g. schedule_pool): "
+                        "printed, not written to bench/results.json; budgets checked")
     args = parser.parse_args()
+    only = {name for name in args.only.split(",") if name}
     os.chdir(ROOT)
 
     pgdata = args.pgdata.resolve()
@@ -433,7 +501,7 @@ def main():
         # Small data set first: the query count of every request, to compare with the large one.
         use_database("bench_small")
         ids, small_counts, _ = seeding.seed(server.get_uri(database="bench_small"), seeding.SMALL, log)
-        small = run_scenarios(prepare_fixtures(ids, n_submit=2 * (2 + 2)), warmup=2, requests=0, timed=False)
+        small = run_scenarios(prepare_fixtures(ids, n_submit=2 * (2 + 2)), warmup=2, requests=0, timed=False, only=only)
         log("Small data set: " + ", ".join(f"{name} {s.queries}" for name, s in small.items()) + " queries")
         small_sweep = time_sweep()
 
@@ -444,7 +512,7 @@ def main():
         fixtures = prepare_fixtures(ids, n_submit=n_submit)
         log(f"Timing {args.requests} requests per page ({args.requests * FAST_FACTOR} for pages under {FAST_MS} ms) "
             f"after {args.warmup} warm-ups, each paired with its baseline")
-        results = run_scenarios(fixtures, warmup=args.warmup, requests=args.requests, timed=True)
+        results = run_scenarios(fixtures, warmup=args.warmup, requests=args.requests, timed=True, only=only)
 
         # What the worker does in the background every minute when the data changed (the page
         # itself reads the stored result): not a request, so not budgeted; for information.
@@ -476,6 +544,8 @@ def main():
         rows, failures = evaluate(results, small)
         failures += failures_extra
         print_table(rows, {s.name: s.label for s in results.values()})
+        if only:  # a partial run leaves the recorded results as they are
+            raise SystemExit(("BUDGETS MISSED:\n  " + "\n  ".join(failures)) if failures else None)
         RESULTS.write_text(json.dumps(rows, indent=2) + "\n")
         meta = {
             "machine": info,

@@ -23,6 +23,13 @@ BUDGETS = {
     "calibration": 150.0,  # its first view after a new decision
     "autosave": 1.5,  # to the bare one-upsert view
     "scorecard_submit": 5.0,
+    # Scheduling is a write of about 55 queries (the interview, its pinned questions, the
+    # panel's invitations with their calendar files, notifications, webhook events): 13-16x the
+    # read baseline without pools when first measured (5 December 2026), so past the page
+    # budget before pools; resolving a pool adds two queries. Both rows share one budget, so a
+    # slower resolution shows as the gap between them (docs/performance.md).
+    "schedule_pool": 25.0,
+    "schedule_plain": 25.0,
 }
 SEARCH_VS_ILIKE = 20.0  # full-text search at least 20x faster (p50) than the admin-style ILIKE scan
 NO_BUDGET = {"search_ilike"}  # the reference for SEARCH_VS_ILIKE
@@ -62,7 +69,8 @@ def evaluate(results, small):
     """(rows, failures): the rows of results.json, each with its budget and verdict, and the
     budgets missed, in words. ``results`` and ``small`` map a row name to its Scenario."""
     rows, failures = {}, []
-    ilike_p50 = statistics.median(results["search_ilike"].timings)
+    # None in a partial run (bench.py --only) without the ILIKE reference.
+    ilike_p50 = statistics.median(results["search_ilike"].timings) if "search_ilike" in results else None
     for name, s in results.items():
         warm = name.endswith("_warm")
         p50, base_p50 = statistics.median(s.timings), statistics.median(s.baseline_timings)
@@ -79,7 +87,7 @@ def evaluate(results, small):
                 missed.append(f"p50 {row['ratio_p50']}x its baseline, budget {budget:g}x")
             if s.queries != small[name].queries:
                 missed.append(f"{s.queries} queries on the large data set, {small[name].queries} on the small one")
-            if name == "search" and ilike_p50 / p50 < SEARCH_VS_ILIKE:
+            if name == "search" and ilike_p50 is not None and ilike_p50 / p50 < SEARCH_VS_ILIKE:
                 missed.append(f"only {ilike_p50 / p50:.1f}x faster than the ILIKE scan, budget {SEARCH_VS_ILIKE:g}x")
             row["pass"] = not missed
         if missed:
@@ -100,7 +108,8 @@ def print_table(rows, labels):
         print(f"{labels[name]:<50} {row['cache']:>5} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
               f"{row['baseline_p50_ms']:>9.2f} {row['ratio_p50']:>6.1f} {budget:>6} {row['queries']:>8} "
               f"{row['queries_small']:>6}  {verdict}")
-    ilike, search = rows["search_ilike"]["p50_ms"], rows["search"]["p50_ms"]
     print("\nratio = p50 / baseline p50 (timed in alternation); queries = on the large data set, small = on the small one")
-    print(f"search vs ILIKE: full-text search p50 is {ilike / search:.1f}x faster than the ILIKE scan "
-          f"(budget {SEARCH_VS_ILIKE:g}x)")
+    if "search_ilike" in rows and "search" in rows:  # not in a partial run (bench.py --only)
+        ilike, search = rows["search_ilike"]["p50_ms"], rows["search"]["p50_ms"]
+        print(f"search vs ILIKE: full-text search p50 is {ilike / search:.1f}x faster than the ILIKE scan "
+              f"(budget {SEARCH_VS_ILIKE:g}x)")

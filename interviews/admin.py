@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import Candidate, Interview, InterviewPlan, Position
+from .models import Candidate, Interview, InterviewPlan, PoolMember, Position
 
 
 @admin.register(Position)
@@ -34,3 +34,17 @@ class InterviewAdmin(admin.ModelAdmin):
     list_display = ["candidate", "plan_name", "starts_at", "status"]
     list_filter = ["status"]
     list_select_related = ["candidate"]
+
+
+@admin.register(PoolMember)
+class PoolMemberAdmin(admin.ModelAdmin):
+    """The other questions of plan items' pools. Only the builder adds them, with its checks
+    (same level and area, not already in the plan); here an admin reads them and can take one out."""
+
+    list_display = ["item", "order", "revision"]
+    list_select_related = ["item__revision", "revision"]
+    raw_id_fields = ["item", "revision"]
+    search_fields = ["revision__title", "item__plan__name"]
+
+    def has_add_permission(self, request):
+        return False

@@ -541,6 +541,62 @@ class PlanItem(models.Model):
         return self.is_outdated and self.revision.question.status == QuestionStatus.PUBLISHED
 
 
+# How many interchangeable questions a pool holds, its item's own question included: two
+# make a choice, and past eight the pool is too big for people to check each is comparable.
+POOL_SIZE = (2, 8)
+
+
+class PoolMember(models.Model):
+    """Another question of a plan item's pool (the item's own ``revision`` is the first): at
+    scheduling the pool resolves to one of them for the candidate (interviews/pools.py). Same
+    bank area and level as the item's question (``pool_add`` says so in words); pinned to a
+    revision like the item, so "Update to the newest revision" moves them together."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="pool")
+    revision = models.ForeignKey(QuestionRevision, on_delete=models.PROTECT, related_name="pool_members")
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["item", "order", "pk"]
+        verbose_name, verbose_name_plural = "pool question", "pool questions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "revision"], name="iv_poolmember_unique_revision",
+                violation_error_message="That question is already in this pool.",
+            ),
+            models.UniqueConstraint(
+                fields=["item", "order"], name="iv_poolmember_unique_order",
+                violation_error_message="Two questions of a pool cannot share a place.",
+            ),
+            models.CheckConstraint(
+                condition=Q(order__gte=1) & Q(order__lte=POOL_SIZE[1] - 1), name="iv_poolmember_order_range",
+                violation_error_message=f"A pool holds at most {POOL_SIZE[1]} questions.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.revision.title} (pool of item {self.item_id})"
+
+    def clean(self):
+        # The pool's rule in words, as services.pool_add says it.
+        if self.item_id and self.revision_id:
+            error = pool_mismatch(self.item.revision.question, self.revision.question)
+            if error:
+                raise ValidationError({"revision": error})
+
+
+def pool_mismatch(first, question):
+    """Why bank ``question`` cannot be pooled with ``first`` (the item's question), or None:
+    a pool's questions are interchangeable, so they share a level and an area."""
+    if question.level != first.level:
+        return (f"“{question.title}” is {question.get_level_display().lower()} level and “{first.title}” is "
+                f"{first.get_level_display().lower()}: a pool's questions are interchangeable, so they share a level.")
+    if question.area != first.area:
+        return (f"“{question.title}” is about {question.get_area_display()} and “{first.title}” about "
+                f"{first.get_area_display()}: a pool's questions probe the same competency, so they share an area.")
+    return None
+
+
 class InterviewStatus(models.TextChoices):
     """What is stored: scheduled, or cancelled by a recruiter. Where a scheduled interview is
     now (upcoming, in progress, held, completed) is its ``InterviewStage``, derived on read."""
@@ -744,6 +800,9 @@ class InterviewQuestion(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="ad_hoc_questions_added"
     )
+    # Why a question pool (PoolMember) resolved to this question for this candidate, in words
+    # (interviews/pools.py, pool_pick); empty for a question that was not in a pool.
+    pool_note = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["interview", "order", "pk"]

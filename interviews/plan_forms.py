@@ -13,6 +13,7 @@ from .models import (
     InterviewPlan,
     PlanItem,
     PlanSection,
+    PoolMember,
     Position,
     PositionStatus,
     Track,
@@ -190,12 +191,30 @@ class PlanItemAddForm(forms.Form):
     def clean(self):
         data = super().clean()
         question = data.get("question")
-        if question and self.plan.items.filter(revision__question=question).exists():
+        if question and (self.plan.items.filter(revision__question=question).exists()
+                         or PoolMember.objects.filter(item__plan=self.plan, revision__question=question).exists()):
             raise forms.ValidationError(f"“{question.title}” is already in this plan.")
         if question:
             data["competency"] = " ".join((data.get("competency") or "").split()) or default_competency(question)
             data["minutes"] = data.get("minutes") or question.current_revision.minutes
         return data
+
+
+class PoolAddForm(forms.Form):
+    """Add a published bank question to the pool of an item of the plan. Which questions a pool
+    may take (same level and area, room left, not already in the plan) is
+    ``services.pool_add``'s rule, said in words there."""
+
+    item = forms.ModelChoiceField(queryset=PlanItem.objects.none(),
+                                  error_messages={"invalid_choice": "Choose a question of this plan to pool with."})
+    question = forms.ModelChoiceField(
+        queryset=Question.objects.published().select_related("current_revision"),
+        error_messages={"invalid_choice": "That question is not in the bank, or is not published."},
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = plan.items.select_related("revision__question")
 
 
 class PlanSectionForm(forms.ModelForm):

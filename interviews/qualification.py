@@ -8,7 +8,8 @@ A person is qualified for a plan when either
   or by having shadowed or reverse-shadowed an interview of the position that asked it (when
   the position's ``shadowing_qualifies`` is on; the interview ended and was not cancelled).
 
-A plan item counts its first question (``PlanItem.revision``). Everything here reads in a fixed
+A plan item counts its question (``PlanItem.revision``) and, for a pool, every other question of
+the pool (``PoolMember``): any of them may be the one a candidate gets. Everything here reads in a fixed
 number of queries, whatever the number of people and plans, so the dashboard and the
 scheduling check can ask for many at once.
 """
@@ -23,7 +24,7 @@ from accounts.models import audit
 from questionbank.models import PracticeScore, SampleAnswer
 from questionbank.practice import MIN_SAMPLES, Standing, latest_scores, standing
 
-from .models import InterviewShadow, InterviewStatus, PlanItem, ShadowKind, interview_ends_sql
+from .models import InterviewShadow, InterviewStatus, PlanItem, PoolMember, ShadowKind, interview_ends_sql
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,14 @@ class PlanStanding:
 
 
 def plan_questions(plans):
-    """{plan id: [question ids]} of each plan's items, in one query (an item's first question)."""
+    """{plan id: [question ids]} of each plan's items and their pools' other questions, in two
+    queries."""
     found = {plan.pk: [] for plan in plans}
-    for plan_id, question_id in (PlanItem.objects.filter(plan__in=plans).order_by("plan_id", "section__order", "order", "pk")
-                                 .values_list("plan_id", "revision__question_id")):
+    items = (PlanItem.objects.filter(plan__in=plans).order_by("plan_id", "section__order", "order", "pk")
+             .values_list("plan_id", "revision__question_id"))
+    pools = PoolMember.objects.filter(item__plan__in=plans).order_by("item_id", "order", "pk").values_list(
+        "item__plan_id", "revision__question_id")
+    for plan_id, question_id in [*items, *pools]:
         if question_id not in found[plan_id]:
             found[plan_id].append(question_id)
     return found
@@ -84,8 +89,8 @@ def shadowed_questions(*, users, positions, now=None):
 
 
 def plan_standings(*, users, plans, now=None):
-    """{(user id, plan id): PlanStanding} for every user and plan, in four queries: the plans'
-    questions, their samples, the users' latest practice scores, and shadowing."""
+    """{(user id, plan id): PlanStanding} for every user and plan, in five queries: the plans'
+    questions (two), their samples, the users' latest practice scores, and shadowing."""
     users, plans = list(users), list(plans)
     questions_of = plan_questions(plans)
     all_questions = {q for qs in questions_of.values() for q in qs}

@@ -2,29 +2,36 @@
 
 import re
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import audit
+from config.database import custom_plans
 from questionbank.models import Question, QuestionRevision, Status
 from webhooks.models import EventType
 
 from .events import interview_publish
 from .invitations import cancellations_send, channel_tell, invitations_send
 from .models import (
+    POOL_SIZE,
+    Candidate,
     Interview,
     InterviewPlan,
     InterviewQuestion,
     InterviewStatus,
     PlanItem,
     PlanSection,
+    PoolMember,
+    pool_mismatch,
 )
+from .pools import EXPOSURE_DAYS, MIN_DIFFICULTY_SAMPLE, Option, pool_pick
 
 NAME_MAX = InterviewPlan._meta.get_field("name").max_length
 # The sections a new plan starts with (plan_create); the builder adds, fills and reorders them.
@@ -179,16 +186,25 @@ def loop_clone(*, track, level, position, by):
 def _copy_plans(clone_of):
     """Copy the sections and items of plans into their clones (``clone_of``: {source plan's pk:
     its clone, saved and still empty}): the same titles, order, pinned revisions, minutes,
-    competencies, weights and required. Four queries, however many plans and items."""
+    competencies, weights and required, and each item's pool. Five queries (six when a pool is
+    copied), however many plans and items."""
     sections = list(PlanSection.objects.filter(plan_id__in=clone_of).order_by("plan_id", "order", "pk"))
     copies = [PlanSection(plan=clone_of[s.plan_id], title=s.title, order=s.order) for s in sections]
     PlanSection.objects.bulk_create(copies)
     section_of = {old.pk: new for old, new in zip(sections, copies)}
-    PlanItem.objects.bulk_create(
+    items = list(PlanItem.objects.filter(plan_id__in=clone_of).order_by("plan_id", "section_id", "order", "pk"))
+    item_copies = [
         PlanItem(plan=clone_of[item.plan_id], section=section_of[item.section_id], order=item.order,
                  revision_id=item.revision_id, minutes=item.minutes, competency=item.competency,
                  weight=item.weight, required=item.required)
-        for item in PlanItem.objects.filter(plan_id__in=clone_of).order_by("plan_id", "section_id", "order", "pk")
+        for item in items
+    ]
+    PlanItem.objects.bulk_create(item_copies)
+    # Pools go with their items: the same questions, the same order.
+    item_of = {old.pk: new for old, new in zip(items, item_copies)}
+    PoolMember.objects.bulk_create(
+        PoolMember(item=item_of[member.item_id], revision_id=member.revision_id, order=member.order)
+        for member in PoolMember.objects.filter(item__plan_id__in=clone_of).order_by("item_id", "order")
     )
 
 
@@ -230,6 +246,61 @@ def plan_item_update_revision(*, item):
     return item.revision
 
 
+def pool_update_revisions(*, item):
+    """Point the other questions of an item's pool at their newest revisions, those still
+    published (a draft's may have no rubric yet; the builder shows which stay behind). Returns
+    how many moved. One query to read, one to write."""
+    members = list(item.pool.filter(revision__question__status=Status.PUBLISHED)
+                   .exclude(revision_id=F("revision__question__current_revision_id"))
+                   .select_related("revision__question"))
+    for member in members:
+        member.revision_id = member.revision.question.current_revision_id
+    PoolMember.objects.bulk_update(members, ["revision"])
+    return len(members)
+
+
+def _pool_error(item, question, *, members):
+    """Why ``question`` cannot join the pool of ``item`` (its question and the pool's other
+    questions in ``members``, revisions with their question loaded), in words; None when it can."""
+    first = item.revision.question
+    if question.pk == first.pk or any(m.revision.question_id == question.pk for m in members):
+        return f"“{question.title}” is already in this pool."
+    if len(members) + 1 >= POOL_SIZE[1]:
+        return f"A pool holds at most {POOL_SIZE[1]} questions; this one is full."
+    return pool_mismatch(first, question)
+
+
+def pool_add(*, item, question, by):
+    """Add a published bank question (its current revision) to an item's pool: same level and
+    area as the item's question, not already in the plan, at most POOL_SIZE[1] in all. Raises
+    ValidationError saying which rule it broke. The caller holds the plan's lock. Audited."""
+    members = list(item.pool.select_related("revision__question").order_by("order"))
+    error = _pool_error(item, question, members=members)
+    if error is None and (item.plan.items.filter(revision__question=question).exists()
+                          or PoolMember.objects.filter(item__plan=item.plan, revision__question=question).exists()):
+        error = f"“{question.title}” is already in this plan; a question is asked once per interview."
+    if error:
+        raise ValidationError(error)
+    member = PoolMember.objects.create(item=item, revision=question.current_revision, order=len(members) + 1)
+    audit(actor=by, action="plan.pool_add", target=f"plan {item.plan_id}", item=item.pk, question=question.pk,
+          pool_size=len(members) + 2)
+    return member
+
+
+@transaction.atomic
+def pool_remove(*, member, by):
+    """Take a question out of its pool; the ones after it move up a place. The caller holds the
+    plan's lock. Audited."""
+    item = member.item
+    member.delete()
+    later = list(item.pool.filter(order__gt=member.order).order_by("order"))
+    for later_member in later:  # one at a time upwards: the unique order never clashes
+        later_member.order -= 1
+        later_member.save(update_fields=["order"])
+    audit(actor=by, action="plan.pool_remove", target=f"plan {item.plan_id}", item=item.pk,
+          question=member.revision.question_id)
+
+
 @transaction.atomic
 def plan_item_remove(*, item):
     """Remove an item from its plan. Returns a signed token holding what ``plan_item_restore``
@@ -238,6 +309,7 @@ def plan_item_remove(*, item):
         "plan": item.plan_id, "section": item.section_id, "order": item.order, "revision": item.revision_id,
         "minutes": item.minutes, "competency": item.competency, "weight": str(item.weight),
         "required": item.required, "title": item.revision.title, "section_title": item.section.title,
+        "pool": list(item.pool.order_by("order").values_list("revision_id", flat=True)),
     }, salt=UNDO_SALT, compress=True)
     item.delete()
     return token
@@ -261,7 +333,8 @@ def plan_item_restore(*, plan, token):
         raise ValidationError("That undo has expired or is not for this plan. Add the question again from the bank.")
     # The token was signed here, so its values are the ones the item had.
     revision = QuestionRevision.objects.get(pk=data["revision"])  # revisions are never deleted
-    if plan.items.filter(revision__question_id=revision.question_id).exists():
+    if (plan.items.filter(revision__question_id=revision.question_id).exists()
+            or PoolMember.objects.filter(item__plan=plan, revision__question_id=revision.question_id).exists()):
         raise ValidationError(f"“{data['title']}” is already in this plan again, so there is nothing to undo.")
     # Plans take published questions only (PlanItemAddForm's rule); it may have changed since.
     if not Question.objects.published().filter(pk=revision.question_id).exists():
@@ -271,10 +344,27 @@ def plan_item_restore(*, plan, token):
     if section is None:
         raise ValidationError("The plan has no section to put that question back in. Add a section first.")
     section.items.filter(order__gte=data["order"]).update(order=F("order") + 1)
-    return PlanItem.objects.create(
+    item = PlanItem.objects.create(
         plan=plan, section=section, order=data["order"], revision=revision, minutes=data["minutes"],
         competency=data["competency"], weight=Decimal(data["weight"]), required=data["required"],
     )
+    # Its pool, but for questions put in the plan since or no longer published (the token of a
+    # removal before pools holds none).
+    pool = _restorable_pool(plan, item, data.get("pool", []))
+    PoolMember.objects.bulk_create(
+        PoolMember(item=item, revision_id=revision_id, order=n) for n, revision_id in enumerate(pool, 1)
+    )
+    return item
+
+
+def _restorable_pool(plan, item, revision_ids):
+    """Of a removed item's pool (revision ids in order), those that may go back: published,
+    and not in the plan again since."""
+    in_plan = set(plan.items.exclude(pk=item.pk).values_list("revision__question_id", flat=True))
+    in_plan |= set(PoolMember.objects.filter(item__plan=plan).values_list("revision__question_id", flat=True))
+    published = dict(QuestionRevision.objects.filter(pk__in=revision_ids, question__status=Status.PUBLISHED)
+                     .values_list("pk", "question_id"))
+    return [pk for pk in revision_ids if pk in published and published[pk] not in in_plan][:POOL_SIZE[1] - 1]
 
 
 def plan_archive(*, plan):
@@ -313,6 +403,18 @@ def plan_summary(plan, items):
                                 "a draft again; the plan can take it once it is published.")
             else:
                 warnings.append(f"“{item.revision.title}” has a newer revision in the bank.")
+    # A pool counts once above (its item's minutes, competency and level); its other questions
+    # are checked for what needs attention (builder_sections loads them as ``pool_members``).
+    pools = [item for item in items if getattr(item, "pool_members", None)]
+    for item in pools:
+        for member in item.pool_members:
+            question = member.revision.question
+            if question.status == Status.RETIRED:
+                warnings.append(f"“{member.revision.title}”, in the pool of “{item.revision.title}”, is retired "
+                                "from the bank; consider taking it out of the pool.")
+            elif question.current_revision_id != member.revision_id and question.status == Status.PUBLISHED:
+                warnings.append(f"“{member.revision.title}”, in the pool of “{item.revision.title}”, has a newer "
+                                "revision in the bank.")
     if not items:
         warnings.append("The plan has no questions yet.")
     return {
@@ -322,6 +424,7 @@ def plan_summary(plan, items):
         "competencies": sorted(competencies.items()),
         "levels": sorted(levels.items()),
         "required_count": sum(1 for i in items if i.required),
+        "pool_count": len(pools),
         "warnings": warnings,
     }
 
@@ -334,7 +437,7 @@ def part_weights(weight, parts):
     return [Decimal(share + (1 if n < left else 0)) / 100 for n in range(parts)]
 
 
-def interview_questions_for(item):
+def interview_questions_for(item, revision=None):
     """The interview's questions (unsaved, without interview or order) a plan item is pinned
     as: one, or for a design round scored per phase one per phase in order and then one for
     the round as a whole (its revision's own criteria and anchors: trade-offs, communication).
@@ -343,10 +446,11 @@ def interview_questions_for(item):
     (``phase_minutes``), so the parts never take more than the plan gave. The item's weight
     is shared out over the parts (``part_weights``), so the round counts in the weighted score
     as one question of the item's weight whose score is the average of its parts'
-    (docs/scoring.md)."""
-    common = {"section": item.section.title, "revision_id": item.revision_id, "competency": item.competency,
+    (docs/scoring.md). ``revision``: the question a pool resolved to, else the item's own."""
+    revision = revision or item.revision  # a pool's: the question it resolved to
+    common = {"section": item.section.title, "revision_id": revision.pk, "competency": item.competency,
               "required": item.required}
-    phases = item.revision.phases
+    phases = revision.phases
     if not phases:
         return [InterviewQuestion(minutes=item.minutes, weight=item.weight, **common)]
     weights = part_weights(item.weight, len(phases) + 1)
@@ -370,17 +474,100 @@ def phase_minutes(minutes, total):
     return scaled
 
 
+def pool_resolve(*, candidate, items, starts_at):
+    """{item pk: (revision, note)} for the items with a pool (``pool_members`` loaded, each with
+    its revision and question), chosen by ``pool_pick``. Three queries for all the pools,
+    however large the bank or the history: the revisions of the pools' questions, those the
+    candidate was asked before, and each one's uses in the EXPOSURE_DAYS before
+    ``starts_at``. Raises ValidationError naming the pool when the candidate was asked every
+    question of one."""
+    pools = [item for item in items if item.pool_members]
+    if not pools:
+        return {}
+    revisions = {item.pk: [item.revision, *(m.revision for m in item.pool_members)] for item in pools}
+    question_ids = {r.question_id for rs in revisions.values() for r in rs}
+    # Every revision of the pools' questions (an earlier interview may have pinned an older
+    # one), so the reads below filter on the pinned rows' own indexed revision_id rather than
+    # through a join to the revisions (docs/performance.md, scheduling with pools).
+    question_of = dict(QuestionRevision.objects.filter(question_id__in=question_ids).values_list("pk", "question_id"))
+    # Unordered: the model's ordering (by interview, so by its start) would join into both reads.
+    pinned = InterviewQuestion.objects.filter(revision_id__in=question_of).exclude(
+        interview__status=InterviewStatus.CANCELLED).order_by()
+    # The same person applying twice (for two positions, or again later) is two candidates
+    # with one email address: what they were asked as either counts. From their interviews
+    # (indexed by candidate) to those interviews' questions.
+    same_person = Candidate.objects.filter(pk=candidate.pk)
+    if candidate.email:
+        same_person = Candidate.objects.filter(Q(pk=candidate.pk) | Q(email__iexact=candidate.email))
+    since = starts_at - timedelta(days=EXPOSURE_DAYS)
+    # A use is an interview that pinned the question from its plan: exactly one of its rows
+    # there has no phase (a design round scored per phase adds one row per phase besides), so
+    # rows are counted, not DISTINCT interviews (which sorted every use: ~3x the time).
+    uses = Counter()
+    # Planned for these parameters: the generic plan a prepared statement gets after five runs
+    # took the candidate's read from ~3 to ~290 ms on the bench data (5 December 2026).
+    with custom_plans():
+        seen = {question_of[pk] for pk in pinned.filter(interview__candidate__in=same_person.values("pk"))
+                .values_list("revision_id", flat=True).distinct()}
+        for revision_id, n in (pinned.filter(added_by__isnull=True, phase__isnull=True,
+                                             interview__starts_at__gte=since, interview__starts_at__lt=starts_at)
+                               .values_list("revision_id").annotate(n=Count("pk"))):
+            uses[question_of[revision_id]] += n
+    cap = candidate.position.exposure_cap
+    chosen = {}
+    for item in pools:
+        options = [
+            Option(key=r.question_id, title=r.title, seen=r.question_id in seen, uses=uses.get(r.question_id, 0),
+                   difficulty=r.question.difficulty if r.question.difficulty_n >= MIN_DIFFICULTY_SAMPLE else None)
+            for r in revisions[item.pk]
+        ]
+        # "the candidate", not their name: the note outlives an erasure of their personal data.
+        pick = pool_pick(options=options, cap=cap, spread=candidate.pk or 0)
+        if pick is None:
+            raise ValidationError(
+                f"{candidate.name} was already asked every question of the pool “{item.revision.title}” "
+                f"({len(options)} questions) in an earlier interview. Add another question to that pool in "
+                "the plan, or choose another plan."
+            )
+        revision = next(r for r in revisions[item.pk] if r.question_id == pick.option.key)
+        chosen[item.pk] = (revision, pick.note)
+    return chosen
+
+
+# A bank question's search vectors (several kB each) are not read at scheduling: loading them
+# for a plan of ten pools of three cost ~100 ms on the bench data (5 December 2026).
+UNREAD_AT_SCHEDULING = ("revision__question__search_vector", "revision__question__rank_vector")
+
+
+def plan_items_for_scheduling(plan):
+    """The plan's items in order, with their sections, revisions and pools (``pool_members``),
+    each revision with its bank question (a pool's difficulty). Two queries."""
+    members = (PoolMember.objects.select_related("revision__question").defer(*UNREAD_AT_SCHEDULING)
+               .order_by("order"))
+    return list(plan.items.select_related("section", "revision__question").defer(*UNREAD_AT_SCHEDULING)
+                .prefetch_related(Prefetch("pool", queryset=members, to_attr="pool_members"))
+                .order_by("section__order", "order", "pk"))
+
+
 @transaction.atomic
 def interview_schedule(*, candidate, plan, starts_at, duration_minutes, interviewers, by):
     """Schedule an interview and pin the plan's questions as they are now: later edits to the
-    plan or the bank never change this interview."""
+    plan or the bank never change this interview. Each pool resolves to one question here
+    (``pool_resolve``), pinned like the rest, so rescheduling never chooses again. Raises
+    ValidationError, saving nothing, when a pool has no question the candidate was not asked."""
+    items = plan_items_for_scheduling(plan)
+    chosen = pool_resolve(candidate=candidate, items=items, starts_at=starts_at)
     interview = Interview.objects.create(
         candidate=candidate, plan=plan, plan_name=plan.name, starts_at=starts_at,
         duration_minutes=duration_minutes, created_by=by,
     )
     interview.interviewers.set(interviewers)
-    items = plan.items.select_related("section", "revision").order_by("section__order", "order", "pk")
-    parts = [part for item in items for part in interview_questions_for(item)]
+    parts = []
+    for item in items:
+        revision, note = chosen.get(item.pk, (None, ""))
+        item_parts = interview_questions_for(item, revision)
+        item_parts[0].pool_note = note  # once per item, on its first part
+        parts += item_parts
     for n, part in enumerate(parts, 1):
         part.interview, part.order = interview, n
     InterviewQuestion.objects.bulk_create(parts)

@@ -5,7 +5,7 @@ share these prefixes but are routed in scoring/urls.py."""
 
 from django.urls import include, path
 
-from .views import calendar, candidates, load, loops, plans, positions, qualifications, rules, scheduling
+from .views import calendar, candidates, load, loops, plans, pools, positions, qualifications, rules, scheduling
 
 app_name = "interviews"
 
@@ -51,6 +51,8 @@ plan_urls = [
     path("items/add/", plans.plan_item_add, name="plan_item_add"),
     path("items/restore/", plans.plan_item_restore, name="plan_item_restore"),
     path("items/<int:item_pk>/", include(plan_item_urls)),
+    path("pool/add/", pools.pool_add, name="pool_add"),
+    path("pool/<int:member_pk>/remove/", pools.pool_remove, name="pool_remove"),
 ]
 
 urlpatterns = [

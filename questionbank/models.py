@@ -140,6 +140,11 @@ class Question(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # The question's mean score and how many scores it is from, written by scoring's calibration
+    # refresh (scoring/calibration.py): what a question pool balances difficulty by
+    # (interviews/pools.py), here because interviews sits below scoring and cannot import it.
+    difficulty = models.FloatField(null=True, blank=True, editable=False)
+    difficulty_n = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

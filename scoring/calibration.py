@@ -30,7 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from config.database import custom_plans
-from questionbank.models import Area
+from questionbank.models import Area, Question
 
 from . import calibration_queries as queries
 from . import readings, stats
@@ -258,7 +258,24 @@ def calibration_refresh(*, force=False):
         defaults={"generation": generation, "figures": figures, "computed_at": timezone.now(),
                   "seconds": round(time.monotonic() - started, 3)},
     )
+    question_difficulty_write(figures)
     return snapshot
+
+
+def question_difficulty_write(figures):
+    """Copy each bank question's mean score and its count (the question as a whole, not a
+    phase) onto ``Question.difficulty``/``difficulty_n``, where a question pool reads them at
+    scheduling (interviews/pools.py: interviews sits below scoring, so it reads the bank, not
+    this snapshot). Writes only the questions whose figures changed; three queries."""
+    wanted = {row["question_id"]: (row["mean"], row["n"])
+              for row in figures["figures"] if row.get("phase") is None and row.get("n")}
+    Question.objects.filter(difficulty_n__gt=0).exclude(pk__in=wanted).update(difficulty=None, difficulty_n=0)
+    changed = []
+    for question in Question.objects.filter(pk__in=wanted).only("pk", "difficulty", "difficulty_n"):
+        if (question.difficulty, question.difficulty_n) != wanted[question.pk]:
+            question.difficulty, question.difficulty_n = wanted[question.pk]
+            changed.append(question)
+    Question.objects.bulk_update(changed, ["difficulty", "difficulty_n"], batch_size=1000)
 
 
 def calibration_snapshot():

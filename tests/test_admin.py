@@ -18,6 +18,7 @@ from api.services import token_create
 from accounts.models import AuditEvent
 from accounts.roles import GROUP_NAMES, Role
 from accounts.tasks import sessions_clear_expired
+from interviews.models import PoolMember
 from mail.models import Message
 from notifications.models import WebhookDelivery
 from questionbank.models import Question, QuestionRevision, SampleAnswer
@@ -40,6 +41,8 @@ REFUSED = {
     "scoring.amendment": {"add", "delete"},
     # A new revision is made by editing the question in the app.
     "questionbank.questionrevision": {"add"},
+    # A pool's questions are added in the plan builder, which checks their level and area.
+    "interviews.poolmember": {"add"},
     # Questions are retired, never deleted: interviews and plans pin their revisions.
     "questionbank.question": {"delete"},
     # django-axes writes these itself.
@@ -68,6 +71,10 @@ def every_kind_of_record(hiring_manager, interviewer, interviewer2, recruiter):
     candidate = make_candidate(position=position)
     plan = make_plan(position=position)
     interview = make_interview(candidate=candidate, plan=plan, interviewers=[interviewer, interviewer2], by=recruiter)
+    # A pool question, put in after the interview was scheduled (the admin checks no rules).
+    item = plan.items.first()
+    PoolMember.objects.create(item=item, revision=QuestionRevision.objects.exclude(question=item.revision.question)
+                              .first(), order=1)
     card = make_scorecard(interview=interview, interviewer=interviewer, scores=[3, 2, None])
     scorecard_amend(scorecard=card, by=interviewer, reason="Meant strong yes", changes={"recommendation": "strong_yes"})
     Decision.objects.create(candidate=candidate, decision="hire", rationale="A strong panel", by=hiring_manager)
@@ -327,6 +334,7 @@ ADMIN_NAMES = {
     "accounts.auditevent": "audit events", "scoring.scorecard": "scorecards", "scoring.decision": "decisions",
     "scoring.amendment": "amendments",
     "interviews.position": "positions", "interviews.candidate": "candidates", "interviews.interviewplan": "interview plans",
+    "interviews.poolmember": "pool questions",
     "interviews.interview": "interviews", "jobs.job": "jobs", "mail.message": "messages",
     "notifications.notification": "notifications", "notifications.webhookdelivery": "webhook deliveries",
     "api.apitoken": "API tokens",

@@ -22,7 +22,7 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from interviews.models import PlanItem
+from interviews.models import PlanItem, PoolMember
 from accounts.models import profile_of
 from accounts.people import invitation_token
 from mail.models import Message
@@ -109,6 +109,9 @@ MATRIX = {
     "interviews:plan_loops":        ("GET",  [L, 200, 403, 403, 403, 200, 200]),
     "interviews:plan_loop_clone":   ("POST", [L, 400, 403, 403, 403, 403, 400]),
     "interviews:plan_unarchive":    ("POST", [L, 302, 403, 403, 403, 403, 302]),
+    # Question pools (tests/interviews/test_pools.py): as the builder's other actions.
+    "interviews:pool_add":          ("POST", [L, 302, 403, 403, 403, 403, 302]),  # back, "choose a question"
+    "interviews:pool_remove":       ("POST", [L, 302, 403, 403, 403, 403, 302]),
     "scoring:compare":              ("GET",  [L, 200, 403, 403, 403, 200, 200]),
     "scoring:calibration":          ("GET",  [L, 200, 403, 403, 403, 403, 200]),
     # An interviewer's scorecards (the drill-down; tests/scoring/test_calibration_filters.py): those
@@ -201,6 +204,8 @@ OTHERS = {
     "interviews:plan_edit":         [L, 404, 403, 403, 403, 403, 200],
     "interviews:plan_item_delete":  [L, 404, 403, 403, 403, 403, 302],
     "interviews:plan_item_update":  [L, 404, 403, 403, 403, 403, 400],
+    "interviews:pool_add":          [L, 404, 403, 403, 403, 403, 302],
+    "interviews:pool_remove":       [L, 404, 403, 403, 403, 403, 302],
     "scoring:compare":              [L, 404, 403, 403, 403, 404, 200],
     "scoring:live":                 [L, 403, 404, 404, 404, 403, 404],
     "scoring:live_save":            [L, 403, 404, 404, 404, 403, 404],
@@ -257,6 +262,11 @@ def world(db):
     candidate2.cv_file.save("other.pdf", ContentFile(b"%PDF-1.4\n% another\n"), save=True)
     plan2 = make_plan(position=position2, name="Other plan")
     interview2 = make_interview(candidate=candidate2, plan=plan2, interviewers=[int2])
+    for pooled in (plan, plan2):  # two pool questions each: the hiring manager and the admin each take one out
+        first = PlanItem.objects.filter(plan=pooled).order_by("pk").first()
+        taken = PlanItem.objects.filter(plan=pooled).values("revision__question")
+        for n, question in enumerate(Question.objects.published().exclude(pk__in=taken).order_by("slug")[:2], 1):
+            PoolMember.objects.create(item=first, revision_id=question.current_revision_id, order=n)
     users = {"anon": None, "hm": hm, "int_before": before, "int_after": after, "int_other": other_int, "rec": rec, "admin": admin}
     message = Message.objects.create(key="matrix:1", reason="invitation", to="m-before@example.com", subject="Hello",
                                      text="Hello", html="<p>Hello</p>", attachment_name="interview.ics",
@@ -285,6 +295,9 @@ def url_for(name, objects):
         "interviews:plan_item_move": {"pk": plan.pk, "item_pk": item.pk},
         "interviews:plan_item_delete": {"pk": plan.pk, "item_pk": item.pk},
         "interviews:plan_item_update_revision": {"pk": plan.pk, "item_pk": item.pk},
+        "interviews:pool_add": {"pk": plan.pk},
+        "interviews:pool_remove": {"pk": plan.pk, "member_pk": getattr(
+            PoolMember.objects.filter(item__plan=plan).order_by("pk").first(), "pk", 0)},
         # The feed of the interview's first panelist.
         "interviews:calendar_feed": {"token": profile_of(i.interviewers.order_by("pk").first()).calendar_token},
         "api:token_revoke": {"pk": 0},  # each person revokes their own tokens only (tests/api/test_tokens.py)

@@ -64,10 +64,14 @@ def interview_schedule(request):
             warnings, unconfirmed = _unconfirmed_warnings(form, data["plan"])
             if unconfirmed:  # shown with "Schedule anyway"; everything typed is kept
                 return _render_form(request, form, warnings=warnings)
-            interview = services.interview_schedule(
-                candidate=data["candidate"], plan=data["plan"], starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"], interviewers=data["interviewers"], by=request.user,
-            )
+            try:
+                interview = services.interview_schedule(
+                    candidate=data["candidate"], plan=data["plan"], starts_at=data["starts_at"],
+                    duration_minutes=data["duration_minutes"], interviewers=data["interviewers"], by=request.user,
+                )
+            except ValidationError as error:  # a question pool the candidate has had every question of
+                form.add_error(None, error)
+                return _render_form(request, form)
             interview_shadows_set(interview=interview, shadows=data["shadows"], reverse_shadows=data["reverse_shadows"],
                                   by=request.user)
             for warning in warnings:

@@ -455,11 +455,12 @@ def test_the_section_form_offers_an_empty_labelled_input(hm_client, plan):
 # plan, its sections, their items with revision and question (prefetch), the positions offered
 # by the clone form, the competencies used in the position's plans and in templates (the
 # competency inputs' datalist).
-BUILDER_QUERIES = 9
+# Its pools' questions (one query, however many pools).
+BUILDER_QUERIES = 10
 # ...plus the search: the 10 best full-text matches with their current revision (one query).
-BUILDER_SEARCH_QUERIES = 10
+BUILDER_SEARCH_QUERIES = 11
 # A recruiter: no clone form, no competency inputs (so no datalist).
-READ_ONLY_QUERIES = 7
+READ_ONLY_QUERIES = 8
 
 
 def plan_with(n, hiring_manager, position):

@@ -388,10 +388,10 @@ def test_loop_clone_takes_the_same_queries_whatever_the_loop_holds(tmp_path, hir
     load(write(tmp_path, data))
     position = make_position(hiring_manager=hiring_manager)
     # The savepoint and its release, the loop, the position's names, the plans, the sections'
-    # read and write, the items' read and write, the audit event.
-    with django_assert_num_queries(10):
+    # read and write, the items' read and write, their pools' read (none to write), the audit event.
+    with django_assert_num_queries(11):
         loop_clone(track="mle", level="mid", position=position, by=hiring_manager)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         loop_clone(track="mle", level="junior", position=position, by=hiring_manager)
 
 

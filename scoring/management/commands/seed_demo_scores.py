@@ -16,6 +16,7 @@ from interviews.models import Candidate, InterviewPlan, Position, Stage
 from accounts.roles import Role, assign_role
 from interviews.demo_load import seed_demo_load
 from interviews.demo_practice import seed_demo_practice
+from interviews.demo_pools import seed_demo_pools
 from interviews.services import interview_schedule, plan_clone
 from scoring.demo_calibration import seed_demo_calibration
 from scoring.models import QuestionScore, Scorecard, ScorecardStatus
@@ -109,10 +110,12 @@ class Command(BaseCommand):
                                duration_minutes=screen.slot_minutes, interviewers=panel[:2], by=rita)
         seed_demo_calibration(hiring_manager=hannah, recruiter=rita, interviewers=panel, template=template)
         seed_demo_practice(position=position, plan=screen, people={u.username: u for u in panel})  # issue 17
+        seed_demo_pools(manager=hannah, recruiter=rita, panel=panel,
+                        score=lambda interview, person, level: self._scorecard(interview, person, level, rng, True, now, 0))
         seed_demo_load(position=position, by=rita)
         seed_demo_rules(hiring_manager=hannah, recruiter=rita, panel=panel, template=template)  # scoring/demo_rules.py
-        self.stdout.write(f"Demo interviews with scorecards: {made} candidates scored.")
         seed_demo_exposure(template=template, hiring_manager=hannah, recruiter=rita, panel=panel, now=now)
+        self.stdout.write(f"Demo interviews with scorecards: {made} candidates scored.")
 
     def _scorecard(self, interview, person, level, rng, submitted, now, days_ago):
         card = Scorecard.objects.create(interview=interview, interviewer=person, started_at=interview.starts_at)

@@ -35,7 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this file's folder comes first on sys.path: put the project's root there.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from scoring import stats  # pure Python, as is scoring.wear: no Django is imported
+# The app's own rules, all pure Python (no Django is imported): the pools' choice, the
+# statistics and the wear signal.
+from interviews.pools import Option, pool_pick
+from scoring import stats
 from scoring.wear import wear
 
 # --- The model's parameters (docs/scoring.md, "The simulation", says where each comes from) ---
@@ -110,30 +113,18 @@ def anchor(latent):
     return 1 + sum(1 for cut in ANCHORS if latent >= cut)
 
 
-def spread(candidate, question_id):
-    """A stable spread by candidate among otherwise equal options (Knuth's multiplicative hash)."""
-    return (candidate * 2654435761 + question_id * 40503) % 2 ** 32
-
-
 def choose_question(*, options, seen, day, cap, candidate):
-    """One question of a pool for one interview, by the pools' rules: never one the candidate
-    saw; prefer the options under the exposure cap (uses in the last 90 days, company-wide);
-    then the one whose difficulty (the calibration mean score, once it rests on enough uses)
-    is closest to the pool's average; then the fewest uses; then a stable spread by candidate.
-
-    The lead will switch this to ``interviews.pools.pool_pick`` when merging (written here in
-    parallel with it; the rules are the issue's)."""
-    fresh = [q for q in options if q.id not in seen] or list(options)
-    recent = {q.id: q.uses_since(day - WINDOW_DAYS) for q in fresh}
-    under = [q for q in fresh if recent[q.id] < cap] or fresh
-    means = {q.id: stats.mean(m for _, m in q.panel_means) for q in under
-             if stats.enough(len(q.panel_means), "mean")}
-    average = stats.mean(means.values())
-
-    def distance(q):  # an option without enough data is taken as average
-        return abs(means[q.id] - average) if q.id in means and average is not None else 0.0
-
-    return min(under, key=lambda q: (round(distance(q), 6), len(q.days), spread(candidate, q.id)))
+    """One question of a pool for one interview, chosen by the app's own rules
+    (``interviews.pools.pool_pick``: never one the candidate saw; under the exposure cap when
+    any option is, uses counted over the last 90 days; the difficulty closest to the pool's
+    average, from the calibration mean once it rests on enough scores; the fewest uses; a
+    stable spread by candidate). Here each candidate has one interview, so nothing is seen."""
+    picks = [Option(key=q.id, seen=q.id in seen, uses=q.uses_since(day - WINDOW_DAYS),
+                    difficulty=stats.mean(m for _, m in q.panel_means) if stats.enough(len(q.panel_means), "mean") else None)
+             for q in options]
+    pick = pool_pick(options=picks, cap=cap, spread=candidate)
+    chosen = pick.option.key if pick else picks[0].key
+    return next(q for q in options if q.id == chosen)
 
 
 def max_exposure(questions):

@@ -43,11 +43,15 @@ def test_the_controlled_setting_decides_better_caps_exposure_and_detects_the_lea
 
 
 def test_the_claims_hold_for_other_seeds_too():
-    for seed in ("1", "2", "3"):
-        fixed, controlled = json.loads(simulate("--json", "--seed", seed)).values()
+    # Accuracy and the cap in every run; the leak in most: a test at a 0.002 level on 20 uses a
+    # side misses now and then (27 of 30 seeds found it, docs/scoring.md), so 8 of 10 here.
+    found = 0
+    for seed in range(10):
+        fixed, controlled = json.loads(simulate("--json", "--seed", str(seed))).values()
         assert controlled["decision_accuracy"] > fixed["decision_accuracy"]
         assert controlled["max_exposure"] <= exposure_cap() < fixed["max_exposure"]
-        assert controlled["leak_detected_after_days"] is not None
+        found += controlled["leak_detected_after_days"] is not None
+    assert found >= 8
 
 
 def test_the_same_seed_gives_the_same_output_and_another_seed_another():

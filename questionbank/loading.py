@@ -72,6 +72,14 @@ def load_bank(bank_dir=BANK_DIR):
 BANK_SAMPLES_AGREED_BY = "Panelist bank team"
 
 
+def unwrapped(text):
+    """A bank file's block text as the pages should flow it: the files wrap lines at about 90
+    characters for reading in an editor, so a single line break joins its lines with a space
+    and only a blank line starts a new paragraph (the practice page once broke every line)."""
+    paragraphs = [" ".join(line.strip() for line in block.splitlines()) for block in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
 def _load_samples(questions, counts):
     """Load each question's ``sample_answers`` in place by (question, position in the list):
     a rerun changes nothing, an edited sample is updated (its practice history kept), and a
@@ -84,7 +92,7 @@ def _load_samples(questions, counts):
         question_id = ids[data["slug"]]
         for position, item in enumerate(data.get("sample_answers") or [], 1):
             keep.add((question_id, position))
-            values = {"order": position, "reference_score": item["score"], "answer": item["answer"].strip(),
+            values = {"order": position, "reference_score": item["score"], "answer": unwrapped(item["answer"]),
                       "rationale": item["rationale"].strip(), "agreed_by": BANK_SAMPLES_AGREED_BY}
             sample = current.get((question_id, position))
             if sample is None:

@@ -242,9 +242,9 @@ def test_interviewers_do_not_see_the_dashboard(as_user, interviewer):
 
 
 # Session, user, roles and permissions (one statement), the bell's count; the open positions,
-# their plans, the interviewers, the plans' questions, their samples, the latest practice
-# scores, the shadows.
-DASHBOARD_QUERIES = 11
+# their plans, the interviewers, the plans' questions and their pools' other questions, their
+# samples, the latest practice scores, the shadows.
+DASHBOARD_QUERIES = 12
 
 
 @pytest.mark.parametrize("n", [1, 6])
@@ -302,3 +302,14 @@ def test_turning_shadowing_on_for_a_position_is_audited(as_user, recruiter, hiri
     position.refresh_from_db()
     assert position.shadowing_qualifies
     assert AuditEvent.objects.filter(action="position.shadowing", actor=recruiter, detail__shadowing_qualifies=True).exists()
+
+
+def test_a_pool_counts_every_one_of_its_questions(position, plan, interviewer):
+    """Any question of a pool may be the one a candidate gets, so practice on each counts."""
+    from interviews.models import PoolMember
+    from interviews.qualification import plan_questions
+
+    item = plan.items.get(revision__question__slug="precision")
+    other = Question.objects.get(slug="recall").current_revision
+    PoolMember.objects.create(item=item, revision=other, order=1)
+    assert set(plan_questions([plan])[plan.pk]) >= {item.revision.question_id, other.question_id}

@@ -121,3 +121,15 @@ def test_the_loader_refuses_a_bank_with_a_bad_sample(tmp_path):
     samples[0]["score"] = 7
     with pytest.raises(BankFileError, match=r"sample_answers\[1\].score 7"):
         load_bank(write_bank(tmp_path, with_samples(samples)))
+
+
+@pytest.mark.django_db
+def test_an_answer_wrapped_in_the_file_loads_as_flowing_paragraphs(tmp_path):
+    # The practice page once broke the candidate's answer at every line of the file.
+    samples = sample_answers()
+    words = samples[0]["answer"].split()
+    half = len(words) // 2
+    samples[0]["answer"] = " ".join(words[:4]) + "\n  " + " ".join(words[4:half]) + "\n\n" + " ".join(words[half:]) + "\n"
+    load_bank(write_bank(tmp_path, with_samples(samples)))
+    answer = Question.objects.get(slug="test-samples").sample_answers.get(order=1).answer
+    assert answer == " ".join(words[:half]) + "\n\n" + " ".join(words[half:])

@@ -85,21 +85,23 @@ def _day(text):
 def wear_sentence(figures):
     """The verdict in one plain sentence, with its figures."""
     if not figures or not figures["tested"]:
-        n = figures["n"] if figures else 0
-        return (f"Not enough scored interviews to test for wear yet ({n}; it needs {MIN_SIDE} before and "
+        # Without figures the question was not looked at (fewer scored interviews than the two
+        # sides need): its count is not known here, and "0" beside its uses read as wrong.
+        counted = f"{figures['n']}; " if figures else ""
+        return (f"Not enough scored interviews to test for wear yet ({counted}it needs {MIN_SIDE} before and "
                 f"{MIN_SIDE} after a change).")
     if figures["p_value"] is None:
         return f"No rise of {MIN_RISE} points or more in its scores over {figures['n']} scored interviews."
     text = (f"Scores rose from {figures['mean_before']:.1f} to {figures['mean_after']:.1f} after "
             f"{_day(figures['shift_day'])} ({figures['n_before']} and {figures['n_after']} interviews; "
-            f"p = {_p(figures['p_value'])})")
+            f"{_p(figures['p_value'])})")
     if figures["flagged"]:
         return text + ": it may have leaked."
     return text + f": within chance (a flag needs p below {ALPHA})."
 
 
 def _p(p):
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def used_pins(*, now):

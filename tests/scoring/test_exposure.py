@@ -111,7 +111,7 @@ def test_a_worn_question_is_flagged_with_its_sentence(hm_client, as_user, recrui
     shift = timezone.localdate(timezone.now() - timedelta(days=50))
     body = hm_client.get(URL).content.decode()
     assert "May have leaked" in body
-    assert (f"Scores rose from 2.0 to 4.0 after {shift.day} {shift:%B %Y} (25 and 25 interviews; p = &lt; 0.001): "
+    assert (f"Scores rose from 2.0 to 4.0 after {shift.day} {shift:%B %Y} (25 and 25 interviews; p &lt; 0.001): "
             "it may have leaked.") in body
     assert "1 question flagged" in body
     # flagged only, and sorted worn first, keep it; a recruiter sees it too
@@ -127,7 +127,7 @@ def test_flagged_only_leaves_out_questions_without_a_flag(hm_client, position, i
 
 
 def test_the_sentences_for_untested_and_steady_questions():
-    assert wear_sentence(None).startswith("Not enough scored interviews to test for wear yet (0;")
+    assert wear_sentence(None) == "Not enough scored interviews to test for wear yet (it needs 20 before and 20 after a change)."
     assert wear_sentence({"tested": False, "n": 12}).startswith("Not enough scored interviews to test for wear yet (12;")
     steady = {"tested": True, "n": 60, "p_value": None}
     assert wear_sentence(steady) == "No rise of 0.3 points or more in its scores over 60 scored interviews."
@@ -135,6 +135,9 @@ def test_the_sentences_for_untested_and_steady_questions():
              "mean_after": 2.75, "p_value": 0.04, "shift_day": "2026-03-01"}
     assert wear_sentence(close) == ("Scores rose from 2.4 to 2.8 after 1 March 2026 (30 and 30 interviews; "
                                     "p = 0.040): within chance (a flag needs p below 0.002).")
+    leaked = {**close, "flagged": True, "mean_after": 3.0, "p_value": 0.0004}
+    assert wear_sentence(leaked) == ("Scores rose from 2.4 to 3.0 after 1 March 2026 (30 and 30 interviews; "
+                                     "p < 0.001): it may have leaked.")  # once read "p = < 0.001"
 
 
 # --- Filters -----------------------------------------------------------------------------

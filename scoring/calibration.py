@@ -391,7 +391,7 @@ def _question_row(question_id, info, figures, detail_url, *, phase=None, phase_n
         icc_raters=figures.get("icc_raters", 0),
     )
     if row.used_recent > OVEREXPOSED_INTERVIEWS and phase is None:  # exposure is the question's, not a phase's
-        row.flags.append("Overexposed, may have leaked")
+        row.flags.append("Overexposed")
     if row.mean.shown and row.mean.value > TOO_EASY_MEAN:
         row.flags.append("Too easy")
     if row.mean.shown and row.mean.value < TOO_HARD_MEAN:
@@ -408,8 +408,9 @@ def _attention(interviewers, questions):
     question flag (naming up to five questions, which link to their rows)."""
     lines = []
     groups = [
-        ("Overexposed, may have leaked", "{n} question{s} may have leaked: used in more than {t} interviews in {d} days",
-         OVEREXPOSED_INTERVIEWS),
+        # Exposure alone is not a leak: the exposure page's wear signal tests for one.
+        ("Overexposed", "{n} question{s} overexposed: used in more than {t} interviews in {d} days "
+                        "(the exposure page tests whether their scores rose)", OVEREXPOSED_INTERVIEWS),
         ("Raters disagree", "{n} question{s} scored inconsistently by the panel (agreement below {t})", LOW_RATER_AGREEMENT),
         ("Too easy", "{n} question{s} may be too easy (mean score above {t})", TOO_EASY_MEAN),
         ("Too hard", "{n} question{s} may be too hard (mean score below {t})", TOO_HARD_MEAN),

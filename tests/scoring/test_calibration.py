@@ -168,13 +168,13 @@ def test_it_counts_uses_in_the_last_90_days_and_all_time(monkeypatch, hm_client,
     interview(position, plan, [interviewer], starts_at=now + timedelta(days=3))  # not happened yet
     row = question_row(report(), "precision")
     assert (row.used_recent, row.used_all) == (2, 4)
-    assert "Overexposed, may have leaked" not in row.flags
+    assert "Overexposed" not in row.flags
 
     monkeypatch.setattr(calibration, "OVEREXPOSED_INTERVIEWS", 1)
     row = question_row(report(), "precision")
-    assert "Overexposed, may have leaked" in row.flags
+    assert "Overexposed" in row.flags
     body = hm_client.get(URL).content.decode()
-    assert "1 question may have leaked: used in more than 1 interviews in 90 days" in body
+    assert "1 question overexposed: used in more than 1 interviews in 90 days" in body
     assert 'href="/questions/precision/"' in body
 
 

@@ -456,12 +456,13 @@ class RescheduleForm(PanelFields):
         return data
 
 
-class InterviewFilterForm(forms.Form):
-    """The filters of the interview list (a GET form): position, status, interviewer and a
-    range of days in the site's time zone. A value that does not fit is named and left out."""
+class FilterFields(forms.Form):
+    """Filters by position, interviewer and a range of days in the site's time zone, as the
+    interview list and the calibration page take them (a GET form). A value that does not fit
+    is named and left out, so the rest still filter. Subclasses add their own fields, set
+    ``field_order`` and may relabel the empty choices."""
 
     position = PositionChoiceField(queryset=None, required=False, empty_label="Any position")
-    stage = forms.ChoiceField(choices=[("", "Any status")] + InterviewStage.choices, required=False, label="Status")
     interviewer = PersonChoiceField(queryset=None, required=False, empty_label="Anyone", label="Interviewer")
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
@@ -469,16 +470,16 @@ class InterviewFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         f = self.fields
+        # The positions this person is involved in (all, for an admin), as everywhere else.
         f["position"].queryset = Position.objects.visible_to(user).order_by(STATUS_ORDER, "title", "pk")
         f["interviewer"].queryset = users_in_role(Role.INTERVIEWER)
         f["position"].error_messages["invalid_choice"] = "That position is not one of yours; showing every position."
         f["interviewer"].error_messages["invalid_choice"] = "No such interviewer; showing everyone."
-        f["stage"].error_messages["invalid_choice"] = "Choose a status from the list; showing every status."
         for name in ("date_from", "date_to"):
             f[name].error_messages["invalid"] = "Give a date like 2026-12-31; this one is left out."
             f[name].validators.append(_filter_date_in_years)
-        for name, field in f.items():
-            field.widget.attrs["class"] = "form-select" if name in ("position", "stage", "interviewer") else "form-control"
+        for field in f.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
 
     def clean(self):
         data = super().clean()
@@ -486,6 +487,17 @@ class InterviewFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("date_to", "“To” is before “From”; showing from “From” on.")
         return data
+
+
+class InterviewFilterForm(FilterFields):
+    """The filters of the interview list: ``FilterFields`` and the interviews' status."""
+
+    stage = forms.ChoiceField(choices=[("", "Any status")] + InterviewStage.choices, required=False, label="Status")
+    field_order = ["position", "stage", "interviewer", "date_from", "date_to"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["stage"].error_messages["invalid_choice"] = "Choose a status from the list; showing every status."
 
     def filters(self):
         """The filters that are valid (none for an unbound form), as keyword arguments of

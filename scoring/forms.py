@@ -5,10 +5,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.roles import Role
-from interviews.forms import YEAR_MAX, YEAR_MIN, PersonChoiceField, PositionChoiceField, in_scheduling_years, users_in_role
+from interviews.forms import FilterFields
 from interviews.models import Position
 from interviews.selectors import STATUS_ORDER
+from questionbank.models import Area
 
 from .calibration_queries import Subset
 from .models import DecisionChoice, Recommendation, Scorecard, ScorecardStatus, score_in_words
@@ -132,39 +132,24 @@ class RemindForm(forms.Form):
 PERIOD_PRESETS = {"90d": ("Last 90 days", 90), "12m": ("Last 12 months", 365)}
 
 
-class CalibrationFilterForm(forms.Form):
+class CalibrationFilterForm(FilterFields):
     """The calibration page's filters (a GET form): a position, a period (a preset or from/to
     days in the site's time zone, both inclusive) and an interviewer. A value that does not fit
     is named in words and left out; the rest still filter. ``subset()`` turns what is valid into
     the interviews the figures count (``calibration_queries.Subset``)."""
 
-    position = PositionChoiceField(queryset=None, required=False, empty_label="Every position")
     period = forms.ChoiceField(choices=[("", "All time")] + [(k, label) for k, (label, _) in PERIOD_PRESETS.items()],
                                required=False, label="Period")
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    interviewer = PersonChoiceField(queryset=None, required=False, empty_label="Everyone", label="Interviewer")
+    field_order = ["position", "period", "date_from", "date_to", "interviewer"]
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         f = self.fields
-        # The positions this person is involved in (all, for an admin), as everywhere else.
-        f["position"].queryset = Position.objects.visible_to(user).order_by(STATUS_ORDER, "title", "pk")
-        f["interviewer"].queryset = users_in_role(Role.INTERVIEWER)
-        f["position"].error_messages["invalid_choice"] = "That position is not one of yours; showing every position."
-        f["interviewer"].error_messages["invalid_choice"] = "No such interviewer; showing everyone."
+        f["position"].empty_label, f["interviewer"].empty_label = "Every position", "Everyone"
         f["period"].error_messages["invalid_choice"] = "Choose a period from the list; showing all time."
-        for name in ("date_from", "date_to"):
-            f[name].error_messages["invalid"] = "Give a date like 2026-12-31; this one is left out."
-            f[name].validators.append(_calibration_date_in_years)
-        for name, field in f.items():
-            field.widget.attrs["class"] = "form-select" if name in ("position", "period", "interviewer") else "form-control"
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", "“To” is before “From”; showing from “From” on.")
         if data.get("period") and (data.get("date_from") or data.get("date_to")):
             self.add_error("period", "Choose a period or dates, not both; the dates are used.")
         return data
@@ -227,10 +212,6 @@ def _start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _calibration_date_in_years(day):
-    if not in_scheduling_years(day):
-        raise forms.ValidationError(f"Give a date in the years {YEAR_MIN} to {YEAR_MAX}; this one is left out.")
-
 
 class ExposureFilterForm(forms.Form):
     """The exposure page's filters (a GET form): position, area, flagged only, sort. A value
@@ -244,10 +225,6 @@ class ExposureFilterForm(forms.Form):
     question = forms.SlugField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
-        from interviews.models import Position
-        from interviews.selectors import STATUS_ORDER
-        from questionbank.models import Area
-
         from .exposure import Sort
 
         super().__init__(*args, **kwargs)

@@ -534,6 +534,17 @@ def pool_resolve(*, candidate, items, starts_at):
     return chosen
 
 
+def pool_problem(*, candidate, plan, starts_at):
+    """The ValidationError ``interview_schedule`` would raise for ``plan``'s pools (a pool whose
+    every question the candidate was asked), or None: asked before the scheduling warnings are
+    shown, so a recruiter never confirms them only to be refused."""
+    try:
+        pool_resolve(candidate=candidate, items=plan_items_for_scheduling(plan), starts_at=starts_at)
+    except ValidationError as error:
+        return error
+    return None
+
+
 # A bank question's search vectors (several kB each) are not read at scheduling: loading them
 # for a plan of ten pools of three cost ~100 ms on the bench data (5 December 2026).
 UNREAD_AT_SCHEDULING = ("revision__question__search_vector", "revision__question__rank_vector")

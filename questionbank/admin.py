@@ -60,5 +60,5 @@ class SampleAnswerAdmin(admin.ModelAdmin):
     list_select_related = ["question"]
     list_filter = ["reference_score"]
     search_fields = ["question__slug", "question__title", "answer"]
-    autocomplete_fields = ["question"]
+    raw_id_fields = ["question"]  # a select2 search box has no accessible name (axe)
     readonly_fields = ["bank_position", "created_at", "updated_at"]

@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 
 from api.models import ApiToken
 from api.services import token_create
-from interviews.models import PlanItem, PlanSection
+from interviews.models import PlanItem, PlanSection, PoolMember
 from accounts.models import profile_of
 from accounts.people import invitation_token
 from accounts.roles import Role
@@ -104,6 +104,9 @@ class World:
         self.delivery = Delivery.objects.create(
             subscription=self.subscription, event=Event.objects.create(type="decision.recorded", payload={}),
             status="failed", give_up_at=timezone.now())
+        # A pool on the plan's first item (bias-variance, a junior fundamentals question).
+        self.pool_member = PoolMember.objects.create(
+            item=self.item, revision=Question.objects.get(slug="overfitting").current_revision, order=1)
         self.sample = SampleAnswer.objects.create(question=Question.objects.get(slug="bias-variance"), order=1,
                                                   reference_score=3, answer="An answer.", rationale="Why.",
                                                   agreed_by="Hostile")
@@ -288,6 +291,9 @@ EXERCISES = {
     "interviews:plan_loop_clone": Exercise("hm", post=lambda w: {"track": "cv", "level": "senior",
                                                                   "position": str(w.position.pk)}),
     "interviews:plan_unarchive": Exercise("hm", kwargs=lambda w: {"pk": w.plan.pk}, post=NONE),
+    "interviews:pool_add": Exercise("hm", kwargs=lambda w: {"pk": w.plan.pk}, post=lambda w: {
+        "item": str(w.item.pk), "question": str(Question.objects.get(slug="ml-paradigms").pk), "q": "paradigms"}),
+    "interviews:pool_remove": Exercise("hm", kwargs=lambda w: {"pk": w.plan.pk, "member_pk": w.pool_member.pk}, post=NONE),
     "interviews:plan_item_restore": Exercise("hm", kwargs=lambda w: {"pk": w.plan.pk}, post=lambda w: {"token": "abc:def"}),
     "interviews:plan_item_update_revision": Exercise("hm", kwargs=lambda w: {"pk": w.plan.pk, "item_pk": w.item.pk},
                                                      post=NONE),

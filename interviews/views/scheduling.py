@@ -63,6 +63,10 @@ def interview_schedule(request):
             data = form.cleaned_data
             warnings, unconfirmed = _unconfirmed_warnings(form, data["plan"])
             if unconfirmed:  # shown with "Schedule anyway"; everything typed is kept
+                problem = services.pool_problem(candidate=data["candidate"], plan=data["plan"], starts_at=data["starts_at"])
+                if problem:  # a refusal first: confirming the warnings would not help
+                    form.add_error(None, problem)
+                    return _render_form(request, form)
                 return _render_form(request, form, warnings=warnings)
             try:
                 interview = services.interview_schedule(

@@ -101,6 +101,7 @@ def page_paths(demo):
             "token": "no-such-calendar",  # the feed is a calendar file, not a page
             "uidb64": "MQ",  # a password reset link that does not work: its page says so
             "delivery_pk": 1,  # redeliver is POST-only (tests/browser/test_webhooks.py checks the log)
+            "member_pk": 1,  # taking a question out of a pool is POST-only (tests/browser/test_pools.py)
         }
         if "/live/" in route or route.endswith("/autosave/"):
             values["pk"] = demo.upcoming.pk

@@ -73,7 +73,7 @@ def test_a_300_character_search_term_does_not_widen_the_page(browser, live_serve
 @pytest.mark.parametrize("width", [1024, 1200, 1366])
 @pytest.mark.parametrize("username", ["admin", "rita", "hannah"])
 def test_the_navigation_bar_fits_a_laptop_for_every_role(browser, live_server, demo, username, width):
-    """The admin's bar has the most links (Administration, the bell, the name): it once ran off
+    """The admin's bar has the most links (Practice, the Admin menu, the bell, the name): it once ran off
     a 1366 px screen and pushed a 1024 px page sideways."""
     page = open_page(browser, live_server, demo.users[username], "/", width)
     page_width, viewport = page.evaluate(PAGE_WIDTH)

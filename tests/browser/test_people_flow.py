@@ -42,7 +42,7 @@ def test_an_admin_invites_a_colleague_who_signs_in_and_is_then_deactivated(open_
     get_user_model().objects.create_superuser("boss", "boss@example.com", PASSWORD, first_name="Barbara")
     admin = open_session("people-1-admin")
     admin.login("boss")
-    admin.page.get_by_role("button", name="Administration").click()
+    admin.page.get_by_role("button", name="Admin", exact=True).click()
     admin.page.get_by_role("link", name="People").click()
     admin.page.get_by_role("link", name="Invite a colleague").click()
     admin.page.get_by_label("Name").fill("Grace Hopper")

@@ -23,6 +23,9 @@ def test_an_interviewer_practises_five_samples_and_qualifies(open_session, peopl
     ivan.login("ivan")
     page = ivan.page
     page.get_by_role("link", name="Practice").click()
+    # The bank ships samples for 44 questions (two pages): narrow the list to the question's area.
+    page.get_by_label("Area").select_option(question.area)
+    page.get_by_role("button", name="Filter").click()
     row = page.locator("tr", has_text=question.title)
     expect(row).to_contain_text("Not started")
     row.get_by_role("link", name=question.title).click()
@@ -46,6 +49,8 @@ def test_an_interviewer_practises_five_samples_and_qualifies(open_session, peopl
     page.get_by_role("link", name="See your standing").click()
     expect(page.get_by_role("status")).to_contain_text("You are qualified for it.")
     page.get_by_role("link", name="Other questions").click()
+    page.get_by_label("Area").select_option(question.area)
+    page.get_by_role("button", name="Filter").click()
     expect(page.locator("tr", has_text=question.title)).to_contain_text("Qualified")
     ivan.shot("list")
 

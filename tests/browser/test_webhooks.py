@@ -37,7 +37,7 @@ def test_an_admin_subscribes_and_the_delivery_log_shows_the_submitted_scorecard(
     # A page that lets axe's script in (bypass_csp), signed in as an admin.
     page = new_page(browser, live_server, make_user("ada-admin", is_staff=True, is_superuser=True, first_name="Ada"))
     page.goto(live_server.url + "/")
-    page.get_by_role("button", name="Administration").click()
+    page.get_by_role("button", name="Admin", exact=True).click()
     page.get_by_role("link", name="Webhooks").click()
     expect(page.get_by_role("heading", name="Webhooks")).to_be_visible()
     problems = check_page(page, "admin /webhooks/ (empty)")

@@ -219,5 +219,6 @@ def test_the_demo_puts_ivan_past_his_limit_next_week_once():
     next_monday = week_start(timezone.localdate()) + datetime.timedelta(weeks=1)
     mondays, rows = load_table(first_monday=next_monday)
     ivan = next(row for row in rows if row.person.username == "ivan")
-    assert (ivan.limit, ivan.cells[0].count, ivan.cells[0].state) == (2, 3, "over")
+    # Three design rounds with Ivan (and other demo interviews of that week, the pools' among them).
+    assert ivan.limit == 2 and ivan.cells[0].count >= 3 and ivan.cells[0].state == "over"
     assert rows[0] == ivan  # furthest past the limit first (Iris, as busy, has room: her limit is 5)

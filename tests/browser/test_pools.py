@@ -49,6 +49,9 @@ def test_a_hiring_manager_builds_a_pool_and_two_candidates_get_different_questio
         rec.page.locator("input[name=interviewers][data-name=Ivan]").check()
         rec.page.locator("input[name=interviewers][data-name=Iris]").check()
         rec.page.get_by_role("button", name="Schedule").click()
+        # A pooled question ships sample answers and no one has practised: the form warns first.
+        expect(rec.page.locator(".schedule-warnings")).to_contain_text("is not yet qualified for the questions of")
+        rec.page.get_by_role("button", name="Schedule anyway").click()
         expect(rec.page.locator("h1")).to_contain_text(name)
         note = rec.page.locator(".interview-pool-note")
         expect(note).to_contain_text("Chosen from a pool of 3")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.limits import weekly_limits
@@ -38,13 +38,17 @@ def weekly_counts(*, user_ids, first_monday, weeks, leave_out=None):
     """{(user id, Monday): interviews} of ``user_ids`` in ``weeks`` weeks from ``first_monday``,
     without the interview ``leave_out`` (the one being rescheduled). One query."""
     start, end = _week_bounds(first_monday, weeks)
+    zone = timezone.get_default_timezone()
     rows = (Panel.objects
             .filter(user_id__in=user_ids, interview__starts_at__gte=start, interview__starts_at__lt=end)
             .exclude(interview__status=InterviewStatus.CANCELLED)
             .exclude(interview_id=getattr(leave_out, "pk", None))
-            .annotate(week=TruncDate(TruncWeek("interview__starts_at", tzinfo=timezone.get_default_timezone())))
+            .annotate(week=TruncWeek("interview__starts_at", tzinfo=zone))
             .values("user_id", "week").annotate(n=Count("id")).values_list("user_id", "week", "n"))
-    return {(user_id, week): n for user_id, week, n in rows}
+    # The week's start as a date in the site's zone, here rather than in SQL: a TruncDate there
+    # would read it in the viewer's own zone (the active one), and east of the site's that
+    # date is the Sunday before, so no week matched (found in review).
+    return {(user_id, timezone.localtime(week, zone).date()): n for user_id, week, n in rows}
 
 
 def load_warnings(*, interviewers, starts_at, interview=None):

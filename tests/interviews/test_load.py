@@ -222,3 +222,15 @@ def test_the_demo_puts_ivan_past_his_limit_next_week_once():
     # Three design rounds with Ivan (and other demo interviews of that week, the pools' among them).
     assert ivan.limit == 2 and ivan.cells[0].count >= 3 and ivan.cells[0].state == "over"
     assert rows[0] == ivan  # furthest past the limit first (Iris, as busy, has room: her limit is 5)
+
+
+def test_the_weeks_count_the_same_whatever_zone_the_viewer_reads_in(position, interviewer):
+    # A recruiter in Tokyo (the active zone) once saw every week empty: the week's date was
+    # read in their zone, the Sunday before the site's Monday.
+    import zoneinfo
+
+    schedule(position, [interviewer], at(MONDAY + datetime.timedelta(days=2)))
+    for name in ("Asia/Tokyo", "America/Los_Angeles", "UTC"):
+        with timezone.override(zoneinfo.ZoneInfo(name)):
+            assert weekly_counts(user_ids=[interviewer.pk], first_monday=MONDAY, weeks=1) == {(interviewer.pk, MONDAY): 1}
+            assert len(load_warnings(interviewers=[interviewer], starts_at=at(MONDAY), interview=None)) == 0

@@ -4,6 +4,7 @@ started) and a shadowed interview. Called at the end of seed_demo_scores."""
 
 import random
 from datetime import timedelta
+from itertools import zip_longest
 
 from django.utils import timezone
 
@@ -59,7 +60,9 @@ def seed_demo_practice(*, position, plan, people, now=None):
     if PracticeScore.objects.filter(user__in=people.values()).exists():
         return
     rng = random.Random(17)
-    pooled = [s for q in questions for s in by_question.get(q, [])]
+    # Round the plan's questions, so the first samples touch every question (a plan needs at
+    # least one sample of each practised: interviews/qualification.py).
+    pooled = [s for group in zip_longest(*(by_question.get(q, []) for q in questions)) for s in group if s]
     days = 21
     for n, sample in enumerate(pooled[:8]):
         # Ivan: all exact but the seventh, one off (7 of 8 exact: qualified); three weeks of practice.
@@ -68,7 +71,7 @@ def seed_demo_practice(*, position, plan, people, now=None):
         attempt = PracticeScore.objects.create(user=people["ivan"], sample=sample, score=score)
         PracticeScore.objects.filter(pk=attempt.pk).update(at=now - timedelta(days=days - 2 * n, hours=rng.randint(0, 8)))
     for n, sample in enumerate(pooled[:3]):
-        # Iris: three samples so far, one two off (she re-scores it later in the demo story).
+        # Iris: three samples so far, one two off (her first score of it is the one that counts).
         score = sample.reference_score if n != 1 else (sample.reference_score + 2 if sample.reference_score <= 2 else 1)
         attempt = PracticeScore.objects.create(user=people["iris"], sample=sample, score=score)
         PracticeScore.objects.filter(pk=attempt.pk).update(at=now - timedelta(days=4 - n))

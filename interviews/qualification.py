@@ -2,8 +2,10 @@
 questionbank/practice.py) and, where a position says so, shadowing its interviews.
 
 A person is qualified for a plan when either
-- their latest practice scores over the samples of the plan's questions, pooled, meet the
-  rule (at least MIN_SAMPLES samples in all), or
+- their practice scores (the first of each sample) over the samples of the plan's questions,
+  pooled, meet the rule (at least MIN_SAMPLES samples in all), with at least one sample of
+  every question that has samples scored (else five good scores on one question qualified
+  for a plan of five; found in review), or
 - they are qualified for every question of the plan on its own: by that question's samples,
   or by having shadowed or reverse-shadowed an interview of the position that asked it (when
   the position's ``shadowing_qualifies`` is on; the interview ended and was not cancelled).
@@ -22,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import audit
 from questionbank.models import PracticeScore, SampleAnswer
-from questionbank.practice import MIN_SAMPLES, Standing, latest_scores, standing
+from questionbank.practice import MIN_SAMPLES, Standing, counted_scores, standing
 
 from .models import InterviewShadow, InterviewStatus, PlanItem, PoolMember, ShadowKind, interview_ends_sql
 
@@ -36,10 +38,12 @@ class PlanStanding:
     questions: int
     by_question: int  # questions qualified on their own (practice or shadowing)
     samples: int = 0  # the sample answers the plan's questions have, to practise on
+    unpractised: int = 0  # questions with samples of which the person has scored none
 
     @property
     def qualified(self):
-        return self.practice.qualified or (self.questions > 0 and self.by_question == self.questions)
+        return ((self.practice.qualified and not self.unpractised)
+                or (self.questions > 0 and self.by_question == self.questions))
 
     @property
     def state(self):
@@ -53,6 +57,8 @@ class PlanStanding:
             return "Qualified"
         if self.by_question and not self.practice.scored:
             return f"{self.by_question} of {self.questions} questions"
+        if self.practice.qualified and self.unpractised:
+            return f"{self.unpractised} question{'s' if self.unpractised != 1 else ''} not practised yet"
         return self.practice.label
 
 
@@ -97,7 +103,7 @@ def plan_standings(*, users, plans, now=None):
     samples_of = {}
     for sample_id, question_id in SampleAnswer.objects.filter(question__in=all_questions).values_list("pk", "question_id"):
         samples_of.setdefault(question_id, []).append(sample_id)
-    scores = latest_scores(users=users, questions=all_questions) if all_questions and users else {}
+    scores = counted_scores(users=users, questions=all_questions) if all_questions and users else {}
     positions = {plan.position_id for plan in plans if plan.position_id}
     shadowed = shadowed_questions(users=users, positions=positions, now=now) if positions and users else {}
     result = {}
@@ -105,15 +111,16 @@ def plan_standings(*, users, plans, now=None):
         for plan in plans:
             questions = questions_of[plan.pk]
             by_shadow = shadowed.get((user.pk, plan.position_id), set())
-            pooled, on_own = [], 0
+            pooled, on_own, unpractised = [], 0, 0
             for question_id in questions:
                 pairs = [scores[(user.pk, s)] for s in samples_of.get(question_id, []) if (user.pk, s) in scores]
                 pooled.extend(pairs)
+                unpractised += bool(samples_of.get(question_id)) and not pairs
                 if question_id in by_shadow or standing(pairs).qualified:
                     on_own += 1
             result[(user.pk, plan.pk)] = PlanStanding(
                 practice=standing(pooled), questions=len(questions), by_question=on_own,
-                samples=sum(len(samples_of.get(q, [])) for q in questions))
+                samples=sum(len(samples_of.get(q, [])) for q in questions), unpractised=unpractised)
     return result
 
 

@@ -559,7 +559,8 @@ class PracticeScore(models.Model):
     class Meta:
         ordering = ["user", "sample", "-at", "-pk"]
         indexes = [
-            # The latest attempt per (user, sample): DISTINCT ON (user, sample) ORDER BY -at.
+            # The attempts per (user, sample) in time order: DISTINCT ON (user, sample) reads the
+            # first (questionbank.practice.counted_scores).
             models.Index(fields=["user", "sample", "-at"], name="qb_practice_latest"),
         ]
         constraints = [

@@ -1,7 +1,9 @@
 """Practice scoring and the qualification rule, stated once.
 
 An interviewer practises by scoring written sample answers against a question's anchors and
-then comparing with the reference score its authors agreed on. Qualification asks for enough
+then comparing with the reference score its authors agreed on. Only the first score of each
+sample counts: once the reference is shown, scoring that sample again is practice, not a
+measure of how the person reads answers they have not seen. Qualification asks for enough
 samples scored, nearly all exactly and none far off: exact agreement on most answers shows the
 anchors are read as intended, and "never more than one off" rules out someone who is right on
 average but sometimes misreads an answer badly (docs/scoring.md, *Practice and qualification*).
@@ -58,12 +60,12 @@ class Standing:
         if self.scored < MIN_SAMPLES:
             return f"{self.scored} of {MIN_SAMPLES} scored"
         if self.far:
-            return f"{self.far} more than {MAX_OFF} off: re-score"
-        return f"{self.exact} of {self.scored} exact: re-score"
+            return f"{self.far} more than {MAX_OFF} off"
+        return f"{self.exact} of {self.scored} exact"
 
 
 def standing(pairs):
-    """The standing from (score, reference) pairs: a person's latest score of each sample and
+    """The standing from (score, reference) pairs: a person's first score of each sample and
     that sample's reference score."""
     pairs = list(pairs)
     return Standing(
@@ -73,15 +75,17 @@ def standing(pairs):
     )
 
 
-def latest_scores(*, users, samples=None, questions=None):
-    """{(user id, sample id): (score, reference)} of each user's latest attempt at each sample
-    (of ``samples`` or of ``questions``' samples), in one query."""
+def counted_scores(*, users, samples=None, questions=None):
+    """{(user id, sample id): (score, reference)} of each user's first attempt at each sample
+    (of ``samples`` or of ``questions``' samples), the one qualification counts, in one query.
+    (The first, not the latest: the latest could be typed after the reference was shown, and
+    re-scoring until each matches once qualified anyone; found in review.)"""
     qs = PracticeScore.objects.filter(user__in=users)
     if samples is not None:
         qs = qs.filter(sample__in=samples)
     if questions is not None:
         qs = qs.filter(sample__question__in=questions)
-    rows = (qs.order_by("user_id", "sample_id", "-at", "-pk").distinct("user_id", "sample_id")
+    rows = (qs.order_by("user_id", "sample_id", "at", "pk").distinct("user_id", "sample_id")
             .values_list("user_id", "sample_id", "score", "sample__reference_score"))
     return {(user_id, sample_id): (score, reference) for user_id, sample_id, score, reference in rows}
 
@@ -98,10 +102,11 @@ def next_sample(*, user, question):
 
 
 def question_standings(*, user, questions):
-    """{question id: Standing} of one user for ``questions``, from their latest attempt at
-    each sample, in one query. Questions they have not practised are left out (not started)."""
+    """{question id: Standing} of one user for ``questions``, from their first attempt at
+    each sample (``counted_scores``), in one query. Questions they have not practised are left
+    out (not started)."""
     rows = (PracticeScore.objects.filter(user=user, sample__question__in=questions)
-            .order_by("sample_id", "-at", "-pk").distinct("sample_id")
+            .order_by("sample_id", "at", "pk").distinct("sample_id")
             .values_list("sample__question_id", "score", "sample__reference_score"))
     pairs = {}
     for question_id, score, reference in rows:

@@ -17,11 +17,11 @@ EXACT, ONE_OFF, TWO_OFF = (3, 3), (2, 3), (1, 3)
     ([EXACT] * 4, False, "4 of 5 scored"),  # all exact, but fewer than five
     ([EXACT] * 5, True, "Qualified"),
     ([EXACT] * 4 + [ONE_OFF], True, "Qualified"),  # 4 of 5 is exactly 80%
-    ([EXACT] * 3 + [ONE_OFF] * 2, False, "3 of 5 exact: re-score"),  # 60%
-    ([EXACT] * 7 + [ONE_OFF] * 2, False, "7 of 9 exact: re-score"),  # 77.8%
+    ([EXACT] * 3 + [ONE_OFF] * 2, False, "3 of 5 exact"),  # 60%
+    ([EXACT] * 7 + [ONE_OFF] * 2, False, "7 of 9 exact"),  # 77.8%
     ([EXACT] * 8 + [ONE_OFF] * 2, True, "Qualified"),  # 80% of ten
-    ([EXACT] * 9 + [TWO_OFF], False, "1 more than 1 off: re-score"),  # 90%, but one two off
-    ([(4, 1)] + [EXACT] * 9, False, "1 more than 1 off: re-score"),
+    ([EXACT] * 9 + [TWO_OFF], False, "1 more than 1 off"),  # 90%, but one two off
+    ([(4, 1)] + [EXACT] * 9, False, "1 more than 1 off"),
 ])
 def test_known_cases(pairs, qualified, label):
     result = standing(pairs)

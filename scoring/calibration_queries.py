@@ -49,6 +49,10 @@ class Subset:
     starts_from: datetime | None = None  # inclusive
     starts_before: datetime | None = None  # exclusive
     interviewer_id: int | None = None
+    # A hiring manager's filtered view counts only the positions they may see (None: every
+    # position, an admin's): narrowed to one interviewer and a day, the company-wide figures
+    # would tell them how someone recommended another team's candidate (found in review).
+    visible_position_ids: tuple | None = None
 
     def __bool__(self):
         return any(v is not None for v in (self.position_id, self.starts_from, self.starts_before, self.interviewer_id))
@@ -59,6 +63,9 @@ class Subset:
         if self.position_id is not None:
             parts.append("iv.candidate_id IN (SELECT id FROM {candidate} WHERE position_id = %(subset_position)s)")
             params["subset_position"] = self.position_id
+        if self.visible_position_ids is not None:
+            parts.append("iv.candidate_id IN (SELECT id FROM {candidate} WHERE position_id = ANY(%(subset_visible)s))")
+            params["subset_visible"] = list(self.visible_position_ids)
         if self.starts_from is not None:
             parts.append("iv.starts_at >= %(subset_from)s")
             params["subset_from"] = self.starts_from

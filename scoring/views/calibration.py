@@ -1,6 +1,8 @@
 """The calibration pages: the company-wide figures (filtered if asked), the drill-down into
 one interviewer's scorecards, and each interviewer's own figures."""
 
+from dataclasses import replace
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from config.database import custom_plans
+from interviews.models import Position
 
 from ..calibration import (
     calibration_figures, calibration_report, calibration_snapshot, interviewer_scorecards, own_calibration,
@@ -30,6 +33,9 @@ def calibration_view(request):
     form = CalibrationFilterForm(request.GET or None, user=request.user)
     subset = form.subset()
     snapshot = None
+    if subset and not request.user.is_superuser:
+        visible = Position.objects.visible_to(request.user).values_list("pk", flat=True)
+        subset = replace(subset, visible_position_ids=tuple(visible))
     if subset:
         with custom_plans():
             figures = calibration_figures(subset=subset)

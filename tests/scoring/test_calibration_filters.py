@@ -112,8 +112,8 @@ def test_it_filters_by_position_and_equals_a_direct_computation(hm_client, cast)
 
 
 @pytest.mark.parametrize("period, interviews", [("90d", 6), ("12m", 8)])
-def test_it_filters_by_a_preset_period(hm_client, cast, period, interviews):
-    response = hm_client.get(URL, {"period": period})
+def test_it_filters_by_a_preset_period(as_user, admin_user, cast, period, interviews):
+    response = as_user(admin_user).get(URL, {"period": period})  # every position's interviews
     assert sum(r.scorecards for r in response.context["interviewers"]) == interviews * 2
     ann = rows_by_name(response)["Ann Lenient"]
     if period == "90d":  # the 200-day-old interviews are out: 3 at +1 and 3 at +3, 9 questions each
@@ -128,8 +128,8 @@ def test_it_filters_by_dates_the_to_day_included(hm_client, cast):
     assert "from " in response.context["filter_text"] and " to " in response.context["filter_text"]
 
 
-def test_it_filters_by_interviewer_keeping_their_co_panelists_scores(hm_client, cast):
-    response = hm_client.get(URL, {"interviewer": cast["cy"].pk})
+def test_it_filters_by_interviewer_keeping_their_co_panelists_scores(as_user, admin_user, cast):
+    response = as_user(admin_user).get(URL, {"interviewer": cast["cy"].pk})
     rows = response.context["interviewers"]
     assert [r.name for r in rows] == ["Cy Harsh"]  # only the person asked for
     assert rows[0].leniency.value == pytest.approx(-3.0)  # against Ann, who stays in the data
@@ -178,6 +178,16 @@ def test_a_bad_filter_is_named_and_left_out(hm_client, cast, query, message):
     assert response.context["interviewers"]  # the rest of the page still shows
 
 
+
+def test_a_hiring_managers_filtered_figures_count_only_their_positions(hm_client, cast):
+    # Cy interviewed only for the other team: narrowed to him, the company-wide figures once
+    # showed the hiring manager how he scored and recommended their candidates.
+    response = hm_client.get(URL, {"interviewer": cast["cy"].pk})
+    assert response.context["filtered"] is True
+    assert response.context["total_scorecards"] == 0 and not response.context["interviewers"]
+    rows = rows_by_name(hm_client.get(URL, {"interviewer": cast["ann"].pk}))
+    assert rows["Ann Lenient"].scorecards == 5  # ours: three recent and two old, not the other team's three
+
 def test_another_teams_position_is_refused_as_a_filter(hm_client, cast):
     response = hm_client.get(URL, {"position": cast["theirs"].pk})
     assert "That position is not one of yours" in response.content.decode()
@@ -195,8 +205,9 @@ def test_the_filtered_page_runs_a_fixed_number_of_queries(django_assert_num_quer
         panel_of(cast["ours"], make_plan(position=cast["ours"]), [(cast["ann"], [3, 2, 4]), (cast["bo"], [2, 2, 3])])
     hm_client.get("/")  # the first request after sign-in stamps the session
     # Session, user, roles and permissions, the bell (4); the position and interviewer chosen (2);
-    # the three statements (cards, scores, usage: 3); the filters' choices (2).
-    with django_assert_num_queries(11):
+    # the hiring manager's positions (1); the three statements (cards, scores, usage: 3); the
+    # filters' choices (2).
+    with django_assert_num_queries(12):
         assert hm_client.get(URL, {"position": cast["ours"].pk, "interviewer": cast["ann"].pk}).status_code == 200
 
 
@@ -382,7 +393,7 @@ def test_my_page_runs_a_fixed_number_of_queries(django_assert_num_queries, as_us
 
 # --- The demo -------------------------------------------------------------------------------
 
-def test_the_demo_has_enough_history_for_every_figure_to_show(hm_client):
+def test_the_demo_has_enough_history_for_every_figure_to_show(as_user):
     from django.core.management import call_command
 
     for command in ("seed_demo", "load_starter_plans", "seed_demo_interviews", "seed_demo_scores"):
@@ -398,7 +409,10 @@ def test_the_demo_has_enough_history_for_every_figure_to_show(hm_client):
     assert rows["Nadia"].leniency_low < 0 < rows["Nadia"].leniency_high and "about the same" in rows["Nadia"].sentence
     # A year of it: the last 90 days hold some of the interviews, not all.
     everything = sum(r.scorecards for r in rows.values())
-    recent = sum(r.scorecards for r in hm_client.get(URL, {"period": "90d"}).context["interviewers"])
+    from django.contrib.auth import get_user_model
+
+    hannah = as_user(get_user_model().objects.get(username="hannah"))  # the demo positions' hiring manager
+    recent = sum(r.scorecards for r in hannah.get(URL, {"period": "90d"}).context["interviewers"])
     assert 0 < recent < everything
 
 

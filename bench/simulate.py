@@ -1,6 +1,6 @@
 """A year of hiring, simulated twice: with one fixed plan, and with the controls of issue 17.
 
-    python bench/simulate.py [--seed 17] [--candidates 600] [--json]     (make simulate)
+    python bench/simulate.py [--seed 17] [--candidates 800] [--json]     (make simulate)
 
 Candidates with a known ability are interviewed on five questions by a panel of two; the
 same candidates, interviewers and questions go through two settings:

@@ -122,8 +122,8 @@ class Position(models.Model):
         null=True, blank=True, verbose_name="exposure cap (uses per 90 days)",
         validators=[MinValueValidator(1, "At least 1 use per 90 days, or leave it empty for no cap."),
                     MaxValueValidator(EXPOSURE_CAP_MAX, f"At most {EXPOSURE_CAP_MAX} uses per 90 days.")],
-        help_text="How many interviews of this position may ask one bank question in 90 days before a "
-                  "question pool picks another. Empty: no cap.",
+        help_text="How many interviews (of any position: a leak does not stop at a team) may ask one bank "
+                  "question in 90 days before this position's question pools pick another. Empty: no cap.",
     )
     # The decision rule, fixed before anyone sees a score: the debrief shows its verdict before
     # the decision, and a decision against it needs a reason (scoring/rules.py). Locked once a

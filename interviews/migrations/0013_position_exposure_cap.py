@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='position',
             name='exposure_cap',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='How many interviews of this position may ask one bank question in 90 days before a question pool picks another. Empty: no cap.', null=True, validators=[django.core.validators.MinValueValidator(1, 'At least 1 use per 90 days, or leave it empty for no cap.'), django.core.validators.MaxValueValidator(1000, 'At most 1000 uses per 90 days.')], verbose_name='exposure cap (uses per 90 days)'),
+            field=models.PositiveSmallIntegerField(blank=True, help_text="How many interviews (of any position: a leak does not stop at a team) may ask one bank question in 90 days before this position's question pools pick another. Empty: no cap.", null=True, validators=[django.core.validators.MinValueValidator(1, 'At least 1 use per 90 days, or leave it empty for no cap.'), django.core.validators.MaxValueValidator(1000, 'At most 1000 uses per 90 days.')], verbose_name='exposure cap (uses per 90 days)'),
         ),
         migrations.AddConstraint(
             model_name='position',

@@ -365,6 +365,11 @@ def clustered_mean_interval_from_sums(k, n, total, group_squares, group_cross, s
     if not k or k < 2 or not n:
         return None
     centre = total / n
-    residuals = max(0.0, group_squares - 2 * centre * group_cross + centre * centre * size_squares)
+    residuals = group_squares - 2 * centre * group_cross + centre * centre * size_squares
+    # The expansion subtracts numbers of the size of group_squares: when the groups agree, what
+    # is left is rounding noise (~1e-16 of it), whose square root would read as a width of
+    # ~1e-7 (hypothesis found two identical groups). Below that noise the residuals are zero.
+    if residuals < 1e-12 * max(group_squares, 1.0):
+        residuals = 0.0
     half = t_quantile((1 + confidence) / 2, k - 1) * math.sqrt(k / (k - 1) * residuals) / n
     return centre - half, centre + half

